@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IERC1363Receiver} from "@openzeppelin/contracts/interfaces/IERC1363Receiver.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IChannelManager} from "./IChannelManager.sol";
+
+/// @title µRaiden channel manager
+/// @notice Holds senders' deposits and pays receivers from EIP-712 balance proofs. See {IChannelManager}.
+/// @dev Storage is two slots per channel. Slot 0 (deposit, signer) is written once at open, so opening a channel
+/// with a session key costs one new slot. Slot 1 (withdrawn, closingBalance, settleBlock) stays empty until the
+/// receiver withdraws or the sender closes uncooperatively. Amounts are uint96 in storage (up to 7.9e28 base
+/// units, 79 billion tokens of 18 decimals, per channel) and uint256 in the ABI and in the signed messages.
+/// The token must move exact amounts: fee-on-transfer and rebasing tokens are not supported.
+contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /// @notice The shortest challenge period a deployment accepts, in blocks.
+    uint64 public constant MIN_CHALLENGE_PERIOD = 500;
+
+    /// @notice The largest deposit a channel can hold, in token base units.
+    uint256 public constant MAX_DEPOSIT = type(uint96).max;
+
+    /// @notice EIP-712 type of the sender's balance proof. Mirrors `web-client/src/protocol/typedData.ts`.
+    bytes32 public constant BALANCE_PROOF_TYPEHASH =
+        keccak256("BalanceProof(address sender,address receiver,uint64 openBlock,uint256 balance)");
+
+    /// @notice EIP-712 type of the receiver's closing signature. Mirrors `web-client/src/protocol/typedData.ts`.
+    bytes32 public constant CLOSING_AGREEMENT_TYPEHASH =
+        keccak256("ClosingAgreement(address sender,address receiver,uint64 openBlock,uint256 balance)");
+
+    /// @notice The token every channel of this manager is denominated in.
+    IERC20 public immutable token;
+
+    /// @notice Blocks the receiver has, after an uncooperative close, to settle at its latest balance proof.
+    uint64 public immutable challengePeriod;
+
+    struct Channel {
+        // slot 0
+        uint96 deposit;
+        address signer;
+        // slot 1
+        uint96 withdrawn;
+        uint96 closingBalance;
+        uint64 settleBlock;
+    }
+
+    mapping(bytes32 key => Channel) private _channels;
+
+    /// @param token_ The ERC-20 token channels hold (EIP-2612 and ERC-1363 are used when it supports them).
+    /// @param challengePeriod_ Challenge period in blocks, at least {MIN_CHALLENGE_PERIOD}.
+    constructor(IERC20 token_, uint64 challengePeriod_) EIP712("MicroRaiden", "1") {
+        if (challengePeriod_ < MIN_CHALLENGE_PERIOD) {
+            revert ChallengePeriodTooShort(challengePeriod_, MIN_CHALLENGE_PERIOD);
+        }
+        token = token_;
+        challengePeriod = challengePeriod_;
+    }
+
+    // ---------------------------------------------------------------- opening and topping up
+
+    /// @inheritdoc IChannelManager
+    function createChannel(address receiver, uint256 deposit, address signer)
+        external
+        nonReentrant
+        returns (uint64 openBlock)
+    {
+        openBlock = _create(msg.sender, receiver, deposit, signer);
+        token.safeTransferFrom(msg.sender, address(this), deposit);
+    }
+
+    /// @inheritdoc IChannelManager
+    function createChannelWithPermit(
+        address receiver,
+        uint256 deposit,
+        address signer,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (uint64 openBlock) {
+        _tryPermit(deposit, deadline, v, r, s);
+        openBlock = _create(msg.sender, receiver, deposit, signer);
+        token.safeTransferFrom(msg.sender, address(this), deposit);
+    }
+
+    /// @inheritdoc IChannelManager
+    function topUp(address receiver, uint64 openBlock, uint256 amount) external nonReentrant {
+        _topUp(msg.sender, receiver, openBlock, amount);
+        token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @inheritdoc IChannelManager
+    function topUpWithPermit(
+        address receiver,
+        uint64 openBlock,
+        uint256 amount,
+        uint256 deadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant {
+        _tryPermit(amount, deadline, v, r, s);
+        _topUp(msg.sender, receiver, openBlock, amount);
+        token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @notice ERC-1363 hook: opens or tops up a channel in the same transaction as the token transfer.
+    /// @dev `data` is `abi.encodePacked(receiver)` or `abi.encodePacked(receiver, signer)` to open a channel, and
+    /// `abi.encodePacked(receiver, uint64 openBlock)` to top one up. The tokens' owner `from` is the sender.
+    function onTransferReceived(address, address from, uint256 value, bytes calldata data)
+        external
+        nonReentrant
+        returns (bytes4)
+    {
+        if (msg.sender != address(token)) revert UnexpectedToken(msg.sender);
+        uint256 length = data.length;
+        if (length == 20) {
+            _create(from, address(bytes20(data)), value, address(0));
+        } else if (length == 40) {
+            _create(from, address(bytes20(data[:20])), value, address(bytes20(data[20:])));
+        } else if (length == 28) {
+            _topUp(from, address(bytes20(data[:20])), uint64(bytes8(data[20:])), value);
+        } else {
+            revert InvalidTransferData(length);
+        }
+        return IERC1363Receiver.onTransferReceived.selector;
+    }
+
+    // ---------------------------------------------------------------- paying out and closing
+
+    /// @inheritdoc IChannelManager
+    function withdraw(address sender, uint64 openBlock, uint256 balance, bytes calldata balanceSignature)
+        external
+        nonReentrant
+    {
+        address receiver = msg.sender;
+        bytes32 key = getKey(sender, receiver, openBlock);
+        Channel storage channel = _channels[key];
+        uint256 deposit = channel.deposit;
+        if (deposit == 0) revert ChannelNotFound(sender, receiver, openBlock);
+        _requireInChallengeWindow(channel.settleBlock);
+        if (balance > deposit) revert BalanceExceedsDeposit(balance, deposit);
+        uint256 withdrawn = channel.withdrawn;
+        if (balance <= withdrawn) revert NothingToWithdraw(balance, withdrawn);
+        _checkBalanceProof(sender, receiver, openBlock, balance, channel.signer, balanceSignature);
+
+        // balance <= deposit <= MAX_DEPOSIT, so the cast is exact.
+        channel.withdrawn = uint96(balance);
+        uint256 amount = balance - withdrawn;
+        emit ChannelWithdrawn(sender, receiver, openBlock, amount, balance);
+        token.safeTransfer(receiver, amount);
+    }
+
+    /// @inheritdoc IChannelManager
+    function cooperativeClose(
+        address sender,
+        address receiver,
+        uint64 openBlock,
+        uint256 balance,
+        bytes calldata balanceSignature,
+        bytes calldata closingSignature
+    ) external nonReentrant {
+        // A channel closed in its opening block could be reopened under the same key in that block, and the old
+        // channel's proofs would then be valid on the new one. Closing later makes every key single-use.
+        if (openBlock == block.number) revert ClosedInOpeningBlock(openBlock);
+        bytes32 key = getKey(sender, receiver, openBlock);
+        Channel storage channel = _channels[key];
+        uint256 deposit = channel.deposit;
+        if (deposit == 0) revert ChannelNotFound(sender, receiver, openBlock);
+        _requireInChallengeWindow(channel.settleBlock);
+        if (balance > deposit) revert BalanceExceedsDeposit(balance, deposit);
+
+        if (balanceSignature.length != 0 || msg.sender != sender) {
+            _checkBalanceProof(sender, receiver, openBlock, balance, channel.signer, balanceSignature);
+        }
+        if (closingSignature.length != 0 || msg.sender != receiver) {
+            address recovered = ECDSA.recoverCalldata(
+                _closingAgreementDigest(sender, receiver, openBlock, balance), closingSignature
+            );
+            if (recovered != receiver) revert InvalidClosingSigner(recovered, receiver);
+        }
+        _settle(key, sender, receiver, openBlock, balance, deposit, channel.withdrawn);
+    }
+
+    /// @inheritdoc IChannelManager
+    function uncooperativeClose(address receiver, uint64 openBlock, uint256 balance) external nonReentrant {
+        address sender = msg.sender;
+        Channel storage channel = _channels[getKey(sender, receiver, openBlock)];
+        uint256 deposit = channel.deposit;
+        if (deposit == 0) revert ChannelNotFound(sender, receiver, openBlock);
+        uint64 pending = channel.settleBlock;
+        if (pending != 0) revert ChannelClosing(sender, receiver, openBlock, pending);
+        if (balance > deposit) revert BalanceExceedsDeposit(balance, deposit);
+
+        uint64 settleBlock = uint64(block.number) + challengePeriod;
+        channel.closingBalance = uint96(balance);
+        channel.settleBlock = settleBlock;
+        emit ChannelCloseRequested(sender, receiver, openBlock, balance, settleBlock);
+    }
+
+    /// @inheritdoc IChannelManager
+    function settle(address sender, address receiver, uint64 openBlock) external nonReentrant {
+        bytes32 key = getKey(sender, receiver, openBlock);
+        Channel storage channel = _channels[key];
+        uint256 deposit = channel.deposit;
+        if (deposit == 0) revert ChannelNotFound(sender, receiver, openBlock);
+        uint64 settleBlock = channel.settleBlock;
+        if (settleBlock == 0) revert ChannelNotClosing(sender, receiver, openBlock);
+        if (block.number <= settleBlock) revert ChallengePeriodNotOver(settleBlock, block.number);
+        _settle(key, sender, receiver, openBlock, channel.closingBalance, deposit, channel.withdrawn);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IChannelManager
+    function getChannelInfo(address sender, address receiver, uint64 openBlock)
+        external
+        view
+        returns (
+            bytes32 key,
+            uint256 deposit,
+            uint256 withdrawn,
+            uint64 settleBlock,
+            uint256 closingBalance,
+            address signer
+        )
+    {
+        key = getKey(sender, receiver, openBlock);
+        Channel storage channel = _channels[key];
+        return (key, channel.deposit, channel.withdrawn, channel.settleBlock, channel.closingBalance, channel.signer);
+    }
+
+    /// @notice The storage key of a channel: keccak256(abi.encodePacked(sender, receiver, openBlock)).
+    function getKey(address sender, address receiver, uint64 openBlock) public pure returns (bytes32) {
+        return keccak256(abi.encodePacked(sender, receiver, openBlock));
+    }
+
+    /// @inheritdoc IChannelManager
+    function balanceProofHash(address sender, address receiver, uint64 openBlock, uint256 balance)
+        external
+        view
+        returns (bytes32)
+    {
+        return _balanceProofDigest(sender, receiver, openBlock, balance);
+    }
+
+    /// @inheritdoc IChannelManager
+    function closingAgreementHash(address sender, address receiver, uint64 openBlock, uint256 balance)
+        external
+        view
+        returns (bytes32)
+    {
+        return _closingAgreementDigest(sender, receiver, openBlock, balance);
+    }
+
+    /// @inheritdoc IChannelManager
+    function extractBalanceProofSignature(
+        address sender,
+        address receiver,
+        uint64 openBlock,
+        uint256 balance,
+        bytes calldata balanceSignature
+    ) external view returns (address) {
+        return ECDSA.recoverCalldata(_balanceProofDigest(sender, receiver, openBlock, balance), balanceSignature);
+    }
+
+    /// @inheritdoc IChannelManager
+    function extractClosingSignature(
+        address sender,
+        address receiver,
+        uint64 openBlock,
+        uint256 balance,
+        bytes calldata closingSignature
+    ) external view returns (address) {
+        return ECDSA.recoverCalldata(_closingAgreementDigest(sender, receiver, openBlock, balance), closingSignature);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    function _create(address sender, address receiver, uint256 deposit, address signer)
+        private
+        returns (uint64 openBlock)
+    {
+        if (receiver == address(0) || receiver == sender) revert InvalidReceiver(receiver);
+        if (signer == receiver) revert InvalidSigner(signer);
+        if (deposit == 0) revert ZeroDeposit();
+        if (deposit > MAX_DEPOSIT) revert DepositOverflow(deposit, MAX_DEPOSIT);
+        // The sender may always sign; storing it as its own delegate would only cost gas.
+        if (signer == sender) signer = address(0);
+
+        openBlock = uint64(block.number);
+        Channel storage channel = _channels[getKey(sender, receiver, openBlock)];
+        if (channel.deposit != 0) revert ChannelExists(sender, receiver, openBlock);
+        channel.deposit = uint96(deposit);
+        channel.signer = signer;
+        emit ChannelCreated(sender, receiver, openBlock, deposit, signer);
+    }
+
+    function _topUp(address sender, address receiver, uint64 openBlock, uint256 amount) private {
+        if (amount == 0) revert ZeroDeposit();
+        Channel storage channel = _channels[getKey(sender, receiver, openBlock)];
+        uint256 deposit = channel.deposit;
+        if (deposit == 0) revert ChannelNotFound(sender, receiver, openBlock);
+        uint64 settleBlock = channel.settleBlock;
+        if (settleBlock != 0) revert ChannelClosing(sender, receiver, openBlock, settleBlock);
+        uint256 newDeposit = deposit + amount;
+        if (newDeposit > MAX_DEPOSIT) revert DepositOverflow(newDeposit, MAX_DEPOSIT);
+        channel.deposit = uint96(newDeposit);
+        emit ChannelToppedUp(sender, receiver, openBlock, amount, newDeposit);
+    }
+
+    /// @dev Pays out and deletes a channel. The receiver's total is never below what it already withdrew, so a
+    /// close at a balance under the withdrawn amount still settles (µRaiden's could revert forever).
+    function _settle(
+        bytes32 key,
+        address sender,
+        address receiver,
+        uint64 openBlock,
+        uint256 balance,
+        uint256 deposit,
+        uint256 withdrawn
+    ) private {
+        uint256 receiverTotal = balance > withdrawn ? balance : withdrawn;
+        uint256 receiverPayout = receiverTotal - withdrawn;
+        uint256 senderRefund = deposit - receiverTotal;
+        delete _channels[key];
+        emit ChannelSettled(sender, receiver, openBlock, receiverTotal, receiverPayout, senderRefund);
+        if (receiverPayout != 0) token.safeTransfer(receiver, receiverPayout);
+        if (senderRefund != 0) token.safeTransfer(sender, senderRefund);
+    }
+
+    function _checkBalanceProof(
+        address sender,
+        address receiver,
+        uint64 openBlock,
+        uint256 balance,
+        address signer,
+        bytes calldata signature
+    ) private view {
+        address recovered =
+            ECDSA.recoverCalldata(_balanceProofDigest(sender, receiver, openBlock, balance), signature);
+        // ECDSA never returns the zero address, so an unset signer (zero) can never match.
+        if (recovered != sender && recovered != signer) {
+            revert InvalidBalanceProofSigner(recovered, sender, signer);
+        }
+    }
+
+    /// @dev During a challenge period the receiver may still withdraw or close at a higher balance; after it,
+    /// only `settle` may end the channel.
+    function _requireInChallengeWindow(uint64 settleBlock) private view {
+        if (settleBlock != 0 && block.number > settleBlock) revert ChallengePeriodOver(settleBlock, block.number);
+    }
+
+    /// @dev Permit failures are ignored on purpose: a permit copied from the mempool and submitted first has
+    /// already granted the allowance, and `transferFrom` fails clearly when no allowance exists.
+    function _tryPermit(uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) private {
+        try IERC20Permit(address(token)).permit(msg.sender, address(this), value, deadline, v, r, s) {} catch {}
+    }
+
+    function _balanceProofDigest(address sender, address receiver, uint64 openBlock, uint256 balance)
+        private
+        view
+        returns (bytes32)
+    {
+        return _hashTypedDataV4(keccak256(abi.encode(BALANCE_PROOF_TYPEHASH, sender, receiver, openBlock, balance)));
+    }
+
+    function _closingAgreementDigest(address sender, address receiver, uint64 openBlock, uint256 balance)
+        private
+        view
+        returns (bytes32)
+    {
+        return
+            _hashTypedDataV4(keccak256(abi.encode(CLOSING_AGREEMENT_TYPEHASH, sender, receiver, openBlock, balance)));
+    }
+}

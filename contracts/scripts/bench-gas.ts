@@ -1,0 +1,230 @@
+// Measures the gas of every channel operation on the local EVM (Hardhat's EDR, the compiler settings of
+// hardhat.config.ts) and prints it beside µRaiden's published figures.
+//
+// State is that of a manager in use: the manager already holds other deposits, the receiver already holds
+// tokens, and the sender has used a permit before, so no measurement pays for a token balance or nonce slot
+// being written for the first time in the token. Gas is each receipt's gasUsed (after refunds).
+import { balanceProofTypedData, closingAgreementTypedData } from "@micro-raiden/web-client/protocol";
+import { network } from "hardhat";
+import { type Address, encodePacked, type Hash, parseSignature } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+
+const { viem, networkHelpers } = await network.create();
+const publicClient = await viem.getPublicClient();
+const wallets = await viem.getWalletClients();
+function wallet(index: number) {
+  const client = wallets.at(index);
+  if (!client) throw new Error(`Hardhat account ${index} missing`);
+  return client;
+}
+const [deployer, sender, receiver, other] = [wallet(0), wallet(1), wallet(2), wallet(3)];
+
+const UNIT = 10n ** 18n;
+const token = await viem.deployContract("DemoToken", ["Demo Token", "TKN", deployer.account.address]);
+const manager = await viem.deployContract("ChannelManager", [token.address, 500n]);
+const chainId = await publicClient.getChainId();
+const domain = { chainId, contract: manager.address };
+const senderAddress = sender.account.address;
+const receiverAddress = receiver.account.address;
+const session = privateKeyToAccount(generatePrivateKey()).address;
+const zero: Address = "0x0000000000000000000000000000000000000000";
+
+async function gas(hash: Hash): Promise<bigint> {
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+  return receipt.gasUsed;
+}
+async function openBlockOf(hash: Hash): Promise<bigint> {
+  return (await publicClient.waitForTransactionReceipt({ hash })).blockNumber;
+}
+
+async function permit(value: bigint) {
+  const nonce = await token.read.nonces([senderAddress]);
+  const deadline = (await publicClient.getBlock()).timestamp + 3600n;
+  const signature = await sender.signTypedData({
+    domain: { name: "Demo Token", version: "1", chainId, verifyingContract: token.address },
+    types: {
+      Permit: [
+        { name: "owner", type: "address" },
+        { name: "spender", type: "address" },
+        { name: "value", type: "uint256" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    primaryType: "Permit",
+    message: { owner: senderAddress, spender: manager.address, value, nonce, deadline },
+  });
+  const { r, s, v } = parseSignature(signature);
+  return { deadline, v: Number(v), r, s };
+}
+
+// A manager in use: tokens everywhere, one permit already spent by the sender.
+await token.write.mint([senderAddress, 1_000_000n * UNIT]);
+await token.write.mint([receiverAddress, 1n * UNIT]);
+await token.write.mint([other.account.address, 1_000n * UNIT]);
+await token.write.approve([manager.address, 1n * UNIT], { account: other.account });
+await manager.write.createChannel([receiverAddress, 1n * UNIT, zero], { account: other.account });
+{
+  const p = await permit(1n);
+  await token.write.permit([senderAddress, manager.address, 1n, p.deadline, p.v, p.r, p.s]);
+  await token.write.approve([manager.address, 0n], { account: sender.account });
+}
+
+const rows: { operation: string; ours: bigint; microRaiden: number; note?: string }[] = [];
+const deposit = 100n * UNIT;
+const openData = (signer?: Address) =>
+  signer
+    ? encodePacked(["address", "address"], [receiverAddress, signer])
+    : encodePacked(["address"], [receiverAddress]);
+
+// ---- opening
+{
+  const hash = await token.write.transferAndCall([manager.address, deposit, openData()], { account: sender.account });
+  rows.push({ operation: "open, ERC-1363 transferAndCall", ours: await gas(hash), microRaiden: 88_976 });
+}
+{
+  const hash = await token.write.transferAndCall([manager.address, deposit, openData(session)], {
+    account: sender.account,
+  });
+  rows.push({ operation: "open, ERC-1363, with session key", ours: await gas(hash), microRaiden: 88_976 });
+}
+{
+  const a = await gas(await token.write.approve([manager.address, deposit], { account: sender.account }));
+  const c = await gas(await manager.write.createChannel([receiverAddress, deposit, zero], { account: sender.account }));
+  rows.push({ operation: "open, ERC-20 approve + createChannel (2 tx)", ours: a + c, microRaiden: 120_090 });
+}
+let permitChannel = 0n;
+{
+  const p = await permit(deposit);
+  const hash = await manager.write.createChannelWithPermit(
+    [receiverAddress, deposit, zero, p.deadline, p.v, p.r, p.s],
+    {
+      account: sender.account,
+    },
+  );
+  rows.push({ operation: "open, permit + createChannel (1 tx)", ours: await gas(hash), microRaiden: 120_090 });
+}
+{
+  const p = await permit(deposit);
+  const hash = await manager.write.createChannelWithPermit(
+    [receiverAddress, deposit, session, p.deadline, p.v, p.r, p.s],
+    { account: sender.account },
+  );
+  permitChannel = await openBlockOf(hash);
+  rows.push({
+    operation: "open, permit, with session key (1 tx)",
+    ours: await gas(hash),
+    microRaiden: 120_090,
+    note: "aim 96,000",
+  });
+}
+
+// ---- topping up (on the session-key channel)
+{
+  const data = encodePacked(["address", "uint64"], [receiverAddress, permitChannel]);
+  const hash = await token.write.transferAndCall([manager.address, 10n * UNIT, data], { account: sender.account });
+  rows.push({ operation: "top-up, ERC-1363 transferAndCall", ours: await gas(hash), microRaiden: 54_885 });
+}
+{
+  const a = await gas(await token.write.approve([manager.address, 10n * UNIT], { account: sender.account }));
+  const t = await gas(
+    await manager.write.topUp([receiverAddress, permitChannel, 10n * UNIT], { account: sender.account }),
+  );
+  rows.push({ operation: "top-up, ERC-20 approve + topUp (2 tx)", ours: a + t, microRaiden: 85_414 });
+}
+{
+  const p = await permit(10n * UNIT);
+  const hash = await manager.write.topUpWithPermit(
+    [receiverAddress, permitChannel, 10n * UNIT, p.deadline, p.v, p.r, p.s],
+    {
+      account: sender.account,
+    },
+  );
+  rows.push({ operation: "top-up, permit + topUp (1 tx)", ours: await gas(hash), microRaiden: 85_414 });
+}
+
+// ---- paying out (balance proofs signed by the session key's channel sender, as the client would)
+const proof = (openBlock: bigint, balance: bigint) =>
+  sender.signTypedData(
+    balanceProofTypedData(domain, { sender: senderAddress, receiver: receiverAddress, openBlock, balance }),
+  );
+const closing = (openBlock: bigint, balance: bigint) =>
+  receiver.signTypedData(
+    closingAgreementTypedData(domain, { sender: senderAddress, receiver: receiverAddress, openBlock, balance }),
+  );
+{
+  const hash = await manager.write.withdraw(
+    [senderAddress, permitChannel, 1n * UNIT, await proof(permitChannel, 1n * UNIT)],
+    {
+      account: receiver.account,
+    },
+  );
+  rows.push({ operation: "withdraw (first on the channel)", ours: await gas(hash), microRaiden: 72_525 });
+}
+{
+  const hash = await manager.write.withdraw(
+    [senderAddress, permitChannel, 2n * UNIT, await proof(permitChannel, 2n * UNIT)],
+    {
+      account: receiver.account,
+    },
+  );
+  rows.push({ operation: "withdraw (later)", ours: await gas(hash), microRaiden: 42_589 });
+}
+{
+  const balance = 3n * UNIT;
+  const hash = await manager.write.cooperativeClose(
+    [
+      senderAddress,
+      receiverAddress,
+      permitChannel,
+      balance,
+      await proof(permitChannel, balance),
+      await closing(permitChannel, balance),
+    ],
+    { account: other.account },
+  );
+  rows.push({ operation: "cooperativeClose (both signatures)", ours: await gas(hash), microRaiden: 71_182 });
+}
+{
+  const openBlock = await openBlockOf(
+    await token.write.transferAndCall([manager.address, deposit, openData()], { account: sender.account }),
+  );
+  await networkHelpers.mine(1);
+  const balance = 3n * UNIT;
+  const hash = await manager.write.cooperativeClose(
+    [senderAddress, receiverAddress, openBlock, balance, "0x", await closing(openBlock, balance)],
+    { account: sender.account },
+  );
+  rows.push({ operation: "cooperativeClose (sender submits)", ours: await gas(hash), microRaiden: 71_182 });
+}
+{
+  const openBlock = await openBlockOf(
+    await token.write.transferAndCall([manager.address, deposit, openData()], { account: sender.account }),
+  );
+  const u = await gas(
+    await manager.write.uncooperativeClose([receiverAddress, openBlock, 3n * UNIT], { account: sender.account }),
+  );
+  rows.push({ operation: "uncooperativeClose", ours: u, microRaiden: 53_876 });
+  await networkHelpers.mine(501);
+  const s = await gas(
+    await manager.write.settle([senderAddress, receiverAddress, openBlock], { account: sender.account }),
+  );
+  rows.push({ operation: "settle", ours: s, microRaiden: 40_896 });
+}
+
+const fmt = (n: bigint | number) => n.toLocaleString("en-US");
+const header = ["operation", "gas (ours)", "µRaiden", "ours / µRaiden", "note"];
+const table = rows.map((r) => [
+  r.operation,
+  fmt(r.ours),
+  fmt(r.microRaiden),
+  `${((Number(r.ours) / r.microRaiden) * 100).toFixed(1)}%`,
+  `${Number(r.ours) <= r.microRaiden ? (Number(r.ours) <= r.microRaiden * 0.8 ? "≤ 80%" : "≤ µRaiden") : "ABOVE µRaiden"}${r.note ? `; ${r.note}` : ""}`,
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] ?? "").length)));
+const line = (cells: string[]) =>
+  `| ${cells.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ")} |`;
+console.log(line(header));
+console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+for (const row of table) console.log(line(row));

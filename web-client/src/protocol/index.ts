@@ -1,0 +1,13 @@
+// The protocol every part agrees on: typed data, ABI and (with the web-client issue) headers, codecs and errors.
+export { channelManagerAbi, demoTokenAbi } from "./abi.ts";
+export {
+  balanceProofTypedData,
+  type ChannelBalance,
+  type ChannelId,
+  channelTypes,
+  closingAgreementTypedData,
+  type DomainParameters,
+  domainName,
+  domainVersion,
+  getDomain,
+} from "./typedData.ts";
