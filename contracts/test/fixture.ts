@@ -1,13 +1,23 @@
 // Shared set-up for the contract tests: a fresh in-process chain with the demo token and a channel manager,
 // funded senders, and helpers that sign exactly what the web client signs (typed data from the protocol module).
 import assert from "node:assert/strict";
-import { balanceProofTypedData, closingAgreementTypedData } from "@micro-raiden/web-client/protocol";
+import {
+  balanceProofTypedData,
+  channelManagerAbi,
+  closingAgreementTypedData,
+  demoTokenAbi,
+  permitTypedData,
+} from "@micro-raiden/web-client/protocol";
 import { network } from "hardhat";
 import {
   type Address,
   BaseError,
   ContractFunctionRevertedError,
+  decodeErrorResult,
+  getAddress,
   type Hex,
+  isHex,
+  parseEventLogs,
   parseSignature,
   serializeSignature,
 } from "viem";
@@ -43,7 +53,7 @@ export async function deployFixture() {
     await token.write.mint([wallet.account.address, 1_000_000n * TOKENS]);
   }
   const chainId = await publicClient.getChainId();
-  const domain = { chainId, contract: manager.address };
+  const domain = { chainId, contract: getAddress(manager.address) };
 
   /** Opens a channel with approve + createChannel and returns its open block. */
   async function openChannel(
@@ -58,7 +68,49 @@ export async function deployFixture() {
     return receipt.blockNumber;
   }
 
+  /** Signs an EIP-2612 permit letting the manager pull `value` of `owner`'s tokens, as the web client does. */
+  async function signPermit(owner = sender, value = 100n * TOKENS, deadline?: bigint) {
+    const [nonce, block] = await Promise.all([token.read.nonces([owner.account.address]), publicClient.getBlock()]);
+    const message = {
+      owner: getAddress(owner.account.address),
+      spender: getAddress(manager.address),
+      value,
+      nonce,
+      deadline: deadline ?? block.timestamp + 3600n,
+    };
+    const typedData = permitTypedData(
+      { name: "Demo Token", version: "1", chainId, verifyingContract: getAddress(token.address) },
+      message,
+    );
+    const { r, s, v } = parseSignature(await owner.signTypedData(typedData));
+    return { ...message, v: Number(v), r, s };
+  }
+
+  /** Waits for a transaction and returns its receipt and the manager events it emitted. */
+  async function mined(hash: Hex) {
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    assert.equal(receipt.status, "success");
+    const events = parseEventLogs({ abi: channelManagerAbi, logs: receipt.logs });
+    return { receipt, events };
+  }
+
+  /** The channel's on-chain state, by name. */
+  async function channelInfo(sender: Address, receiver: Address, openBlock: bigint) {
+    const [key, deposit, withdrawn, settleBlock, closingBalance, signer] = await manager.read.getChannelInfo([
+      sender,
+      receiver,
+      openBlock,
+    ]);
+    return { key, deposit, withdrawn, settleBlock, closingBalance, signer };
+  }
+
+  const balanceOf = (address: Address) => token.read.balanceOf([address]);
+
   return {
+    mined,
+    channelInfo,
+    balanceOf,
+    signPermit,
     connection,
     viem,
     networkHelpers,
@@ -113,17 +165,28 @@ export function malleate(signature: Hex): Hex {
   });
 }
 
+// Errors of both contracts (and the OpenZeppelin errors they use), so a revert is decoded whichever contract the
+// transaction entered through: an ERC-1363 open enters through the token but reverts in the manager.
+const errorAbi = [...channelManagerAbi, ...demoTokenAbi].filter((item) => item.type === "error");
+
+function revertData(error: unknown): Hex | undefined {
+  if (!(error instanceof BaseError)) return undefined;
+  const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
+  if (reverted instanceof ContractFunctionRevertedError && reverted.raw) return reverted.raw;
+  const withData = error.walk((e) => typeof e === "object" && e !== null && "data" in e && isHex(e.data));
+  return withData && typeof withData === "object" && "data" in withData && isHex(withData.data)
+    ? withData.data
+    : undefined;
+}
+
 /** Asserts that `promise` reverts with the custom error `errorName` (and `args`, when given). */
 export async function expectRevert(promise: Promise<unknown>, errorName: string, args?: readonly unknown[]) {
   await assert.rejects(promise, (error: unknown) => {
-    const reverted =
-      error instanceof BaseError ? error.walk((e) => e instanceof ContractFunctionRevertedError) : undefined;
-    assert.ok(
-      reverted instanceof ContractFunctionRevertedError,
-      `expected a revert with ${errorName}, got: ${error instanceof Error ? error.message : String(error)}`,
-    );
-    assert.equal(reverted.data?.errorName ?? reverted.reason, errorName);
-    if (args) assert.deepEqual(reverted.data?.args, args);
+    const data = revertData(error);
+    assert.ok(data, `expected a revert with ${errorName}, got: ${error instanceof Error ? error.message : error}`);
+    const decoded = decodeErrorResult({ abi: errorAbi, data });
+    assert.equal(decoded.errorName, errorName);
+    if (args) assert.deepEqual(decoded.args, args);
     return true;
   });
 }
