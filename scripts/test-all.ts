@@ -7,6 +7,7 @@ type Step = { name: string; command: string; args: string[]; counts: boolean };
 const steps: Step[] = [
   { name: "lint", command: "npm", args: ["run", "lint"], counts: false },
   { name: "contracts", command: "npm", args: ["test", "--workspace", "contracts"], counts: true },
+  { name: "web-client", command: "npm", args: ["test", "--workspace", "web-client"], counts: true },
   { name: "typecheck", command: "npm", args: ["run", "typecheck"], counts: false },
 ];
 

@@ -1,0 +1,147 @@
+// Deploys the demo token (unless an existing token is given) and the channel manager, and writes the deployment
+// file every other part reads. Usable as a CLI and as a function (the one-command demo calls it).
+//
+//   node scripts/deploy.ts [--rpc-url URL] [--private-key-file PATH] [--challenge-period BLOCKS]
+//                          [--token ADDRESS] [--out PATH]
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { type Deployment, parseDeployment } from "@micro-raiden/web-client/protocol";
+import {
+  type Account,
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  getAddress,
+  type Hex,
+  http,
+  isAddress,
+  isHex,
+} from "viem";
+import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+
+/** Hardhat's well-known development mnemonic: its accounts are funded on a local node, and on no real chain. */
+export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+const LOCAL_CHAIN_IDS = new Set([31337, 1337]);
+export const DEFAULT_CHALLENGE_PERIOD = 500;
+
+export type DeployParameters = {
+  rpcUrl: string;
+  /** The deployer. Defaults to Hardhat's first development account, and only on a local chain. */
+  account?: Account;
+  challengePeriod?: number;
+  /** Use this token instead of deploying the demo token. */
+  token?: Address;
+};
+
+async function artifact(name: "ChannelManager" | "DemoToken") {
+  const path = new URL(`../artifacts/contracts/${name}.sol/${name}.json`, import.meta.url);
+  const json: unknown = JSON.parse(
+    await readFile(path, "utf8").catch(() => {
+      throw new Error(`No ${name} artifact: run \`npm run build -w contracts\` first.`);
+    }),
+  );
+  const bytecode = typeof json === "object" && json !== null ? Reflect.get(json, "bytecode") : undefined;
+  const abi = typeof json === "object" && json !== null ? Reflect.get(json, "abi") : undefined;
+  if (!isHex(bytecode) || !Array.isArray(abi)) throw new Error(`Malformed ${name} artifact.`);
+  return { bytecode, abi };
+}
+
+/** Deploys the contracts and returns the deployment record (not yet written anywhere). */
+export async function deployContracts(parameters: DeployParameters): Promise<Deployment> {
+  const transport = http(parameters.rpcUrl);
+  const publicClient = createPublicClient({ transport });
+  const chainId = await publicClient.getChainId();
+  let account = parameters.account;
+  if (!account) {
+    if (!LOCAL_CHAIN_IDS.has(chainId)) {
+      throw new Error(`Chain ${chainId} is not a local chain: give the deployer's key with --private-key-file.`);
+    }
+    account = mnemonicToAccount(HARDHAT_MNEMONIC);
+  }
+  const chain = defineChain({
+    id: chainId,
+    name: `chain ${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [parameters.rpcUrl] } },
+  });
+  const wallet = createWalletClient({ account, transport, chain });
+  const challengePeriod = parameters.challengePeriod ?? DEFAULT_CHALLENGE_PERIOD;
+
+  async function deploy(name: "ChannelManager" | "DemoToken", args: readonly unknown[]) {
+    const { abi, bytecode } = await artifact(name);
+    const hash = await wallet.deployContract({ abi, bytecode, args });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success" || !receipt.contractAddress)
+      throw new Error(`Deploying ${name} failed (${hash}).`);
+    return receipt;
+  }
+
+  const token = parameters.token ?? (await deploy("DemoToken", ["Demo Token", "TKN", account.address])).contractAddress;
+  if (!token) throw new Error("No token address.");
+  const manager = await deploy("ChannelManager", [token, BigInt(challengePeriod)]);
+  return parseDeployment({
+    chainId,
+    channelManager: manager.contractAddress,
+    token: getAddress(token),
+    deploymentBlock: Number(manager.blockNumber),
+    challengePeriod,
+  });
+}
+
+/** Writes a deployment file (creating its folder). */
+export async function writeDeployment(path: string, deployment: Deployment): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(deployment, null, 2)}\n`);
+}
+
+/** Reads a private key file, refusing one that others can read (as µRaiden did) or that is not a key. */
+export async function readPrivateKeyFile(path: string): Promise<Hex> {
+  const { mode } = await stat(path);
+  if ((mode & 0o077) !== 0) {
+    throw new Error(`${path} is readable by others (mode ${(mode & 0o777).toString(8)}): chmod 600 it first.`);
+  }
+  const key = (await readFile(path, "utf8")).trim();
+  const prefixed = key.startsWith("0x") ? key : `0x${key}`;
+  if (!isHex(prefixed) || prefixed.length !== 66) throw new Error(`${path} does not hold a 32-byte hex private key.`);
+  return prefixed;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      "rpc-url": { type: "string", default: "http://127.0.0.1:8545" },
+      "private-key-file": { type: "string" },
+      "challenge-period": { type: "string", default: String(DEFAULT_CHALLENGE_PERIOD) },
+      token: { type: "string" },
+      out: { type: "string" },
+    },
+  });
+  const challengePeriod = Number(values["challenge-period"]);
+  if (!Number.isSafeInteger(challengePeriod)) throw new Error("--challenge-period must be a number of blocks.");
+  if (values.token !== undefined && !isAddress(values.token, { strict: false })) {
+    throw new Error("--token must be an address.");
+  }
+  const keyFile = values["private-key-file"];
+  const deployment = await deployContracts({
+    rpcUrl: values["rpc-url"],
+    challengePeriod,
+    ...(keyFile ? { account: privateKeyToAccount(await readPrivateKeyFile(keyFile)) } : {}),
+    ...(values.token ? { token: getAddress(values.token) } : {}),
+  });
+  const out = resolve(
+    values.out ?? fileURLToPath(new URL(`../deployments/${deployment.chainId}.json`, import.meta.url)),
+  );
+  await writeDeployment(out, deployment);
+  console.log(JSON.stringify(deployment, null, 2));
+  console.log(`Deployment written to ${out}`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(`deploy failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
