@@ -1,0 +1,118 @@
+// `npm start`: brings the local demo up. Starts a Hardhat node, deploys the demo token and the channel manager,
+// funds a demo reader, and prints what to import into MetaMask. Ctrl-C stops everything.
+// (The receiver server joins this script with the demo-server issue.)
+//
+// With RPC_URL set it runs against that chain instead and deploys only when DEPLOYMENT (a deployment file) is not
+// given.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import {
+  deployContracts,
+  HARDHAT_MNEMONIC,
+  readPrivateKeyFile,
+  writeDeployment,
+} from "@micro-raiden/contracts/deploy";
+import { demoTokenAbi, parseDeployment } from "@micro-raiden/web-client/protocol";
+import { createPublicClient, createWalletClient, formatEther, http, parseEther, toHex } from "viem";
+import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+
+const contractsDir = fileURLToPath(new URL("../contracts/", import.meta.url));
+const port = Number(process.env.CHAIN_PORT ?? 8545);
+const children: ChildProcess[] = [];
+
+function stopAll(code = 0): never {
+  for (const child of children) child.kill("SIGTERM");
+  process.exit(code);
+}
+process.on("SIGINT", () => stopAll(0));
+process.on("SIGTERM", () => stopAll(0));
+
+async function waitForRpc(rpcUrl: string, child: ChildProcess): Promise<void> {
+  const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
+  for (let attempt = 0; attempt < 150; attempt++) {
+    if (child.exitCode !== null) throw new Error(`hardhat node exited with code ${child.exitCode}`);
+    try {
+      await client.getChainId();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  throw new Error(`hardhat node did not answer on ${rpcUrl}`);
+}
+
+async function startLocalChain(): Promise<string> {
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  // process.execPath is the Node 24 that npm put on PATH; hardhat's CLI runs on it.
+  const cli = fileURLToPath(import.meta.resolve("hardhat/package.json")).replace(/package\.json$/, "dist/src/cli.js");
+  const child = spawn(process.execPath, [cli, "node", "--hostname", "127.0.0.1", "--port", String(port)], {
+    cwd: contractsDir,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(child);
+  await waitForRpc(rpcUrl, child);
+  return rpcUrl;
+}
+
+async function main() {
+  const external = process.env.RPC_URL;
+  const rpcUrl = external ?? (await startLocalChain());
+  const deployment = process.env.DEPLOYMENT
+    ? parseDeployment(JSON.parse(await readFile(process.env.DEPLOYMENT, "utf8")))
+    : await deployContracts({
+        rpcUrl,
+        ...(process.env.DEPLOYER_KEY_FILE
+          ? { account: privateKeyToAccount(await readPrivateKeyFile(process.env.DEPLOYER_KEY_FILE)) }
+          : {}),
+      });
+  if (!process.env.DEPLOYMENT) {
+    await writeDeployment(`${contractsDir}deployments/${deployment.chainId}.json`, deployment);
+  }
+
+  // The demo reader is Hardhat's development account #1: funded with ETH by the local node, given tokens here.
+  const reader = mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: 1 });
+  const readerKey = toHex(reader.getHdKey().privateKey ?? new Uint8Array());
+  const transport = http(rpcUrl);
+  const publicClient = createPublicClient({ transport });
+  if (!external) {
+    const minter = createWalletClient({ account: mnemonicToAccount(HARDHAT_MNEMONIC), transport });
+    const hash = await minter.writeContract({
+      address: deployment.token,
+      abi: demoTokenAbi,
+      functionName: "mint",
+      args: [reader.address, parseEther("1000")],
+      chain: null,
+    });
+    await publicClient.waitForTransactionReceipt({ hash });
+  }
+  const [tokens, eth] = await Promise.all([
+    publicClient.readContract({
+      address: deployment.token,
+      abi: demoTokenAbi,
+      functionName: "balanceOf",
+      args: [reader.address],
+    }),
+    publicClient.getBalance({ address: reader.address }),
+  ]);
+
+  console.log(`
+µRaiden demo is up.
+
+  chain RPC URL      ${rpcUrl}
+  chain id           ${deployment.chainId}
+  channel manager    ${deployment.channelManager}
+  token (TKN)        ${deployment.token}
+  challenge period   ${deployment.challengePeriod} blocks
+
+  demo reader        ${reader.address}  (${formatEther(tokens)} TKN, ${formatEther(eth)} ETH)
+  its private key    ${readerKey}
+                     (Hardhat's public development key: import it into MetaMask for this local chain only)
+
+Press Ctrl-C to stop.`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`demo failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  stopAll(1);
+});
