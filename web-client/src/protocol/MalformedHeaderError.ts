@@ -1,0 +1,13 @@
+import { BaseError } from "./BaseError.ts";
+
+/** A header of the 402 exchange is missing, duplicated, oversized or not what the protocol says it holds. */
+export class MalformedHeaderError extends BaseError {
+  override name = "MalformedHeaderError" as const;
+  readonly code = "malformed_header" as const;
+  readonly header: string;
+
+  constructor({ header, reason }: { header: string; reason: string }) {
+    super(`Malformed ${header} header: ${reason}.`);
+    this.header = header;
+  }
+}

@@ -1,0 +1,50 @@
+import { headerNames } from "./headers.ts";
+
+/**
+ * Why a 402 refused a payment. Each reason has its own header (µRaiden's) and a code for the JSON body; a
+ * response carries exactly one.
+ */
+export const paymentFailures = {
+  insufficient_confirmations: {
+    header: headerNames.insufficientConfirmations,
+    message: "The channel is not confirmed yet: wait for more blocks and retry.",
+  },
+  nonexisting_channel: {
+    header: headerNames.nonexistingChannel,
+    message: "The channel does not exist, or is closing or closed.",
+  },
+  invalid_balance_proof: {
+    header: headerNames.invalidBalanceProof,
+    message: "The balance proof is not signed by the channel's sender or its delegated signer, or exceeds the deposit.",
+  },
+  invalid_amount: {
+    header: headerNames.invalidAmount,
+    message: "The new balance is not the last accepted balance plus the price.",
+  },
+} as const;
+
+export type PaymentFailureCode = keyof typeof paymentFailures;
+/** Narrows a string to a payment failure code. */
+export function isPaymentFailureCode(code: string): code is PaymentFailureCode {
+  return Object.hasOwn(paymentFailures, code);
+}
+
+/**
+ * Error codes of the JSON bodies of 4xx responses: the payment failures above (402), and request errors that never
+ * reach payment checking (400 malformed input, 401/403 for the REST API, 404, 409).
+ */
+export const requestErrorCodes = {
+  malformed_header: "A payment header is malformed, duplicated, oversized or missing.",
+  wrong_contract: "The payment names another channel manager contract.",
+  wrong_receiver: "The payment names another receiver.",
+  malformed_body: "The request body is not what this endpoint expects.",
+  unauthorized: "This endpoint needs the operator's credentials or the sender's signature.",
+  not_found: "No such resource or channel.",
+  conflict: "The channel is not in a state that allows this.",
+} as const;
+
+export type RequestErrorCode = keyof typeof requestErrorCodes;
+export type ErrorCode = PaymentFailureCode | RequestErrorCode;
+
+/** The JSON body of every 4xx response: one code and one message. */
+export type ErrorBody = { error: { code: ErrorCode; message: string } };

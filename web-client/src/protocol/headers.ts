@@ -1,0 +1,31 @@
+/**
+ * The HTTP header names of the 402 exchange, µRaiden's `RDN-` names plus `RDN-Chain-Id`. This is the only place
+ * they are spelled out; servers, clients and tests import them from here.
+ */
+export const headerNames = {
+  // Payment requirements, on every 402 and paid 200 response.
+  gatewayPath: "RDN-Gateway-Path",
+  receiverAddress: "RDN-Receiver-Address",
+  contractAddress: "RDN-Contract-Address",
+  tokenAddress: "RDN-Token-Address",
+  price: "RDN-Price",
+  chainId: "RDN-Chain-Id",
+  // The channel the request named, echoed back with its last accepted balance and proof.
+  senderAddress: "RDN-Sender-Address",
+  senderBalance: "RDN-Sender-Balance",
+  balanceSignature: "RDN-Balance-Signature",
+  // Exactly one of these on a 402 that refused a payment.
+  insufficientConfirmations: "RDN-Insufficient-Confirmations",
+  nonexistingChannel: "RDN-Nonexisting-Channel",
+  invalidBalanceProof: "RDN-Invalid-Balance-Proof",
+  invalidAmount: "RDN-Invalid-Amount",
+  // Request only: the channel and the new cumulative balance (with `contractAddress`, `receiverAddress`,
+  // `senderAddress` and `balanceSignature` above).
+  openBlock: "RDN-Open-Block",
+  balance: "RDN-Balance",
+} as const;
+
+export type HeaderName = (typeof headerNames)[keyof typeof headerNames];
+
+/** Longest header value any of our fields can legitimately have (a 65-byte signature is 132 characters). */
+export const maxHeaderValueLength = 132;

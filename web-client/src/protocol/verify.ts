@@ -1,0 +1,66 @@
+import { type Address, type Hex, isAddressEqual, recoverTypedDataAddress } from "viem";
+import {
+  balanceProofTypedData,
+  type ChannelBalance,
+  closingAgreementTypedData,
+  type DomainParameters,
+} from "./typedData.ts";
+import { signatureDefect } from "./wire.ts";
+
+export type VerifyBalanceProofParameters = {
+  domain: DomainParameters;
+  message: ChannelBalance;
+  signature: Hex;
+  /** The channel's delegated signer (session key), if it has one. */
+  delegatedSigner?: Address | undefined;
+};
+
+/**
+ * Whether `signature` is a balance proof for exactly this channel, balance, contract and chain, signed by the
+ * channel's sender or its delegated signer, in the form the contract accepts (65 bytes, low s). Never throws on a
+ * bad signature: it is simply not valid.
+ *
+ * @example
+ * import { verifyBalanceProof } from "@micro-raiden/web-client/protocol";
+ * const ok = await verifyBalanceProof({
+ *   domain: { chainId: 31337, contract: manager },
+ *   message: { sender, receiver, openBlock: 12n, balance: 5000n },
+ *   signature,
+ * });
+ */
+export async function verifyBalanceProof(parameters: VerifyBalanceProofParameters): Promise<boolean> {
+  const { domain, message, signature, delegatedSigner } = parameters;
+  const signer = await recover(balanceProofTypedData(domain, message), signature);
+  if (!signer) return false;
+  return isAddressEqual(signer, message.sender) || (!!delegatedSigner && isAddressEqual(signer, delegatedSigner));
+}
+
+/**
+ * Whether `signature` is the receiver's closing agreement for exactly this channel and balance.
+ *
+ * @example
+ * import { verifyClosingSignature } from "@micro-raiden/web-client/protocol";
+ * const ok = await verifyClosingSignature({ domain, message: { sender, receiver, openBlock, balance }, signature });
+ */
+export async function verifyClosingSignature(parameters: {
+  domain: DomainParameters;
+  message: ChannelBalance;
+  signature: Hex;
+}): Promise<boolean> {
+  const { domain, message, signature } = parameters;
+  const signer = await recover(closingAgreementTypedData(domain, message), signature);
+  return !!signer && isAddressEqual(signer, message.receiver);
+}
+
+async function recover(
+  typedData: ReturnType<typeof balanceProofTypedData> | ReturnType<typeof closingAgreementTypedData>,
+  signature: Hex,
+): Promise<Address | undefined> {
+  if (signatureDefect(signature)) return undefined;
+  try {
+    return await recoverTypedDataAddress({ ...typedData, signature });
+  } catch {
+    // An (r, s) that is not a point on the curve: no signer.
+    return undefined;
+  }
+}

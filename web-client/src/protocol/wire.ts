@@ -1,0 +1,71 @@
+// Parsers for the values that travel in headers. Each takes the raw header value and either returns it typed
+// (amounts as bigint, addresses checksummed) or throws MalformedHeaderError naming the header.
+import { type Address, getAddress, type Hex, isAddress, maxUint256 } from "viem";
+import { maxHeaderValueLength } from "./headers.ts";
+import { MalformedHeaderError } from "./MalformedHeaderError.ts";
+
+const decimal = /^(0|[1-9][0-9]*)$/;
+const hexAddress = /^0x[0-9a-fA-F]{40}$/;
+const hexSignature = /^0x[0-9a-fA-F]{130}$/;
+/** Half the secp256k1 group order: a signature with a larger s is the malleated twin of a valid one. */
+const halfN = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+
+export const maxUint64 = 2n ** 64n - 1n;
+
+function fail(header: string, reason: string): never {
+  throw new MalformedHeaderError({ header, reason });
+}
+
+/** Fetch joins repeated headers with ", ", which no value of ours contains: a comma means a duplicated header. */
+function checkShape(header: string, value: string) {
+  if (value.length > maxHeaderValueLength) fail(header, `longer than ${maxHeaderValueLength} characters`);
+  if (value.includes(",")) fail(header, "given more than once");
+}
+
+/** An unsigned integer in canonical decimal (no sign, no leading zeros, no exponent), at most `max`. */
+export function parseUint(header: string, value: string, max: bigint = maxUint256): bigint {
+  checkShape(header, value);
+  if (!decimal.test(value)) fail(header, "must be an unsigned decimal integer");
+  const parsed = BigInt(value);
+  if (parsed > max) fail(header, `must be at most ${max}`);
+  return parsed;
+}
+
+/** A chain id: a positive integer that fits a JavaScript number. */
+export function parseChainId(header: string, value: string): number {
+  const parsed = parseUint(header, value, BigInt(Number.MAX_SAFE_INTEGER));
+  if (parsed === 0n) fail(header, "must be positive");
+  return Number(parsed);
+}
+
+/** A 20-byte hex address, all-lowercase or with a valid EIP-55 checksum. Returned checksummed. */
+export function parseAddress(header: string, value: string): Address {
+  checkShape(header, value);
+  if (!hexAddress.test(value)) fail(header, "must be a 0x-prefixed 20-byte hex address");
+  if (!isAddress(value, { strict: true })) fail(header, "has an invalid EIP-55 checksum");
+  return getAddress(value);
+}
+
+/** Why a signature is not one the contract accepts, or undefined when it is. */
+export function signatureDefect(value: string): string | undefined {
+  if (!hexSignature.test(value)) return "must be a 0x-prefixed 65-byte hex signature";
+  if (BigInt(`0x${value.slice(66, 130)}`) > halfN) return "has a high s value (malleable signature)";
+  const v = Number.parseInt(value.slice(130, 132), 16);
+  if (v !== 27 && v !== 28) return "must have a v of 27 or 28";
+  return undefined;
+}
+
+/** A 65-byte secp256k1 signature (r, s, v) with v of 27 or 28 and a low s, as the contract accepts. */
+export function parseSignature(header: string, value: string): Hex {
+  checkShape(header, value);
+  const defect = signatureDefect(value);
+  if (defect) fail(header, defect);
+  return `0x${value.slice(2).toLowerCase()}`;
+}
+
+/** A gateway path: an absolute URL path of at most 128 plain characters. */
+export function parsePath(header: string, value: string): string {
+  checkShape(header, value);
+  if (!/^\/[A-Za-z0-9\-._~/]{0,127}$/.test(value)) fail(header, "must be an absolute path");
+  return value;
+}
