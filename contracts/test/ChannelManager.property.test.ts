@@ -17,10 +17,10 @@ import {
   zeroAddress,
 } from "./fixture.ts";
 
-// Runs and sequence length keep the file around 20 s on a 2-core machine; FC_SEED / FC_RUNS explore further.
-const NUM_RUNS = Number(process.env.FC_RUNS ?? 30);
+// 100 runs of up to 80 operations take 12-20 s on a 2-core machine; FC_SEED and FC_RUNS explore further.
+const NUM_RUNS = Number(process.env.FC_RUNS ?? 100);
 const SEED = Number(process.env.FC_SEED ?? 20_240_611);
-const MAX_OPS = 60;
+const MAX_OPS = 80;
 
 type Fixture = Awaited<ReturnType<typeof deployFixture>>;
 type Wallet = Fixture["sender"];
@@ -269,7 +269,7 @@ describe("ChannelManager property: random operation sequences match the model", 
 
   /** The model's settlement: the receiver gets max(balance, withdrawn) in total, the sender the rest. */
   function settleModel(ch: ModelChannel, balance: bigint, expected: Map<Address, bigint>) {
-    const total = balance;
+    const total = max(balance, ch.withdrawn);
     const payout = total - ch.withdrawn;
     const refund = ch.deposit - total;
     assert.ok(refund >= 0n, "model: a settlement pays out more than the deposit");
@@ -601,14 +601,17 @@ describe("ChannelManager property: random operation sequences match the model", 
       }
     }
 
-    for (const op of ops) {
-      const touched = await step(op);
-      await check(touched, op);
+    for (const [i, op] of ops.entries()) {
+      try {
+        await check(await step(op), op);
+      } catch (error) {
+        throw new Error(`step ${i} (${op.kind}) failed`, { cause: error });
+      }
     }
   }
 
   it("keeps the manager solvent, pays only what was signed, and matches the model after every step", async () => {
-    await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 10, maxLength: MAX_OPS, size: "max" }), runSequence), {
+    await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: MAX_OPS, size: "max" }), runSequence), {
       numRuns: NUM_RUNS,
       seed: SEED,
     });
