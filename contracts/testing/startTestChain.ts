@@ -1,0 +1,44 @@
+// A real local chain for other parts' tests: Hardhat's node served over HTTP on a free port in this process, with
+// the contracts deployed. Demo-server, web-client and e2e tests start one each.
+import { fileURLToPath } from "node:url";
+import type { Deployment } from "@micro-raiden/web-client/protocol";
+import { createHardhatRuntimeEnvironment } from "hardhat/hre";
+import { createTestClient, http, type TestClient } from "viem";
+import { type HDAccount, mnemonicToAccount } from "viem/accounts";
+import config from "../hardhat.config.ts";
+import { deployContracts, HARDHAT_MNEMONIC } from "../scripts/deploy.ts";
+
+export type TestChain = {
+  rpcUrl: string;
+  deployment: Deployment;
+  /** Hardhat's funded development accounts (index 0 deployed the contracts and may mint anywhere). */
+  accounts: HDAccount[];
+  /** Mining, snapshots and automine control (`hardhat_*` / `evm_*` methods). */
+  testClient: TestClient<"hardhat">;
+  close(): Promise<void>;
+};
+
+/**
+ * Starts an in-process Hardhat node on 127.0.0.1 (a free port unless one is given) and deploys the demo token and
+ * the channel manager to it.
+ *
+ * @example
+ * import { startTestChain } from "@micro-raiden/contracts/testing";
+ * const chain = await startTestChain();
+ * // ... chain.rpcUrl, chain.deployment.channelManager ...
+ * await chain.close();
+ */
+export async function startTestChain(options: { port?: number; challengePeriod?: number } = {}): Promise<TestChain> {
+  const projectRoot = fileURLToPath(new URL("..", import.meta.url));
+  const hre = await createHardhatRuntimeEnvironment(config, {}, projectRoot);
+  const server = await hre.network.createServer("default", "127.0.0.1", options.port ?? 0);
+  const { address, port } = await server.listen();
+  const rpcUrl = `http://${address}:${port}`;
+  const deployment = await deployContracts({
+    rpcUrl,
+    ...(options.challengePeriod === undefined ? {} : { challengePeriod: options.challengePeriod }),
+  });
+  const accounts = Array.from({ length: 10 }, (_, addressIndex) => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex }));
+  const testClient = createTestClient({ mode: "hardhat", transport: http(rpcUrl) });
+  return { rpcUrl, deployment, accounts, testClient, close: () => server.close() };
+}
