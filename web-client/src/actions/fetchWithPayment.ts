@@ -1,0 +1,176 @@
+import type { ChannelClient } from "../client/createChannelClient.ts";
+import { ChannelRequiredError, PaymentRefusedError, PriceExceedsPolicyError } from "../errors.ts";
+import {
+  type ChannelEcho,
+  decodePaymentResponseHeaders,
+  encodePaymentHeaders,
+  type PaymentRequirements,
+  verifyBalanceProof,
+} from "../protocol/index.ts";
+import type { StoredChannel } from "../storage/ChannelStorage.ts";
+import { getChannels } from "./getChannels.ts";
+import { openChannel } from "./openChannel.ts";
+import { pay, receiverLockName } from "./pay.ts";
+import { refreshChannel } from "./syncChannels.ts";
+
+export type FetchWithPaymentOptions = {
+  /**
+   * Allows opening a channel when none can pay: returns the deposit to open it with (token base units), or
+   * undefined to refuse. Without it a missing channel throws ChannelRequiredError.
+   */
+  deposit?: ((requirements: PaymentRequirements) => bigint | undefined) | undefined;
+  /** How long to wait in total for a new channel's confirmations, in ms (default 60 000). */
+  confirmationTimeout?: number | undefined;
+  /** How often to look at the chain while waiting, in ms (default 1000). */
+  pollInterval?: number | undefined;
+};
+
+/** Resynchronizations (from an echo, or from the chain) allowed per request before giving up. */
+const maxResyncs = 2;
+
+/**
+ * `fetch` that pays on HTTP 402: reads the receiver's requirements, checks them against the spending policy, signs
+ * a balance proof for the price on a channel to that receiver, and sends the request again with the payment.
+ * Waits (bounded) when the channel is not confirmed yet, resynchronizes from the receiver's echo on an invalid
+ * amount (adopting it only if the echoed proof is the client's own), and throws a typed error instead of paying
+ * when the price, the budget or the deposit does not allow it. Non-402 responses are returned untouched.
+ *
+ * @example
+ * import { fetchWithPayment } from "@micro-raiden/web-client";
+ * const response = await fetchWithPayment(client, "http://localhost:3000/articles/1", undefined, {
+ *   deposit: (requirements) => requirements.price * 100n,
+ * });
+ */
+export async function fetchWithPayment(
+  client: ChannelClient,
+  input: RequestInfo | URL,
+  init?: RequestInit,
+  options: FetchWithPaymentOptions = {},
+): Promise<Response> {
+  const request = new Request(input, init);
+  let response = await client.fetch(request.clone());
+  if (response.status !== 402) return response;
+
+  const deadline = Date.now() + (options.confirmationTimeout ?? 60_000);
+  let resyncs = 0;
+  for (;;) {
+    const { requirements } = decodePaymentResponseHeaders(response.headers);
+    const { maxPrice } = client.policy;
+    if (maxPrice !== undefined && requirements.price > maxPrice) {
+      throw new PriceExceedsPolicyError({ price: requirements.price, maxPrice, url: request.url });
+    }
+    const channel = await channelFor(client, requirements, request.url, options);
+
+    response = await pay(client, {
+      channel,
+      amount: requirements.price,
+      send: async (payment) => {
+        const paid = new Request(request.clone(), {
+          headers: mergeHeaders(request.headers, encodePaymentHeaders(payment)),
+        });
+        const answer = await client.fetch(paid);
+        return { accepted: answer.ok, result: answer };
+      },
+    });
+    if (response.status !== 402) return response;
+
+    const { echo, failure } = decodePaymentResponseHeaders(response.headers);
+    const refused = () =>
+      new PaymentRefusedError({
+        status: response.status,
+        url: request.url,
+        ...(failure ? { failure } : {}),
+      });
+    if (!failure) throw refused();
+    switch (failure.code) {
+      case "insufficient_confirmations":
+        await waitForBlocks(client, failure.value, deadline, options.pollInterval ?? 1000).catch(() => {
+          throw refused();
+        });
+        continue;
+      case "invalid_amount":
+        if (++resyncs > maxResyncs || !echo || !(await adoptEcho(client, channel, echo))) throw refused();
+        continue;
+      case "nonexisting_channel":
+      case "invalid_balance_proof":
+        // Our view of the channel is stale (closed, or a different deposit): refresh it from the chain and
+        // choose again; a channel that is gone is not used a second time.
+        if (++resyncs > maxResyncs) throw refused();
+        await refreshChannel(client, channel, channel.receiver, channel.openBlock);
+        if (failure.code === "invalid_balance_proof") throw refused();
+        continue;
+    }
+  }
+}
+
+/** The newest open channel to the receiver that can cover the price; opens one if the options allow. */
+async function channelFor(
+  client: ChannelClient,
+  requirements: PaymentRequirements,
+  url: string,
+  options: FetchWithPaymentOptions,
+): Promise<StoredChannel> {
+  const channels = await getChannels(client, {
+    chainId: requirements.chainId,
+    contract: requirements.contract,
+    receiver: requirements.receiver,
+  });
+  const usable = channels
+    .filter((c) => c.state === "open" && c.token.toLowerCase() === requirements.token.toLowerCase())
+    .filter((c) => c.deposit - c.balance >= requirements.price)
+    .sort((a, b) => (a.openBlock < b.openBlock ? 1 : -1));
+  if (usable[0]) return usable[0];
+  const deposit = options.deposit?.(requirements);
+  if (deposit === undefined) throw new ChannelRequiredError({ requirements, url });
+  return openChannel(client, {
+    chainId: requirements.chainId,
+    contract: requirements.contract,
+    token: requirements.token,
+    receiver: requirements.receiver,
+    deposit,
+  });
+}
+
+/**
+ * Takes the receiver's echoed balance as the channel's, but only when the echoed proof was signed by this client
+ * for exactly this channel (so a receiver cannot inflate what the client thinks it paid), or when the receiver
+ * has no proof at all (balance zero: the receiver can only lose by it).
+ */
+async function adoptEcho(client: ChannelClient, channel: StoredChannel, echo: ChannelEcho): Promise<boolean> {
+  if (echo.sender.toLowerCase() !== channel.sender.toLowerCase()) return false;
+  if (!echo.signature) {
+    if (echo.balance !== 0n) return false;
+  } else {
+    const ours = await verifyBalanceProof({
+      domain: { chainId: channel.chainId, contract: channel.contract },
+      message: {
+        sender: channel.sender,
+        receiver: channel.receiver,
+        openBlock: channel.openBlock,
+        balance: echo.balance,
+      },
+      signature: echo.signature,
+      delegatedSigner: channel.delegatedSigner,
+    });
+    if (!ours || echo.balance > channel.deposit) return false;
+  }
+  return client.lock(receiverLockName(channel), async () => {
+    const latest = (await client.storage.get(channel)) ?? channel;
+    await client.storage.put({ ...latest, balance: echo.balance, balanceSignature: echo.signature });
+    return true;
+  });
+}
+
+async function waitForBlocks(client: ChannelClient, blocks: bigint, deadline: number, pollInterval: number) {
+  const target = (await client.publicClient.getBlockNumber({ cacheTime: 0 })) + (blocks > 0n ? blocks : 1n);
+  while ((await client.publicClient.getBlockNumber({ cacheTime: 0 })) < target) {
+    if (Date.now() + pollInterval > deadline) throw new Error("timed out waiting for confirmations");
+    await new Promise((resolve) => setTimeout(resolve, pollInterval));
+  }
+}
+
+function mergeHeaders(base: Headers, extra: Record<string, string>): Headers {
+  const headers = new Headers(base);
+  for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+  return headers;
+}

@@ -1,0 +1,78 @@
+import type { ChannelClient } from "../client/createChannelClient.ts";
+import { ensureChain } from "../client/ensureChain.ts";
+import { BudgetExceededError, ChannelNotOpenError, InsufficientDepositError } from "../errors.ts";
+import type { Payment } from "../protocol/index.ts";
+import { type ChannelKey, channelStorageKey, type StoredChannel } from "../storage/ChannelStorage.ts";
+import { signBalanceProof } from "./signBalanceProof.ts";
+
+/** What the transport reports after presenting a payment. */
+export type PaymentOutcome<T> = { accepted: boolean; result: T };
+
+export type PayParameters<T> = {
+  channel: ChannelKey;
+  /** The price of this request, added to the channel's balance. */
+  amount: bigint;
+  /** Presents the payment to the receiver (an HTTP request, usually) and says whether it was accepted. */
+  send: (payment: Payment, channel: StoredChannel) => Promise<PaymentOutcome<T>>;
+};
+
+/**
+ * Pays `amount` on a channel: signs the new cumulative balance, hands it to `send`, and records it as the
+ * channel's balance only if the receiver accepted it (a refused payment changes nothing, unlike µRaiden's #170).
+ * Holds the lock for the sender and receiver from reading the balance to recording the answer, so two tabs or
+ * two parallel requests never sign conflicting balances and each request is paid once.
+ *
+ * @example
+ * import { pay, encodePaymentHeaders } from "@micro-raiden/web-client";
+ * const response = await pay(client, {
+ *   channel,
+ *   amount: 1000n,
+ *   send: async (payment) => {
+ *     const response = await fetch(url, { headers: encodePaymentHeaders(payment) });
+ *     return { accepted: response.ok, result: response };
+ *   },
+ * });
+ */
+export async function pay<T>(client: ChannelClient, parameters: PayParameters<T>): Promise<T> {
+  const { amount, send } = parameters;
+  const key = parameters.channel;
+  return client.lock(receiverLockName(key), async () => {
+    const channel = await client.storage.get(key);
+    if (channel?.state !== "open") throw new ChannelNotOpenError({ channel: key, state: channel?.state });
+    if (channel.deposit - channel.balance < amount) throw new InsufficientDepositError({ channel, price: amount });
+
+    const budget = client.policy.budgetPerReceiver;
+    if (budget !== undefined) {
+      const toReceiver = await client.storage.list({
+        chainId: key.chainId,
+        contract: key.contract,
+        sender: key.sender,
+        receiver: key.receiver,
+      });
+      const spent = toReceiver.reduce((sum, c) => sum + c.balance, 0n);
+      if (spent + amount > budget) {
+        throw new BudgetExceededError({ receiver: key.receiver, budget, spent, price: amount });
+      }
+    }
+
+    const balance = channel.balance + amount;
+    if (!(client.signing === "session" && channel.sessionKey)) await ensureChain(client, channel.chainId);
+    const signature = await signBalanceProof(client, { channel, balance });
+    const payment: Payment = {
+      contract: channel.contract,
+      receiver: channel.receiver,
+      sender: channel.sender,
+      openBlock: channel.openBlock,
+      balance,
+      signature,
+    };
+    const outcome = await send(payment, channel);
+    if (outcome.accepted) await client.storage.put({ ...channel, balance, balanceSignature: signature });
+    return outcome.result;
+  });
+}
+
+/** Payments to one receiver share a lock: their balances and the receiver's budget are read and written together. */
+export function receiverLockName(key: ChannelKey): string {
+  return channelStorageKey({ ...key, openBlock: 0n });
+}

@@ -1,0 +1,27 @@
+import type { Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import type { ChannelClient } from "../client/createChannelClient.ts";
+import { balanceProofTypedData } from "../protocol/index.ts";
+import type { StoredChannel } from "../storage/ChannelStorage.ts";
+
+/**
+ * Signs a balance proof for `channel` at `balance`: with the channel's session key when it has one and the client
+ * signs with session keys (no prompt), otherwise with the wallet (`eth_signTypedData_v4`, one prompt).
+ *
+ * @example
+ * import { signBalanceProof } from "@micro-raiden/web-client";
+ * const signature = await signBalanceProof(client, { channel, balance: channel.balance + 1000n });
+ */
+export async function signBalanceProof(
+  client: ChannelClient,
+  { channel, balance }: { channel: StoredChannel; balance: bigint },
+): Promise<Hex> {
+  const typedData = balanceProofTypedData(
+    { chainId: channel.chainId, contract: channel.contract },
+    { sender: channel.sender, receiver: channel.receiver, openBlock: channel.openBlock, balance },
+  );
+  if (client.signing === "session" && channel.sessionKey) {
+    return privateKeyToAccount(channel.sessionKey).signTypedData(typedData);
+  }
+  return client.walletClient.signTypedData({ ...typedData, account: client.walletClient.account });
+}

@@ -1,0 +1,223 @@
+// The client against a real chain: Hardhat's node over HTTP with the real contracts (startTestChain), a viem
+// account as sender (the machine-client path), and a receiver key standing in for the receiver's REST API.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
+import { createPublicClient, createWalletClient, getAddress, http, isHex, parseEther } from "viem";
+import { closeChannel } from "./actions/closeChannel.ts";
+import { openChannel } from "./actions/openChannel.ts";
+import { pay } from "./actions/pay.ts";
+import { settleChannel } from "./actions/settleChannel.ts";
+import { syncChannels } from "./actions/syncChannels.ts";
+import { topUp } from "./actions/topUp.ts";
+import { memoryLock } from "./client/channelLock.ts";
+import { type ChannelClient, createChannelClient } from "./client/createChannelClient.ts";
+import { ChannelManagerRevertError } from "./errors.ts";
+import {
+  channelManagerAbi,
+  closingAgreementTypedData,
+  demoTokenAbi,
+  encodePaymentHeaders,
+  verifyBalanceProof,
+} from "./protocol/index.ts";
+import { memoryStorage } from "./storage/memoryStorage.ts";
+
+describe("channel lifecycle against a real chain", () => {
+  let chain: TestChain;
+  let client: ChannelClient;
+  const deposit = parseEther("10");
+  // What the stand-in receiver API was asked, to assert the close request carried the sender's own proof.
+  const closeRequests: { url: string; body: unknown }[] = [];
+
+  before(async () => {
+    chain = await startTestChain();
+    const [deployer, sender, receiver] = chain.accounts;
+    assert.ok(deployer && sender && receiver);
+    const { deployment } = chain;
+    const publicClient = createPublicClient({ transport: http(chain.rpcUrl) });
+    // Fund the sender with demo tokens (the deployer may mint anywhere).
+    const minter = createWalletClient({ account: deployer, transport: http(chain.rpcUrl) });
+    const hash = await minter.writeContract({
+      chain: null,
+      address: deployment.token,
+      abi: demoTokenAbi,
+      functionName: "mint",
+      args: [sender.address, parseEther("1000")],
+    });
+    await publicClient.waitForTransactionReceipt({ hash });
+
+    // The receiver's DELETE /channels/<sender>/<openBlock>: signs a closing agreement for the requested balance
+    // after checking the sender's own proof, as the demo-server does.
+    const receiverApi: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      const body: unknown = await request.json();
+      closeRequests.push({ url: request.url, body });
+      assert.ok(typeof body === "object" && body !== null);
+      const [, , , , senderAddress, openBlock] = new URL(request.url).pathname.split("/");
+      const balance = BigInt(String(Reflect.get(body, "balance")));
+      const balanceSignature: unknown = Reflect.get(body, "balance_signature");
+      assert.ok(isHex(balanceSignature));
+      const message = {
+        sender: getAddress(String(senderAddress)),
+        receiver: receiver.address,
+        openBlock: BigInt(String(openBlock)),
+        balance,
+      };
+      const domain = { chainId: deployment.chainId, contract: deployment.channelManager };
+      const proofOk = await verifyBalanceProof({
+        domain,
+        message,
+        signature: balanceSignature,
+        delegatedSigner: (
+          await client.storage.list({ ...domain, contract: domain.contract, sender: message.sender })
+        ).find((c) => c.openBlock === message.openBlock)?.delegatedSigner,
+      });
+      if (!proofOk) return Response.json({ error: { code: "unauthorized", message: "bad proof" } }, { status: 403 });
+      const close_signature = await receiver.signTypedData(closingAgreementTypedData(domain, message));
+      return Response.json({ close_signature });
+    };
+    client = await createChannelClient({
+      account: sender,
+      transport: http(chain.rpcUrl),
+      storage: memoryStorage(),
+      lock: memoryLock(),
+      fetch: receiverApi,
+    });
+  });
+  after(() => chain.close());
+
+  const manager = () => ({
+    chainId: chain.deployment.chainId,
+    contract: chain.deployment.channelManager,
+    token: chain.deployment.token,
+    receiver: chain.accounts[2]?.address ?? "0x",
+  });
+  const onChain = (openBlock: bigint) =>
+    client.publicClient.readContract({
+      address: chain.deployment.channelManager,
+      abi: channelManagerAbi,
+      functionName: "getChannelInfo",
+      args: [client.account, manager().receiver, openBlock],
+    });
+
+  for (const method of ["permit", "erc1363", "approve"] as const) {
+    it(`opens a channel with ${method}, registering a session key as delegated signer`, async () => {
+      const channel = await openChannel(client, { ...manager(), deposit, method });
+      const [, onChainDeposit, , , , signer] = await onChain(channel.openBlock);
+      assert.equal(onChainDeposit, deposit);
+      assert.ok(channel.sessionKey && channel.delegatedSigner);
+      assert.equal(signer, channel.delegatedSigner);
+      assert.deepEqual(await client.storage.get(channel), channel);
+    });
+  }
+
+  it("opens without a session key in wallet mode", async () => {
+    const channel = await openChannel(client, { ...manager(), deposit, signing: "wallet" });
+    assert.equal(channel.sessionKey, undefined);
+    const [, , , , , signer] = await onChain(channel.openBlock);
+    assert.equal(signer, "0x0000000000000000000000000000000000000000");
+  });
+
+  it("detects the best deposit method the token supports (permit for the demo token)", async () => {
+    const { detectDepositMethod } = await import("./actions/openChannel.ts");
+    assert.equal(await detectDepositMethod(client, chain.deployment.token), "permit");
+  });
+
+  it("tops up with each method", async () => {
+    let channel = await openChannel(client, { ...manager(), deposit });
+    for (const method of ["permit", "erc1363", "approve"] as const) {
+      channel = await topUp(client, { channel, amount: parseEther("1"), method });
+    }
+    assert.equal(channel.deposit, deposit + parseEther("3"));
+    const [, onChainDeposit] = await onChain(channel.openBlock);
+    assert.equal(onChainDeposit, channel.deposit);
+  });
+
+  it("pays with the session key and records the balance only when accepted", async () => {
+    const channel = await openChannel(client, { ...manager(), deposit });
+    const refused = await pay(client, { channel, amount: 5n, send: async () => ({ accepted: false, result: "no" }) });
+    assert.equal(refused, "no");
+    assert.equal((await client.storage.get(channel))?.balance, 0n);
+    let sent: Record<string, string> = {};
+    await pay(client, {
+      channel,
+      amount: 7n,
+      send: async (payment) => {
+        sent = encodePaymentHeaders(payment);
+        return { accepted: true, result: undefined };
+      },
+    });
+    assert.equal((await client.storage.get(channel))?.balance, 7n);
+    assert.equal(sent["RDN-Balance"], "7");
+  });
+
+  it("closes cooperatively with the receiver's closing signature: the receiver gets the balance", async () => {
+    let channel = await openChannel(client, { ...manager(), deposit });
+    await pay(client, { channel, amount: parseEther("2"), send: async () => ({ accepted: true, result: undefined }) });
+    channel = (await client.storage.get(channel)) ?? channel;
+    const receiverBefore = await tokenBalance(manager().receiver);
+    const closed = await closeChannel(client, { channel, gatewayUrl: "http://receiver.test/api/1" });
+    assert.equal(closed.state, "closed");
+    assert.equal((await tokenBalance(manager().receiver)) - receiverBefore, parseEther("2"));
+    const [, gone] = await onChain(channel.openBlock);
+    assert.equal(gone, 0n);
+    const last = closeRequests.at(-1);
+    assert.equal(last?.url, `http://receiver.test/api/1/channels/${client.account}/${channel.openBlock}`);
+    assert.deepEqual(last?.body, {
+      balance: parseEther("2").toString(),
+      balance_signature: (await client.storage.get(channel))?.balanceSignature,
+    });
+  });
+
+  it("closes uncooperatively, refuses to settle early, and settles after the challenge period", async () => {
+    let channel = await openChannel(client, { ...manager(), deposit });
+    await pay(client, { channel, amount: parseEther("1"), send: async () => ({ accepted: true, result: undefined }) });
+    channel = (await client.storage.get(channel)) ?? channel;
+    const closing = await closeChannel(client, { channel, uncooperative: true });
+    assert.equal(closing.state, "closing");
+    assert.ok(closing.settleBlock);
+    await assert.rejects(settleChannel(client, { channel: closing }), (error: unknown) => {
+      assert.ok(error instanceof ChannelManagerRevertError);
+      assert.equal(error.errorName, "ChallengePeriodNotOver");
+      return true;
+    });
+    await chain.testClient.mine({ blocks: chain.deployment.challengePeriod + 1 });
+    const senderBefore = await tokenBalance(client.account);
+    const settled = await settleChannel(client, { channel: closing });
+    assert.equal(settled.state, "closed");
+    assert.equal((await tokenBalance(client.account)) - senderBefore, deposit - parseEther("1"));
+  });
+
+  it("recovers its channels from chain events after losing local state", async () => {
+    const opened = await openChannel(client, { ...manager(), deposit });
+    const fresh = await createChannelClient({
+      account: chain.accounts[1] ?? assert.fail(),
+      transport: http(chain.rpcUrl),
+      storage: memoryStorage(),
+    });
+    const recovered = await syncChannels(fresh, {
+      chainId: chain.deployment.chainId,
+      contract: chain.deployment.channelManager,
+      token: chain.deployment.token,
+      fromBlock: BigInt(chain.deployment.deploymentBlock),
+    });
+    const match = recovered.find((c) => c.openBlock === opened.openBlock);
+    assert.ok(match);
+    assert.equal(match.state, "open");
+    assert.equal(match.deposit, deposit);
+    assert.equal(match.delegatedSigner, opened.delegatedSigner);
+    assert.ok(
+      recovered.some((c) => c.state === "closed"),
+      "settled channels are recovered as closed",
+    );
+  });
+
+  async function tokenBalance(address: `0x${string}`) {
+    return client.publicClient.readContract({
+      address: chain.deployment.token,
+      abi: demoTokenAbi,
+      functionName: "balanceOf",
+      args: [address],
+    });
+  }
+});

@@ -1,0 +1,44 @@
+import { type Chain, defineChain, SwitchChainError, UserRejectedRequestError } from "viem";
+import { ChainMismatchError } from "../errors.ts";
+import type { ChannelClient } from "./createChannelClient.ts";
+
+/**
+ * Makes sure the wallet is on `chainId`: asks it to switch, and to add the chain first when it does not know it
+ * (with the definition from `client.chains`). Returns the chain to pass to transactions, so viem checks it again
+ * right before sending.
+ */
+export async function ensureChain(client: ChannelClient, chainId: number): Promise<Chain> {
+  const known = client.chains.find((chain) => chain.id === chainId);
+  const chain =
+    known ??
+    defineChain({
+      id: chainId,
+      name: `Chain ${chainId}`,
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [] } },
+    });
+  const current = await client.walletClient.getChainId();
+  if (current === chainId) return chain;
+  if (client.walletClient.account.type === "local") {
+    throw new ChainMismatchError({ expected: chainId, actual: current });
+  }
+  try {
+    await client.walletClient.switchChain({ id: chainId });
+  } catch (error) {
+    if (error instanceof UserRejectedRequestError) throw error;
+    // 4902: the wallet does not know the chain. Add it (which also switches), if we know how to describe it.
+    const unknownChain = error instanceof SwitchChainError || hasCode(error, 4902);
+    if (!unknownChain || !known) throw new ChainMismatchError({ expected: chainId, actual: current, cause: error });
+    await client.walletClient.addChain({ chain: known });
+  }
+  const now = await client.walletClient.getChainId();
+  if (now !== chainId) throw new ChainMismatchError({ expected: chainId, actual: now });
+  return chain;
+}
+
+function hasCode(error: unknown, code: number): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ("code" in e && e.code === code) return true;
+  }
+  return false;
+}
