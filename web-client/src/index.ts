@@ -45,7 +45,6 @@ export type {
   ChannelStorage,
   StoredChannel,
 } from "./storage/ChannelStorage.ts";
-export { fileStorage } from "./storage/fileStorage.ts";
 export { InvalidStoredChannelError } from "./storage/InvalidStoredChannelError.ts";
 export { indexedDbStorage } from "./storage/indexedDbStorage.ts";
 export { memoryStorage } from "./storage/memoryStorage.ts";

@@ -75,7 +75,8 @@ export type CreateChannelClientParameters =
  * // Node, with a private key
  * import { http } from "viem";
  * import { privateKeyToAccount } from "viem/accounts";
- * import { createChannelClient, fileStorage } from "@micro-raiden/web-client";
+ * import { createChannelClient } from "@micro-raiden/web-client";
+ * import { fileStorage } from "@micro-raiden/web-client/node";
  * const client = await createChannelClient({
  *   account: privateKeyToAccount(process.env.KEY as `0x${string}`),
  *   transport: http("http://127.0.0.1:8545"),

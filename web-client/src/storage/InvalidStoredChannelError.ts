@@ -6,8 +6,8 @@ import { BaseError } from "../protocol/BaseError.ts";
  * when a channel sits under another channel's key); `source` says where the data came from, when known.
  *
  * @example
- * import { InvalidStoredChannelError } from "./InvalidStoredChannelError.ts";
- * import { parseStoredChannel } from "./serializeChannel.ts";
+ * import { InvalidStoredChannelError } from "@micro-raiden/web-client";
+ * import { parseStoredChannel } from "@micro-raiden/web-client";
  * try { parseStoredChannel(JSON.parse(text)) } catch (error) {
  *   if (error instanceof InvalidStoredChannelError) console.error(`bad ${error.field}`);
  * }

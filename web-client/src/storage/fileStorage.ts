@@ -16,8 +16,8 @@ type ChannelFile = { version: 1; channels: Record<string, SerializedChannel> };
  * losing track of channels that still hold funds. The directory must exist.
  *
  * @example
- * import { fileStorage } from "./fileStorage.ts";
- * const storage = fileStorage("/home/me/.micro-raiden/channels.json");
+ * import { fileStorage } from "@micro-raiden/web-client/node";
+ * const storage = fileStorage("channels.json");
  * await storage.put(channel);
  * const open = (await storage.list({ chainId, contract, sender })).filter((c) => c.state === "open");
  */

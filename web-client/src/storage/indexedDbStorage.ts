@@ -13,7 +13,7 @@ import { parseStoredChannel, type SerializedChannel, serializeChannel } from "./
  * Options of {@link indexedDbStorage}.
  *
  * @example
- * import { type IndexedDbStorageOptions, indexedDbStorage } from "./indexedDbStorage.ts";
+ * import { type IndexedDbStorageOptions, indexedDbStorage } from "@micro-raiden/web-client";
  * const options: IndexedDbStorageOptions = { name: "micro-raiden-wallet-2" };
  * const storage = indexedDbStorage(options);
  */
@@ -37,7 +37,7 @@ const storeName = "channels";
  * with {@link InvalidStoredChannelError}.
  *
  * @example
- * import { indexedDbStorage } from "./indexedDbStorage.ts";
+ * import { indexedDbStorage } from "@micro-raiden/web-client";
  * const storage = indexedDbStorage();
  * await storage.put(channel);
  * const channels = await storage.list({ chainId: 1, contract, sender });

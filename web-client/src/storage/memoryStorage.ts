@@ -7,7 +7,7 @@ import { parseStoredChannel, serializeChannel } from "./serializeChannel.ts";
  * got back (or is about to put again) cannot change what is stored behind the storage's back.
  *
  * @example
- * import { memoryStorage } from "./memoryStorage.ts";
+ * import { memoryStorage } from "@micro-raiden/web-client";
  * const storage = memoryStorage();
  * await storage.put(channel);
  * const again = await storage.get(channel);

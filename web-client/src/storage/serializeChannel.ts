@@ -11,7 +11,7 @@ import { InvalidStoredChannelError } from "./InvalidStoredChannelError.ts";
  * A {@link StoredChannel} as JSON can hold it: amounts and blocks as decimal strings, absent optionals omitted.
  *
  * @example
- * import { type SerializedChannel, serializeChannel } from "./serializeChannel.ts";
+ * import { type SerializedChannel, serializeChannel } from "@micro-raiden/web-client";
  * const stored: SerializedChannel = serializeChannel(channel); // { ..., balance: "5000", state: "open" }
  */
 export type SerializedChannel = {
@@ -40,7 +40,7 @@ const secp256k1N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd03
  * and undefined optional fields are left out.
  *
  * @example
- * import { serializeChannel } from "./serializeChannel.ts";
+ * import { serializeChannel } from "@micro-raiden/web-client";
  * localStorage.setItem("my-channel", JSON.stringify(serializeChannel(channel)));
  */
 export function serializeChannel(channel: StoredChannel): SerializedChannel {
@@ -72,7 +72,7 @@ export function serializeChannel(channel: StoredChannel): SerializedChannel {
  *
  * @example
  * import { readFile } from "node:fs/promises";
- * import { parseStoredChannel } from "./serializeChannel.ts";
+ * import { parseStoredChannel } from "@micro-raiden/web-client";
  * const channel = parseStoredChannel(JSON.parse(await readFile("channel.json", "utf8")), "channel.json");
  */
 export function parseStoredChannel(input: unknown, source?: string): StoredChannel {

@@ -66,7 +66,7 @@ const byKey = (a: StoredChannel, b: StoredChannel) =>
  * Registers the shared ChannelStorage suite. `create` is called once per test and must return an empty storage.
  *
  * @example
- * import { memoryStorage } from "./memoryStorage.ts";
+ * import { memoryStorage } from "@micro-raiden/web-client";
  * import { storageContract } from "./storageContract.test-helper.ts";
  * storageContract("memoryStorage", memoryStorage);
  */

@@ -1,0 +1,2 @@
+// Node-only additions to the browser-safe main entry (kept apart so browser bundles never see node:fs).
+export { fileStorage } from "./storage/fileStorage.ts";
