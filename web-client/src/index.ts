@@ -46,7 +46,7 @@ export type {
   StoredChannel,
 } from "./storage/ChannelStorage.ts";
 export { InvalidStoredChannelError } from "./storage/InvalidStoredChannelError.ts";
-export { indexedDbStorage } from "./storage/indexedDbStorage.ts";
+export { type IndexedDbStorageOptions, indexedDbStorage } from "./storage/indexedDbStorage.ts";
 export { memoryStorage } from "./storage/memoryStorage.ts";
-export { parseStoredChannel, serializeChannel } from "./storage/serializeChannel.ts";
+export { parseStoredChannel, type SerializedChannel, serializeChannel } from "./storage/serializeChannel.ts";
 export { discoverWallets, type WalletDetail } from "./wallet/discoverWallets.ts";

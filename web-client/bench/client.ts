@@ -1,0 +1,118 @@
+// npm run bench:client — what a payment costs the client, and what the library costs a page.
+//   1. preparing one session-key payment: lock, sign the balance proof, persist the new balance (median, p99);
+//   2. balance-proof verifications per second (what a receiver or a recovering client does);
+//   3. the browser entry's size, minified + gzipped, with viem external and with viem bundled.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import { custom, type Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { pay } from "../src/actions/pay.ts";
+import { memoryLock, webLock } from "../src/client/channelLock.ts";
+import { createChannelClient } from "../src/client/createChannelClient.ts";
+import { balanceProofTypedData, verifyBalanceProof } from "../src/protocol/index.ts";
+import type { ChannelStorage, StoredChannel } from "../src/storage/ChannelStorage.ts";
+import { fileStorage } from "../src/storage/fileStorage.ts";
+import { memoryStorage } from "../src/storage/memoryStorage.ts";
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+const ms = (n: number) => `${n.toFixed(3)} ms`;
+
+const sender = privateKeyToAccount(generatePrivateKey());
+const sessionKey = generatePrivateKey();
+const channel: StoredChannel = {
+  chainId: 31337,
+  contract: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+  token: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+  sender: sender.address,
+  receiver: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+  openBlock: 12n,
+  deposit: 10n ** 24n,
+  balance: 0n,
+  balanceSignature: undefined,
+  delegatedSigner: privateKeyToAccount(sessionKey).address,
+  sessionKey,
+  state: "open",
+  settleBlock: undefined,
+};
+// No chain is needed: session-key payments never touch it.
+const transport = custom({ request: async () => "0x7a69" });
+
+async function timePayments(storage: ChannelStorage, lock: ReturnType<typeof memoryLock>, count: number) {
+  const client = await createChannelClient({ account: sender, transport, storage, lock });
+  await storage.put(channel);
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await pay(client, { channel, amount: 1000n, send: async () => ({ accepted: true, result: undefined }) });
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { median: percentile(times, 0.5), p99: percentile(times, 0.99) };
+}
+
+console.log("1. Preparing one session-key payment (lock + sign + persist), 2,000 payments after 200 warm-up");
+await timePayments(memoryStorage(), memoryLock(), 200);
+const memory = await timePayments(memoryStorage(), memoryLock(), 2000);
+console.log(`   memory storage, in-realm lock : median ${ms(memory.median)}, p99 ${ms(memory.p99)}`);
+const web = await timePayments(memoryStorage(), webLock(), 2000);
+console.log(`   memory storage, Web Locks     : median ${ms(web.median)}, p99 ${ms(web.p99)}`);
+const dir = await mkdtemp(join(tmpdir(), "bench-client-"));
+const file = await timePayments(fileStorage(join(dir, "channels.json")), webLock(), 500);
+console.log(`   file storage (fsync), Web Locks: median ${ms(file.median)}, p99 ${ms(file.p99)}`);
+await rm(dir, { recursive: true });
+
+console.log("\n2. Balance-proof verifications per second (viem recoverTypedDataAddress, one core)");
+const domain = { chainId: channel.chainId, contract: channel.contract };
+const proofs: { balance: bigint; signature: Hex }[] = [];
+for (let i = 1; i <= 200; i++) {
+  const message = {
+    sender: sender.address,
+    receiver: channel.receiver,
+    openBlock: channel.openBlock,
+    balance: BigInt(i),
+  };
+  proofs.push({
+    balance: message.balance,
+    signature: await sender.signTypedData(balanceProofTypedData(domain, message)),
+  });
+}
+const verifyOnce = (p: { balance: bigint; signature: Hex }) =>
+  verifyBalanceProof({
+    domain,
+    message: { sender: sender.address, receiver: channel.receiver, openBlock: channel.openBlock, balance: p.balance },
+    signature: p.signature,
+  });
+for (const p of proofs) await verifyOnce(p);
+let verified = 0;
+const started = performance.now();
+while (performance.now() - started < 3000) {
+  for (const p of proofs) if (await verifyOnce(p)) verified++;
+}
+const perSecond = verified / ((performance.now() - started) / 1000);
+console.log(`   ${Math.round(perSecond).toLocaleString("en-US")} verifications/s (${ms(1000 / perSecond)} each)`);
+
+console.log("\n3. Browser entry (src/index.ts), minified + gzipped (esbuild, ESM, browser)");
+async function size(external: string[]) {
+  const result = await build({
+    entryPoints: [new URL("../src/index.ts", import.meta.url).pathname],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    write: false,
+    external,
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+  return { raw: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
+}
+const kB = (n: number) => `${(n / 1000).toFixed(1)} kB`;
+const external = await size(["viem", "viem/*"]);
+const bundled = await size([]);
+console.log(`   viem external: ${kB(external.raw)} minified, ${kB(external.gzip)} gzip`);
+console.log(`   viem bundled : ${kB(bundled.raw)} minified, ${kB(bundled.gzip)} gzip`);
