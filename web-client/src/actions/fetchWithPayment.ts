@@ -1,5 +1,10 @@
 import type { ChannelClient } from "../client/createChannelClient.ts";
-import { ChannelRequiredError, PaymentRefusedError, PriceExceedsPolicyError } from "../errors.ts";
+import {
+  ChannelRequiredError,
+  InsufficientDepositError,
+  PaymentRefusedError,
+  PriceExceedsPolicyError,
+} from "../errors.ts";
 import {
   type ChannelEcho,
   decodePaymentResponseHeaders,
@@ -115,13 +120,17 @@ async function channelFor(
     contract: requirements.contract,
     receiver: requirements.receiver,
   });
-  const usable = channels
+  const open = channels
     .filter((c) => c.state === "open" && c.token.toLowerCase() === requirements.token.toLowerCase())
-    .filter((c) => c.deposit - c.balance >= requirements.price)
     .sort((a, b) => (a.openBlock < b.openBlock ? 1 : -1));
-  if (usable[0]) return usable[0];
+  const usable = open.find((c) => c.deposit - c.balance >= requirements.price);
+  if (usable) return usable;
   const deposit = options.deposit?.(requirements);
-  if (deposit === undefined) throw new ChannelRequiredError({ requirements, url });
+  if (deposit === undefined) {
+    // An open channel that ran dry calls for a top-up, which only the caller can decide on.
+    if (open[0]) throw new InsufficientDepositError({ channel: open[0], price: requirements.price });
+    throw new ChannelRequiredError({ requirements, url });
+  }
   return openChannel(client, {
     chainId: requirements.chainId,
     contract: requirements.contract,
@@ -156,7 +165,10 @@ async function adoptEcho(client: ChannelClient, channel: StoredChannel, echo: Ch
   }
   return client.lock(receiverLockName(channel), async () => {
     const latest = (await client.storage.get(channel)) ?? channel;
-    await client.storage.put({ ...latest, balance: echo.balance, balanceSignature: echo.signature });
+    // A parallel request recorded a newer accepted balance meanwhile: that one is fresher than this echo.
+    if (latest.balance === channel.balance) {
+      await client.storage.put({ ...latest, balance: echo.balance, balanceSignature: echo.signature });
+    }
     return true;
   });
 }

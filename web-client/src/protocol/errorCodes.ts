@@ -34,6 +34,7 @@ export function isPaymentFailureCode(code: string): code is PaymentFailureCode {
  * reach payment checking (400 malformed input, 401/403 for the REST API, 404, 409).
  */
 export const requestErrorCodes = {
+  payment_required: "This resource has a price: pay it with the headers of this 402 response.",
   malformed_header: "A payment header is malformed, duplicated, oversized or missing.",
   wrong_contract: "The payment names another channel manager contract.",
   wrong_receiver: "The payment names another receiver.",

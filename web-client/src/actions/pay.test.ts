@@ -1,0 +1,265 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { BudgetExceededError, ChainMismatchError, ChannelNotOpenError, InsufficientDepositError } from "../errors.ts";
+import { type Payment, verifyBalanceProof } from "../protocol/index.ts";
+import type { StoredChannel } from "../storage/ChannelStorage.ts";
+import { addresses, price, storeChannel, storedBalance, testClient } from "./fakeReceiver.test-helper.ts";
+import { pay, receiverLockName } from "./pay.ts";
+
+/** A `send` that records what it was given and answers as told. */
+function recordingSend(accepted = true) {
+  const calls: { payment: Payment; channel: StoredChannel }[] = [];
+  const send = async (payment: Payment, channel: StoredChannel) => {
+    calls.push({ payment, channel });
+    return { accepted, result: `answer ${calls.length}` };
+  };
+  return { calls, send };
+}
+
+function verifies(channel: StoredChannel, payment: Payment) {
+  return verifyBalanceProof({
+    domain: { chainId: channel.chainId, contract: channel.contract },
+    message: {
+      sender: channel.sender,
+      receiver: channel.receiver,
+      openBlock: channel.openBlock,
+      balance: payment.balance,
+    },
+    signature: payment.signature,
+    delegatedSigner: channel.delegatedSigner,
+  });
+}
+
+describe("pay", () => {
+  it("signs the balance plus the amount with the session key and records it once accepted", async () => {
+    const { client, chain } = await testClient();
+    const channel = await storeChannel(client, { balance: 2n * price });
+    const { calls, send } = recordingSend();
+
+    const result = await pay(client, { channel, amount: price, send });
+
+    assert.equal(result, "answer 1");
+    assert.equal(calls.length, 1);
+    const [call] = calls;
+    assert.ok(call);
+    assert.deepEqual(
+      { ...call.payment, signature: undefined },
+      {
+        contract: channel.contract,
+        receiver: channel.receiver,
+        sender: channel.sender,
+        openBlock: channel.openBlock,
+        balance: 3n * price,
+        signature: undefined,
+      },
+    );
+    assert.deepEqual(call.channel, channel);
+    assert.equal(await verifies(channel, call.payment), true);
+    // Signed by the session key, not by the account: without the delegated signer it does not verify.
+    assert.equal(await verifies({ ...channel, delegatedSigner: undefined }, call.payment), false);
+    const stored = await client.storage.get(channel);
+    assert.equal(stored?.balance, 3n * price);
+    assert.equal(stored?.balanceSignature, call.payment.signature);
+    // Session signing needs no chain at all.
+    assert.deepEqual(chain.calls, []);
+  });
+
+  it("records nothing when the receiver does not accept", async () => {
+    const { client } = await testClient();
+    const channel = await storeChannel(client, { balance: price });
+    const { calls, send } = recordingSend(false);
+    assert.equal(await pay(client, { channel, amount: price, send }), "answer 1");
+    assert.equal(calls.length, 1);
+    assert.deepEqual(await client.storage.get(channel), channel);
+    // The next payment offers the same balance again, not one more price.
+    await pay(client, { channel, amount: price, send });
+    assert.equal(calls[1]?.payment.balance, 2n * price);
+    assert.equal(calls[1]?.payment.signature, calls[0]?.payment.signature);
+  });
+
+  it("records nothing when send throws, and releases the lock", async () => {
+    const { client } = await testClient();
+    const channel = await storeChannel(client);
+    const failure = new Error("network down");
+    await assert.rejects(
+      pay(client, {
+        channel,
+        amount: price,
+        send: async () => {
+          throw failure;
+        },
+      }),
+      (error) => error === failure,
+    );
+    assert.deepEqual(await client.storage.get(channel), channel);
+    const { send } = recordingSend();
+    await pay(client, { channel, amount: price, send });
+    assert.equal(await storedBalance(client, channel), price);
+  });
+
+  it("reads the channel from storage, not from the key it is given", async () => {
+    const { client } = await testClient();
+    const channel = await storeChannel(client);
+    await client.storage.put({ ...channel, balance: 7n * price });
+    const { calls, send } = recordingSend();
+    // A stale copy of the channel (balance 0) only names it.
+    await pay(client, { channel, amount: price, send });
+    assert.equal(calls[0]?.payment.balance, 8n * price);
+    assert.equal(await storedBalance(client, channel), 8n * price);
+  });
+
+  it("refuses a closed, closing or unknown channel without calling send", async () => {
+    const { client } = await testClient();
+    const closed = await storeChannel(client, { state: "closed", openBlock: 1n });
+    const closing = await storeChannel(client, { state: "closing", openBlock: 2n, settleBlock: 300n });
+    const unknown = { ...closed, openBlock: 3n };
+    const { calls, send } = recordingSend();
+    for (const [channel, state] of [
+      [closed, "closed"],
+      [closing, "closing"],
+      [unknown, undefined],
+    ] as const) {
+      await assert.rejects(pay(client, { channel, amount: price, send }), (error: unknown) => {
+        assert.ok(error instanceof ChannelNotOpenError);
+        assert.equal(error.name, "ChannelNotOpenError");
+        assert.equal(error.state, state);
+        assert.equal(error.channel.openBlock, channel.openBlock);
+        return true;
+      });
+    }
+    assert.equal(calls.length, 0);
+    assert.deepEqual(await client.storage.get(closed), closed);
+    assert.deepEqual(await client.storage.get(closing), closing);
+    assert.equal(await client.storage.get(unknown), undefined);
+  });
+
+  it("throws InsufficientDepositError when the remaining deposit does not cover the amount", async () => {
+    const { client } = await testClient();
+    const channel = await storeChannel(client, { deposit: 5n * price, balance: 4n * price + 1n });
+    const { calls, send } = recordingSend();
+    await assert.rejects(pay(client, { channel, amount: price, send }), (error: unknown) => {
+      assert.ok(error instanceof InsufficientDepositError);
+      assert.equal(error.name, "InsufficientDepositError");
+      assert.equal(error.price, price);
+      assert.deepEqual(error.channel, channel);
+      return true;
+    });
+    assert.equal(calls.length, 0);
+    // Exactly the remaining deposit is fine.
+    await pay(client, { channel, amount: price - 1n, send });
+    assert.equal(await storedBalance(client, channel), 5n * price);
+  });
+
+  it("checks the budget against everything paid to the receiver, over all its channels", async () => {
+    const budget = 5n * price;
+    const { client } = await testClient({ policy: { budgetPerReceiver: budget } });
+    const older = await storeChannel(client, { openBlock: 10n, balance: 3n * price, state: "closed" });
+    const channel = await storeChannel(client, { openBlock: 20n, balance: price });
+    // Payments to another receiver do not count.
+    await storeChannel(client, { openBlock: 30n, receiver: addresses.otherReceiver, balance: 50n * price });
+    const { calls, send } = recordingSend();
+
+    await pay(client, { channel, amount: price, send });
+    assert.equal(await storedBalance(client, channel), 2n * price);
+
+    await assert.rejects(pay(client, { channel, amount: 1n, send }), (error: unknown) => {
+      assert.ok(error instanceof BudgetExceededError);
+      assert.equal(error.name, "BudgetExceededError");
+      assert.equal(error.budget, budget);
+      assert.equal(error.spent, 5n * price);
+      assert.equal(error.price, 1n);
+      assert.equal(error.receiver, channel.receiver);
+      return true;
+    });
+    assert.equal(calls.length, 1);
+    assert.equal(await storedBalance(client, channel), 2n * price);
+    assert.equal(await storedBalance(client, older), 3n * price);
+  });
+
+  it("does not count a refused payment against the budget", async () => {
+    const { client } = await testClient({ policy: { budgetPerReceiver: price } });
+    const channel = await storeChannel(client);
+    await pay(client, { channel, amount: price, send: recordingSend(false).send });
+    await pay(client, { channel, amount: price, send: recordingSend(true).send });
+    assert.equal(await storedBalance(client, channel), price);
+    await assert.rejects(pay(client, { channel, amount: price, send: recordingSend().send }), BudgetExceededError);
+  });
+
+  it("holds the receiver's lock from reading the balance to recording the answer", async () => {
+    const { client } = await testClient();
+    const channel = await storeChannel(client);
+    const balances: bigint[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const send = async (payment: Payment) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      balances.push(payment.balance);
+      // Let every other payment run as far as it can before this one is answered.
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      return { accepted: true, result: payment.balance };
+    };
+    const results = await Promise.all(Array.from({ length: 5 }, () => pay(client, { channel, amount: price, send })));
+    assert.equal(maxInFlight, 1);
+    assert.deepEqual(balances, [price, 2n * price, 3n * price, 4n * price, 5n * price]);
+    assert.deepEqual(results, balances);
+    assert.equal(await storedBalance(client, channel), 5n * price);
+  });
+
+  it("uses one lock per sender and receiver, whatever the channel", async () => {
+    const { client } = await testClient();
+    const first = await storeChannel(client, { openBlock: 1n });
+    const second = await storeChannel(client, { openBlock: 2n });
+    const other = await storeChannel(client, { openBlock: 3n, receiver: addresses.otherReceiver });
+    assert.equal(receiverLockName(first), receiverLockName(second));
+    assert.notEqual(receiverLockName(first), receiverLockName(other));
+    // While the receiver's lock is held elsewhere, a payment on either of its channels waits for it.
+    let release = () => {};
+    const held = client.lock(receiverLockName(first), () => new Promise<void>((resolve) => (release = resolve)));
+    const { calls, send } = recordingSend();
+    const waiting = pay(client, { channel: second, amount: price, send });
+    await pay(client, { channel: other, amount: price, send });
+    assert.equal(calls.length, 1);
+    release();
+    await Promise.all([held, waiting]);
+    assert.equal(calls.length, 2);
+    assert.equal(await storedBalance(client, second), price);
+  });
+
+  it("signs with the wallet account when the client signs with the wallet", async () => {
+    const { client, account, chain } = await testClient({ signing: "wallet" });
+    const channel = await storeChannel(client);
+    const { calls, send } = recordingSend();
+    await pay(client, { channel, amount: price, send });
+    const payment = calls[0]?.payment;
+    assert.ok(payment);
+    // Signed by the sender itself: valid with no delegated signer at all.
+    assert.equal(await verifies({ ...channel, delegatedSigner: undefined }, payment), true);
+    assert.equal(
+      await verifies(
+        { ...channel, delegatedSigner: undefined, sender: privateKeyToAccount(generatePrivateKey()).address },
+        payment,
+      ),
+      false,
+    );
+    assert.equal(channel.sender, account.address);
+    // The wallet's chain was checked before signing.
+    assert.ok(chain.calls.includes("eth_chainId"));
+  });
+
+  it("refuses to sign with the wallet on another chain, calling send never", async () => {
+    const { client } = await testClient({ signing: "wallet" });
+    const channel = await storeChannel(client, { chainId: 1 });
+    const { calls, send } = recordingSend();
+    await assert.rejects(pay(client, { channel, amount: price, send }), (error: unknown) => {
+      assert.ok(error instanceof ChainMismatchError);
+      assert.equal(error.expected, 1);
+      assert.equal(error.actual, 31337);
+      return true;
+    });
+    assert.equal(calls.length, 0);
+    assert.deepEqual(await client.storage.get(channel), channel);
+  });
+});
