@@ -1,32 +1,33 @@
-// `npm start`: brings the local demo up. Starts a Hardhat node, deploys the demo token and the channel manager,
-// funds a demo reader, and prints what to import into MetaMask. Ctrl-C stops everything.
-// (The receiver server joins this script with the demo-server issue.)
+// `npm start`: brings the whole demo up. Starts a Hardhat node, deploys the demo token and the channel manager,
+// funds a demo reader, starts the receiver with demo content, and prints the URLs, the chain and the reader's key
+// to import into MetaMask. Ctrl-C stops everything.
 //
-// With RPC_URL set it runs against that chain instead and deploys only when DEPLOYMENT (a deployment file) is not
-// given.
+// With RPC_URL set it runs against that chain instead: DEPLOYMENT names its deployment file (otherwise it deploys
+// with DEPLOYER_KEY_FILE) and RECEIVER_KEY_FILE the receiver's key.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import {
-  deployContracts,
-  HARDHAT_MNEMONIC,
-  readPrivateKeyFile,
-  writeDeployment,
-} from "@micro-raiden/contracts/deploy";
+import { deployContracts, HARDHAT_MNEMONIC, writeDeployment } from "@micro-raiden/contracts/deploy";
+import { startServer } from "@micro-raiden/demo-server";
+import { readPrivateKeyFile } from "@micro-raiden/web-client/node";
 import { demoTokenAbi, parseDeployment } from "@micro-raiden/web-client/protocol";
 import { createPublicClient, createWalletClient, formatEther, http, parseEther, toHex } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 
 const contractsDir = fileURLToPath(new URL("../contracts/", import.meta.url));
 const port = Number(process.env.CHAIN_PORT ?? 8545);
+const serverPort = Number(process.env.PORT ?? 3000);
 const children: ChildProcess[] = [];
+const cleanups: (() => Promise<void>)[] = [];
 
-function stopAll(code = 0): never {
+async function stopAll(code = 0): Promise<never> {
+  for (const cleanup of cleanups) await cleanup().catch(() => undefined);
   for (const child of children) child.kill("SIGTERM");
   process.exit(code);
 }
-process.on("SIGINT", () => stopAll(0));
-process.on("SIGTERM", () => stopAll(0));
+process.on("SIGINT", () => void stopAll(0));
+process.on("SIGTERM", () => void stopAll(0));
 
 async function waitForRpc(rpcUrl: string, child: ChildProcess): Promise<void> {
   const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
@@ -96,8 +97,43 @@ async function main() {
     publicClient.getBalance({ address: reader.address }),
   ]);
 
+  // The receiver: Hardhat's development account #2 locally, or the key file given for another chain.
+  const receiverKey = process.env.RECEIVER_KEY_FILE
+    ? await readPrivateKeyFile(process.env.RECEIVER_KEY_FILE)
+    : external
+      ? undefined
+      : toHex(mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: 2 }).getHdKey().privateKey ?? new Uint8Array());
+  if (!receiverKey) throw new Error("Set RECEIVER_KEY_FILE to the receiver's key file to run against another chain.");
+  const dataDir = fileURLToPath(new URL("../demo-server/.data/", import.meta.url));
+  await mkdir(dataDir, { recursive: true });
+  const dbPath = `${dataDir}demo-${deployment.chainId}-${deployment.channelManager.slice(2, 10)}.db`;
+  // A fresh local chain reuses addresses and block numbers: proofs from the last run would haunt its channels.
+  if (!external) await Promise.all(["", "-wal", "-shm"].map((suffix) => rm(`${dbPath}${suffix}`, { force: true })));
+  const operatorToken = randomBytes(24).toString("hex");
+  const server = await startServer({
+    rpcUrl,
+    deployment,
+    privateKey: receiverKey,
+    dbPath,
+    port: serverPort,
+    operatorToken,
+    pollIntervalMs: 500,
+    log: (level, message) => {
+      if (level !== "info") console.error(`[receiver] ${message}`);
+    },
+  });
+  cleanups.push(() => server.close());
+
   console.log(`
 µRaiden demo is up.
+
+  site               ${server.url}/            (free index)
+  paid article       ${server.url}/articles/1
+  dynamic price      ${server.url}/echodyn/hello
+  free page          ${server.url}/free
+  receiver API       ${server.url}/api/1/stats
+  operator token     ${operatorToken}   (Authorization: Bearer …, for /api/1/channels and operator commands)
+  receiver           ${server.receiver.address}
 
   chain RPC URL      ${rpcUrl}
   chain id           ${deployment.chainId}
@@ -114,5 +150,5 @@ Press Ctrl-C to stop.`);
 
 main().catch((error: unknown) => {
   console.error(`demo failed to start: ${error instanceof Error ? error.message : String(error)}`);
-  stopAll(1);
+  void stopAll(1);
 });

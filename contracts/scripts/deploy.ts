@@ -3,10 +3,11 @@
 //
 //   node scripts/deploy.ts [--rpc-url URL] [--private-key-file PATH] [--challenge-period BLOCKS]
 //                          [--token ADDRESS] [--out PATH]
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { readPrivateKeyFile } from "@micro-raiden/web-client/node";
 import { type Deployment, parseDeployment } from "@micro-raiden/web-client/protocol";
 import {
   type Account,
@@ -15,7 +16,6 @@ import {
   createWalletClient,
   defineChain,
   getAddress,
-  type Hex,
   http,
   isAddress,
   isHex,
@@ -95,18 +95,6 @@ export async function deployContracts(parameters: DeployParameters): Promise<Dep
 export async function writeDeployment(path: string, deployment: Deployment): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, `${JSON.stringify(deployment, null, 2)}\n`);
-}
-
-/** Reads a private key file, refusing one that others can read (as µRaiden did) or that is not a key. */
-export async function readPrivateKeyFile(path: string): Promise<Hex> {
-  const { mode } = await stat(path);
-  if ((mode & 0o077) !== 0) {
-    throw new Error(`${path} is readable by others (mode ${(mode & 0o777).toString(8)}): chmod 600 it first.`);
-  }
-  const key = (await readFile(path, "utf8")).trim();
-  const prefixed = key.startsWith("0x") ? key : `0x${key}`;
-  if (!isHex(prefixed) || prefixed.length !== 66) throw new Error(`${path} does not hold a 32-byte hex private key.`);
-  return prefixed;
 }
 
 async function main() {

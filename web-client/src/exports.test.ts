@@ -108,7 +108,7 @@ it("the protocol entry exports exactly the protocol", async () => {
 });
 
 it("the node entry adds the file store", async () => {
-  assert.deepEqual(Object.keys(await import("./node.ts")).sort(), ["fileStorage"]);
+  assert.deepEqual(Object.keys(await import("./node.ts")).sort(), ["fileStorage", "readPrivateKeyFile"]);
 });
 
 it("importing the protocol has no side effects on globals", async () => {

@@ -1,2 +1,3 @@
 // Node-only additions to the browser-safe main entry (kept apart so browser bundles never see node:fs).
+export { readPrivateKeyFile } from "./node/readPrivateKeyFile.ts";
 export { fileStorage } from "./storage/fileStorage.ts";

@@ -1,0 +1,208 @@
+import { channelManagerAbi } from "@micro-raiden/web-client/protocol";
+import {
+  type Account,
+  type Chain,
+  encodeEventTopics,
+  formatLog,
+  type Hex,
+  type Log,
+  type LogTopic,
+  numberToHex,
+  type PublicClient,
+  pad,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import type { Receiver } from "../receiver/createReceiver.ts";
+import type { BlockRecord, ChainEvent } from "../store/records.ts";
+import { decodeChannelLogs } from "./decodeChannelLogs.ts";
+
+export type WatcherOptions = {
+  receiver: Receiver;
+  publicClient: PublicClient;
+  walletClient: WalletClient<Transport, Chain | undefined, Account>;
+  pollIntervalMs?: number | undefined;
+  /** Largest block range per eth_getLogs. */
+  maxBlockRange?: bigint | undefined;
+  /** Where operational messages go (default: console). Never receives the key. */
+  log?: ((level: "info" | "warn" | "error", message: string) => void) | undefined;
+};
+
+const watchedEvents = [
+  "ChannelCreated",
+  "ChannelToppedUp",
+  "ChannelWithdrawn",
+  "ChannelCloseRequested",
+  "ChannelSettled",
+] as const;
+
+/**
+ * Follows the channel manager for this receiver's channels. Starts at the deployment block (inclusive, so nothing
+ * at the start block is missed) and keeps a restart-safe cursor in the store. Before each step it checks the
+ * stored block hashes against the chain: a reorganization of any depth rolls the store and the channel book back
+ * to the last block both agree on, and the chain is read again from there. When a sender requests an
+ * uncooperative close below the receiver's latest proof, the watcher closes the channel at that proof within
+ * the challenge period, and keeps retrying loudly if the transaction fails (for instance, no gas).
+ */
+export function createWatcher(options: WatcherOptions) {
+  const { receiver, publicClient, walletClient } = options;
+  const log = options.log ?? ((level, message) => console[level](`[watcher] ${message}`));
+  const maxBlockRange = options.maxBlockRange ?? 2_000n;
+  const { store, deployment } = receiver;
+  const firstBlock = BigInt(deployment.deploymentBlock);
+  // topic0: any of our events; topic1: any sender; topic2: this receiver.
+  const topics: LogTopic[] = [
+    watchedEvents.map((eventName) => encodeEventTopics({ abi: channelManagerAbi, eventName })[0]),
+    null,
+    pad(receiver.address),
+  ];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> | undefined;
+  const challenged = new Map<string, bigint>();
+
+  async function chainHash(number: bigint): Promise<Hex | undefined> {
+    const block = await publicClient.getBlock({ blockNumber: number }).catch(() => undefined);
+    return block?.hash ?? undefined;
+  }
+
+  /** The highest stored block the chain still has; everything above it was reorganized away. */
+  async function forkPoint(): Promise<bigint> {
+    let number = store.lastBlock()?.number;
+    while (number !== undefined && number >= firstBlock) {
+      const stored = store.blockHash(number);
+      if (stored && stored === (await chainHash(number))) return number;
+      number -= 1n;
+      // Skip quickly over blocks we never stored (no events in them).
+      while (number >= firstBlock && store.blockHash(number) === undefined) number -= 1n;
+    }
+    return firstBlock - 1n;
+  }
+
+  async function fetchLogs(from: bigint, to: bigint): Promise<Log[]> {
+    const logs: Log[] = [];
+    for (let start = from; start <= to; start += maxBlockRange) {
+      const end = start + maxBlockRange - 1n < to ? start + maxBlockRange - 1n : to;
+      const chunk = await publicClient.request({
+        method: "eth_getLogs",
+        params: [
+          {
+            address: deployment.channelManager,
+            fromBlock: numberToHex(start),
+            toBlock: numberToHex(end),
+            topics,
+          },
+        ],
+      });
+      logs.push(...chunk.map((entry) => formatLog(entry)));
+    }
+    return logs;
+  }
+
+  /** One step: check for a reorg, read new blocks' events, update the book, challenge stale closes. */
+  async function syncOnce(): Promise<void> {
+    const last = store.lastBlock();
+    if (last && last.hash !== (await chainHash(last.number))) {
+      const fork = await forkPoint();
+      log("warn", `chain reorganized below block ${last.number}: rolling back to block ${fork}`);
+      store.rollbackTo(fork);
+      receiver.book.rebuild(store.loadEvents(), store.loadProofs());
+    }
+    const from = (store.lastBlock()?.number ?? firstBlock - 1n) + 1n;
+    const head = await publicClient.getBlock({ blockTag: "latest" });
+    if (head.number === null || head.hash === null) return;
+    if (head.number >= from) {
+      const events = decodeChannelLogs(await fetchLogs(from, head.number));
+      const blocks: BlockRecord[] = [
+        ...new Map(
+          events.map((e): [bigint, BlockRecord] => [e.blockNumber, { number: e.blockNumber, hash: e.blockHash }]),
+        ).values(),
+        { number: head.number, hash: head.hash },
+      ];
+      store.appendBlocks(blocks, events);
+      for (const event of events) receiver.book.apply(event);
+      if (events.length > 0) log("info", `blocks ${from}–${head.number}: ${events.length} channel event(s)`);
+    }
+    receiver.setHead(head.number);
+    await challengeStaleCloses(head.number);
+  }
+
+  /** Closes at the receiver's proof every channel whose sender asked to close below it, while it still can. */
+  async function challengeStaleCloses(head: bigint) {
+    for (const channel of receiver.book.channels.values()) {
+      const request = channel.closeRequest;
+      if (!request || channel.settled || !channel.signature) continue;
+      if (request.balance >= channel.balance || head > request.settleBlock) continue;
+      const key = `${channel.sender}:${channel.openBlock}`;
+      if (challenged.get(key) === channel.balance) continue;
+      try {
+        const hash = await walletClient.writeContract({
+          chain: null,
+          address: deployment.channelManager,
+          abi: channelManagerAbi,
+          functionName: "cooperativeClose",
+          args: [channel.sender, receiver.address, channel.openBlock, channel.balance, channel.signature, "0x"],
+        });
+        challenged.set(key, channel.balance);
+        store.saveChallenge({
+          sender: channel.sender,
+          openBlock: channel.openBlock,
+          balance: channel.balance,
+          transactionHash: hash,
+          lastError: undefined,
+        });
+        log(
+          "info",
+          `challenged ${channel.sender}'s close at ${request.balance}: closing at ${channel.balance} (${hash})`,
+        );
+        const receipt = await publicClient.waitForTransactionReceipt({ hash });
+        if (receipt.status !== "success") {
+          challenged.delete(key);
+          throw new Error(`challenge transaction ${hash} reverted`);
+        }
+      } catch (error) {
+        const message = error instanceof Error ? (error.message.split("\n")[0] ?? error.message) : String(error);
+        const noGas = /insufficient funds|gas/i.test(message);
+        store.saveChallenge({
+          sender: channel.sender,
+          openBlock: channel.openBlock,
+          balance: channel.balance,
+          transactionHash: undefined,
+          lastError: message,
+        });
+        log(
+          "error",
+          `AUTO-CHALLENGE FAILED for ${channel.sender} channel ${channel.openBlock} (settles after block ${request.settleBlock}): ${noGas ? "the receiver account lacks gas, fund it now. " : ""}${message}. Retrying.`,
+        );
+      }
+    }
+  }
+
+  async function loop() {
+    try {
+      running = syncOnce();
+      await running;
+    } catch (error) {
+      log("error", `sync failed, retrying: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    } finally {
+      running = undefined;
+      if (timer !== undefined) timer = setTimeout(loop, options.pollIntervalMs ?? 1000);
+    }
+  }
+
+  return {
+    syncOnce,
+    /** Syncs once, then keeps polling until `stop`. */
+    async start() {
+      await syncOnce();
+      timer = setTimeout(loop, options.pollIntervalMs ?? 1000);
+    },
+    async stop() {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}
+
+export type Watcher = ReturnType<typeof createWatcher>;
+export type { ChainEvent };
