@@ -57,7 +57,6 @@ export function createWatcher(options: WatcherOptions) {
     pad(receiver.address),
   ];
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let running: Promise<void> | undefined;
   const challenged = new Map<string, bigint>();
 
   async function chainHash(number: bigint): Promise<Hex | undefined> {
@@ -98,8 +97,34 @@ export function createWatcher(options: WatcherOptions) {
     return logs;
   }
 
+  let current: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  /**
+   * One step at a time. A caller arriving during a step gets the single step queued after it (however many
+   * callers arrive), so a burst of payments naming unknown channels costs at most one extra sync.
+   */
+  function syncOnce(): Promise<void> {
+    if (queued) return queued;
+    const run = () => {
+      const started = step().finally(() => {
+        if (current === started) current = undefined;
+      });
+      current = started;
+      return started;
+    };
+    if (!current) return run();
+    const next = current
+      .catch(() => undefined)
+      .then(() => {
+        queued = undefined;
+        return run();
+      });
+    queued = next;
+    return next;
+  }
+
   /** One step: check for a reorg, read new blocks' events, update the book, challenge stale closes. */
-  async function syncOnce(): Promise<void> {
+  async function step(): Promise<void> {
     const last = store.lastBlock();
     if (last && last.hash !== (await chainHash(last.number))) {
       const fork = await forkPoint();
@@ -179,16 +204,15 @@ export function createWatcher(options: WatcherOptions) {
 
   async function loop() {
     try {
-      running = syncOnce();
-      await running;
+      await syncOnce();
     } catch (error) {
       log("error", `sync failed, retrying: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
     } finally {
-      running = undefined;
       if (timer !== undefined) timer = setTimeout(loop, options.pollIntervalMs ?? 1000);
     }
   }
 
+  receiver.setCatchUp(syncOnce);
   return {
     syncOnce,
     /** Syncs once, then keeps polling until `stop`. */
@@ -199,7 +223,7 @@ export function createWatcher(options: WatcherOptions) {
     async stop() {
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
-      await running;
+      await (queued ?? current)?.catch(() => undefined);
     },
   };
 }

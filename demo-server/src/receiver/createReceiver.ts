@@ -32,6 +32,9 @@ export type ReceiverOptions = {
   reorderWindowMs?: number | undefined;
 };
 
+/** Asked when a payment names a channel the book does not know: a channel opened a moment ago may be on chain. */
+export type CatchUp = () => Promise<void>;
+
 /** Why a request with a payment cannot be served: a 402 failure, or a 400 for a payment meant for someone else. */
 export type PaymentRejection =
   | { kind: "failure"; failure: PaymentFailure; echo: ChannelEcho | undefined }
@@ -71,6 +74,7 @@ export function createReceiver(options: ReceiverOptions) {
   });
   const committer = new GroupCommitter(store);
   let head = store.lastBlock()?.number ?? 0n;
+  let catchUp: CatchUp | undefined;
 
   // One holder per channel at a time; `changed` wakes payments waiting for a predecessor.
   const held = new Map<string, Promise<void>>();
@@ -143,6 +147,7 @@ export function createReceiver(options: ReceiverOptions) {
     }
     const key = channelKey(payment.sender, payment.openBlock);
     const deadline = Date.now() + reorderWindowMs;
+    if (!book.get(payment.sender, payment.openBlock)) await catchUp?.().catch(() => undefined);
     for (;;) {
       const release = await hold(key);
       const reject = (rejection: PaymentRejection) => {
@@ -278,6 +283,10 @@ export function createReceiver(options: ReceiverOptions) {
     head: () => head,
     setHead(block: bigint) {
       head = block;
+    },
+    /** Lets the watcher be asked to sync when a payment names an unknown channel. */
+    setCatchUp(fn: CatchUp) {
+      catchUp = fn;
     },
     status: (channel: ChannelView) => channelStatus(channel, head, confirmations),
     deposit: (channel: ChannelView) => confirmedDeposit(channel, head, confirmations),

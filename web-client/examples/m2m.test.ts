@@ -1,0 +1,78 @@
+// The M2M example end to end: a real chain, the real receiver over HTTP, a private-key client.
+import assert from "node:assert/strict";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, it } from "node:test";
+import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
+import { type RunningServer, startServer } from "@micro-raiden/demo-server";
+import { createPublicClient, createWalletClient, http, parseEther, toHex } from "viem";
+import { demoTokenAbi } from "../src/protocol/index.ts";
+import { runM2M } from "./m2m.ts";
+
+let chain: TestChain;
+let server: RunningServer;
+
+before(async () => {
+  chain = await startTestChain();
+  const [deployer, machine, receiver] = chain.accounts;
+  assert.ok(deployer && machine && receiver);
+  const minter = createWalletClient({ account: deployer, transport: http(chain.rpcUrl) });
+  const publicClient = createPublicClient({ transport: http(chain.rpcUrl) });
+  await publicClient.waitForTransactionReceipt({
+    hash: await minter.writeContract({
+      chain: null,
+      address: chain.deployment.token,
+      abi: demoTokenAbi,
+      functionName: "mint",
+      args: [machine.address, parseEther("100")],
+    }),
+  });
+  server = await startServer({
+    rpcUrl: chain.rpcUrl,
+    deployment: chain.deployment,
+    privateKey: toHex(receiver.getHdKey().privateKey ?? new Uint8Array()),
+    dbPath: join(await mkdtemp(join(tmpdir(), "m2m-")), "receiver.db"),
+    port: 0,
+    pollIntervalMs: 20,
+    log: () => {},
+  });
+});
+after(async () => {
+  await server.close();
+  await chain.close();
+});
+
+it("pays for several resources with a private key, then closes cooperatively", async () => {
+  const machine = chain.accounts[1];
+  assert.ok(machine);
+  const tokenBalance = (address: `0x${string}`) =>
+    createPublicClient({ transport: http(chain.rpcUrl) }).readContract({
+      address: chain.deployment.token,
+      abi: demoTokenAbi,
+      functionName: "balanceOf",
+      args: [address],
+    });
+  const receiverBefore = await tokenBalance(server.receiver.address);
+  const machineBefore = await tokenBalance(machine.address);
+  const { results, closedAt } = await runM2M({
+    baseUrl: server.url,
+    rpcUrl: chain.rpcUrl,
+    account: machine,
+    paths: ["/articles/1", "/articles/2", "/echodyn/m2m"],
+    deposit: parseEther("1"),
+  });
+  assert.deepEqual(
+    results.map((r) => [r.path, r.status, r.price]),
+    [
+      ["/articles/1", 200, parseEther("0.001")],
+      ["/articles/2", 200, parseEther("0.002")],
+      ["/echodyn/m2m", 200, 3n * parseEther("0.0001")],
+    ],
+  );
+  assert.equal(results[2]?.body, "m2m");
+  const total = parseEther("0.0033");
+  assert.equal(closedAt, total);
+  assert.equal((await tokenBalance(server.receiver.address)) - receiverBefore, total);
+  assert.equal(machineBefore - (await tokenBalance(machine.address)), total);
+});

@@ -1,0 +1,97 @@
+// µRaiden's M2M client, rebuilt: a machine with a private key pays for several resources of a receiver, then closes
+// its channel cooperatively. Run it against the demo (`npm start` in another terminal):
+//
+//   npm run demo:m2m [-- --url http://127.0.0.1:3000 --rpc-url http://127.0.0.1:8545 --private-key-file key]
+//
+// Without a key file it uses the demo reader (Hardhat's public development account #1).
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { type Account, formatEther, http } from "viem";
+import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import { closeChannel } from "../src/actions/closeChannel.ts";
+import { fetchWithPayment } from "../src/actions/fetchWithPayment.ts";
+import { getChannels } from "../src/actions/getChannels.ts";
+import { createChannelClient } from "../src/client/createChannelClient.ts";
+import { readPrivateKeyFile } from "../src/node/readPrivateKeyFile.ts";
+import { decodePaymentResponseHeaders } from "../src/protocol/index.ts";
+import { memoryStorage } from "../src/storage/memoryStorage.ts";
+
+export type M2MResult = { path: string; status: number; price: bigint; body: string };
+
+/**
+ * Pays for each of `paths` on the receiver at `baseUrl` (opening a channel with `deposit` if needed), then closes
+ * the channel cooperatively. Returns what each request cost and got.
+ */
+export async function runM2M(parameters: {
+  baseUrl: string;
+  rpcUrl: string;
+  account: Account;
+  paths: readonly string[];
+  deposit: bigint;
+  log?: (line: string) => void;
+}): Promise<{ results: M2MResult[]; closedAt: bigint }> {
+  const log = parameters.log ?? (() => {});
+  const client = await createChannelClient({
+    account: parameters.account,
+    transport: http(parameters.rpcUrl),
+    storage: memoryStorage(),
+  });
+  const results: M2MResult[] = [];
+  let gateway = "";
+  for (const path of parameters.paths) {
+    const url = `${parameters.baseUrl}${path}`;
+    const response = await fetchWithPayment(client, url, undefined, { deposit: () => parameters.deposit });
+    const { requirements, echo } = decodePaymentResponseHeaders(response.headers);
+    gateway = `${parameters.baseUrl}${requirements.gatewayPath}`;
+    const body = await response.text();
+    results.push({ path, status: response.status, price: requirements.price, body });
+    log(
+      `${response.status} ${path}: paid ${formatEther(requirements.price)} TKN, channel balance ${formatEther(echo?.balance ?? 0n)} TKN`,
+    );
+  }
+  const first = results[0];
+  if (!first) return { results, closedAt: 0n };
+  const response = await fetch(`${parameters.baseUrl}${first.path}`);
+  const { requirements } = decodePaymentResponseHeaders(response.headers);
+  const [channel] = await getChannels(client, {
+    chainId: requirements.chainId,
+    contract: requirements.contract,
+    receiver: requirements.receiver,
+  });
+  if (!channel) throw new Error("No channel was opened.");
+  const closed = await closeChannel(client, { channel, gatewayUrl: gateway });
+  log(
+    `closed channel ${closed.openBlock} cooperatively at ${formatEther(closed.balance)} TKN; the rest of the deposit is back`,
+  );
+  return { results, closedAt: closed.balance };
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      url: { type: "string", default: "http://127.0.0.1:3000" },
+      "rpc-url": { type: "string", default: "http://127.0.0.1:8545" },
+      "private-key-file": { type: "string" },
+    },
+  });
+  const keyFile = values["private-key-file"];
+  const account = keyFile
+    ? privateKeyToAccount(await readPrivateKeyFile(keyFile))
+    : mnemonicToAccount("test test test test test test test test test test test junk", { addressIndex: 1 });
+  await runM2M({
+    baseUrl: values.url,
+    rpcUrl: values["rpc-url"],
+    account,
+    paths: ["/articles/1", "/articles/2", "/articles/3", "/echodyn/machine-to-machine"],
+    deposit: 10n ** 17n,
+    log: (line) => console.log(line),
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(`m2m failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
