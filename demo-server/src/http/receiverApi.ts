@@ -37,8 +37,11 @@ export function receiverApi(options: ReceiverApiOptions): Hono {
     if (error instanceof MalformedHeaderError) return c.json(errorBody("malformed_body", error.shortMessage), 400);
     throw error;
   });
-  api.notFound((c) => c.json(errorBody("not_found", "No such endpoint."), 404));
 
+  const smallBody = bodyLimit({
+    maxSize: 1024,
+    onError: (c) => c.json(errorBody("malformed_body", "The request body is larger than 1 KiB."), 413),
+  });
   const requireOperator = (authorization: string | undefined) => isOperator(authorization, options.operatorToken);
   const unauthorized = errorBody("unauthorized", "This endpoint needs the operator's token.");
 
@@ -120,7 +123,7 @@ export function receiverApi(options: ReceiverApiOptions): Hono {
     return c.json(describe(channel, requireOperator(c.req.header("authorization"))));
   });
 
-  api.delete("/channels/:sender/:openBlock", bodyLimit({ maxSize: 1024 }), async (c) => {
+  api.delete("/channels/:sender/:openBlock", smallBody, async (c) => {
     const sender = parseAddress("sender", c.req.param("sender"));
     const openBlock = parseUint("openBlock", c.req.param("openBlock"), maxUint64);
     const body: unknown = await c.req.json().catch(() => undefined);
@@ -142,7 +145,7 @@ export function receiverApi(options: ReceiverApiOptions): Hono {
     return c.json({ close_signature: result.signature });
   });
 
-  api.post("/withdraw", bodyLimit({ maxSize: 1024 }), async (c) => {
+  api.post("/withdraw", smallBody, async (c) => {
     if (!requireOperator(c.req.header("authorization"))) return c.json(unauthorized, 401);
     if (!options.operator) return c.json(errorBody("not_found", "Operator commands are off."), 404);
     const body: unknown = await c.req.json().catch(() => ({}));
@@ -158,6 +161,8 @@ export function receiverApi(options: ReceiverApiOptions): Hono {
     return c.json((await options.operator.closeAll()).map(summary));
   });
 
+  // A sub-app's notFound is never called when mounted with app.route: answer unknown endpoints here instead.
+  api.all("*", (c) => c.json(errorBody("not_found", "No such endpoint."), 404));
   return api;
 }
 

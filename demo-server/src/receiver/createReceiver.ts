@@ -168,7 +168,14 @@ export function createReceiver(options: ReceiverOptions) {
       if (payment.balance > expected && Date.now() < deadline) {
         // Overtook its predecessor on the wire: wait for the channel to move, then look again.
         release();
-        await Promise.race([nextChange(key), new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now())))]);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          nextChange(key),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
+          }),
+        ]);
+        clearTimeout(timer);
         continue;
       }
       if (payment.balance !== expected) return reject(failure("invalid_amount", channel));
