@@ -16,4 +16,5 @@ export {
 } from "./receiver/createReceiver.ts";
 export { type RunningServer, type ServerConfig, startServer } from "./startServer.ts";
 export type { ProofStore } from "./store/ProofStore.ts";
+export { type ProofWriter, workerProofWriter } from "./store/proofWriter.ts";
 export { sqliteStore } from "./store/sqliteStore.ts";

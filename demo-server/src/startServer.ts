@@ -6,6 +6,7 @@ import { createWatcher } from "./chain/createWatcher.ts";
 import { createOperator } from "./chain/operator.ts";
 import { createApp } from "./http/createApp.ts";
 import { createReceiver } from "./receiver/createReceiver.ts";
+import { workerProofWriter } from "./store/proofWriter.ts";
 import { sqliteStore } from "./store/sqliteStore.ts";
 
 export type ServerConfig = {
@@ -45,11 +46,13 @@ export async function startServer(config: ServerConfig) {
     throw new Error(`The RPC serves chain ${chainId}, the deployment is on chain ${config.deployment.chainId}.`);
   }
   const store = sqliteStore(config.dbPath);
+  const proofWriter = workerProofWriter(config.dbPath);
   const receiver = createReceiver({
     store,
     account,
     deployment: config.deployment,
     confirmations: config.confirmations,
+    proofWriter,
   });
   const watcher = createWatcher({
     receiver,
@@ -84,6 +87,7 @@ export async function startServer(config: ServerConfig) {
     async close() {
       await watcher.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await proofWriter.close();
       store.close();
     },
   };

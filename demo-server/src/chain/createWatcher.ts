@@ -11,6 +11,7 @@ import {
   type PublicClient,
   pad,
   type Transport,
+  BaseError as ViemBaseError,
   type WalletClient,
 } from "viem";
 import type { Receiver } from "../receiver/createReceiver.ts";
@@ -131,6 +132,8 @@ export function createWatcher(options: WatcherOptions) {
       log("warn", `chain reorganized below block ${last.number}: rolling back to block ${fork}`);
       store.rollbackTo(fork);
       receiver.book.rebuild(store.loadEvents(), store.loadProofs());
+      // Challenges sent in the dropped blocks are gone with them: send again where still needed.
+      challenged.clear();
     }
     const from = (store.lastBlock()?.number ?? firstBlock - 1n) + 1n;
     const head = await publicClient.getBlock({ blockTag: "latest" });
@@ -185,8 +188,11 @@ export function createWatcher(options: WatcherOptions) {
           throw new Error(`challenge transaction ${hash} reverted`);
         }
       } catch (error) {
-        const message = error instanceof Error ? (error.message.split("\n")[0] ?? error.message) : String(error);
-        const noGas = /insufficient funds|gas/i.test(message);
+        // viem's first line can be generic ("Missing or invalid parameters."); the node's reason is in `details`.
+        const details = error instanceof ViemBaseError ? error.details : undefined;
+        const first = error instanceof Error ? (error.message.split("\n")[0] ?? error.message) : String(error);
+        const message = details && details !== first ? `${first} (${details})` : first;
+        const noGas = /insufficient funds|enough funds|gas/i.test(message);
         store.saveChallenge({
           sender: channel.sender,
           openBlock: channel.openBlock,

@@ -27,26 +27,23 @@ export function channelKey(sender: Address, openBlock: bigint): string {
 /** The channels of one receiver, rebuilt from chain events and stored proofs, kept in memory for the hot path. */
 export class ChannelBook {
   readonly channels = new Map<string, ChannelView>();
+  /**
+   * Every accepted proof by channel key, also for channels the chain does not show (any more): a reorg may drop a
+   * channel and re-include it with the same identity, and its accepted balance must come back with it.
+   */
+  readonly #proofs = new Map<string, { balance: bigint; signature: Hex }>();
+  /** Channels whose closing signature was handed out (kept across rebuilds). */
+  readonly #closing = new Set<string>();
 
   get(sender: Address, openBlock: bigint): ChannelView | undefined {
     return this.channels.get(channelKey(sender, openBlock));
   }
 
-  /** Rebuilds every channel's chain-derived state from events, keeping accepted payments. */
+  /** Rebuilds every channel from events and stored proofs (after a start or a reorg). */
   rebuild(events: readonly ChainEvent[], proofs: readonly ProofRecord[]): void {
-    const previous = new Map(this.channels);
     this.channels.clear();
-    for (const event of events) this.apply(event);
     for (const proof of proofs) this.recordProof(proof);
-    // Accepted payments on channels a reorg removed are kept in the store; a later re-inclusion brings them back.
-    for (const [key, old] of previous) {
-      const current = this.channels.get(key);
-      if (current && old.balance > current.balance) {
-        current.balance = old.balance;
-        current.signature = old.signature;
-      }
-      if (current && old.closingSignatureIssued) current.closingSignatureIssued = true;
-    }
+    for (const event of events) this.apply(event);
   }
 
   /** Applies one event in chain order. */
@@ -54,6 +51,7 @@ export class ChannelBook {
     const key = channelKey(event.sender, event.openBlock);
     let channel = this.channels.get(key);
     if (event.name === "ChannelCreated") {
+      const proof = this.#proofs.get(key);
       channel = {
         sender: event.sender,
         openBlock: event.openBlock,
@@ -62,9 +60,9 @@ export class ChannelBook {
         withdrawn: 0n,
         closeRequest: undefined,
         settled: false,
-        balance: channel?.balance ?? 0n,
-        signature: channel?.signature,
-        closingSignatureIssued: channel?.closingSignatureIssued ?? false,
+        balance: proof?.balance ?? 0n,
+        signature: proof?.signature,
+        closingSignatureIssued: this.#closing.has(key),
       };
       this.channels.set(key, channel);
       return;
@@ -90,12 +88,25 @@ export class ChannelBook {
     }
   }
 
+  /** Records an accepted (and stored) proof; a lower balance than the one known never replaces it. */
   recordProof(proof: ProofRecord): void {
-    const channel = this.get(proof.sender, proof.openBlock);
-    if (channel && proof.balance >= channel.balance) {
+    const key = channelKey(proof.sender, proof.openBlock);
+    const known = this.#proofs.get(key);
+    if (known && known.balance > proof.balance) return;
+    this.#proofs.set(key, { balance: proof.balance, signature: proof.signature });
+    const channel = this.channels.get(key);
+    if (channel) {
       channel.balance = proof.balance;
       channel.signature = proof.signature;
     }
+  }
+
+  /** Marks that the sender got a closing signature: no more payments on this channel. */
+  markClosing(sender: Address, openBlock: bigint): void {
+    const key = channelKey(sender, openBlock);
+    this.#closing.add(key);
+    const channel = this.channels.get(key);
+    if (channel) channel.closingSignatureIssued = true;
   }
 }
 

@@ -8,6 +8,7 @@ import {
 } from "@micro-raiden/web-client/protocol";
 import type { Address, Hex, LocalAccount } from "viem";
 import type { ProofStore } from "../store/ProofStore.ts";
+import type { ProofWriter } from "../store/proofWriter.ts";
 import {
   blocksToConfirmation,
   ChannelBook,
@@ -30,6 +31,8 @@ export type ReceiverOptions = {
   gatewayPath?: string | undefined;
   /** How long a payment that arrived ahead of its predecessor waits for it, in ms. */
   reorderWindowMs?: number | undefined;
+  /** Where accepted proofs are committed; default the store itself, on this thread (see workerProofWriter). */
+  proofWriter?: ProofWriter | undefined;
 };
 
 /** Asked when a payment names a channel the book does not know: a channel opened a moment ago may be on chain. */
@@ -72,7 +75,9 @@ export function createReceiver(options: ReceiverOptions) {
     contract: deployment.channelManager,
     receiver,
   });
-  const committer = new GroupCommitter(store);
+  const committer = new GroupCommitter(
+    options.proofWriter ? options.proofWriter.write : (proofs) => store.saveProofs(proofs),
+  );
   let head = store.lastBlock()?.number ?? 0n;
   let catchUp: CatchUp | undefined;
 
@@ -199,14 +204,14 @@ export function createReceiver(options: ReceiverOptions) {
           if (done) return;
           done = true;
           try {
-            await committer.commit({
+            const proof = {
               sender: channel.sender,
               openBlock: channel.openBlock,
               balance: payment.balance,
               signature: payment.signature,
-            });
-            channel.balance = payment.balance;
-            channel.signature = payment.signature;
+            };
+            await committer.commit(proof);
+            book.recordProof(proof);
           } finally {
             release();
             notify(key);
@@ -259,10 +264,9 @@ export function createReceiver(options: ReceiverOptions) {
       }
       if (parameters.balance > channel.balance) {
         await committer.commit({ ...parameters });
-        channel.balance = parameters.balance;
-        channel.signature = parameters.signature;
+        book.recordProof(parameters);
       }
-      channel.closingSignatureIssued = true;
+      book.markClosing(channel.sender, channel.openBlock);
       const signature = await account.signTypedData(
         closingAgreementTypedData(
           { chainId: deployment.chainId, contract: deployment.channelManager },

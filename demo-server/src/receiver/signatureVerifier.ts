@@ -65,15 +65,10 @@ export class SignatureVerifier {
   /** Who signed a balance proof for (sender, openBlock, balance), or undefined for a malformed or invalid signature. */
   recover(sender: Address, openBlock: bigint, balance: bigint, signature: Hex): bigint | undefined {
     if (signatureDefect(signature)) return undefined;
+    const digest = this.digest(sender, openBlock, balance);
     const bytes = hexToBytes(signature);
-    const v = bytes[64] ?? 0;
     try {
-      const publicKey = secp256k1.ecdsaRecover(
-        bytes.subarray(0, 64),
-        v - 27,
-        this.digest(sender, openBlock, balance),
-        false,
-      );
+      const publicKey = secp256k1.ecdsaRecover(bytes.subarray(0, 64), (bytes[64] ?? 0) - 27, digest, false);
       const hash = keccak_256(publicKey.subarray(1));
       let address = 0n;
       for (let i = 12; i < 32; i++) address = (address << 8n) | BigInt(hash[i] ?? 0);

@@ -90,7 +90,7 @@ export function sqliteStore(path: string): ProofStore {
     chmodSync(path, 0o600);
   }
   const db = new DatabaseSync(path, { readBigInts: true });
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
   const version = Number(db.prepare("PRAGMA user_version").get()?.user_version ?? 0);
   if (version > migrations.length) {
     throw new Error(`${path} was written by a newer version (schema ${version} > ${migrations.length}).`);

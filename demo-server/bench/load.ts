@@ -1,0 +1,59 @@
+// Load generator for bench:server, run as its own process so it does not compete with the server's event loop:
+// N concurrent senders, each sending its requests one after another over a keep-alive connection.
+//   node bench/load.ts <requests.json> <baseUrl>
+// requests.json: { "senders": [ [ { "path": "/x", "headers": { ... } }, ... ], ... ] }
+import { readFile } from "node:fs/promises";
+import { Agent, request } from "node:http";
+
+type Planned = { path: string; headers: Record<string, string> };
+const [file, baseUrl] = process.argv.slice(2);
+if (!file || !baseUrl) throw new Error("usage: load.ts <requests.json> <baseUrl>");
+const parsed: unknown = JSON.parse(await readFile(file, "utf8"));
+const senders: Planned[][] =
+  typeof parsed === "object" && parsed !== null && Array.isArray(Reflect.get(parsed, "senders"))
+    ? Reflect.get(parsed, "senders")
+    : [];
+const url = new URL(baseUrl);
+const agent = new Agent({ keepAlive: true, maxSockets: senders.length });
+
+function send(planned: Planned): Promise<{ status: number; ms: number }> {
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: url.hostname, port: url.port, path: planned.path, headers: planned.headers, agent },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - start }));
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+const latencies: number[] = [];
+const statuses = new Map<number, number>();
+const started = performance.now();
+await Promise.all(
+  senders.map(async (plan) => {
+    for (const planned of plan) {
+      const { status, ms } = await send(planned);
+      latencies.push(ms);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+  }),
+);
+const seconds = (performance.now() - started) / 1000;
+latencies.sort((a, b) => a - b);
+const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+console.log(
+  JSON.stringify({
+    requests: latencies.length,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    statuses: Object.fromEntries(statuses),
+  }),
+);
+agent.destroy();

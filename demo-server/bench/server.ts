@@ -1,0 +1,142 @@
+// npm run bench:server — paid requests per second and latency of the receiver, beside a free resource.
+//
+// A real Hardhat node (in this process), the receiver as its own process (the CLI, SQLite store with durable
+// commits), and the load generator as a third process: 50 concurrent senders, each with its own channel, each
+// paying sequentially with pre-signed proofs (so signing does not slow the load generator).
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { startTestChain } from "@micro-raiden/contracts/testing";
+import {
+  balanceProofTypedData,
+  channelManagerAbi,
+  demoTokenAbi,
+  encodePaymentHeaders,
+} from "@micro-raiden/web-client/protocol";
+import { createPublicClient, createWalletClient, encodePacked, http, parseEther, parseEventLogs, toHex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+
+const SENDERS = Number(process.env.SENDERS ?? 50);
+const PER_SENDER = Number(process.env.PER_SENDER ?? 300);
+const price = parseEther("0.0001"); // /echodyn/x: one character
+
+const chain = await startTestChain();
+const dir = await mkdtemp(join(tmpdir(), "bench-server-"));
+const [deployer, , receiver] = chain.accounts;
+if (!deployer || !receiver) throw new Error("accounts");
+const transport = http(chain.rpcUrl);
+const publicClient = createPublicClient({ transport });
+const { deployment } = chain;
+
+console.log(`Opening ${SENDERS} channels…`);
+const senders = Array.from({ length: SENDERS }, () => privateKeyToAccount(generatePrivateKey()));
+const minter = createWalletClient({ account: deployer, transport });
+for (const sender of senders) {
+  await chain.testClient.setBalance({ address: sender.address, value: parseEther("10") });
+  await minter.writeContract({
+    chain: null,
+    address: deployment.token,
+    abi: demoTokenAbi,
+    functionName: "mint",
+    args: [sender.address, parseEther("10")],
+  });
+}
+const channels = await Promise.all(
+  senders.map(async (sender) => {
+    const wallet = createWalletClient({ account: sender, transport });
+    const hash = await wallet.writeContract({
+      chain: null,
+      address: deployment.token,
+      abi: demoTokenAbi,
+      functionName: "transferAndCall",
+      args: [deployment.channelManager, parseEther("1"), encodePacked(["address"], [receiver.address])],
+    });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    const [created] = parseEventLogs({ abi: channelManagerAbi, eventName: "ChannelCreated", logs: receipt.logs });
+    if (!created) throw new Error("no channel");
+    return { sender, openBlock: created.args.openBlock };
+  }),
+);
+
+console.log(`Signing ${SENDERS * PER_SENDER} balance proofs…`);
+const domain = { chainId: deployment.chainId, contract: deployment.channelManager };
+const paid = await Promise.all(
+  channels.map(async ({ sender, openBlock }) => {
+    const plan = [];
+    for (let i = 1; i <= PER_SENDER; i++) {
+      const message = { sender: sender.address, receiver: receiver.address, openBlock, balance: price * BigInt(i) };
+      const signature = await sender.signTypedData(balanceProofTypedData(domain, message));
+      plan.push({
+        path: "/echodyn/x",
+        headers: encodePaymentHeaders({ ...message, contract: deployment.channelManager, signature }),
+      });
+    }
+    return plan;
+  }),
+);
+const free = paid.map((plan) => plan.map(() => ({ path: "/free", headers: {} })));
+await writeFile(join(dir, "paid.json"), JSON.stringify({ senders: paid }));
+await writeFile(join(dir, "free.json"), JSON.stringify({ senders: free }));
+await writeFile(join(dir, "receiver.key"), toHex(receiver.getHdKey().privateKey ?? new Uint8Array()), { mode: 0o600 });
+await writeFile(join(dir, "deployment.json"), JSON.stringify(deployment));
+
+const server: ChildProcess = spawn(
+  process.execPath,
+  [
+    ...(process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []),
+    fileURLToPath(new URL("../src/cli.ts", import.meta.url)),
+    "start",
+    "--rpc-url",
+    chain.rpcUrl,
+    "--private-key-file",
+    join(dir, "receiver.key"),
+    "--deployment",
+    join(dir, "deployment.json"),
+    "--db",
+    join(dir, "receiver.db"),
+    "--port",
+    "0",
+  ],
+  { stdio: ["ignore", "pipe", "inherit"] },
+);
+const url = await new Promise<string>((resolve) => {
+  let output = "";
+  server.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+    const match = /listening on (http:\/\/\S+)/.exec(output);
+    if (match?.[1]) resolve(match[1]);
+  });
+});
+
+type Result = { requests: number; perSecond: number; p50: number; p99: number; statuses: Record<string, number> };
+async function load(file: string): Promise<Result> {
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    fileURLToPath(new URL("./load.ts", import.meta.url)),
+    join(dir, file),
+    url,
+  ]);
+  return JSON.parse(stdout);
+}
+
+console.log("Measuring…\n");
+const freeResult = await load("free.json");
+const paidResult = await load("paid.json");
+server.kill("SIGTERM");
+await chain.close();
+await rm(dir, { recursive: true });
+
+const row = (name: string, r: Result) =>
+  `| ${name.padEnd(28)} | ${r.requests.toString().padStart(8)} | ${Math.round(r.perSecond).toString().padStart(10)} | ${r.p50.toFixed(2).padStart(8)} | ${r.p99.toFixed(2).padStart(8)} | ${JSON.stringify(r.statuses)}`;
+console.log(`| ${"resource".padEnd(28)} | requests | requests/s | p50 (ms) | p99 (ms) | statuses`);
+console.log(`|${"-".repeat(30)}|----------|------------|----------|----------|---------`);
+console.log(row("free  GET /free", freeResult));
+console.log(row("paid  GET /echodyn/x", paidResult));
+console.log(`\npaid/free throughput: ${(paidResult.perSecond / freeResult.perSecond).toFixed(2)}`);
+console.log(`${SENDERS} concurrent senders, ${PER_SENDER} sequential requests each; SQLite WAL, synchronous=FULL.`);
+if ((paidResult.statuses["200"] ?? 0) !== paidResult.requests) {
+  console.log("WARNING: not every paid request was accepted.");
+  process.exitCode = 1;
+}
