@@ -38,7 +38,9 @@ export async function startTestChain(options: { port?: number; challengePeriod?:
     rpcUrl,
     ...(options.challengePeriod === undefined ? {} : { challengePeriod: options.challengePeriod }),
   });
-  const accounts = Array.from({ length: 10 }, (_, addressIndex) => mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex }));
+  const accounts = Array.from({ length: 10 }, (_, addressIndex) =>
+    mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex }),
+  );
   const testClient = createTestClient({ mode: "hardhat", transport: http(rpcUrl) });
   return { rpcUrl, deployment, accounts, testClient, close: () => server.close() };
 }
