@@ -188,6 +188,31 @@ describe("channel lifecycle against a real chain", () => {
     assert.equal((await tokenBalance(client.account)) - senderBefore, deposit - parseEther("1"));
   });
 
+  it("watchChannels reports on-chain changes to the account's channels", async () => {
+    const { watchChannels } = await import("./actions/watchChannels.ts");
+    const channel = await openChannel(client, { ...manager(), deposit });
+    const seen: { openBlock: bigint; deposit: bigint }[] = [];
+    let notify = () => {};
+    const changed = new Promise<void>((resolve) => {
+      notify = resolve;
+    });
+    const unwatch = watchChannels(
+      client,
+      { ...manager(), fromBlock: channel.openBlock, pollingInterval: 50 },
+      (update) => {
+        seen.push({ openBlock: update.openBlock, deposit: update.deposit });
+        if (update.deposit === deposit + parseEther("2")) notify();
+      },
+    );
+    try {
+      await topUp(client, { channel, amount: parseEther("2"), method: "erc1363" });
+      await changed;
+    } finally {
+      unwatch();
+    }
+    assert.ok(seen.some((s) => s.openBlock === channel.openBlock && s.deposit === deposit + parseEther("2")));
+  });
+
   it("recovers its channels from chain events after losing local state", async () => {
     const opened = await openChannel(client, { ...manager(), deposit });
     const fresh = await createChannelClient({

@@ -13,11 +13,12 @@ import { refreshChannel, type SyncChannelsParameters } from "./syncChannels.ts";
  */
 export function watchChannels(
   client: ChannelClient,
-  parameters: SyncChannelsParameters,
+  parameters: SyncChannelsParameters & { pollingInterval?: number | undefined },
   onChange: (channel: StoredChannel) => void,
   onError?: (error: Error) => void,
 ): () => void {
   return client.publicClient.watchContractEvent({
+    ...(parameters.pollingInterval ? { pollingInterval: parameters.pollingInterval } : {}),
     address: parameters.contract,
     abi: channelManagerAbi,
     args: { sender: client.account },
