@@ -4,7 +4,7 @@
 // State is that of a manager in use: the manager already holds other deposits, the receiver already holds
 // tokens, and the sender has used a permit before, so no measurement pays for a token balance or nonce slot
 // being written for the first time in the token. Gas is each receipt's gasUsed (after refunds).
-import { balanceProofTypedData, closingAgreementTypedData } from "@micro-raiden/web-client/protocol";
+import { balanceProofTypedData, closingAgreementTypedData, permitTypedData } from "@micro-raiden/web-client/protocol";
 import { network } from "hardhat";
 import { type Address, encodePacked, type Hash, parseSignature } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
@@ -41,20 +41,12 @@ async function openBlockOf(hash: Hash): Promise<bigint> {
 async function permit(value: bigint) {
   const nonce = await token.read.nonces([senderAddress]);
   const deadline = (await publicClient.getBlock()).timestamp + 3600n;
-  const signature = await sender.signTypedData({
-    domain: { name: "Demo Token", version: "1", chainId, verifyingContract: token.address },
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    primaryType: "Permit",
-    message: { owner: senderAddress, spender: manager.address, value, nonce, deadline },
-  });
+  const signature = await sender.signTypedData(
+    permitTypedData(
+      { name: "Demo Token", version: "1", chainId, verifyingContract: token.address },
+      { owner: senderAddress, spender: manager.address, value, nonce, deadline },
+    ),
+  );
   const { r, s, v } = parseSignature(signature);
   return { deadline, v: Number(v), r, s };
 }

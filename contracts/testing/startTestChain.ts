@@ -1,9 +1,9 @@
 // A real local chain for other parts' tests: Hardhat's node served over HTTP on a free port in this process, with
 // the contracts deployed. Demo-server, web-client and e2e tests start one each.
 import { fileURLToPath } from "node:url";
-import type { Deployment } from "@micro-raiden/web-client/protocol";
+import { type Deployment, demoTokenAbi } from "@micro-raiden/web-client/protocol";
 import { createHardhatRuntimeEnvironment } from "hardhat/hre";
-import { createTestClient, http, type TestClient } from "viem";
+import { type Address, createPublicClient, createTestClient, createWalletClient, http, type TestClient } from "viem";
 import { type HDAccount, mnemonicToAccount } from "viem/accounts";
 import config from "../hardhat.config.ts";
 import { deployContracts, HARDHAT_MNEMONIC } from "../scripts/deploy.ts";
@@ -15,6 +15,8 @@ export type TestChain = {
   accounts: HDAccount[];
   /** Mining, snapshots and automine control (`hardhat_*` / `evm_*` methods). */
   testClient: TestClient<"hardhat">;
+  /** Mints demo tokens to `to` (as the deployer) and waits for the transaction. */
+  mint(to: Address, amount: bigint): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -42,5 +44,19 @@ export async function startTestChain(options: { port?: number; challengePeriod?:
     mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex }),
   );
   const testClient = createTestClient({ mode: "hardhat", transport: http(rpcUrl) });
-  return { rpcUrl, deployment, accounts, testClient, close: () => server.close() };
+  const deployer = accounts[0];
+  if (!deployer) throw new Error("No deployer account.");
+  const minter = createWalletClient({ account: deployer, transport: http(rpcUrl) });
+  const publicClient = createPublicClient({ transport: http(rpcUrl) });
+  async function mint(to: Address, amount: bigint) {
+    const hash = await minter.writeContract({
+      chain: null,
+      address: deployment.token,
+      abi: demoTokenAbi,
+      functionName: "mint",
+      args: [to, amount],
+    });
+    await publicClient.waitForTransactionReceipt({ hash });
+  }
+  return { rpcUrl, deployment, accounts, testClient, mint, close: () => server.close() };
 }

@@ -3,7 +3,7 @@
 // A real Hardhat node (in this process), the receiver as its own process (the CLI, SQLite store with durable
 // commits), and the load generator as a third process: 50 concurrent senders, each with its own channel, each
 // paying sequentially with pre-signed proofs (so signing does not slow the load generator).
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +18,7 @@ import {
 } from "@micro-raiden/web-client/protocol";
 import { createPublicClient, createWalletClient, encodePacked, http, parseEther, parseEventLogs, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { spawnReceiver } from "../src/testing/spawnReceiver.ts";
 
 const SENDERS = Number(process.env.SENDERS ?? 50);
 const PER_SENDER = Number(process.env.PER_SENDER ?? 300);
@@ -25,24 +26,17 @@ const price = parseEther("0.0001"); // /echodyn/x: one character
 
 const chain = await startTestChain();
 const dir = await mkdtemp(join(tmpdir(), "bench-server-"));
-const [deployer, , receiver] = chain.accounts;
-if (!deployer || !receiver) throw new Error("accounts");
+const receiver = chain.accounts[2];
+if (!receiver) throw new Error("accounts");
 const transport = http(chain.rpcUrl);
 const publicClient = createPublicClient({ transport });
 const { deployment } = chain;
 
 console.log(`Opening ${SENDERS} channels…`);
 const senders = Array.from({ length: SENDERS }, () => privateKeyToAccount(generatePrivateKey()));
-const minter = createWalletClient({ account: deployer, transport });
 for (const sender of senders) {
   await chain.testClient.setBalance({ address: sender.address, value: parseEther("10") });
-  await minter.writeContract({
-    chain: null,
-    address: deployment.token,
-    abi: demoTokenAbi,
-    functionName: "mint",
-    args: [sender.address, parseEther("10")],
-  });
+  await chain.mint(sender.address, parseEther("10"));
 }
 const channels = await Promise.all(
   senders.map(async (sender) => {
@@ -80,35 +74,13 @@ const paid = await Promise.all(
 const free = paid.map((plan) => plan.map(() => ({ path: "/free", headers: {} })));
 await writeFile(join(dir, "paid.json"), JSON.stringify({ senders: paid }));
 await writeFile(join(dir, "free.json"), JSON.stringify({ senders: free }));
-await writeFile(join(dir, "receiver.key"), toHex(receiver.getHdKey().privateKey ?? new Uint8Array()), { mode: 0o600 });
-await writeFile(join(dir, "deployment.json"), JSON.stringify(deployment));
 
-const server: ChildProcess = spawn(
-  process.execPath,
-  [
-    ...(process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []),
-    fileURLToPath(new URL("../src/cli.ts", import.meta.url)),
-    "start",
-    "--rpc-url",
-    chain.rpcUrl,
-    "--private-key-file",
-    join(dir, "receiver.key"),
-    "--deployment",
-    join(dir, "deployment.json"),
-    "--db",
-    join(dir, "receiver.db"),
-    "--port",
-    "0",
-  ],
-  { stdio: ["ignore", "pipe", "inherit"] },
-);
-const url = await new Promise<string>((resolve) => {
-  let output = "";
-  server.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-    const match = /listening on (http:\/\/\S+)/.exec(output);
-    if (match?.[1]) resolve(match[1]);
-  });
+const { child: server, url } = await spawnReceiver({
+  dir,
+  rpcUrl: chain.rpcUrl,
+  deployment,
+  privateKey: toHex(receiver.getHdKey().privateKey ?? new Uint8Array()),
+  nodeOptions: process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [],
 });
 
 type Result = { requests: number; perSecond: number; p50: number; p99: number; statuses: Record<string, number> };

@@ -1,12 +1,10 @@
 // Durability: SIGKILL the receiver while it takes payments, restart it on the same database, and every payment it
 // answered 200 must be in the store; the client then carries on paying.
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
 import {
   createChannelClient,
@@ -15,72 +13,32 @@ import {
   memoryStorage,
   openChannel,
 } from "@micro-raiden/web-client";
-import { demoTokenAbi } from "@micro-raiden/web-client/protocol";
-import { createPublicClient, createWalletClient, http, parseEther, toHex } from "viem";
+import { http, parseEther, toHex } from "viem";
 import { sqliteStore } from "./store/sqliteStore.ts";
+import { spawnReceiver } from "./testing/spawnReceiver.ts";
 
-const cli = fileURLToPath(new URL("./cli.ts", import.meta.url));
 let chain: TestChain;
 let dir: string;
+let receiverKey: `0x${string}`;
 
 before(async () => {
   chain = await startTestChain();
   dir = await mkdtemp(join(tmpdir(), "crash-"));
-  const [deployer, sender, receiver] = chain.accounts;
-  assert.ok(deployer && sender && receiver);
-  const minter = createWalletClient({ account: deployer, transport: http(chain.rpcUrl) });
-  await createPublicClient({ transport: http(chain.rpcUrl) }).waitForTransactionReceipt({
-    hash: await minter.writeContract({
-      chain: null,
-      address: chain.deployment.token,
-      abi: demoTokenAbi,
-      functionName: "mint",
-      args: [sender.address, parseEther("100")],
-    }),
-  });
-  await writeFile(join(dir, "receiver.key"), toHex(receiver.getHdKey().privateKey ?? new Uint8Array()), {
-    mode: 0o600,
-  });
-  await writeFile(join(dir, "deployment.json"), JSON.stringify(chain.deployment));
+  const [, sender, receiver] = chain.accounts;
+  assert.ok(sender && receiver);
+  await chain.mint(sender.address, parseEther("100"));
+  receiverKey = toHex(receiver.getHdKey().privateKey ?? new Uint8Array());
 });
 after(() => chain.close());
 
-/** Starts the receiver CLI as its own process and resolves with its URL once it listens. */
-function startReceiver(): Promise<{ child: ChildProcess; url: string; exited: Promise<unknown> }> {
-  const child = spawn(
-    process.execPath,
-    [
-      cli,
-      "start",
-      "--rpc-url",
-      chain.rpcUrl,
-      "--private-key-file",
-      join(dir, "receiver.key"),
-      "--deployment",
-      join(dir, "deployment.json"),
-      "--db",
-      join(dir, "receiver.db"),
-      "--port",
-      "0",
-      "--poll-interval",
-      "20",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  return new Promise((resolve, reject) => {
-    let output = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-      if (url) resolve({ child, url, exited });
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on("exit", (code) => reject(new Error(`receiver exited (${code}): ${output}`)));
+const startReceiver = () =>
+  spawnReceiver({
+    dir,
+    rpcUrl: chain.rpcUrl,
+    deployment: chain.deployment,
+    privateKey: receiverKey,
+    pollIntervalMs: 20,
   });
-}
 
 it("every payment answered 200 before a SIGKILL is in the store after restart", async () => {
   const sender = chain.accounts[1];

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, it } from "node:test";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
 import { type RunningServer, startServer } from "@micro-raiden/demo-server";
-import { createPublicClient, createWalletClient, http, parseEther, toHex } from "viem";
+import { createPublicClient, http, parseEther, toHex } from "viem";
 import { demoTokenAbi } from "../src/protocol/index.ts";
 import { runM2M } from "./m2m.ts";
 
@@ -15,19 +15,9 @@ let server: RunningServer;
 
 before(async () => {
   chain = await startTestChain();
-  const [deployer, machine, receiver] = chain.accounts;
-  assert.ok(deployer && machine && receiver);
-  const minter = createWalletClient({ account: deployer, transport: http(chain.rpcUrl) });
-  const publicClient = createPublicClient({ transport: http(chain.rpcUrl) });
-  await publicClient.waitForTransactionReceipt({
-    hash: await minter.writeContract({
-      chain: null,
-      address: chain.deployment.token,
-      abi: demoTokenAbi,
-      functionName: "mint",
-      args: [machine.address, parseEther("100")],
-    }),
-  });
+  const [, machine, receiver] = chain.accounts;
+  assert.ok(machine && receiver);
+  await chain.mint(machine.address, parseEther("100"));
   server = await startServer({
     rpcUrl: chain.rpcUrl,
     deployment: chain.deployment,

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
-import { createPublicClient, createWalletClient, getAddress, http, isHex, parseEther } from "viem";
+import { getAddress, http, isHex, parseEther } from "viem";
 import { closeChannel } from "./actions/closeChannel.ts";
 import { openChannel } from "./actions/openChannel.ts";
 import { pay } from "./actions/pay.ts";
@@ -34,17 +34,7 @@ describe("channel lifecycle against a real chain", () => {
     const [deployer, sender, receiver] = chain.accounts;
     assert.ok(deployer && sender && receiver);
     const { deployment } = chain;
-    const publicClient = createPublicClient({ transport: http(chain.rpcUrl) });
-    // Fund the sender with demo tokens (the deployer may mint anywhere).
-    const minter = createWalletClient({ account: deployer, transport: http(chain.rpcUrl) });
-    const hash = await minter.writeContract({
-      chain: null,
-      address: deployment.token,
-      abi: demoTokenAbi,
-      functionName: "mint",
-      args: [sender.address, parseEther("1000")],
-    });
-    await publicClient.waitForTransactionReceipt({ hash });
+    await chain.mint(sender.address, parseEther("1000"));
 
     // The receiver's DELETE /channels/<sender>/<openBlock>: signs a closing agreement for the requested balance
     // after checking the sender's own proof, as the demo-server does.

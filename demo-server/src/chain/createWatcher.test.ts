@@ -398,13 +398,8 @@ describe("createWatcher against a real chain", () => {
     });
   });
 
-  describe("reorganizations: known bugs", () => {
-    it("a channel dropped by a reorg and re-included at the same identity gets back its accepted proof", {
-      todo:
-        "BUG: after the rollback, ChannelBook.rebuild ignores proofs of channels not (yet) re-created, and the " +
-        "re-inclusion goes through book.apply, which never looks at stored proofs: the accepted balance is lost in " +
-        "memory until a restart",
-    }, async () => {
+  describe("reorganizations: proofs and challenges survive them", () => {
+    it("a channel dropped by a reorg and re-included at the same identity gets back its accepted proof", async () => {
       await fx.mint(bob.address);
       const h = receiverOn();
       await fx.mine(1);
@@ -543,12 +538,7 @@ describe("createWatcher against a real chain", () => {
       assert.ok(challenge?.transactionHash);
     });
 
-    it("says the receiver lacks gas when the challenge cannot be paid for", {
-      todo:
-        "BUG: with Hardhat/EDR the send fails with viem's InvalidInputRpcError, whose first line is 'Missing or " +
-        "invalid parameters.'; the watcher logs only that line and tests its no-gas regex on it, so the hint is " +
-        "missing (the node's reason, 'Sender doesn't have enough funds to send tx', is in error.details)",
-    }, async () => {
+    it("says the receiver lacks gas when the challenge cannot be paid for", async () => {
       const { h } = await staleCloseWithoutGas();
       await h.watcher.syncOnce();
       assert.match(errors(h)[0]?.message ?? "", /AUTO-CHALLENGE FAILED.*(gas|enough funds)/i);
@@ -570,11 +560,7 @@ describe("createWatcher against a real chain", () => {
       assert.equal(await fx.tokenBalance(fx.receiverAccount.address), 6n * TOKENS);
     });
 
-    it("challenges again when a reorg removed its challenge and the channel is back to closing", {
-      todo:
-        "BUG: the in-memory `challenged` map (createWatcher.ts) still holds the channel at this balance after the " +
-        "rollback, so challengeStaleCloses skips it and the stale close would settle",
-    }, async () => {
+    it("challenges again when a reorg removed its challenge and the channel is back to closing", async () => {
       await fx.mint(alice.address);
       const h = receiverOn();
       const openBlock = await fx.open(alice, 10n * TOKENS);

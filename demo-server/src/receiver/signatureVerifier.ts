@@ -1,7 +1,7 @@
 import { channelTypes, getDomain, signatureDefect } from "@micro-raiden/web-client/protocol";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import secp256k1 from "secp256k1";
-import { type Address, type Hex, hashDomain, hexToBytes, keccak256, toBytes } from "viem";
+import { type Address, domainSeparator, type Hex, hexToBytes, keccak256, toBytes } from "viem";
 
 /** EIP-712 encodeType of a message type, built from the protocol's definition so it cannot drift. */
 function encodeType(name: keyof typeof channelTypes): string {
@@ -30,20 +30,8 @@ export class SignatureVerifier {
 
   constructor(parameters: { chainId: number; contract: Address; receiver: Address }) {
     const domain = getDomain({ chainId: parameters.chainId, contract: parameters.contract });
-    const domainSeparator = hexToBytes(
-      hashDomain({
-        domain: { ...domain, chainId: BigInt(domain.chainId) },
-        types: {
-          EIP712Domain: [
-            { name: "name", type: "string" },
-            { name: "version", type: "string" },
-            { name: "chainId", type: "uint256" },
-            { name: "verifyingContract", type: "address" },
-          ],
-        },
-      }),
-    );
-    this.#prefix = new Uint8Array([0x19, 0x01, ...domainSeparator]);
+    const separator = hexToBytes(domainSeparator({ domain }));
+    this.#prefix = new Uint8Array([0x19, 0x01, ...separator]);
     this.#typeHash = hexToBytes(keccak256(toBytes(encodeType("BalanceProof"))));
     this.#receiver = BigInt(parameters.receiver);
   }

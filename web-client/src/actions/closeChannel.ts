@@ -5,6 +5,7 @@ import { mapContractError } from "../client/mapContractError.ts";
 import { ReceiverApiError } from "../errors.ts";
 import { channelManagerAbi, parseSignature, verifyClosingSignature } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
+import { channelDomain, channelMessage } from "../storage/channelMessage.ts";
 import { waitForSuccess } from "./openChannel.ts";
 import { signBalanceProof } from "./signBalanceProof.ts";
 
@@ -107,13 +108,8 @@ export async function requestClosingSignature(
   }
   const signature = parseSignature("close_signature", raw);
   const valid = await verifyClosingSignature({
-    domain: { chainId: channel.chainId, contract: channel.contract },
-    message: {
-      sender: channel.sender,
-      receiver: channel.receiver,
-      openBlock: channel.openBlock,
-      balance: channel.balance,
-    },
+    domain: channelDomain(channel),
+    message: channelMessage(channel, channel.balance),
     signature,
   });
   if (!valid)

@@ -13,6 +13,7 @@ import {
   verifyBalanceProof,
 } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
+import { channelDomain, channelMessage } from "../storage/channelMessage.ts";
 import { getChannels } from "./getChannels.ts";
 import { openChannel } from "./openChannel.ts";
 import { pay, receiverLockName } from "./pay.ts";
@@ -151,13 +152,8 @@ async function adoptEcho(client: ChannelClient, channel: StoredChannel, echo: Ch
     if (echo.balance !== 0n) return false;
   } else {
     const ours = await verifyBalanceProof({
-      domain: { chainId: channel.chainId, contract: channel.contract },
-      message: {
-        sender: channel.sender,
-        receiver: channel.receiver,
-        openBlock: channel.openBlock,
-        balance: echo.balance,
-      },
+      domain: channelDomain(channel),
+      message: channelMessage(channel, echo.balance),
       signature: echo.signature,
       delegatedSigner: channel.delegatedSigner,
     });

@@ -3,6 +3,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { balanceProofTypedData } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
+import { channelDomain, channelMessage } from "../storage/channelMessage.ts";
 
 /**
  * Signs a balance proof for `channel` at `balance`: with the channel's session key when it has one and the client
@@ -16,10 +17,7 @@ export async function signBalanceProof(
   client: ChannelClient,
   { channel, balance }: { channel: StoredChannel; balance: bigint },
 ): Promise<Hex> {
-  const typedData = balanceProofTypedData(
-    { chainId: channel.chainId, contract: channel.contract },
-    { sender: channel.sender, receiver: channel.receiver, openBlock: channel.openBlock, balance },
-  );
+  const typedData = balanceProofTypedData(channelDomain(channel), channelMessage(channel, balance));
   if (client.signing === "session" && channel.sessionKey) {
     return privateKeyToAccount(channel.sessionKey).signTypedData(typedData);
   }
