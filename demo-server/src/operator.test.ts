@@ -111,7 +111,14 @@ async function operatorPost(command: "withdraw" | "close-all", body: unknown, to
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  return { status: response.status, json: (await response.json()) as unknown };
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: response.status, json };
 }
 
 /** What an operator answer says, comparable regardless of order: [sender, openBlock, balance]. */
@@ -182,7 +189,7 @@ before(async () => {
   assert.ok(deployer && receiver);
   receiverAddress = receiver.address;
   const minter = createWalletClient({ account: deployer, transport: http(chain.rpcUrl) });
-  for (const index of [1, 3, 4]) {
+  for (const index of [1, 3, 4, 5]) {
     await publicClient.waitForTransactionReceipt({
       hash: await minter.writeContract({
         chain: null,
@@ -237,6 +244,7 @@ describe("operator commands and the proxied resource, end to end", () => {
   let alice: Sender;
   let bob: Sender;
   let carol: Sender;
+  let dave: Sender;
 
   it("withdraw takes only what channels owing at least the threshold hold, on chain, and leaves them open", async () => {
     alice = await newSender("alice", chain.accounts[1]);
@@ -408,5 +416,54 @@ describe("operator commands and the proxied resource, end to end", () => {
     assert.deepEqual(again.json, []);
     await assert.rejects(fetchWithPayment(alice.client, `${server.url}/articles/1`), ChannelRequiredError);
     assert.equal((await tokenBalance(receiverAddress)) - receiverTokensAtStart, totalPaid);
+  });
+
+  // The operator sent these transactions and waited for their receipts: what they did must count at once, not
+  // only once the watcher's next poll has read the events back (1 s by default). The watcher is paused to make
+  // "before its next poll" deterministic.
+  it("a withdrawal counts at once: repeating it right away withdraws nothing and fails nothing", async () => {
+    dave = await newSender("dave", chain.accounts[5]);
+    await payOk(dave, "/articles/1", article1);
+    await server.watcher.stop();
+    try {
+      const first = await operatorPost("withdraw", { threshold: "1" });
+      assert.equal(first.status, 200, JSON.stringify(first.json));
+      assert.deepEqual(summarize(first.json), expected([dave, dave.paid]));
+      assert.deepEqual(await onChain(dave), { deposit, withdrawn: dave.paid, settleBlock: 0n });
+
+      const repeat = await operatorPost("withdraw", { threshold: "1" });
+      assert.equal(repeat.status, 200, "nothing is owed any more, so nothing to do (not a reverted withdraw)");
+      assert.deepEqual(repeat.json, []);
+    } finally {
+      await server.watcher.start();
+    }
+  });
+
+  it("a close counts at once: the closed channel takes no payment and close-all right away closes nothing", async () => {
+    await payOk(dave, "/articles/1", article1);
+    const receiverBefore = await tokenBalance(receiverAddress);
+    const withdrawn = (await onChain(dave)).withdrawn;
+    await server.watcher.stop();
+    try {
+      const closed = await operatorPost("close-all", {});
+      assert.equal(closed.status, 200, JSON.stringify(closed.json));
+      assert.deepEqual(summarize(closed.json), expected([dave, dave.paid]));
+      assert.deepEqual(await onChain(dave), { deposit: 0n, withdrawn: 0n, settleBlock: 0n });
+      assert.equal((await tokenBalance(receiverAddress)) - receiverBefore, dave.paid - withdrawn);
+
+      // The channel is settled on chain: a proof on it can never be redeemed, so the content must not go out.
+      const late = await fetchWithPayment(dave.client, `${server.url}/articles/1`).then(
+        (response) => response.status,
+        (error: unknown) => error,
+      );
+      assert.notEqual(late, 200, "a payment on a channel the operator just closed was answered 200");
+      assert.equal((await receiverView(dave)).balance, dave.paid.toString());
+
+      const again = await operatorPost("close-all", {});
+      assert.equal(again.status, 200, "nothing is left to close (not a reverted cooperativeClose)");
+      assert.deepEqual(again.json, []);
+    } finally {
+      await server.watcher.start();
+    }
   });
 });

@@ -2,7 +2,14 @@ import { channelManagerAbi } from "@micro-raiden/web-client/protocol";
 import type { Account, Address, Chain, Hash, PublicClient, Transport, WalletClient } from "viem";
 import type { Receiver } from "../receiver/createReceiver.ts";
 
-export type OperatorResult = { sender: Address; openBlock: bigint; balance: bigint; transactionHash: Hash };
+export type OperatorResult = {
+  sender: Address;
+  openBlock: bigint;
+  balance: bigint;
+  /** The transaction, or undefined when it failed (see `error`). */
+  transactionHash: Hash | undefined;
+  error?: string | undefined;
+};
 
 /**
  * The receiver operator's on-chain commands (µRaiden's operator tools): take what channels owe without closing
@@ -22,6 +29,10 @@ export function createOperator(parameters: {
     return hash;
   }
 
+  function failure(error: unknown): string {
+    return error instanceof Error ? (error.message.split("\n")[0] ?? error.message) : String(error);
+  }
+
   return {
     /** Withdraws from every open channel whose unwithdrawn balance is at least `threshold`. */
     async withdraw(threshold: bigint): Promise<OperatorResult[]> {
@@ -29,14 +40,21 @@ export function createOperator(parameters: {
       for (const channel of receiver.book.channels.values()) {
         const owed = channel.balance - channel.withdrawn;
         if (receiver.status(channel) !== "open" || !channel.signature || owed <= 0n || owed < threshold) continue;
-        const transactionHash = await send(
-          await walletClient.writeContract({
-            ...manager,
-            functionName: "withdraw",
-            args: [channel.sender, channel.openBlock, channel.balance, channel.signature],
-          }),
-        );
-        done.push({ sender: channel.sender, openBlock: channel.openBlock, balance: channel.balance, transactionHash });
+        const { sender, openBlock, balance, signature } = channel;
+        try {
+          const transactionHash = await send(
+            await walletClient.writeContract({
+              ...manager,
+              functionName: "withdraw",
+              args: [sender, openBlock, balance, signature],
+            }),
+          );
+          // Record it now: the watcher sees the event only at its next poll, and a repeat must not withdraw again.
+          if (channel.withdrawn < balance) channel.withdrawn = balance;
+          done.push({ sender, openBlock, balance, transactionHash });
+        } catch (error) {
+          done.push({ sender, openBlock, balance, transactionHash: undefined, error: failure(error) });
+        }
       }
       return done;
     },
@@ -47,14 +65,22 @@ export function createOperator(parameters: {
       for (const channel of receiver.book.channels.values()) {
         const status = receiver.status(channel);
         if ((status !== "open" && status !== "closing") || !channel.signature) continue;
-        const transactionHash = await send(
-          await walletClient.writeContract({
-            ...manager,
-            functionName: "cooperativeClose",
-            args: [channel.sender, receiver.address, channel.openBlock, channel.balance, channel.signature, "0x"],
-          }),
-        );
-        done.push({ sender: channel.sender, openBlock: channel.openBlock, balance: channel.balance, transactionHash });
+        const { sender, openBlock, balance, signature } = channel;
+        // No payment may be accepted on a channel being closed at its current balance: it could never be redeemed.
+        receiver.book.markClosing(sender, openBlock);
+        try {
+          const transactionHash = await send(
+            await walletClient.writeContract({
+              ...manager,
+              functionName: "cooperativeClose",
+              args: [sender, receiver.address, openBlock, balance, signature, "0x"],
+            }),
+          );
+          channel.settled = true;
+          done.push({ sender, openBlock, balance, transactionHash });
+        } catch (error) {
+          done.push({ sender, openBlock, balance, transactionHash: undefined, error: failure(error) });
+        }
       }
       return done;
     },

@@ -84,8 +84,8 @@ export function createApp(deps: AppDependencies): Hono {
   if (deps.upstreamUrl) {
     const upstream = deps.upstreamUrl.replace(/\/$/, "");
     app.get("/proxy/*", paywall({ ...common, price: parseEther("0.001") }), async (c) => {
-      const path = c.req.path.slice("/proxy".length);
-      const answer = await fetch(`${upstream}${path}`).catch(() => undefined);
+      const { pathname, search } = new URL(c.req.url);
+      const answer = await fetch(`${upstream}${pathname.slice("/proxy".length)}${search}`).catch(() => undefined);
       if (!answer) return c.json(errorBody("not_found", "The upstream did not answer."), 502);
       return new Response(answer.body, {
         status: answer.status,

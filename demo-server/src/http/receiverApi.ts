@@ -9,7 +9,7 @@ import {
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { PublicClient } from "viem";
-import type { Operator } from "../chain/operator.ts";
+import type { Operator, OperatorResult } from "../chain/operator.ts";
 import type { ChannelView } from "../receiver/channelBook.ts";
 import type { Receiver } from "../receiver/createReceiver.ts";
 import { errorBody } from "./errorResponse.ts";
@@ -166,11 +166,12 @@ export function receiverApi(options: ReceiverApiOptions): Hono {
   return api;
 }
 
-function summary(result: { sender: string; openBlock: bigint; balance: bigint; transactionHash: string }) {
+function summary(result: OperatorResult) {
   return {
     sender_address: result.sender,
     open_block: result.openBlock.toString(),
     balance: result.balance.toString(),
-    transaction_hash: result.transactionHash,
+    transaction_hash: result.transactionHash ?? null,
+    ...(result.error ? { error: result.error } : {}),
   };
 }
