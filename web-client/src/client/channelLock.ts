@@ -13,7 +13,18 @@ export type ChannelLock = <T>(name: string, task: () => Promise<T>) => Promise<T
  * const client = await createChannelClient({ provider, storage, lock: webLock() });
  */
 export function webLock(locks: LockManager = globalThis.navigator.locks): ChannelLock {
-  return (name, task) => locks.request(`micro-raiden:${name}`, { mode: "exclusive" }, task);
+  return async (name, task) => {
+    // Node does not keep a thread alive for a lock request that is still waiting; a timer does until it is granted.
+    const keepAlive = setInterval(() => {}, 60_000);
+    try {
+      return await locks.request(`micro-raiden:${name}`, { mode: "exclusive" }, () => {
+        clearInterval(keepAlive);
+        return task();
+      });
+    } finally {
+      clearInterval(keepAlive);
+    }
+  };
 }
 
 /**
