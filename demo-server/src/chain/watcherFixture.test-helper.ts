@@ -71,17 +71,7 @@ export async function startWatcherChain() {
     return receipt;
   }
 
-  async function mint(to: Address, amount = 1_000n * TOKENS) {
-    return mined(
-      await wallet(deployer).writeContract({
-        chain: null,
-        address: deployment.token,
-        abi: demoTokenAbi,
-        functionName: "mint",
-        args: [to, amount],
-      }),
-    );
-  }
+  const mint = (to: Address, amount = 1_000n * TOKENS) => chain.mint(to, amount);
 
   /** Opens a channel in one transaction (ERC-1363 transferAndCall) and returns its open block. */
   async function open(from: HDAccount, deposit: bigint, to: Address = receiverAccount.address): Promise<bigint> {
