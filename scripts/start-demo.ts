@@ -140,11 +140,15 @@ async function main() {
   channel manager    ${deployment.channelManager}
   token (TKN)        ${deployment.token}
   challenge period   ${deployment.challengePeriod} blocks
-
+${
+  external
+    ? ""
+    : `
   demo reader        ${reader.address}  (${formatEther(tokens)} TKN, ${formatEther(eth)} ETH)
   its private key    ${readerKey}
                      (Hardhat's public development key: import it into MetaMask for this local chain only)
-
+`
+}
 Press Ctrl-C to stop.`);
 }
 
