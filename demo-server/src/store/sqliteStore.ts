@@ -107,6 +107,9 @@ export function sqliteStore(path: string): ProofStore {
      ON CONFLICT (sender, open_block) DO UPDATE SET balance = excluded.balance, signature = excluded.signature`,
   );
   const insertBlock = db.prepare("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)");
+  const pruneBlocks = db.prepare(
+    "DELETE FROM blocks WHERE number < ? AND number NOT IN (SELECT block_number FROM events)",
+  );
   const insertEvent = db.prepare(
     `INSERT OR REPLACE INTO events
        (block_number, log_index, block_hash, transaction_hash, name, sender, open_block, amounts, signer, settle_block)
@@ -157,6 +160,10 @@ export function sqliteStore(path: string): ProofStore {
     },
     appendBlocks(blocks, events) {
       transaction(() => {
+        // Keep every block that holds an event (a reorg of any depth under them is found) and the recent
+        // cursor blocks; drop older cursor-only rows so the table does not grow by one row per poll forever.
+        const newest = blocks.reduce((max, b) => (b.number > max ? b.number : max), 0n);
+        pruneBlocks.run(newest - 10_000n);
         for (const b of blocks) insertBlock.run(b.number, b.hash);
         for (const e of events) {
           const amounts = JSON.stringify(
