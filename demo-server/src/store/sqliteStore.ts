@@ -162,6 +162,7 @@ export function sqliteStore(path: string): ProofStore {
       transaction(() => {
         // Keep every block that holds an event (a reorg of any depth under them is found) and the recent
         // cursor blocks; drop older cursor-only rows so the table does not grow by one row per poll forever.
+        // biome-ignore lint/complexity/useMathMinMax: Math.max does not take bigints.
         const newest = blocks.reduce((max, b) => (b.number > max ? b.number : max), 0n);
         pruneBlocks.run(newest - 10_000n);
         for (const b of blocks) insertBlock.run(b.number, b.hash);
