@@ -1,6 +1,7 @@
 import { channelManagerAbi } from "@micro-raiden/web-client/protocol";
 import {
   type Account,
+  BlockNotFoundError,
   type Chain,
   encodeEventTopics,
   formatLog,
@@ -10,6 +11,7 @@ import {
   numberToHex,
   type PublicClient,
   pad,
+  TransactionReceiptNotFoundError,
   type Transport,
   BaseError as ViemBaseError,
   type WalletClient,
@@ -58,44 +60,64 @@ export function createWatcher(options: WatcherOptions) {
     pad(receiver.address),
   ];
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const challenged = new Map<string, bigint>();
+  /** Challenges sent and not yet seen settled: the transaction, and how many polls it has been pending. */
+  const challenges = new Map<string, { balance: bigint; hash: Hex; polls: number }>();
 
+  /**
+   * The chain's hash at `number`, or undefined when the chain has no such block (it got shorter). Any other RPC
+   * failure throws and aborts the step: an unreachable node must never look like a reorganization.
+   */
   async function chainHash(number: bigint): Promise<Hex | undefined> {
-    const block = await publicClient.getBlock({ blockNumber: number }).catch(() => undefined);
-    return block?.hash ?? undefined;
+    try {
+      return (await publicClient.getBlock({ blockNumber: number })).hash ?? undefined;
+    } catch (error) {
+      if (error instanceof BlockNotFoundError) return undefined;
+      throw error;
+    }
   }
 
   /** The highest stored block the chain still has; everything above it was reorganized away. */
   async function forkPoint(): Promise<bigint> {
-    let number = store.lastBlock()?.number;
-    while (number !== undefined && number >= firstBlock) {
-      const stored = store.blockHash(number);
-      if (stored && stored === (await chainHash(number))) return number;
-      number -= 1n;
-      // Skip quickly over blocks we never stored (no events in them).
-      while (number >= firstBlock && store.blockHash(number) === undefined) number -= 1n;
+    for (let block = store.lastBlock(); block && block.number >= firstBlock; block = store.blockBelow(block.number)) {
+      if (block.hash === (await chainHash(block.number))) return block.number;
     }
     return firstBlock - 1n;
   }
 
   async function fetchLogs(from: bigint, to: bigint): Promise<Log[]> {
-    const logs: Log[] = [];
+    const chunk = await publicClient.request({
+      method: "eth_getLogs",
+      params: [{ address: deployment.channelManager, fromBlock: numberToHex(from), toBlock: numberToHex(to), topics }],
+    });
+    return chunk.map((entry) => formatLog(entry));
+  }
+
+  /**
+   * Reads [from, to] in chunks, committing each (events and the chunk's last block) as it goes, so a long catch-up
+   * keeps its progress. A chunk whose last block changed while its logs were read is dropped: the next step sees
+   * the reorganization and starts over from the last good block.
+   */
+  async function readBlocks(from: bigint, to: bigint): Promise<boolean> {
     for (let start = from; start <= to; start += maxBlockRange) {
       const end = start + maxBlockRange - 1n < to ? start + maxBlockRange - 1n : to;
-      const chunk = await publicClient.request({
-        method: "eth_getLogs",
-        params: [
-          {
-            address: deployment.channelManager,
-            fromBlock: numberToHex(start),
-            toBlock: numberToHex(end),
-            topics,
-          },
-        ],
-      });
-      logs.push(...chunk.map((entry) => formatLog(entry)));
+      const before = await chainHash(end);
+      const events = decodeChannelLogs(await fetchLogs(start, end));
+      const after = await chainHash(end);
+      if (!before || before !== after || events.some((e) => e.blockNumber === end && e.blockHash !== after)) {
+        return false;
+      }
+      const blocks: BlockRecord[] = [
+        ...new Map(
+          events.map((e): [bigint, BlockRecord] => [e.blockNumber, { number: e.blockNumber, hash: e.blockHash }]),
+        ).values(),
+        { number: end, hash: after },
+      ];
+      store.appendBlocks(blocks, events);
+      for (const event of events) receiver.book.apply(event);
+      receiver.setHead(end);
+      if (events.length > 0) log("info", `blocks ${start}–${end}: ${events.length} channel event(s)`);
     }
-    return logs;
+    return true;
   }
 
   let current: Promise<void> | undefined;
@@ -131,37 +153,42 @@ export function createWatcher(options: WatcherOptions) {
       const fork = await forkPoint();
       log("warn", `chain reorganized below block ${last.number}: rolling back to block ${fork}`);
       store.rollbackTo(fork);
-      receiver.book.rebuild(store.loadEvents(), store.loadProofs());
+      receiver.book.rebuild(store);
       // Challenges sent in the dropped blocks are gone with them: send again where still needed.
-      challenged.clear();
+      challenges.clear();
     }
     const from = (store.lastBlock()?.number ?? firstBlock - 1n) + 1n;
-    const head = await publicClient.getBlock({ blockTag: "latest" });
-    if (head.number === null || head.hash === null) return;
-    if (head.number >= from) {
-      const events = decodeChannelLogs(await fetchLogs(from, head.number));
-      const blocks: BlockRecord[] = [
-        ...new Map(
-          events.map((e): [bigint, BlockRecord] => [e.blockNumber, { number: e.blockNumber, hash: e.blockHash }]),
-        ).values(),
-        { number: head.number, hash: head.hash },
-      ];
-      store.appendBlocks(blocks, events);
-      for (const event of events) receiver.book.apply(event);
-      if (events.length > 0) log("info", `blocks ${from}–${head.number}: ${events.length} channel event(s)`);
-    }
-    receiver.setHead(head.number);
-    await challengeStaleCloses(head.number);
+    const head = await publicClient.getBlockNumber({ cacheTime: 0 });
+    if (head >= from && !(await readBlocks(from, head))) return;
+    receiver.setHead(head >= from ? head : (store.lastBlock()?.number ?? head));
+    await challengeStaleCloses(receiver.head());
   }
 
-  /** Closes at the receiver's proof every channel whose sender asked to close below it, while it still can. */
+  /**
+   * Closes at the receiver's proof every channel whose sender asked to close below it, while the challenge period
+   * lasts. Never waits for a receipt inside a step: a sent challenge is checked on later polls, and sent again if
+   * it reverted or has not been mined after 20 polls.
+   */
   async function challengeStaleCloses(head: bigint) {
     for (const channel of receiver.book.channels.values()) {
       const request = channel.closeRequest;
       if (!request || channel.settled || !channel.signature) continue;
       if (request.balance >= channel.balance || head > request.settleBlock) continue;
       const key = `${channel.sender}:${channel.openBlock}`;
-      if (challenged.get(key) === channel.balance) continue;
+      const sent = challenges.get(key);
+      if (sent && sent.balance === channel.balance) {
+        const receipt = await publicClient.getTransactionReceipt({ hash: sent.hash }).catch((error: unknown) => {
+          if (error instanceof TransactionReceiptNotFoundError) return undefined;
+          throw error;
+        });
+        if (receipt?.status === "success") continue;
+        if (!receipt && ++sent.polls <= 20) continue;
+        log(
+          "warn",
+          `challenge ${sent.hash} for ${channel.sender}'s channel ${channel.openBlock} ${receipt ? "reverted" : "is not mined"}: sending again`,
+        );
+        challenges.delete(key);
+      }
       try {
         const hash = await walletClient.writeContract({
           chain: null,
@@ -170,7 +197,7 @@ export function createWatcher(options: WatcherOptions) {
           functionName: "cooperativeClose",
           args: [channel.sender, receiver.address, channel.openBlock, channel.balance, channel.signature, "0x"],
         });
-        challenged.set(key, channel.balance);
+        challenges.set(key, { balance: channel.balance, hash, polls: 0 });
         store.saveChallenge({
           sender: channel.sender,
           openBlock: channel.openBlock,
@@ -182,11 +209,6 @@ export function createWatcher(options: WatcherOptions) {
           "info",
           `challenged ${channel.sender}'s close at ${request.balance}: closing at ${channel.balance} (${hash})`,
         );
-        const receipt = await publicClient.waitForTransactionReceipt({ hash });
-        if (receipt.status !== "success") {
-          challenged.delete(key);
-          throw new Error(`challenge transaction ${hash} reverted`);
-        }
       } catch (error) {
         // viem's first line can be generic ("Missing or invalid parameters."); the node's reason is in `details`.
         const details = error instanceof ViemBaseError ? error.details : undefined;

@@ -65,9 +65,16 @@ export function createOperator(parameters: {
       for (const channel of receiver.book.channels.values()) {
         const status = receiver.status(channel);
         if ((status !== "open" && status !== "closing") || !channel.signature) continue;
-        const { sender, openBlock, balance, signature } = channel;
-        // No payment may be accepted on a channel being closed at its current balance: it could never be redeemed.
-        receiver.book.markClosing(sender, openBlock);
+        // Under the channel's hold, so no payment is in flight: the close is at the latest balance, and marking
+        // the channel refuses later ones (they could never be redeemed).
+        const marked = await receiver.withChannel(channel.sender, channel.openBlock, async () => ({
+          added: receiver.book.markClosing(channel.sender, channel.openBlock),
+          balance: channel.balance,
+          signature: channel.signature,
+        }));
+        const { sender, openBlock } = channel;
+        const { balance, signature } = marked;
+        if (!signature) continue;
         try {
           const transactionHash = await send(
             await walletClient.writeContract({
@@ -79,6 +86,7 @@ export function createOperator(parameters: {
           channel.settled = true;
           done.push({ sender, openBlock, balance, transactionHash });
         } catch (error) {
+          if (marked.added) receiver.book.clearClosing(sender, openBlock);
           done.push({ sender, openBlock, balance, transactionHash: undefined, error: failure(error) });
         }
       }

@@ -339,7 +339,8 @@ describe("paywall: channel state", () => {
     const channel = t.openChannel();
     const payment = await t.sign(channel, price, { signer: newAccount() });
     const refused = await assertRefused(await t.pay("/articles/1", payment), "invalid_balance_proof");
-    assert.deepEqual(refused.echo, { sender: channel.sender.address, balance: 0n, signature: undefined });
+    // The channel's state is the sender's: nobody who cannot sign for it gets the echo.
+    assert.equal(refused.echo, undefined);
     assert.equal(t.storedProof(channel), undefined);
     assert.equal((await t.signAndPay("/articles/1", channel, price)).status, 200);
   });

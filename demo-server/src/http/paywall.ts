@@ -90,7 +90,9 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
       outcome.release();
       throw error;
     }
-    if (c.error || c.res.status >= 400) {
+    // Nothing delivered, nothing charged: a failed handler, or a HEAD (Hono answers it with the GET handler
+    // and no body).
+    if (c.error || c.res.status >= 400 || c.req.method === "HEAD") {
       outcome.release();
       return;
     }

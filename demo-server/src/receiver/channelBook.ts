@@ -1,4 +1,5 @@
 import type { Address, Hex } from "viem";
+import type { ProofStore } from "../store/ProofStore.ts";
 import type { ChainEvent, ProofRecord } from "../store/records.ts";
 
 /** A channel to this receiver, as the chain and the accepted payments describe it. */
@@ -39,11 +40,12 @@ export class ChannelBook {
     return this.channels.get(channelKey(sender, openBlock));
   }
 
-  /** Rebuilds every channel from events and stored proofs (after a start or a reorg). */
-  rebuild(events: readonly ChainEvent[], proofs: readonly ProofRecord[]): void {
+  /** Rebuilds every channel from the store: events, proofs and closing agreements (after a start or a reorg). */
+  rebuild(store: Pick<ProofStore, "loadEvents" | "loadProofs" | "loadClosingAgreements">): void {
     this.channels.clear();
-    for (const proof of proofs) this.recordProof(proof);
-    for (const event of events) this.apply(event);
+    for (const proof of store.loadProofs()) this.recordProof(proof);
+    for (const agreement of store.loadClosingAgreements()) this.markClosing(agreement.sender, agreement.openBlock);
+    for (const event of store.loadEvents()) this.apply(event);
   }
 
   /** Applies one event in chain order. */
@@ -101,12 +103,22 @@ export class ChannelBook {
     }
   }
 
-  /** Marks that the sender got a closing signature: no more payments on this channel. */
-  markClosing(sender: Address, openBlock: bigint): void {
+  /** Marks a channel as closing (a closing signature was given, or the operator closes it): no more payments. */
+  markClosing(sender: Address, openBlock: bigint): boolean {
     const key = channelKey(sender, openBlock);
+    const added = !this.#closing.has(key);
     this.#closing.add(key);
     const channel = this.channels.get(key);
     if (channel) channel.closingSignatureIssued = true;
+    return added;
+  }
+
+  /** Takes back a mark that `markClosing` added, when closing failed. */
+  clearClosing(sender: Address, openBlock: bigint): void {
+    const key = channelKey(sender, openBlock);
+    this.#closing.delete(key);
+    const channel = this.channels.get(key);
+    if (channel) channel.closingSignatureIssued = false;
   }
 }
 

@@ -69,7 +69,7 @@ export function createReceiver(options: ReceiverOptions) {
   const reorderWindowMs = options.reorderWindowMs ?? 500;
   const receiver = account.address;
   const book = new ChannelBook();
-  book.rebuild(store.loadEvents(), store.loadProofs());
+  book.rebuild(store);
   const verifier = new SignatureVerifier({
     chainId: deployment.chainId,
     contract: deployment.channelManager,
@@ -134,8 +134,17 @@ export function createReceiver(options: ReceiverOptions) {
     return { sender: channel.sender, balance: channel.balance, signature: channel.signature };
   }
 
-  function failure(code: PaymentFailure["code"], channel: ChannelView | undefined, value = 1n): PaymentRejection {
-    return { kind: "failure", failure: { code, value }, echo: channel ? echoOf(channel) : undefined };
+  /**
+   * A refusal. The channel's last proof is echoed only to someone who proved to be its sender (a valid signature
+   * for the balance they presented): it is the sender's own data, and nobody else's business.
+   */
+  function failure(
+    code: PaymentFailure["code"],
+    channel: ChannelView | undefined,
+    signedBySender: boolean,
+    value = 1n,
+  ): PaymentRejection {
+    return { kind: "failure", failure: { code, value }, echo: channel && signedBySender ? echoOf(channel) : undefined };
   }
 
   /** Checks a payment for `price` and holds its channel; the caller settles or releases it. */
@@ -153,6 +162,7 @@ export function createReceiver(options: ReceiverOptions) {
     const key = channelKey(payment.sender, payment.openBlock);
     const deadline = Date.now() + reorderWindowMs;
     if (!book.get(payment.sender, payment.openBlock)) await catchUp?.().catch(() => undefined);
+    let signedBySender: boolean | undefined;
     for (;;) {
       const release = await hold(key);
       const reject = (rejection: PaymentRejection) => {
@@ -160,14 +170,24 @@ export function createReceiver(options: ReceiverOptions) {
         return rejection;
       };
       const channel = book.get(payment.sender, payment.openBlock);
-      if (!channel) return reject(failure("nonexisting_channel", undefined));
+      if (!channel) return reject(failure("nonexisting_channel", undefined, false));
+      // Verified once, first: whether the request may see the channel's echo depends on it.
+      signedBySender ??= verifier.verify({
+        sender: channel.sender,
+        openBlock: channel.openBlock,
+        balance: payment.balance,
+        signature: payment.signature,
+        signers: channel.signer ? [channel.signer, channel.sender] : [channel.sender],
+      });
       const status = channelStatus(channel, head, confirmations);
       if (status === "pending") {
-        return reject(
-          failure("insufficient_confirmations", channel, blocksToConfirmation(channel, head, confirmations)),
-        );
+        const blocksLeft = blocksToConfirmation(channel, head, confirmations);
+        return reject(failure("insufficient_confirmations", channel, signedBySender, blocksLeft));
       }
-      if (status !== "open" || channel.closingSignatureIssued) return reject(failure("nonexisting_channel", channel));
+      if (status !== "open" || channel.closingSignatureIssued) {
+        return reject(failure("nonexisting_channel", channel, signedBySender));
+      }
+      if (!signedBySender) return reject(failure("invalid_balance_proof", channel, false));
 
       const expected = channel.balance + price;
       if (payment.balance > expected && Date.now() < deadline) {
@@ -183,19 +203,10 @@ export function createReceiver(options: ReceiverOptions) {
         clearTimeout(timer);
         continue;
       }
-      if (payment.balance !== expected) return reject(failure("invalid_amount", channel));
+      if (payment.balance !== expected) return reject(failure("invalid_amount", channel, true));
       if (payment.balance > confirmedDeposit(channel, head, confirmations)) {
-        return reject(failure("invalid_balance_proof", channel));
+        return reject(failure("invalid_balance_proof", channel, true));
       }
-      const signers = channel.signer ? [channel.signer, channel.sender] : [channel.sender];
-      const valid = verifier.verify({
-        sender: channel.sender,
-        openBlock: channel.openBlock,
-        balance: payment.balance,
-        signature: payment.signature,
-        signers,
-      });
-      if (!valid) return reject(failure("invalid_balance_proof", channel));
       let done = false;
       return {
         kind: "accepted",
@@ -241,11 +252,13 @@ export function createReceiver(options: ReceiverOptions) {
     | { ok: true; signature: Hex }
     | { ok: false; status: 403 | 404 | 409; code: "unauthorized" | "not_found" | "conflict"; message: string }
   > {
-    const channel = book.get(parameters.sender, parameters.openBlock);
-    if (!channel || channel.settled) return { ok: false, status: 404, code: "not_found", message: "No such channel." };
     const key = channelKey(parameters.sender, parameters.openBlock);
     const release = await hold(key);
     try {
+      // Read under the hold: a reorg rebuild or a payment may have replaced or moved the channel meanwhile.
+      const channel = book.get(parameters.sender, parameters.openBlock);
+      if (!channel || channel.settled)
+        return { ok: false, status: 404, code: "not_found", message: "No such channel." };
       const signers = channel.signer ? [channel.signer, channel.sender] : [channel.sender];
       const valid = verifier.verify({ ...parameters, signers });
       if (!valid) {
@@ -266,6 +279,8 @@ export function createReceiver(options: ReceiverOptions) {
         await committer.commit({ ...parameters });
         book.recordProof(parameters);
       }
+      // Durably, before the signature leaves: after a restart the channel must still refuse payments.
+      store.saveClosingAgreement({ sender: channel.sender, openBlock: channel.openBlock, balance: channel.balance });
       book.markClosing(channel.sender, channel.openBlock);
       const signature = await account.signTypedData(
         closingAgreementTypedData(
@@ -294,6 +309,17 @@ export function createReceiver(options: ReceiverOptions) {
     head: () => head,
     setHead(block: bigint) {
       head = block;
+    },
+    /** Runs `task` while holding the channel, as payments do (the operator closes channels this way). */
+    async withChannel<T>(sender: Address, openBlock: bigint, task: () => Promise<T>): Promise<T> {
+      const key = channelKey(sender, openBlock);
+      const release = await hold(key);
+      try {
+        return await task();
+      } finally {
+        release();
+        notify(key);
+      }
     },
     /** Lets the watcher be asked to sync when a payment names an unknown channel. */
     setCatchUp(fn: CatchUp) {

@@ -1,4 +1,4 @@
-import type { BlockRecord, ChainEvent, ChallengeRecord, ProofRecord } from "./records.ts";
+import type { BlockRecord, ChainEvent, ChallengeRecord, ClosingAgreementRecord, ProofRecord } from "./records.ts";
 
 /**
  * Durable state of a receiver. Every write is committed (and on disk) when the call returns; the receiver sends
@@ -12,11 +12,17 @@ export interface ProofStore {
   /** The last block the watcher processed (the cursor), or undefined before the first sync. */
   lastBlock(): BlockRecord | undefined;
   blockHash(number: bigint): BlockRecord["hash"] | undefined;
+  /** The highest stored block below `number`. */
+  blockBelow(number: bigint): BlockRecord | undefined;
   /** Records processed blocks and their events in one transaction; the cursor moves to the highest block. */
   appendBlocks(blocks: readonly BlockRecord[], events: readonly ChainEvent[]): void;
   /** Forgets every block and event above `number` (a reorg replaced them). */
   rollbackTo(number: bigint): void;
   loadEvents(): ChainEvent[];
+
+  /** Records a closing signature handed out (durably, before it is sent). */
+  saveClosingAgreement(agreement: ClosingAgreementRecord): void;
+  loadClosingAgreements(): ClosingAgreementRecord[];
 
   saveChallenge(challenge: ChallengeRecord): void;
   loadChallenges(): ChallengeRecord[];

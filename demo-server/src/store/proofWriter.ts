@@ -21,18 +21,25 @@ export function workerProofWriter(path: string): ProofWriter {
   const worker = new Worker(new URL("./proofWriterWorker.ts", import.meta.url), { workerData: { path } });
   const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   let nextId = 0;
+  // Once the worker is gone every write must fail at once: a write that never settles would hold its channel
+  // (and every later payment on it) forever.
+  let dead: Error | undefined;
+  const die = (error: Error) => {
+    dead ??= error;
+    for (const entry of pending.values()) entry.reject(dead);
+    pending.clear();
+  };
   worker.on("message", (message: { id: number; error?: string }) => {
     const entry = pending.get(message.id);
     pending.delete(message.id);
     if (message.error) entry?.reject(new Error(`Storing proofs failed: ${message.error}`));
     else entry?.resolve();
   });
-  worker.on("error", (error) => {
-    for (const entry of pending.values()) entry.reject(error);
-    pending.clear();
-  });
+  worker.on("error", (error) => die(new Error(`The proof writer failed: ${error.message}`)));
+  worker.on("exit", (code) => die(new Error(`The proof writer stopped (exit code ${code}).`)));
   return {
     write(proofs) {
+      if (dead) return Promise.reject(dead);
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });

@@ -42,3 +42,6 @@ export type ChallengeRecord = {
   transactionHash: Hex | undefined;
   lastError: string | undefined;
 };
+
+/** A closing signature the receiver gave a sender: the channel closes at `balance` and takes no more payments. */
+export type ClosingAgreementRecord = { sender: Address; openBlock: bigint; balance: bigint };

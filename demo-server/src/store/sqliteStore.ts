@@ -38,6 +38,13 @@ const migrations: string[] = [
      last_error TEXT,
      PRIMARY KEY (sender, open_block)
    ) STRICT;`,
+  // A closing signature handed out: the channel takes no more payments, also after a restart.
+  `CREATE TABLE closing_agreements (
+     sender TEXT NOT NULL,
+     open_block INTEGER NOT NULL,
+     balance TEXT NOT NULL,
+     PRIMARY KEY (sender, open_block)
+   ) STRICT;`,
 ];
 
 const eventNames = new Set<string>([
@@ -158,6 +165,12 @@ export function sqliteStore(path: string): ProofStore {
       const row = db.prepare("SELECT hash FROM blocks WHERE number = ?").get(number);
       return row ? hex(row, "hash") : undefined;
     },
+    blockBelow(number) {
+      const row = db
+        .prepare("SELECT number, hash FROM blocks WHERE number < ? ORDER BY number DESC LIMIT 1")
+        .get(number);
+      return row ? { number: integer(row, "number"), hash: hex(row, "hash") } : undefined;
+    },
     appendBlocks(blocks, events) {
       transaction(() => {
         // Keep every block that holds an event (a reorg of any depth under them is found) and the recent
@@ -222,6 +235,22 @@ export function sqliteStore(path: string): ProofStore {
             settleBlock: typeof settleBlock === "bigint" ? settleBlock : undefined,
           };
         });
+    },
+    saveClosingAgreement(agreement) {
+      db.prepare(
+        `INSERT INTO closing_agreements (sender, open_block, balance) VALUES (?, ?, ?)
+         ON CONFLICT (sender, open_block) DO UPDATE SET balance = excluded.balance`,
+      ).run(agreement.sender, agreement.openBlock, agreement.balance.toString());
+    },
+    loadClosingAgreements() {
+      return db
+        .prepare("SELECT sender, open_block, balance FROM closing_agreements")
+        .all()
+        .map((row) => ({
+          sender: getAddress(text(row, "sender")),
+          openBlock: integer(row, "open_block"),
+          balance: decimal(row, "balance"),
+        }));
     },
     saveChallenge(c) {
       upsertChallenge.run(c.sender, c.openBlock, c.balance.toString(), c.transactionHash ?? null, c.lastError ?? null);

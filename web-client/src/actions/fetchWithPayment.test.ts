@@ -670,6 +670,15 @@ describe("fetchWithPayment: a paid request that fails", () => {
     assert.deepEqual(await client.storage.get(channel), channel);
   });
 
+  it("a 2xx that does not acknowledge the payment (no echo of the new balance) does not raise the balance", async () => {
+    const { client, channel } = await paywall({
+      intercept: () => HttpResponse.text("cached copy", { status: 200 }),
+    });
+    const response = await fetchWithPayment(client, url);
+    assert.equal(response.status, 200);
+    assert.deepEqual(await client.storage.get(channel), channel);
+  });
+
   it("throws PaymentRefusedError on a 402 refusal without a reason, recording nothing", async () => {
     const { client, channel } = await paywall({
       intercept: () =>

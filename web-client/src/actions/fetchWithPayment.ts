@@ -9,6 +9,7 @@ import {
   type ChannelEcho,
   decodePaymentResponseHeaders,
   encodePaymentHeaders,
+  type Payment,
   type PaymentRequirements,
   verifyBalanceProof,
 } from "../protocol/index.ts";
@@ -75,7 +76,7 @@ export async function fetchWithPayment(
           headers: mergeHeaders(request.headers, encodePaymentHeaders(payment)),
         });
         const answer = await client.fetch(paid);
-        return { accepted: answer.ok, result: answer };
+        return { accepted: answer.ok && acknowledges(answer, payment), result: answer };
       },
     });
     if (response.status !== 402) return response;
@@ -106,6 +107,19 @@ export async function fetchWithPayment(
         if (failure.code === "invalid_balance_proof") throw refused();
         continue;
     }
+  }
+}
+
+/**
+ * Whether a 2xx really took this payment: the paywall's answer echoes the new balance for this sender. A 2xx from
+ * anything else (a cache, a resource that became free, a redirect elsewhere) must not raise the recorded balance.
+ */
+function acknowledges(response: Response, payment: Payment): boolean {
+  try {
+    const { echo } = decodePaymentResponseHeaders(response.headers);
+    return echo?.sender === payment.sender && echo.balance === payment.balance;
+  } catch {
+    return false;
   }
 }
 

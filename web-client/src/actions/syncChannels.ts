@@ -2,6 +2,7 @@ import type { Address } from "viem";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { channelManagerAbi } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
+import { receiverLockName } from "./pay.ts";
 
 export type SyncChannelsParameters = {
   chainId: number;
@@ -55,20 +56,23 @@ export async function refreshChannel(
     functionName: "getChannelInfo",
     args: [client.account, receiver, openBlock],
   });
-  const known = await client.storage.get(key);
-  const zero = "0x0000000000000000000000000000000000000000";
-  const channel: StoredChannel = {
-    ...key,
-    token: manager.token,
-    deposit: deposit === 0n ? (known?.deposit ?? 0n) : deposit,
-    // The receiver cannot have been paid less than it withdrew.
-    balance: (known?.balance ?? 0n) > withdrawn ? (known?.balance ?? 0n) : withdrawn,
-    balanceSignature: (known?.balance ?? 0n) >= withdrawn ? known?.balanceSignature : undefined,
-    delegatedSigner: signer === zero ? undefined : signer,
-    sessionKey: known?.sessionKey,
-    state: deposit === 0n ? "closed" : settleBlock === 0n ? "open" : "closing",
-    settleBlock: settleBlock === 0n ? undefined : settleBlock,
-  };
-  await client.storage.put(channel);
-  return channel;
+  // Merge under the receiver's lock: a payment recorded meanwhile must not be overwritten by the older balance.
+  return client.lock(receiverLockName(key), async () => {
+    const known = await client.storage.get(key);
+    const zero = "0x0000000000000000000000000000000000000000";
+    const channel: StoredChannel = {
+      ...key,
+      token: manager.token,
+      deposit: deposit === 0n ? (known?.deposit ?? 0n) : deposit,
+      // The receiver cannot have been paid less than it withdrew.
+      balance: (known?.balance ?? 0n) > withdrawn ? (known?.balance ?? 0n) : withdrawn,
+      balanceSignature: (known?.balance ?? 0n) >= withdrawn ? known?.balanceSignature : undefined,
+      delegatedSigner: signer === zero ? undefined : signer,
+      sessionKey: known?.sessionKey,
+      state: deposit === 0n ? "closed" : settleBlock === 0n ? "open" : "closing",
+      settleBlock: settleBlock === 0n ? undefined : settleBlock,
+    };
+    await client.storage.put(channel);
+    return channel;
+  });
 }
