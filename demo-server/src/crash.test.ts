@@ -69,7 +69,7 @@ it("every payment answered 200 before a SIGKILL is in the store after restart", 
     const pay = async () => {
       const response = await fetchWithPayment(client, `${url}/echodyn/x`).catch(() => undefined);
       if (response?.status !== 200) return;
-      acknowledged = BigInt(response.headers.get("RDN-Sender-Balance") ?? "0");
+      acknowledged = BigInt(response.headers.get(headerNames.senderBalance) ?? "0");
       answered++;
       await response.text();
     };
@@ -91,7 +91,7 @@ it("every payment answered 200 before a SIGKILL is in the store after restart", 
     const restarted = await startReceiver();
     const response = await fetchWithPayment(client, `${restarted.url}/echodyn/x`);
     assert.equal(response.status, 200);
-    assert.ok(BigInt(response.headers.get("RDN-Sender-Balance") ?? "0") > stored.balance);
+    assert.ok(BigInt(response.headers.get(headerNames.senderBalance) ?? "0") > stored.balance);
     restarted.child.kill("SIGTERM");
     await restarted.exited;
   }

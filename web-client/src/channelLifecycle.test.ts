@@ -18,6 +18,7 @@ import {
   closingAgreementTypedData,
   demoTokenAbi,
   encodePaymentHeaders,
+  headerNames,
   verifyBalanceProof,
 } from "./protocol/index.ts";
 import { memoryStorage } from "./storage/memoryStorage.ts";
@@ -138,7 +139,7 @@ describe("channel lifecycle against a real chain", () => {
       },
     });
     assert.equal((await client.storage.get(channel))?.balance, 7n);
-    assert.equal(sent["RDN-Balance"], "7");
+    assert.equal(sent[headerNames.balance], "7");
   });
 
   it("closes cooperatively with the receiver's closing signature: the receiver gets the balance", async () => {
