@@ -13,6 +13,7 @@ import {
   memoryStorage,
   openChannel,
 } from "@micro-raiden/web-client";
+import { headerNames } from "@micro-raiden/web-client/protocol";
 import { http, parseEther, toHex } from "viem";
 import { sqliteStore } from "./store/sqliteStore.ts";
 import { spawnReceiver } from "./testing/spawnReceiver.ts";
