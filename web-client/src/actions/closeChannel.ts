@@ -76,7 +76,13 @@ export async function closeChannel(client: ChannelClient, parameters: CloseChann
   return closed;
 }
 
-/** Asks the receiver's API for its closing signature at the channel's balance and checks it before use. */
+/**
+ * Asks the receiver's API for its closing signature at the channel's balance and checks it before use.
+ *
+ * @example
+ * import { requestClosingSignature } from "@micro-raiden/web-client";
+ * const closingSignature = await requestClosingSignature(client, channel, "http://localhost:3000/api/1");
+ */
 export async function requestClosingSignature(
   client: ChannelClient,
   channel: StoredChannel,

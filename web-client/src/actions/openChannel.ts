@@ -96,7 +96,13 @@ export async function openChannel(client: ChannelClient, parameters: OpenChannel
   return channel;
 }
 
-/** The cheapest way in the token supports, probed with view calls (no prompt). */
+/**
+ * The cheapest way in the token supports, probed with view calls (no prompt).
+ *
+ * @example
+ * import { detectDepositMethod } from "@micro-raiden/web-client";
+ * const method = await detectDepositMethod(client, token); // "permit" | "erc1363" | "approve"
+ */
 export async function detectDepositMethod(client: ChannelClient, token: Address): Promise<DepositMethod> {
   const supportsPermit = await Promise.all([
     client.publicClient.readContract({

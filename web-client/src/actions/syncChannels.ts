@@ -42,7 +42,13 @@ export async function syncChannels(
   return result;
 }
 
-/** Reads one channel's on-chain state and merges it into storage. */
+/**
+ * Reads one channel's on-chain state and merges it into storage.
+ *
+ * @example
+ * import { refreshChannel } from "@micro-raiden/web-client";
+ * const channel = await refreshChannel(client, { chainId, contract, token }, receiver, 12n);
+ */
 export async function refreshChannel(
   client: ChannelClient,
   manager: { chainId: number; contract: Address; token: Address },

@@ -50,7 +50,13 @@ export function memoryLock(): ChannelLock {
   };
 }
 
-/** Web Locks where the runtime has them, otherwise a lock for this realm. */
+/**
+ * Web Locks where the runtime has them, otherwise a lock for this realm.
+ *
+ * @example
+ * import { createChannelClient, defaultLock } from "@micro-raiden/web-client";
+ * const client = await createChannelClient({ provider, lock: defaultLock() });
+ */
 export function defaultLock(): ChannelLock {
   return globalThis.navigator?.locks ? webLock(globalThis.navigator.locks) : memoryLock();
 }

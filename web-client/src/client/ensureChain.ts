@@ -6,6 +6,10 @@ import type { ChannelClient } from "./createChannelClient.ts";
  * Makes sure the wallet is on `chainId`: asks it to switch, and to add the chain first when it does not know it
  * (with the definition from `client.chains`). Returns the chain to pass to transactions, so viem checks it again
  * right before sending.
+ *
+ * @example
+ * import { ensureChain } from "@micro-raiden/web-client";
+ * const chain = await ensureChain(client, 31337);
  */
 export async function ensureChain(client: ChannelClient, chainId: number): Promise<Chain> {
   const known = client.chains.find((chain) => chain.id === chainId);

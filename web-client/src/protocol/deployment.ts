@@ -14,7 +14,13 @@ export type Deployment = {
   challengePeriod: number;
 };
 
-/** A deployment file that is not what {@link parseDeployment} expects; `field` names the first bad field. */
+/**
+ * A deployment file that is not what {@link parseDeployment} expects; `field` names the first bad field.
+ *
+ * @example
+ * import { InvalidDeploymentError, parseDeployment } from "@micro-raiden/web-client/protocol";
+ * try { parseDeployment(json) } catch (error) { if (error instanceof InvalidDeploymentError) console.log(error.field) }
+ */
 export class InvalidDeploymentError extends Error {
   override name = "InvalidDeploymentError" as const;
   readonly field: string;

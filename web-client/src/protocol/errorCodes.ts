@@ -24,7 +24,13 @@ export const paymentFailures = {
 } as const;
 
 export type PaymentFailureCode = keyof typeof paymentFailures;
-/** Narrows a string to a payment failure code. */
+/**
+ * Narrows a string to a payment failure code.
+ *
+ * @example
+ * import { isPaymentFailureCode } from "@micro-raiden/web-client/protocol";
+ * if (isPaymentFailureCode(body.error.code)) retryLater();
+ */
 export function isPaymentFailureCode(code: string): code is PaymentFailureCode {
   return Object.hasOwn(paymentFailures, code);
 }

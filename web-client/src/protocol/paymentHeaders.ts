@@ -43,7 +43,13 @@ export type Payment = {
   signature: Hex;
 };
 
-/** Headers of a 402 or paid 200 response. */
+/**
+ * Headers of a 402 or paid 200 response.
+ *
+ * @example
+ * import { encodePaymentResponseHeaders } from "@micro-raiden/web-client/protocol";
+ * const response = new Response(null, { status: 402, headers: encodePaymentResponseHeaders({ requirements }) });
+ */
 export function encodePaymentResponseHeaders(parameters: {
   requirements: PaymentRequirements;
   echo?: ChannelEcho | undefined;
@@ -76,6 +82,10 @@ function required(headers: HeaderReader, name: string): string {
 /**
  * Decodes the payment headers of a 402 or 200 response. Throws MalformedHeaderError when a requirement is missing
  * or malformed, when the echo is partial, or when more than one failure reason is given.
+ *
+ * @example
+ * import { decodePaymentResponseHeaders } from "@micro-raiden/web-client/protocol";
+ * const { requirements, echo, failure } = decodePaymentResponseHeaders(response.headers);
  */
 export function decodePaymentResponseHeaders(headers: HeaderReader): {
   requirements: PaymentRequirements;
@@ -114,7 +124,13 @@ export function decodePaymentResponseHeaders(headers: HeaderReader): {
   return { requirements, echo, failure };
 }
 
-/** Headers of a paid request. */
+/**
+ * Headers of a paid request.
+ *
+ * @example
+ * import { encodePaymentHeaders } from "@micro-raiden/web-client/protocol";
+ * await fetch(url, { headers: encodePaymentHeaders(payment) });
+ */
 export function encodePaymentHeaders(payment: Payment): Record<string, string> {
   return {
     [headerNames.contractAddress]: payment.contract,
@@ -138,6 +154,10 @@ const paymentHeaderNames = [
 /**
  * Decodes the payment of a request: undefined when the request carries none of the payment headers (an unpaid
  * request), the payment when it carries all of them, and MalformedHeaderError for anything in between.
+ *
+ * @example
+ * import { decodePaymentHeaders } from "@micro-raiden/web-client/protocol";
+ * const payment = decodePaymentHeaders(request.headers); // undefined when unpaid
  */
 export function decodePaymentHeaders(headers: HeaderReader): Payment | undefined {
   if (paymentHeaderNames.every((name) => headers.get(name) === null)) return undefined;

@@ -22,7 +22,13 @@ function checkShape(header: string, value: string) {
   if (value.includes(",")) fail(header, "given more than once");
 }
 
-/** An unsigned integer in canonical decimal (no sign, no leading zeros, no exponent), at most `max`. */
+/**
+ * An unsigned integer in canonical decimal (no sign, no leading zeros, no exponent), at most `max`.
+ *
+ * @example
+ * import { parseUint } from "@micro-raiden/web-client/protocol";
+ * const balance = parseUint("balance", "1000000000000000"); // 1000000000000000n
+ */
 export function parseUint(header: string, value: string, max: bigint = maxUint256): bigint {
   checkShape(header, value);
   if (!decimal.test(value)) fail(header, "must be an unsigned decimal integer");
@@ -31,14 +37,26 @@ export function parseUint(header: string, value: string, max: bigint = maxUint25
   return parsed;
 }
 
-/** A chain id: a positive integer that fits a JavaScript number. */
+/**
+ * A chain id: a positive integer that fits a JavaScript number.
+ *
+ * @example
+ * import { parseChainId } from "@micro-raiden/web-client/protocol";
+ * const chainId = parseChainId("RDN-Chain-Id", "31337"); // 31337
+ */
 export function parseChainId(header: string, value: string): number {
   const parsed = parseUint(header, value, BigInt(Number.MAX_SAFE_INTEGER));
   if (parsed === 0n) fail(header, "must be positive");
   return Number(parsed);
 }
 
-/** A 20-byte hex address, all-lowercase or with a valid EIP-55 checksum. Returned checksummed. */
+/**
+ * A 20-byte hex address, all-lowercase or with a valid EIP-55 checksum. Returned checksummed.
+ *
+ * @example
+ * import { parseAddress } from "@micro-raiden/web-client/protocol";
+ * const sender = parseAddress("sender", "0x70997970c51812dc3a010c7d01b50e0d17dc79c8");
+ */
 export function parseAddress(header: string, value: string): Address {
   checkShape(header, value);
   if (!hexAddress.test(value)) fail(header, "must be a 0x-prefixed 20-byte hex address");
@@ -46,7 +64,13 @@ export function parseAddress(header: string, value: string): Address {
   return getAddress(value);
 }
 
-/** Why a signature is not one the contract accepts, or undefined when it is. */
+/**
+ * Why a signature is not one the contract accepts, or undefined when it is.
+ *
+ * @example
+ * import { signatureDefect } from "@micro-raiden/web-client/protocol";
+ * if (signatureDefect(signature)) throw new Error("not a signature the contract accepts");
+ */
 export function signatureDefect(value: string): string | undefined {
   if (!hexSignature.test(value)) return "must be a 0x-prefixed 65-byte hex signature";
   if (BigInt(`0x${value.slice(66, 130)}`) > halfN) return "has a high s value (malleable signature)";
@@ -55,7 +79,13 @@ export function signatureDefect(value: string): string | undefined {
   return undefined;
 }
 
-/** A 65-byte secp256k1 signature (r, s, v) with v of 27 or 28 and a low s, as the contract accepts. */
+/**
+ * A 65-byte secp256k1 signature (r, s, v) with v of 27 or 28 and a low s, as the contract accepts.
+ *
+ * @example
+ * import { parseSignature } from "@micro-raiden/web-client/protocol";
+ * const signature = parseSignature("balance_signature", body.balance_signature);
+ */
 export function parseSignature(header: string, value: string): Hex {
   checkShape(header, value);
   const defect = signatureDefect(value);
@@ -63,7 +93,13 @@ export function parseSignature(header: string, value: string): Hex {
   return `0x${value.slice(2).toLowerCase()}`;
 }
 
-/** A gateway path: an absolute URL path of at most 128 plain characters. */
+/**
+ * A gateway path: an absolute URL path of at most 128 plain characters.
+ *
+ * @example
+ * import { parsePath } from "@micro-raiden/web-client/protocol";
+ * const gatewayPath = parsePath("RDN-Gateway-Path", "/api/1");
+ */
 export function parsePath(header: string, value: string): string {
   checkShape(header, value);
   if (!/^\/[A-Za-z0-9\-._~/]{0,127}$/.test(value)) fail(header, "must be an absolute path");
