@@ -20,6 +20,7 @@ import {
   encodePaymentHeaders,
   headerNames,
   verifyBalanceProof,
+  verifyCloseRequest,
 } from "./protocol/index.ts";
 import { memoryStorage } from "./storage/memoryStorage.ts";
 
@@ -55,15 +56,21 @@ describe("channel lifecycle against a real chain", () => {
         balance,
       };
       const domain = { chainId: deployment.chainId, contract: deployment.channelManager };
-      const proofOk = await verifyBalanceProof({
+      const delegatedSigner = (
+        await client.storage.list({ ...domain, contract: domain.contract, sender: message.sender })
+      ).find((c) => c.openBlock === message.openBlock)?.delegatedSigner;
+      const proofOk = await verifyBalanceProof({ domain, message, signature: balanceSignature, delegatedSigner });
+      const requestSignature: unknown = Reflect.get(body, "close_request_signature");
+      assert.ok(isHex(requestSignature));
+      const requestOk = await verifyCloseRequest({
         domain,
-        message,
-        signature: balanceSignature,
-        delegatedSigner: (
-          await client.storage.list({ ...domain, contract: domain.contract, sender: message.sender })
-        ).find((c) => c.openBlock === message.openBlock)?.delegatedSigner,
+        message: { ...message, deadline: BigInt(String(Reflect.get(body, "deadline"))) },
+        signature: requestSignature,
+        delegatedSigner,
       });
-      if (!proofOk) return Response.json({ error: { code: "unauthorized", message: "bad proof" } }, { status: 403 });
+      if (!proofOk || !requestOk) {
+        return Response.json({ error: { code: "unauthorized", message: "bad proof" } }, { status: 403 });
+      }
       const close_signature = await receiver.signTypedData(closingAgreementTypedData(domain, message));
       return Response.json({ close_signature });
     };
@@ -154,10 +161,13 @@ describe("channel lifecycle against a real chain", () => {
     assert.equal(gone, 0n);
     const last = closeRequests.at(-1);
     assert.equal(last?.url, `http://receiver.test/api/1/channels/${client.account}/${channel.openBlock}`);
-    assert.deepEqual(last?.body, {
-      balance: parseEther("2").toString(),
-      balance_signature: (await client.storage.get(channel))?.balanceSignature,
-    });
+    assert.ok(typeof last?.body === "object" && last.body !== null);
+    assert.equal(Reflect.get(last.body, "balance"), parseEther("2").toString());
+    assert.equal(Reflect.get(last.body, "balance_signature"), (await client.storage.get(channel))?.balanceSignature);
+    // A close request of its own, valid for a few minutes.
+    const deadline = BigInt(String(Reflect.get(last.body, "deadline")));
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    assert.ok(deadline > now && deadline <= now + 600n);
   });
 
   it("closes uncooperatively, refuses to settle early, and settles after the challenge period", async () => {

@@ -21,6 +21,7 @@ it("the main entry exports exactly the public API", async () => {
     "channelManagerAbi",
     "channelTypes",
     "closeChannel",
+    "closeRequestTypedData",
     "closingAgreementTypedData",
     "createChannelClient",
     "decodePaymentHeaders",
@@ -65,6 +66,7 @@ it("the main entry exports exactly the public API", async () => {
     "syncChannels",
     "topUp",
     "verifyBalanceProof",
+    "verifyCloseRequest",
     "verifyClosingSignature",
     "watchChannels",
     "webLock",
@@ -79,6 +81,7 @@ it("the protocol entry exports exactly the protocol", async () => {
     "balanceProofTypedData",
     "channelManagerAbi",
     "channelTypes",
+    "closeRequestTypedData",
     "closingAgreementTypedData",
     "decodePaymentHeaders",
     "decodePaymentResponseHeaders",
@@ -103,6 +106,7 @@ it("the protocol entry exports exactly the protocol", async () => {
     "requestErrorCodes",
     "signatureDefect",
     "verifyBalanceProof",
+    "verifyCloseRequest",
     "verifyClosingSignature",
   ]);
 });

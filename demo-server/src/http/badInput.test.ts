@@ -237,26 +237,28 @@ describe("REST API: bad input", () => {
     }
   });
 
+  /** A well-formed DELETE body for `channel` at `price`, with `overrides` replacing fields. */
+  async function closeBody(overrides: Record<string, unknown> = {}) {
+    return JSON.stringify({
+      balance: price.toString(),
+      balance_signature: signature,
+      ...(await t.closeRequestFields(channel, price)),
+      ...overrides,
+    });
+  }
+
   it("refuses a non-numeric or out-of-range openBlock with 400", async () => {
     for (const bad of ["abc", "-1", "1e3", "007", "0x10", `${2n ** 64n}`, "1.5"]) {
       const url = `/api/1/channels/${channel.sender.address}/${bad}`;
       await expect4xx(await t.app.request(url, { headers: auth }), 400, "malformed_body");
-      await expect4xx(
-        await del(url, JSON.stringify({ balance: price.toString(), balance_signature: signature })),
-        400,
-        "malformed_body",
-      );
+      await expect4xx(await del(url, await closeBody()), 400, "malformed_body");
     }
   });
 
   it("answers 404 for an unknown channel", async () => {
     const url = `/api/1/channels/${newAccount().address}/5`;
     await expect4xx(await t.app.request(url, { headers: auth }), 404, "not_found");
-    await expect4xx(
-      await del(url, JSON.stringify({ balance: price.toString(), balance_signature: signature })),
-      404,
-      "not_found",
-    );
+    await expect4xx(await del(url, await closeBody()), 404, "not_found");
   });
 
   it("refuses a malformed or incomplete JSON body with 400 malformed_body", async () => {
@@ -269,20 +271,27 @@ describe("REST API: bad input", () => {
       '"a string"',
       "42",
       "{}",
-      JSON.stringify({ balance: price.toString() }),
-      JSON.stringify({ balance_signature: signature }),
-      JSON.stringify({ balance: Number(price), balance_signature: signature }),
-      JSON.stringify({ balance: price.toString(), balance_signature: 7 }),
-      JSON.stringify({ balance: null, balance_signature: signature }),
-      JSON.stringify({ balance: "-1", balance_signature: signature }),
-      JSON.stringify({ balance: "+1", balance_signature: signature }),
-      JSON.stringify({ balance: "1e3", balance_signature: signature }),
-      JSON.stringify({ balance: "0010", balance_signature: signature }),
-      JSON.stringify({ balance: `${maxUint256 + 1n}`, balance_signature: signature }),
-      JSON.stringify({ balance: price.toString(), balance_signature: "0x1234" }),
-      JSON.stringify({ balance: price.toString(), balance_signature: highS(signature) }),
-      JSON.stringify({ balance: price.toString(), balance_signature: withV(signature, 0) }),
-      JSON.stringify({ balance: price.toString(), balance_signature: `${signature}, ${signature}` }),
+      await closeBody({ balance: undefined }),
+      await closeBody({ balance_signature: undefined }),
+      await closeBody({ deadline: undefined }),
+      await closeBody({ close_request_signature: undefined }),
+      await closeBody({ balance: Number(price) }),
+      await closeBody({ balance_signature: 7 }),
+      await closeBody({ balance: null }),
+      await closeBody({ balance: "-1" }),
+      await closeBody({ balance: "+1" }),
+      await closeBody({ balance: "1e3" }),
+      await closeBody({ balance: "0010" }),
+      await closeBody({ balance: `${maxUint256 + 1n}` }),
+      await closeBody({ balance_signature: "0x1234" }),
+      await closeBody({ balance_signature: highS(signature) }),
+      await closeBody({ balance_signature: withV(signature, 0) }),
+      await closeBody({ balance_signature: `${signature}, ${signature}` }),
+      await closeBody({ deadline: "-1" }),
+      await closeBody({ deadline: `${2n ** 64n}` }),
+      await closeBody({ deadline: 1e12 }),
+      await closeBody({ close_request_signature: highS(signature) }),
+      await closeBody({ close_request_signature: "0xzz" }),
     ];
     for (const body of bodies) {
       const response = await del(path(), body);
@@ -294,7 +303,7 @@ describe("REST API: bad input", () => {
   });
 
   it("refuses a body over 1 KiB with 413", async () => {
-    const big = JSON.stringify({ balance: price.toString(), balance_signature: signature, pad: "x".repeat(2000) });
+    const big = await closeBody({ pad: "x".repeat(2000) });
     await expect4xx(await del(path(), big), 413);
     await expect4xx(await del(path(), big, { "content-length": String(big.length) }), 413);
     const withdraw = await t.app.request("/api/1/withdraw", {

@@ -37,7 +37,11 @@ describe("hardening", () => {
     const closed = await first.app.request(`/api/1/channels/${channel.sender.address}/${channel.openBlock}`, {
       method: "DELETE",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ balance: price.toString(), balance_signature: proof.signature }),
+      body: JSON.stringify({
+        balance: price.toString(),
+        balance_signature: proof.signature,
+        ...(await first.closeRequestFields(channel, price)),
+      }),
     });
     assert.equal(closed.status, 200);
     first.store.close();

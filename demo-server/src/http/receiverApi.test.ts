@@ -264,10 +264,19 @@ describe("REST API: cooperative close (DELETE /channels/<sender>/<openBlock>)", 
   const t = createTestReceiver();
   const path = (channel: TestChannel) => `/api/1/channels/${channel.sender.address}/${channel.openBlock}`;
 
-  async function requestClose(channel: TestChannel, balance: bigint, signature: Hex) {
+  async function requestClose(
+    channel: TestChannel,
+    balance: bigint,
+    signature: Hex,
+    request: Parameters<typeof t.closeRequestFields>[2] = {},
+  ) {
     return t.app.request(path(channel), {
       method: "DELETE",
-      body: JSON.stringify({ balance: balance.toString(), balance_signature: signature }),
+      body: JSON.stringify({
+        balance: balance.toString(),
+        balance_signature: signature,
+        ...(await t.closeRequestFields(channel, balance, request)),
+      }),
       headers: { "content-type": "application/json" },
     });
   }
@@ -351,6 +360,32 @@ describe("REST API: cooperative close (DELETE /channels/<sender>/<openBlock>)", 
     assert.equal(t.storedProof(channel)?.signature, signature);
     // Nothing was issued: the channel still takes payments.
     assert.equal((await t.signAndPay("/articles/1", channel, 3n * price)).status, 200);
+  });
+
+  it("answers 403 when the close request is not the sender's, even with the sender's real balance proof", async () => {
+    // A balance proof can become public (it is in the calldata of a withdraw): replaying it must not close anything.
+    const channel = t.openChannel({ session: true });
+    const signature = await payUpTo(t, channel, 2, channel.session);
+    for (const signer of [newAccount(), t.account]) {
+      const response = await requestClose(channel, 2n * price, signature, { signer });
+      assert.equal(response.status, 403);
+      assert.equal(((await response.json()) as ErrorJson).error.code, "unauthorized");
+    }
+    assert.equal(t.receiver.book.get(channel.sender.address, channel.openBlock)?.closingSignatureIssued, false);
+    // The sender's own wallet may ask too, not only the session key.
+    await closeSignatureOf(await requestClose(channel, 2n * price, signature, { signer: channel.sender }));
+  });
+
+  it("answers 403 for an expired close request, or one valid for longer than an hour", async () => {
+    const channel = t.openChannel();
+    const signature = await payUpTo(t, channel, 1);
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    for (const deadline of [now - 1n, now + 7200n]) {
+      const response = await requestClose(channel, price, signature, { deadline });
+      assert.equal(response.status, 403);
+      assert.match(((await response.json()) as ErrorJson).error.message, /expired or runs too far ahead/);
+    }
+    assert.equal(t.receiver.book.get(channel.sender.address, channel.openBlock)?.closingSignatureIssued, false);
   });
 
   it("answers 409 for a balance below the stored one", async () => {

@@ -130,16 +130,30 @@ export function receiverApi(options: ReceiverApiOptions): Hono {
     if (typeof body !== "object" || body === null) {
       return c.json(errorBody("malformed_body", "Expected { balance, balance_signature }."), 400);
     }
-    const balance: unknown = Reflect.get(body, "balance");
-    const signature: unknown = Reflect.get(body, "balance_signature");
-    if (typeof balance !== "string" || typeof signature !== "string") {
-      return c.json(errorBody("malformed_body", "balance must be a decimal string and balance_signature hex."), 400);
+    const field = (name: string): string | undefined => {
+      const value: unknown = Reflect.get(body, name);
+      return typeof value === "string" ? value : undefined;
+    };
+    const balance = field("balance");
+    const signature = field("balance_signature");
+    const deadline = field("deadline");
+    const requestSignature = field("close_request_signature");
+    if (!balance || !signature || !deadline || !requestSignature) {
+      return c.json(
+        errorBody(
+          "malformed_body",
+          "Expected { balance, balance_signature, deadline, close_request_signature } as decimal and hex strings.",
+        ),
+        400,
+      );
     }
     const result = await receiver.closingSignature({
       sender,
       openBlock,
       balance: parseUint("balance", balance),
       signature: parseSignature("balance_signature", signature),
+      deadline: parseUint("deadline", deadline, maxUint64),
+      requestSignature: parseSignature("close_request_signature", requestSignature),
     });
     if (!result.ok) return c.json(errorBody(result.code, result.message), result.status);
     return c.json({ close_signature: result.signature });

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   balanceProofTypedData,
+  closeRequestTypedData,
   type Deployment,
   type DomainParameters,
   decodePaymentResponseHeaders,
@@ -229,6 +230,29 @@ export function createTestReceiver(options: TestReceiverOptions = {}) {
     };
   }
 
+  /**
+   * The close-request fields of a DELETE body: a deadline (default ten minutes ahead) and the request signed by the
+   * channel's session key, or its sender, or `signer`.
+   */
+  async function closeRequestFields(
+    channel: TestChannel,
+    balance: bigint,
+    options: { signer?: LocalAccount; deadline?: bigint } = {},
+  ): Promise<{ deadline: string; close_request_signature: Hex }> {
+    const deadline = options.deadline ?? BigInt(Math.floor(Date.now() / 1000) + 600);
+    const signer = options.signer ?? channel.session ?? channel.sender;
+    const close_request_signature = await signer.signTypedData(
+      closeRequestTypedData(domain, {
+        sender: channel.sender.address,
+        receiver: receiver.address,
+        openBlock: channel.openBlock,
+        balance,
+        deadline,
+      }),
+    );
+    return { deadline: deadline.toString(), close_request_signature };
+  }
+
   /** GET `path` with the payment's headers (plus `headers`). */
   function pay(path: string, payment: Payment, headers: Record<string, string> = {}) {
     return app.request(path, { headers: { ...encodePaymentHeaders(payment), ...headers } });
@@ -269,6 +293,7 @@ export function createTestReceiver(options: TestReceiverOptions = {}) {
     requestClose,
     settle,
     sign,
+    closeRequestFields,
     pay,
     paymentHeaders,
     signAndPay,

@@ -5,6 +5,7 @@ import {
   type Payment,
   type PaymentFailure,
   type PaymentRequirements,
+  verifyCloseRequest,
 } from "@micro-raiden/web-client/protocol";
 import type { Address, Hex, LocalAccount } from "viem";
 import type { ProofStore } from "../store/ProofStore.ts";
@@ -34,6 +35,9 @@ export type ReceiverOptions = {
   /** Where accepted proofs are committed; default the store itself, on this thread (see workerProofWriter). */
   proofWriter?: ProofWriter | undefined;
 };
+
+/** The longest a close request may be valid for, in seconds: a stolen request is soon worthless. */
+const maxCloseRequestLifetime = 3600n;
 
 /** Asked when a payment names a channel the book does not know: a channel opened a moment ago may be on chain. */
 export type CatchUp = () => Promise<void>;
@@ -248,6 +252,11 @@ export function createReceiver(options: ReceiverOptions) {
     openBlock: bigint;
     balance: bigint;
     signature: Hex;
+    /** The sender's signed close request for this balance, valid until `deadline` (unix seconds). */
+    deadline: bigint;
+    requestSignature: Hex;
+    /** The current time in unix seconds (for tests). */
+    now?: bigint;
   }): Promise<
     | { ok: true; signature: Hex }
     | { ok: false; status: 403 | 404 | 409; code: "unauthorized" | "not_found" | "conflict"; message: string }
@@ -259,10 +268,36 @@ export function createReceiver(options: ReceiverOptions) {
       const channel = book.get(parameters.sender, parameters.openBlock);
       if (!channel || channel.settled)
         return { ok: false, status: 404, code: "not_found", message: "No such channel." };
+      const now = parameters.now ?? BigInt(Math.floor(Date.now() / 1000));
+      if (parameters.deadline < now || parameters.deadline > now + maxCloseRequestLifetime) {
+        return {
+          ok: false,
+          status: 403,
+          code: "unauthorized",
+          message: `The close request expired or runs too far ahead (deadline must be within ${maxCloseRequestLifetime} s).`,
+        };
+      }
+      // The request must be the sender's own (or its session key's): a balance proof alone may have become public.
+      const requested = await verifyCloseRequest({
+        domain: { chainId: deployment.chainId, contract: deployment.channelManager },
+        message: {
+          sender: channel.sender,
+          receiver,
+          openBlock: channel.openBlock,
+          balance: parameters.balance,
+          deadline: parameters.deadline,
+        },
+        signature: parameters.requestSignature,
+        delegatedSigner: channel.signer,
+      });
       const signers = channel.signer ? [channel.signer, channel.sender] : [channel.sender];
-      const valid = verifier.verify({ ...parameters, signers });
-      if (!valid) {
-        return { ok: false, status: 403, code: "unauthorized", message: "Not the sender's proof for this balance." };
+      if (!requested || !verifier.verify({ ...parameters, signers })) {
+        return {
+          ok: false,
+          status: 403,
+          code: "unauthorized",
+          message: "Not the sender's close request and proof for this balance.",
+        };
       }
       if (parameters.balance < channel.balance) {
         return {
@@ -276,8 +311,14 @@ export function createReceiver(options: ReceiverOptions) {
         return { ok: false, status: 409, code: "conflict", message: "The balance exceeds the channel's deposit." };
       }
       if (parameters.balance > channel.balance) {
-        await committer.commit({ ...parameters });
-        book.recordProof(parameters);
+        const proof = {
+          sender: channel.sender,
+          openBlock: channel.openBlock,
+          balance: parameters.balance,
+          signature: parameters.signature,
+        };
+        await committer.commit(proof);
+        book.recordProof(proof);
       }
       // Durably, before the signature leaves: after a restart the channel must still refuse payments.
       store.saveClosingAgreement({ sender: channel.sender, openBlock: channel.openBlock, balance: channel.balance });

@@ -3,11 +3,14 @@ import type { ChannelClient } from "../client/createChannelClient.ts";
 import { ensureChain } from "../client/ensureChain.ts";
 import { mapContractError } from "../client/mapContractError.ts";
 import { ReceiverApiError } from "../errors.ts";
-import { channelManagerAbi, parseSignature, verifyClosingSignature } from "../protocol/index.ts";
+import { channelManagerAbi, closeRequestTypedData, parseSignature, verifyClosingSignature } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { channelDomain, channelMessage } from "../storage/channelMessage.ts";
 import { waitForSuccess } from "./openChannel.ts";
-import { signBalanceProof } from "./signBalanceProof.ts";
+import { signBalanceProof, signForChannel } from "./signBalanceProof.ts";
+
+/** How long a close request stays valid, in seconds. */
+const closeRequestLifetime = 600;
 
 export type CloseChannelParameters = {
   channel: StoredChannel;
@@ -90,11 +93,24 @@ export async function requestClosingSignature(
 ): Promise<Hex> {
   const balanceSignature =
     channel.balanceSignature ?? (await signBalanceProof(client, { channel, balance: channel.balance }));
+  // The request itself is signed too, with a deadline: a balance proof alone could be replayed by anyone who saw
+  // it (for instance in a withdraw transaction) to make the receiver stop serving the channel.
+  const deadline = BigInt(Math.floor(Date.now() / 1000) + closeRequestLifetime);
+  const closeRequestSignature = await signForChannel(
+    client,
+    channel,
+    closeRequestTypedData(channelDomain(channel), { ...channelMessage(channel, channel.balance), deadline }),
+  );
   const url = `${gatewayUrl.replace(/\/$/, "")}/channels/${channel.sender}/${channel.openBlock}`;
   const response = await client.fetch(url, {
     method: "DELETE",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ balance: channel.balance.toString(), balance_signature: balanceSignature }),
+    body: JSON.stringify({
+      balance: channel.balance.toString(),
+      balance_signature: balanceSignature,
+      deadline: deadline.toString(),
+      close_request_signature: closeRequestSignature,
+    }),
   });
   const body: unknown = await response.json().catch(() => undefined);
   const error = typeof body === "object" && body !== null ? Reflect.get(body, "error") : undefined;

@@ -1,7 +1,7 @@
 import type { Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
-import { balanceProofTypedData } from "../protocol/index.ts";
+import { balanceProofTypedData, type closeRequestTypedData } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { channelDomain, channelMessage } from "../storage/channelMessage.ts";
 
@@ -17,7 +17,22 @@ export async function signBalanceProof(
   client: ChannelClient,
   { channel, balance }: { channel: StoredChannel; balance: bigint },
 ): Promise<Hex> {
-  const typedData = balanceProofTypedData(channelDomain(channel), channelMessage(channel, balance));
+  return signForChannel(
+    client,
+    channel,
+    balanceProofTypedData(channelDomain(channel), channelMessage(channel, balance)),
+  );
+}
+
+/**
+ * Signs a channel's typed data (a balance proof or a close request): with its session key when it has one and
+ * the client signs with session keys (no prompt), otherwise with the wallet.
+ */
+export function signForChannel(
+  client: ChannelClient,
+  channel: StoredChannel,
+  typedData: ReturnType<typeof balanceProofTypedData> | ReturnType<typeof closeRequestTypedData>,
+): Promise<Hex> {
   if (client.signing === "session" && channel.sessionKey) {
     return privateKeyToAccount(channel.sessionKey).signTypedData(typedData);
   }

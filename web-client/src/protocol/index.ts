@@ -30,12 +30,19 @@ export {
   balanceProofTypedData,
   type ChannelBalance,
   type ChannelId,
+  type CloseRequest,
   channelTypes,
+  closeRequestTypedData,
   closingAgreementTypedData,
   type DomainParameters,
   domainName,
   domainVersion,
   getDomain,
 } from "./typedData.ts";
-export { type VerifyBalanceProofParameters, verifyBalanceProof, verifyClosingSignature } from "./verify.ts";
+export {
+  type VerifyBalanceProofParameters,
+  verifyBalanceProof,
+  verifyCloseRequest,
+  verifyClosingSignature,
+} from "./verify.ts";
 export { maxUint64, parseAddress, parseChainId, parseSignature, parseUint, signatureDefect } from "./wire.ts";

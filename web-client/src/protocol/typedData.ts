@@ -27,6 +27,15 @@ export const channelTypes = {
     { name: "openBlock", type: "uint64" },
     { name: "balance", type: "uint256" },
   ],
+  // Off-chain only: the sender asks the receiver for its closing agreement. A type of its own (with a deadline)
+  // so that no balance proof, which the receiver may have published on chain, can be replayed to ask for it.
+  CloseRequest: [
+    { name: "sender", type: "address" },
+    { name: "receiver", type: "address" },
+    { name: "openBlock", type: "uint64" },
+    { name: "balance", type: "uint256" },
+    { name: "deadline", type: "uint64" },
+  ],
 } as const;
 
 /** A channel's identity: µRaiden's (sender, receiver, openBlock) triple. */
@@ -94,6 +103,29 @@ export function closingAgreementTypedData(domain: DomainParameters, message: Cha
     domain: getDomain(domain),
     types: channelTypes,
     primaryType: "ClosingAgreement",
+    message,
+  } as const;
+}
+
+/** A close request: the channel, the balance to close at, and until when (unix seconds) the request is valid. */
+export type CloseRequest = ChannelBalance & { deadline: bigint };
+
+/**
+ * The typed data of a sender's close request, sent to the receiver's `DELETE /channels/<sender>/<openBlock>` to
+ * get its closing agreement. Signed by the sender or the channel's session key; checked by the receiver only.
+ *
+ * @example
+ * import { closeRequestTypedData } from "@micro-raiden/web-client/protocol";
+ * const deadline = BigInt(Math.floor(Date.now() / 1000) + 600);
+ * const signature = await account.signTypedData(
+ *   closeRequestTypedData({ chainId, contract }, { sender, receiver, openBlock: 12n, balance: 1000n, deadline }),
+ * );
+ */
+export function closeRequestTypedData(domain: DomainParameters, message: CloseRequest) {
+  return {
+    domain: getDomain(domain),
+    types: channelTypes,
+    primaryType: "CloseRequest",
     message,
   } as const;
 }

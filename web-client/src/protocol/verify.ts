@@ -2,6 +2,8 @@ import { type Address, type Hex, isAddressEqual, recoverTypedDataAddress } from 
 import {
   balanceProofTypedData,
   type ChannelBalance,
+  type CloseRequest,
+  closeRequestTypedData,
   closingAgreementTypedData,
   type DomainParameters,
 } from "./typedData.ts";
@@ -52,8 +54,31 @@ export async function verifyClosingSignature(parameters: {
   return !!signer && isAddressEqual(signer, message.receiver);
 }
 
+/**
+ * Whether `signature` is the sender's (or its delegated signer's) close request for exactly this channel, balance
+ * and deadline. The caller checks the deadline against its clock.
+ *
+ * @example
+ * import { verifyCloseRequest } from "@micro-raiden/web-client/protocol";
+ * const ok = await verifyCloseRequest({ domain, message: { sender, receiver, openBlock, balance, deadline }, signature });
+ */
+export async function verifyCloseRequest(parameters: {
+  domain: DomainParameters;
+  message: CloseRequest;
+  signature: Hex;
+  delegatedSigner?: Address | undefined;
+}): Promise<boolean> {
+  const { domain, message, signature, delegatedSigner } = parameters;
+  const signer = await recover(closeRequestTypedData(domain, message), signature);
+  if (!signer) return false;
+  return isAddressEqual(signer, message.sender) || (!!delegatedSigner && isAddressEqual(signer, delegatedSigner));
+}
+
 async function recover(
-  typedData: ReturnType<typeof balanceProofTypedData> | ReturnType<typeof closingAgreementTypedData>,
+  typedData:
+    | ReturnType<typeof balanceProofTypedData>
+    | ReturnType<typeof closingAgreementTypedData>
+    | ReturnType<typeof closeRequestTypedData>,
   signature: Hex,
 ): Promise<Address | undefined> {
   if (signatureDefect(signature)) return undefined;
