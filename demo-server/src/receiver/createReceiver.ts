@@ -72,6 +72,7 @@ export function createReceiver(options: ReceiverOptions) {
   const gatewayPath = options.gatewayPath ?? "/api/1";
   const reorderWindowMs = options.reorderWindowMs ?? 500;
   const receiver = account.address;
+  const domain = { chainId: deployment.chainId, contract: deployment.channelManager };
   const book = new ChannelBook();
   book.rebuild(store);
   const verifier = new SignatureVerifier({
@@ -279,7 +280,7 @@ export function createReceiver(options: ReceiverOptions) {
       }
       // The request must be the sender's own (or its session key's): a balance proof alone may have become public.
       const requested = await verifyCloseRequest({
-        domain: { chainId: deployment.chainId, contract: deployment.channelManager },
+        domain,
         message: {
           sender: channel.sender,
           receiver,
@@ -324,10 +325,12 @@ export function createReceiver(options: ReceiverOptions) {
       store.saveClosingAgreement({ sender: channel.sender, openBlock: channel.openBlock, balance: channel.balance });
       book.markClosing(channel.sender, channel.openBlock);
       const signature = await account.signTypedData(
-        closingAgreementTypedData(
-          { chainId: deployment.chainId, contract: deployment.channelManager },
-          { sender: channel.sender, receiver, openBlock: channel.openBlock, balance: channel.balance },
-        ),
+        closingAgreementTypedData(domain, {
+          sender: channel.sender,
+          receiver,
+          openBlock: channel.openBlock,
+          balance: channel.balance,
+        }),
       );
       return { ok: true, signature };
     } finally {

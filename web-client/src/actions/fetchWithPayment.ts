@@ -60,8 +60,10 @@ export async function fetchWithPayment(
 
   const deadline = Date.now() + (options.confirmationTimeout ?? 60_000);
   let resyncs = 0;
+  // Each 402 is decoded once: its requirements drive the next payment, its echo and failure the recovery.
+  let decoded = decodePaymentResponseHeaders(response.headers);
   for (;;) {
-    const { requirements } = decodePaymentResponseHeaders(response.headers);
+    const { requirements } = decoded;
     const { maxPrice } = client.policy;
     if (maxPrice !== undefined && requirements.price > maxPrice) {
       throw new PriceExceedsPolicyError({ price: requirements.price, maxPrice, url: request.url });
@@ -81,7 +83,8 @@ export async function fetchWithPayment(
     });
     if (response.status !== 402) return response;
 
-    const { echo, failure } = decodePaymentResponseHeaders(response.headers);
+    decoded = decodePaymentResponseHeaders(response.headers);
+    const { echo, failure } = decoded;
     const refused = () =>
       new PaymentRefusedError({
         status: response.status,

@@ -32,9 +32,11 @@ export type VerifyBalanceProofParameters = {
  */
 export async function verifyBalanceProof(parameters: VerifyBalanceProofParameters): Promise<boolean> {
   const { domain, message, signature, delegatedSigner } = parameters;
-  const signer = await recover(balanceProofTypedData(domain, message), signature);
-  if (!signer) return false;
-  return isAddressEqual(signer, message.sender) || (!!delegatedSigner && isAddressEqual(signer, delegatedSigner));
+  return isChannelSigner(
+    await recover(balanceProofTypedData(domain, message), signature),
+    message.sender,
+    delegatedSigner,
+  );
 }
 
 /**
@@ -69,9 +71,11 @@ export async function verifyCloseRequest(parameters: {
   delegatedSigner?: Address | undefined;
 }): Promise<boolean> {
   const { domain, message, signature, delegatedSigner } = parameters;
-  const signer = await recover(closeRequestTypedData(domain, message), signature);
-  if (!signer) return false;
-  return isAddressEqual(signer, message.sender) || (!!delegatedSigner && isAddressEqual(signer, delegatedSigner));
+  return isChannelSigner(
+    await recover(closeRequestTypedData(domain, message), signature),
+    message.sender,
+    delegatedSigner,
+  );
 }
 
 async function recover(
@@ -88,4 +92,10 @@ async function recover(
     // An (r, s) that is not a point on the curve: no signer.
     return undefined;
   }
+}
+
+/** Whether `signer` may sign for the channel of `sender`: the sender itself or the channel's delegated signer. */
+function isChannelSigner(signer: Address | undefined, sender: Address, delegatedSigner: Address | undefined): boolean {
+  if (!signer) return false;
+  return isAddressEqual(signer, sender) || (!!delegatedSigner && isAddressEqual(signer, delegatedSigner));
 }
