@@ -1,6 +1,9 @@
 // The public API, pinned: any added, renamed or removed export shows up here in review.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 
 it("the main entry exports exactly the public API", async () => {
   assert.deepEqual(Object.keys(await import("./index.ts")).sort(), [
@@ -13,33 +16,60 @@ it("the main entry exports exactly the public API", async () => {
     "InsufficientDepositError",
     "InvalidDeploymentError",
     "InvalidStoredChannelError",
+    "MalformedAttributeError",
+    "MalformedBodyError",
     "MalformedHeaderError",
     "PaymentRefusedError",
     "PriceExceedsPolicyError",
     "ReceiverApiError",
+    "apiPaths",
+    "apiPrefix",
     "balanceProofTypedData",
     "channelManagerAbi",
+    "channelPath",
+    "channelStates",
     "channelTypes",
     "closeChannel",
     "closeRequestTypedData",
     "closingAgreementTypedData",
     "createChannelClient",
+    "decodeChannelDescription",
+    "decodeChannelDescriptions",
+    "decodeChannelPathParameters",
+    "decodeCloseAllRequestBody",
+    "decodeCloseRequestBody",
+    "decodeCloseResponseBody",
+    "decodeErrorBody",
+    "decodeOperatorResults",
     "decodePaymentHeaders",
     "decodePaymentResponseHeaders",
+    "decodePaywallAttributes",
+    "decodeReceiverStats",
+    "decodeWithdrawRequestBody",
     "defaultLock",
     "demoTokenAbi",
     "detectDepositMethod",
     "discoverWallets",
     "domainName",
     "domainVersion",
+    "encodeChannelDescription",
+    "encodeCloseAllRequestBody",
+    "encodeCloseRequestBody",
+    "encodeCloseResponseBody",
+    "encodeErrorBody",
+    "encodeOperatorResults",
     "encodePaymentHeaders",
     "encodePaymentResponseHeaders",
+    "encodePaywallAttributes",
+    "encodeReceiverStats",
+    "encodeWithdrawRequestBody",
     "ensureChain",
     "fetchWithPayment",
     "getChannels",
     "getDomain",
     "headerNames",
     "indexedDbStorage",
+    "isErrorCode",
     "isPaymentFailureCode",
     "maxHeaderValueLength",
     "maxUint64",
@@ -54,12 +84,14 @@ it("the main entry exports exactly the public API", async () => {
     "parseUint",
     "pay",
     "paymentFailures",
+    "paywallAttributeNames",
     "permitTypedData",
     "permitTypes",
     "refreshChannel",
     "requestClosingSignature",
     "requestErrorCodes",
     "serializeChannel",
+    "serializeTypedDataV4",
     "settleChannel",
     "signBalanceProof",
     "signatureDefect",
@@ -77,21 +109,48 @@ it("the protocol entry exports exactly the protocol", async () => {
   assert.deepEqual(Object.keys(await import("./protocol/index.ts")).sort(), [
     "BaseError",
     "InvalidDeploymentError",
+    "MalformedAttributeError",
+    "MalformedBodyError",
     "MalformedHeaderError",
+    "apiPaths",
+    "apiPrefix",
     "balanceProofTypedData",
     "channelManagerAbi",
+    "channelPath",
+    "channelStates",
     "channelTypes",
     "closeRequestTypedData",
     "closingAgreementTypedData",
+    "decodeChannelDescription",
+    "decodeChannelDescriptions",
+    "decodeChannelPathParameters",
+    "decodeCloseAllRequestBody",
+    "decodeCloseRequestBody",
+    "decodeCloseResponseBody",
+    "decodeErrorBody",
+    "decodeOperatorResults",
     "decodePaymentHeaders",
     "decodePaymentResponseHeaders",
+    "decodePaywallAttributes",
+    "decodeReceiverStats",
+    "decodeWithdrawRequestBody",
     "demoTokenAbi",
     "domainName",
     "domainVersion",
+    "encodeChannelDescription",
+    "encodeCloseAllRequestBody",
+    "encodeCloseRequestBody",
+    "encodeCloseResponseBody",
+    "encodeErrorBody",
+    "encodeOperatorResults",
     "encodePaymentHeaders",
     "encodePaymentResponseHeaders",
+    "encodePaywallAttributes",
+    "encodeReceiverStats",
+    "encodeWithdrawRequestBody",
     "getDomain",
     "headerNames",
+    "isErrorCode",
     "isPaymentFailureCode",
     "maxHeaderValueLength",
     "maxUint64",
@@ -101,9 +160,11 @@ it("the protocol entry exports exactly the protocol", async () => {
     "parseSignature",
     "parseUint",
     "paymentFailures",
+    "paywallAttributeNames",
     "permitTypedData",
     "permitTypes",
     "requestErrorCodes",
+    "serializeTypedDataV4",
     "signatureDefect",
     "verifyBalanceProof",
     "verifyCloseRequest",
@@ -111,12 +172,24 @@ it("the protocol entry exports exactly the protocol", async () => {
   ]);
 });
 
-it("the node entry adds the file store", async () => {
+it("the node entry adds the file store and the key-file reader", async () => {
   assert.deepEqual(Object.keys(await import("./node.ts")).sort(), ["fileStorage", "readPrivateKeyFile"]);
 });
 
-it("importing the protocol has no side effects on globals", async () => {
-  const before = Object.keys(globalThis).sort();
-  await import("./protocol/index.ts");
-  assert.deepEqual(Object.keys(globalThis).sort(), before);
+// In this process the entries are already imported (above, and by other tests): only a fresh process sees what
+// importing them does. Prints the globals each import added; the test fails on any.
+const probe = `
+const before = new Set(Object.getOwnPropertyNames(globalThis));
+const added = {};
+for (const entry of process.argv.slice(1)) {
+  await import(entry);
+  added[entry] = Object.getOwnPropertyNames(globalThis).filter((name) => !before.has(name));
+}
+console.log(JSON.stringify(added));
+`;
+
+it("importing the entries has no side effects on globals (in a fresh process)", async () => {
+  const entries = ["./protocol/index.ts", "./index.ts"].map((entry) => fileURLToPath(new URL(entry, import.meta.url)));
+  const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", probe, ...entries]);
+  assert.deepEqual(JSON.parse(stdout), Object.fromEntries(entries.map((entry) => [entry, []])));
 });

@@ -1,4 +1,5 @@
 import { type Address, getAddress, isAddress } from "viem";
+import { BaseError } from "./BaseError.ts";
 
 /**
  * Where a channel manager lives: what the deploy script writes and every other part reads (the server's chain
@@ -21,7 +22,7 @@ export type Deployment = {
  * import { InvalidDeploymentError, parseDeployment } from "@micro-raiden/web-client/protocol";
  * try { parseDeployment(json) } catch (error) { if (error instanceof InvalidDeploymentError) console.log(error.field) }
  */
-export class InvalidDeploymentError extends Error {
+export class InvalidDeploymentError extends BaseError {
   override name = "InvalidDeploymentError" as const;
   readonly field: string;
   constructor(field: string, reason: string) {

@@ -48,10 +48,19 @@ export const requestErrorCodes = {
   unauthorized: "This endpoint needs the operator's credentials or the sender's signature.",
   not_found: "No such resource or channel.",
   conflict: "The channel is not in a state that allows this.",
+  upstream_unavailable: "The upstream server behind the receiver did not answer (502).",
 } as const;
 
 export type RequestErrorCode = keyof typeof requestErrorCodes;
 export type ErrorCode = PaymentFailureCode | RequestErrorCode;
 
-/** The JSON body of every 4xx response: one code and one message. */
-export type ErrorBody = { error: { code: ErrorCode; message: string } };
+/**
+ * Narrows a string to an error code of the protocol.
+ *
+ * @example
+ * import { isErrorCode } from "@micro-raiden/web-client/protocol";
+ * if (isErrorCode(code)) console.log(code);
+ */
+export function isErrorCode(code: string): code is ErrorCode {
+  return isPaymentFailureCode(code) || Object.hasOwn(requestErrorCodes, code);
+}

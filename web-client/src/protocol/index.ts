@@ -1,11 +1,39 @@
 // The protocol every part agrees on: typed data, headers and their codecs, error codes, signature verification,
 // the deployment file and the generated ABI. No DOM and no side effects: servers, browsers and Node import it alike.
 export { channelManagerAbi, demoTokenAbi } from "./abi.ts";
+export { apiPaths, apiPrefix, channelPath, decodeChannelPathParameters } from "./apiPaths.ts";
 export { BaseError, type BaseErrorParameters } from "./BaseError.ts";
-export { type Deployment, InvalidDeploymentError, parseDeployment } from "./deployment.ts";
 export {
-  type ErrorBody,
+  type ChannelDescription,
+  type ChannelDescriptionJson,
+  channelStates,
+  decodeChannelDescription,
+  decodeChannelDescriptions,
+  encodeChannelDescription,
+  type ReceiverChannelState,
+} from "./channelDescription.ts";
+export {
+  type CloseAllRequestBody,
+  decodeCloseAllRequestBody,
+  encodeCloseAllRequestBody,
+} from "./closeAllRequestBody.ts";
+export {
+  type CloseRequestBody,
+  type CloseRequestJson,
+  decodeCloseRequestBody,
+  encodeCloseRequestBody,
+} from "./closeRequestBody.ts";
+export {
+  type CloseResponseBody,
+  type CloseResponseJson,
+  decodeCloseResponseBody,
+  encodeCloseResponseBody,
+} from "./closeResponseBody.ts";
+export { type Deployment, InvalidDeploymentError, parseDeployment } from "./deployment.ts";
+export { decodeErrorBody, type ErrorBody, encodeErrorBody } from "./errorBody.ts";
+export {
   type ErrorCode,
+  isErrorCode,
   isPaymentFailureCode,
   type PaymentFailureCode,
   paymentFailures,
@@ -13,7 +41,15 @@ export {
   requestErrorCodes,
 } from "./errorCodes.ts";
 export { type HeaderName, headerNames, maxHeaderValueLength } from "./headers.ts";
-export { MalformedHeaderError } from "./MalformedHeaderError.ts";
+export { MalformedAttributeError, type MalformedAttributeErrorType } from "./MalformedAttributeError.ts";
+export { MalformedBodyError, type MalformedBodyErrorType } from "./MalformedBodyError.ts";
+export { MalformedHeaderError, type MalformedHeaderErrorType } from "./MalformedHeaderError.ts";
+export {
+  decodeOperatorResults,
+  encodeOperatorResults,
+  type OperatorResult,
+  type OperatorResultJson,
+} from "./operatorResults.ts";
 export {
   type ChannelEcho,
   decodePaymentHeaders,
@@ -25,7 +61,21 @@ export {
   type PaymentFailure,
   type PaymentRequirements,
 } from "./paymentHeaders.ts";
+export {
+  type AttributeReader,
+  decodePaywallAttributes,
+  encodePaywallAttributes,
+  type PaywallAttributeName,
+  paywallAttributeNames,
+} from "./paywallAttributes.ts";
 export { type PermitMessage, permitTypedData, permitTypes, type TokenDomain } from "./permitTypedData.ts";
+export {
+  decodeReceiverStats,
+  encodeReceiverStats,
+  type ReceiverStats,
+  type ReceiverStatsJson,
+} from "./receiverStats.ts";
+export { serializeTypedDataV4 } from "./serializeTypedDataV4.ts";
 export {
   balanceProofTypedData,
   type ChannelBalance,
@@ -46,3 +96,9 @@ export {
   verifyClosingSignature,
 } from "./verify.ts";
 export { maxUint64, parseAddress, parseChainId, parseSignature, parseUint, signatureDefect } from "./wire.ts";
+export {
+  decodeWithdrawRequestBody,
+  encodeWithdrawRequestBody,
+  type WithdrawRequestBody,
+  type WithdrawRequestJson,
+} from "./withdrawRequestBody.ts";

@@ -72,7 +72,10 @@ export type ChannelBalance = ChannelId & { balance: bigint };
 
 /**
  * The full typed data of a balance proof, ready for viem's `signTypedData`, `hashTypedData` or
- * `recoverTypedDataAddress`, or for MetaMask's `eth_signTypedData_v4` after JSON serialization.
+ * `recoverTypedDataAddress` (viem's wallet `signTypedData` sends it to MetaMask's `eth_signTypedData_v4` for you).
+ * To call `eth_signTypedData_v4` yourself, pass `serializeTypedDataV4(typedData)` as the second parameter: plain
+ * `JSON.stringify` throws on the bigint fields, and without an `EIP712Domain` entry in `types` (which these
+ * definitions leave out, as viem wants them) MetaMask's signer hashes an empty domain.
  *
  * @example
  * import { balanceProofTypedData } from "@micro-raiden/web-client/protocol";
