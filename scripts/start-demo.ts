@@ -9,7 +9,8 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { deployContracts, HARDHAT_MNEMONIC, writeDeployment } from "@micro-raiden/contracts/deploy";
-import { startServer } from "@micro-raiden/demo-server";
+import { demoRoutes } from "@micro-raiden/demo-server";
+import { startServer } from "@micro-raiden/receiver";
 import { readPrivateKeyFile } from "@micro-raiden/web-client/node";
 import { demoTokenAbi, parseDeployment } from "@micro-raiden/web-client/protocol";
 import { createPublicClient, createWalletClient, formatEther, http, parseEther, toHex } from "viem";
@@ -111,6 +112,7 @@ async function main() {
   if (!external) await Promise.all(["", "-wal", "-shm"].map((suffix) => rm(`${dbPath}${suffix}`, { force: true })));
   const operatorToken = randomBytes(24).toString("hex");
   const server = await startServer({
+    routes: demoRoutes,
     rpcUrl,
     deployment,
     privateKey: receiverKey,

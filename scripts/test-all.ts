@@ -8,6 +8,7 @@ const steps: Step[] = [
   { name: "lint", command: "npm", args: ["run", "lint"], counts: false },
   { name: "contracts", command: "npm", args: ["test", "--workspace", "contracts"], counts: true },
   { name: "web-client", command: "npm", args: ["test", "--workspace", "web-client"], counts: true },
+  { name: "receiver", command: "npm", args: ["test", "--workspace", "receiver"], counts: true },
   { name: "demo-server", command: "npm", args: ["test", "--workspace", "demo-server"], counts: true },
   { name: "typecheck", command: "npm", args: ["run", "typecheck"], counts: false },
 ];

@@ -18,7 +18,7 @@ import {
 } from "@micro-raiden/web-client/protocol";
 import { createPublicClient, createWalletClient, encodePacked, http, parseEther, parseEventLogs, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { spawnReceiver } from "../src/testing/spawnReceiver.ts";
+import { spawnDemoServer } from "../src/testing/spawnDemoServer.ts";
 
 const SENDERS = Number(process.env.SENDERS ?? 50);
 const PER_SENDER = Number(process.env.PER_SENDER ?? 300);
@@ -75,7 +75,7 @@ const free = paid.map((plan) => plan.map(() => ({ path: "/free", headers: {} }))
 await writeFile(join(dir, "paid.json"), JSON.stringify({ senders: paid }));
 await writeFile(join(dir, "free.json"), JSON.stringify({ senders: free }));
 
-const { child: server, url } = await spawnReceiver({
+const { child: server, url } = await spawnDemoServer({
   dir,
   rpcUrl: chain.rpcUrl,
   deployment,

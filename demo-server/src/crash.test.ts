@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
+import { sqliteStore } from "@micro-raiden/receiver";
 import {
   createChannelClient,
   fetchWithPayment,
@@ -15,8 +16,7 @@ import {
 } from "@micro-raiden/web-client";
 import { headerNames } from "@micro-raiden/web-client/protocol";
 import { http, parseEther, toHex } from "viem";
-import { sqliteStore } from "./store/sqliteStore.ts";
-import { spawnReceiver } from "./testing/spawnReceiver.ts";
+import { spawnDemoServer } from "./testing/spawnDemoServer.ts";
 
 let chain: TestChain;
 let dir: string;
@@ -33,7 +33,7 @@ before(async () => {
 after(() => chain.close());
 
 const startReceiver = () =>
-  spawnReceiver({
+  spawnDemoServer({
     dir,
     rpcUrl: chain.rpcUrl,
     deployment: chain.deployment,

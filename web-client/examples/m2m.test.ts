@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
-import { type RunningServer, startServer } from "@micro-raiden/demo-server";
+import { demoRoutes } from "@micro-raiden/demo-server";
+import { type RunningServer, startServer } from "@micro-raiden/receiver";
 import { createPublicClient, http, parseEther, toHex } from "viem";
 import { demoTokenAbi } from "../src/protocol/index.ts";
 import { runM2M } from "./m2m.ts";
@@ -19,6 +20,7 @@ before(async () => {
   assert.ok(machine && receiver);
   await chain.mint(machine.address, parseEther("100"));
   server = await startServer({
+    routes: demoRoutes,
     rpcUrl: chain.rpcUrl,
     deployment: chain.deployment,
     privateKey: toHex(receiver.getHdKey().privateKey ?? new Uint8Array()),

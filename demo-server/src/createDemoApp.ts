@@ -1,0 +1,77 @@
+import { type Receiver, type ReceiverRoutesContext, receiverApp } from "@micro-raiden/receiver";
+import { encodeErrorBody } from "@micro-raiden/web-client/protocol";
+import type { Hono } from "hono";
+import { html } from "hono/html";
+import { parseEther } from "viem";
+
+/** The demo articles: different prices, one teaser each. */
+export const articles = [
+  { id: "1", title: "Why micropayments failed, and why they might not now", price: parseEther("0.001") },
+  { id: "2", title: "Payment channels in five minutes", price: parseEther("0.002") },
+  { id: "3", title: "The long read: state channels from µRaiden to today", price: parseEther("0.005") },
+] as const;
+
+/** Price of the dynamic-price endpoint, per character of the requested text. */
+export const pricePerCharacter = parseEther("0.0001");
+
+const findArticle = (id: string | undefined) => articles.find((a) => a.id === id);
+
+/**
+ * The demo site's routes: a free index and page, paid articles at fixed prices, and a dynamic price
+ * (`/echodyn/<text>`, µRaiden's example). Pass it as `routes` to the receiver's app, server or CLI.
+ *
+ * @example
+ * import { startServer } from "@micro-raiden/receiver";
+ * import { demoRoutes } from "@micro-raiden/demo-server";
+ * const server = await startServer({ ...options, routes: demoRoutes });
+ */
+export function demoRoutes(app: Hono, { paywall }: ReceiverRoutesContext): void {
+  app.get("/", (c) =>
+    c.html(html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8" /><title>µRaiden demo</title></head>
+<body>
+  <h1>µRaiden demo</h1>
+  <p>Pay a fraction of a cent per page through a payment channel. <a href="/free">A free page</a>.</p>
+  <ul>
+    ${articles.map((a) => html`<li><a href="/articles/${a.id}">${a.title}</a> — ${a.price.toString()} base units</li>`)}
+    <li><a href="/echodyn/hello">/echodyn/&lt;text&gt;</a> — ${pricePerCharacter.toString()} base units per character</li>
+  </ul>
+</body></html>`),
+  );
+  app.get("/free", (c) => c.text("This page is free. Everything else here costs a little."));
+
+  app.get(
+    "/articles/:id",
+    // An article that does not exist is a 404, not something to pay for.
+    async (c, next) =>
+      findArticle(c.req.param("id")) ? next() : c.json(encodeErrorBody("not_found", "No such article."), 404),
+    paywall({
+      price: (c) => findArticle(c.req.param("id"))?.price ?? articles[0].price,
+      teaser: (c) => `<h1>${findArticle(c.req.param("id"))?.title ?? ""}</h1><p>The first paragraph is free…</p>`,
+    }),
+    (c) => {
+      const article = findArticle(c.req.param("id")) ?? articles[0];
+      return c.html(html`<!doctype html><html lang="en"><head><meta charset="utf-8" /><title>${article.title}</title></head>
+<body><article><h1>${article.title}</h1><p>The whole article, paid for with a balance proof.</p></article></body></html>`);
+    },
+  );
+
+  app.get(
+    "/echodyn/:text",
+    paywall({ price: (c) => BigInt(Math.max(1, (c.req.param("text") ?? "").length)) * pricePerCharacter }),
+    (c) => c.text(c.req.param("text")),
+  );
+}
+
+/**
+ * The demo site as a Hono app (no port: serve it, or test it with `app.request`): the receiver's app with the
+ * demo's routes.
+ *
+ * @example
+ * import { createDemoApp } from "@micro-raiden/demo-server";
+ * const app = createDemoApp({ receiver });
+ * const response = await app.request("/articles/1"); // 402
+ */
+export function createDemoApp(options: { receiver: Receiver; operatorToken?: string; paywallScript?: string }): Hono {
+  return receiverApp({ ...options, routes: demoRoutes });
+}

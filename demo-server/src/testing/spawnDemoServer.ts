@@ -1,0 +1,64 @@
+// Runs the demo site's CLI (the receiver with the demo's routes) as its own process, for the crash test and the
+// server benchmark.
+import { type ChildProcess, spawn } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Deployment } from "@micro-raiden/web-client/protocol";
+import type { Hex } from "viem";
+
+export type SpawnedDemoServer = { child: ChildProcess; url: string; exited: Promise<unknown> };
+
+/**
+ * Writes the key (0600) and deployment files into `dir`, starts the demo's `cli.ts start` with the store at `dir/receiver.db`
+ * on a free port, and resolves once it listens.
+ */
+export async function spawnDemoServer(parameters: {
+  dir: string;
+  rpcUrl: string;
+  deployment: Deployment;
+  privateKey: Hex;
+  /** Extra options for the node binary, e.g. --cpu-prof. */
+  nodeOptions?: string[];
+  pollIntervalMs?: number;
+}): Promise<SpawnedDemoServer> {
+  const keyFile = join(parameters.dir, "receiver.key");
+  const deploymentFile = join(parameters.dir, "deployment.json");
+  await writeFile(keyFile, parameters.privateKey, { mode: 0o600 });
+  await writeFile(deploymentFile, JSON.stringify(parameters.deployment));
+  const child = spawn(
+    process.execPath,
+    [
+      ...(parameters.nodeOptions ?? []),
+      fileURLToPath(new URL("../cli.ts", import.meta.url)),
+      "start",
+      "--rpc-url",
+      parameters.rpcUrl,
+      "--private-key-file",
+      keyFile,
+      "--deployment",
+      deploymentFile,
+      "--db",
+      join(parameters.dir, "receiver.db"),
+      "--port",
+      "0",
+      "--poll-interval",
+      String(parameters.pollIntervalMs ?? 1000),
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+      if (url) resolve({ child, url, exited });
+    };
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    void exited.then((code) => reject(new Error(`receiver exited (${String(code)}): ${output}`)));
+  });
+}

@@ -1,0 +1,64 @@
+import type { Deployment, Payment, PaymentRequirements } from "@micro-raiden/web-client/protocol";
+import type { Address, Hex } from "viem";
+import type { OperatorResult } from "./chain/operator.ts";
+import type { BookTotals, ChannelStatus } from "./receiver/channelBook.ts";
+import type {
+  AcceptedPayment,
+  ClosingSignatureRequest,
+  ClosingSignatureResult,
+  PaymentRejection,
+} from "./receiver/createReceiverCore.ts";
+
+/** A channel to this receiver as the REST API and the operator see it. */
+export type ChannelInfo = {
+  sender: Address;
+  openBlock: bigint;
+  state: ChannelStatus;
+  /** The confirmed deposit. */
+  deposit: bigint;
+  /** The latest accepted balance (0 before the first payment). */
+  balance: bigint;
+  withdrawn: bigint;
+  /** The proof for `balance`, when there is one. */
+  balanceSignature: Hex | undefined;
+};
+
+/** The receiver's totals (`GET /api/1/stats`). */
+export type ReceiverStats = BookTotals & {
+  /** The receiver's own token balance on chain. */
+  liquidBalance: bigint;
+};
+
+/**
+ * A running receiver: what the paywall, the REST API and a site's own code use. Started with `startReceiver`
+ * (which also follows the chain and defends the receiver's channels); stop it with `close()`.
+ */
+export type Receiver = {
+  readonly address: Address;
+  readonly deployment: Deployment;
+  /** Root of the REST API, sent as RDN-Gateway-Path (default `/api/1`). */
+  readonly gatewayPath: string;
+  /** What a 402 for `price` asks for. */
+  requirements(price: bigint): PaymentRequirements;
+  /**
+   * Checks a payment for `price` on `request` (`METHOD /path?query`) and holds its channel until the caller
+   * settles (charges) or releases it. `paywall()` does this for you.
+   */
+  acceptPayment(payment: Payment, price: bigint, request: string): Promise<AcceptedPayment | PaymentRejection>;
+  /** The receiver's closing signature for a sender's signed close request (the REST API's DELETE). */
+  closingSignature(request: ClosingSignatureRequest): Promise<ClosingSignatureResult>;
+  getChannel(sender: Address, openBlock: bigint): ChannelInfo | undefined;
+  /** Channels, optionally of one sender and in some states. */
+  listChannels(filter?: { sender?: Address | undefined; states?: readonly ChannelStatus[] | undefined }): ChannelInfo[];
+  getStats(): Promise<ReceiverStats>;
+  /** Whether `withdraw` and `closeAll` can send transactions (a receiver started with a chain can). */
+  readonly canOperate: boolean;
+  /** Withdraws on chain from every open channel owing at least `threshold`, without closing it. */
+  withdraw(threshold: bigint): Promise<OperatorResult[]>;
+  /** Closes every channel that has a payment, at its latest proof. */
+  closeAll(): Promise<OperatorResult[]>;
+  /** Reads the chain now instead of at the next poll (new channels, deposits, closes); resolves when done. */
+  sync(): Promise<void>;
+  /** Stops following the chain and closes the store. */
+  close(): Promise<void>;
+};

@@ -1,0 +1,146 @@
+import { EventEmitter } from "node:events";
+import {
+  decodePaymentHeaders,
+  encodePaymentResponseHeaders,
+  MalformedHeaderError,
+  type Payment,
+  paymentFailures,
+} from "@micro-raiden/web-client/protocol";
+import type { Context, MiddlewareHandler } from "hono";
+import type { Receiver } from "../Receiver.ts";
+import { errorBody } from "./errorResponse.ts";
+import { paywallPage } from "./paywallPage.ts";
+
+/** A price in token base units, fixed or computed from the request (µRaiden's dynamic price). */
+export type Price = bigint | ((c: Context) => bigint | Promise<bigint>);
+
+export type PaywallOptions = {
+  receiver: Receiver;
+  price: Price;
+  /** HTML shown to browsers above the paywall (a teaser of the content). */
+  teaser?: ((c: Context) => string) | undefined;
+  /** URL of the paywall script the 402 page loads. */
+  paywallScript?: string | undefined;
+};
+
+/**
+ * Hono middleware that charges for what it guards. Without a payment it answers 402 with the requirements (an
+ * HTML page for browsers, JSON for machines). With one, it verifies it and holds the channel, runs the handler,
+ * and only if the handler succeeded commits the proof durably and then lets the paid response out, with the new
+ * balance in RDN-Sender-Balance. A handler that fails charges nothing.
+ *
+ * @example
+ * import { Hono } from "hono";
+ * import { paywall } from "@micro-raiden/demo-server";
+ * const app = new Hono();
+ * app.get("/articles/:id", paywall({ receiver, price: 10n ** 15n }), (c) => c.text("paid content"));
+ */
+export function paywall(options: PaywallOptions): MiddlewareHandler {
+  const { receiver } = options;
+  if (typeof options.price === "bigint" && options.price <= 0n) {
+    throw new Error("paywall: a price must be positive (serve free resources without the paywall).");
+  }
+  return async function paywallMiddleware(c, next) {
+    const price = typeof options.price === "bigint" ? options.price : await options.price(c);
+    if (price <= 0n) throw new Error("paywall: the price function returned a non-positive price.");
+    const requirements = receiver.requirements(price);
+
+    let payment: Payment | undefined;
+    try {
+      payment = decodePaymentHeaders(c.req.raw.headers);
+    } catch (error) {
+      if (error instanceof MalformedHeaderError) {
+        return c.json(
+          errorBody("malformed_header", error.shortMessage),
+          400,
+          encodePaymentResponseHeaders({ requirements }),
+        );
+      }
+      throw error;
+    }
+
+    if (!payment) {
+      const headers = encodePaymentResponseHeaders({ requirements });
+      const message = `Payment required: ${price} token base units.`;
+      if (prefersHtml(c)) {
+        return c.html(
+          paywallPage({ requirements, teaser: options.teaser?.(c) ?? "", script: options.paywallScript }),
+          402,
+          headers,
+        );
+      }
+      return c.json({ ...errorBody("payment_required", message), price: price.toString() }, 402, headers);
+    }
+
+    const outcome = await receiver.acceptPayment(payment, price, requestKey(c));
+    if (outcome.kind === "bad_request") {
+      return c.json(errorBody(outcome.code, outcome.message), 400, encodePaymentResponseHeaders({ requirements }));
+    }
+    if (outcome.kind === "failure") {
+      const { failure, echo } = outcome;
+      return c.json(
+        errorBody(failure.code, paymentFailures[failure.code].message),
+        402,
+        encodePaymentResponseHeaders({ requirements, echo, failure }),
+      );
+    }
+
+    try {
+      await next();
+    } catch (error) {
+      outcome.release();
+      throw error;
+    }
+    // Nothing delivered, nothing charged: a failed handler, or a HEAD (Hono answers it with the GET handler
+    // and no body).
+    if (c.error || c.res.status >= 400 || c.req.method === "HEAD") {
+      outcome.release();
+      return;
+    }
+    await outcome.settle();
+    for (const [name, value] of Object.entries(encodePaymentResponseHeaders({ requirements, echo: outcome.echo }))) {
+      c.res.headers.set(name, value);
+    }
+    whenDelivered(c, outcome.delivered);
+  };
+}
+
+/** `METHOD /path?query`: what a payment paid for, so a retry with the same proof is recognized as the same request. */
+function requestKey(c: Context): string {
+  const url = c.req.url;
+  return `${c.req.method} ${url.slice(url.indexOf("/", url.indexOf("//") + 2))}`;
+}
+
+/**
+ * Calls `delivered` once the paid response went out in full. On Node (`@hono/node-server`) that is the response's
+ * `finish`; elsewhere (tests with `app.request`, other runtimes) it is the body having been read to its end.
+ */
+function whenDelivered(c: Context, delivered: () => void) {
+  const outgoing: unknown = Reflect.get(c.env ?? {}, "outgoing");
+  if (outgoing instanceof EventEmitter) {
+    outgoing.once("finish", delivered);
+    return;
+  }
+  const body = c.res.body;
+  if (!body) {
+    delivered();
+    return;
+  }
+  const reader = body.getReader();
+  const tracked = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) {
+        controller.close();
+        delivered();
+      } else controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  c.res = new Response(tracked, c.res);
+}
+
+function prefersHtml(c: Context): boolean {
+  const accept = c.req.header("accept") ?? "";
+  return accept.includes("text/html");
+}

@@ -1,0 +1,55 @@
+import { Hono } from "hono";
+import type { Receiver } from "../Receiver.ts";
+import { errorBody } from "./errorResponse.ts";
+import { type PaywallOptions, paywall } from "./paywall.ts";
+import { receiverApi } from "./receiverApi.ts";
+import { upstreamProxy } from "./upstreamProxy.ts";
+
+/** What `routes` gets: the receiver, and `paywall` with this app's defaults (the paywall script) filled in. */
+export type ReceiverRoutesContext = {
+  receiver: Receiver;
+  paywall: (options: Omit<PaywallOptions, "receiver">) => ReturnType<typeof paywall>;
+};
+
+export type ReceiverAppOptions = {
+  receiver: Receiver;
+  /** Bearer token for the operator endpoints; without it they answer 401. */
+  operatorToken?: string | undefined;
+  /** Serve this upstream under `/proxy/` for `price` per request (µRaiden's proxied resource). */
+  upstream?: { url: string; price: bigint } | undefined;
+  /** URL of the paywall script the 402 page loads (the widget bundle). */
+  paywallScript?: string | undefined;
+  /** Adds the site's own (free and paid) routes. */
+  routes?: ((app: Hono, context: ReceiverRoutesContext) => void) | undefined;
+};
+
+/**
+ * A Hono app with the receiver's REST API at its gateway path, the site's routes, an optional paid upstream under
+ * `/proxy/`, and a JSON `{ error: { code, message } }` 404 for everything else. No port: serve it with
+ * `@hono/node-server`, test it with `app.request`.
+ *
+ * @example
+ * import { receiverApp } from "@micro-raiden/receiver";
+ * const app = receiverApp({
+ *   receiver,
+ *   routes: (app, { paywall }) => app.get("/report", paywall({ price: 10n ** 15n }), (c) => c.text("paid")),
+ * });
+ */
+export function receiverApp(options: ReceiverAppOptions): Hono {
+  const { receiver } = options;
+  const app = new Hono();
+  const bound: ReceiverRoutesContext["paywall"] = (paywallOptions) =>
+    paywall({ paywallScript: options.paywallScript, ...paywallOptions, receiver });
+  app.route(receiver.gatewayPath, receiverApi({ receiver, operatorToken: options.operatorToken }));
+  options.routes?.(app, { receiver, paywall: bound });
+  if (options.upstream) {
+    app.all(
+      "/proxy/*",
+      bound({ price: options.upstream.price }),
+      upstreamProxy({ upstream: options.upstream.url, prefix: "/proxy" }),
+    );
+  }
+  // Unknown paths and methods a route does not take: the protocol promises a JSON body on every 4xx.
+  app.notFound((c) => c.json(errorBody("not_found", `No ${c.req.method} ${new URL(c.req.url).pathname} here.`), 404));
+  return app;
+}

@@ -1,0 +1,41 @@
+import { headerNames } from "@micro-raiden/web-client/protocol";
+import type { Handler } from "hono";
+import { proxy } from "hono/proxy";
+import { errorBody } from "./errorResponse.ts";
+
+/** Request headers the upstream never sees: the sender's payment is the receiver's business, not the upstream's. */
+const privateHeaders = [
+  ...new Set(Object.values(headerNames).map((name) => name.toLowerCase())),
+  "authorization",
+  "host",
+];
+
+/**
+ * A handler that answers with `upstream`'s response for the same path (minus `prefix`) and query: status, headers
+ * and body as the upstream sent them (µRaiden's proxied resource). Put `paywall()` in front of it to charge. An
+ * upstream that cannot be reached is a JSON 502.
+ *
+ * @example
+ * import { paywall, upstreamProxy } from "@micro-raiden/receiver";
+ * app.all("/proxy/*", paywall({ receiver, price: 10n ** 15n }), upstreamProxy({ upstream: "http://127.0.0.1:8080", prefix: "/proxy" }));
+ */
+export function upstreamProxy(options: { upstream: string; prefix?: string | undefined }): Handler {
+  const upstream = new URL(options.upstream);
+  const base = upstream.href.replace(/\/$/, "");
+  const prefix = options.prefix?.replace(/\/$/, "") ?? "";
+  return async function upstreamProxyHandler(c) {
+    const { pathname, search } = new URL(c.req.url);
+    const path = prefix && pathname.startsWith(prefix) ? pathname.slice(prefix.length) || "/" : pathname;
+    const headers = new Headers(c.req.raw.headers);
+    for (const name of privateHeaders) headers.delete(name);
+    try {
+      return await proxy(`${base}${path}${search}`, {
+        method: c.req.method,
+        headers,
+        ...(c.req.method === "GET" || c.req.method === "HEAD" ? {} : { body: c.req.raw.body, duplex: "half" }),
+      });
+    } catch {
+      return c.json(errorBody("upstream_unavailable", `The upstream ${upstream.origin} did not answer.`), 502);
+    }
+  };
+}

@@ -1,0 +1,22 @@
+// @micro-raiden/receiver: what a site owner installs. startReceiver runs a receiver from options (store, chain
+// watcher, operator); paywall() charges for your routes; receiverApi() is µRaiden's REST API; receiverApp and
+// startServer put them together; runCli is the `micro-raiden-server` command.
+export type { OperatorResult } from "./chain/operator.ts";
+export { type PaywallOptions, type Price, paywall } from "./http/paywall.ts";
+export { type ReceiverApiOptions, receiverApi } from "./http/receiverApi.ts";
+export type { ReceiverAppOptions, ReceiverRoutesContext } from "./http/receiverApp.ts";
+export { receiverApp } from "./http/receiverApp.ts";
+export { upstreamProxy } from "./http/upstreamProxy.ts";
+export type { ChannelInfo, Receiver, ReceiverStats } from "./Receiver.ts";
+export type { ChannelStatus } from "./receiver/channelBook.ts";
+export type {
+  AcceptedPayment,
+  ClosingSignatureRequest,
+  ClosingSignatureResult,
+  PaymentRejection,
+} from "./receiver/createReceiverCore.ts";
+export { type RunCliOptions, runCli } from "./runCli.ts";
+export { type StartReceiverOptions, startReceiver } from "./startReceiver.ts";
+export { type RunningServer, type StartServerOptions, startServer } from "./startServer.ts";
+export type { ProofStore } from "./store/ProofStore.ts";
+export { sqliteStore } from "./store/sqliteStore.ts";

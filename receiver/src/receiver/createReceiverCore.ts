@@ -1,0 +1,512 @@
+import {
+  type ChannelEcho,
+  closingAgreementTypedData,
+  type Deployment,
+  type Payment,
+  type PaymentFailure,
+  type PaymentRequirements,
+  verifyCloseRequest,
+} from "@micro-raiden/web-client/protocol";
+import type { Address, Hex, LocalAccount } from "viem";
+import type { ProofStore } from "../store/ProofStore.ts";
+import type { ProofWriter } from "../store/proofWriter.ts";
+import type { ProofRecord } from "../store/records.ts";
+import {
+  blocksToConfirmation,
+  ChannelBook,
+  type ChannelView,
+  channelKey,
+  channelStatus,
+  confirmedDeposit,
+  type LatestPayment,
+} from "./channelBook.ts";
+import { GroupCommitter } from "./groupCommitter.ts";
+import { SignatureVerifier } from "./signatureVerifier.ts";
+
+export type ReceiverCoreOptions = {
+  store: ProofStore;
+  /** The receiver's key: signs closing agreements (and, in the watcher, transactions). Never logged. */
+  account: LocalAccount;
+  deployment: Deployment;
+  /** Blocks a channel or top-up needs before it counts (1 = included in a block). */
+  confirmations?: number | undefined;
+  /** Root of the REST API, sent as RDN-Gateway-Path. */
+  gatewayPath?: string | undefined;
+  /** How long a payment that arrived ahead of its predecessor waits for it, in ms. */
+  reorderWindowMs?: number | undefined;
+  /** Where accepted proofs are committed; default the store itself, on this thread (see workerProofWriter). */
+  proofWriter?: ProofWriter | undefined;
+  /**
+   * How long after its commit a payment's request may be served once more for free when the client retries it
+   * with the same proof (its answer was cut off), in ms. Default 60 000.
+   */
+  repeatWindowMs?: number | undefined;
+  /** The clock, in ms since the epoch (for tests). */
+  now?: (() => number) | undefined;
+};
+
+/** The longest a close request may be valid for, in seconds: a stolen request is soon worthless. */
+const maxCloseRequestLifetime = 3600n;
+
+/** Asked when a payment names a channel the book does not know: a channel opened a moment ago may be on chain. */
+export type CatchUp = () => Promise<void>;
+
+/** Why a request with a payment cannot be served: a 402 failure, or a 400 for a payment meant for someone else. */
+export type PaymentRejection =
+  | { kind: "failure"; failure: PaymentFailure; echo: ChannelEcho | undefined }
+  | { kind: "bad_request"; code: "wrong_contract" | "wrong_receiver"; message: string };
+
+/** A verified payment, held until the paid response is ready; `settle` commits it durably, `release` drops it. */
+export type AcceptedPayment = {
+  kind: "accepted";
+  echo: ChannelEcho;
+  /**
+   * True when this is a retry of the channel's latest payment, for the same request, whose answer never arrived:
+   * it is served again without a second charge (once, within the repeat window).
+   */
+  repeat: boolean;
+  /** Commits the proof (durable when it resolves); call before sending the paid content. */
+  settle(): Promise<void>;
+  /** Gives the channel back without charging (the content could not be produced). */
+  release(): void;
+  /** Marks the paid response as sent in full: from now on a retry of this payment is charged as a new one. */
+  delivered(): void;
+};
+
+/** What a sender sends to ask for the receiver's closing signature (the REST API's DELETE body, decoded). */
+export type ClosingSignatureRequest = {
+  sender: Address;
+  openBlock: bigint;
+  balance: bigint;
+  signature: Hex;
+  /** The sender's signed close request for this balance, valid until `deadline` (unix seconds). */
+  deadline: bigint;
+  requestSignature: Hex;
+  /** The current time in unix seconds (for tests). */
+  now?: bigint;
+};
+
+export type ClosingSignatureResult =
+  | { ok: true; signature: Hex }
+  | { ok: false; status: 403 | 404 | 409; code: "unauthorized" | "not_found" | "conflict"; message: string };
+
+/** A channel's latest proof, as the operator's on-chain commands use it. */
+export type ChannelProof = { sender: Address; openBlock: bigint; balance: bigint; signature: Hex };
+
+/** The receiver's core: channel state, payment acceptance, closing signatures. HTTP- and RPC-free. */
+export type ReceiverCore = ReturnType<typeof createReceiverCore>;
+
+/**
+ * Creates the receiver: loads stored proofs and chain events, and accepts payments. Each payment is checked
+ * (contract, receiver, channel confirmed and open, amount exactly last balance + price, signature by the sender or
+ * its delegated signer, within the deposit) while the channel is held, so parallel requests on one channel are
+ * charged one after another, each exactly once; a payment that overtook its predecessor waits briefly for it.
+ */
+export function createReceiverCore(options: ReceiverCoreOptions) {
+  const { store, account, deployment } = options;
+  const confirmations = options.confirmations ?? 1;
+  const gatewayPath = options.gatewayPath ?? "/api/1";
+  const reorderWindowMs = options.reorderWindowMs ?? 500;
+  const repeatWindowMs = options.repeatWindowMs ?? 60_000;
+  const now = options.now ?? Date.now;
+  const receiver = account.address;
+  const domain = { chainId: deployment.chainId, contract: deployment.channelManager };
+  const book = new ChannelBook();
+  book.rebuild(store);
+  const verifier = new SignatureVerifier({
+    chainId: deployment.chainId,
+    contract: deployment.channelManager,
+    receiver,
+  });
+  const committer = new GroupCommitter(
+    options.proofWriter ? options.proofWriter.write : (proofs) => store.saveProofs(proofs),
+  );
+  let head = store.lastBlock()?.number ?? 0n;
+  let catchUp: CatchUp | undefined;
+
+  // One holder per channel at a time; `changed` wakes payments waiting for a predecessor.
+  const held = new Map<string, Promise<void>>();
+  const changed = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  function notify(key: string) {
+    changed.get(key)?.resolve();
+    changed.delete(key);
+  }
+  function nextChange(key: string): Promise<void> {
+    let entry = changed.get(key);
+    if (!entry) {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      entry = { promise, resolve };
+      changed.set(key, entry);
+    }
+    return entry.promise;
+  }
+  async function hold(key: string): Promise<() => void> {
+    for (;;) {
+      const current = held.get(key);
+      if (!current) break;
+      await current;
+    }
+    let release = () => {};
+    held.set(
+      key,
+      new Promise<void>((resolve) => {
+        release = () => {
+          held.delete(key);
+          resolve();
+        };
+      }),
+    );
+    return release;
+  }
+
+  function requirements(price: bigint): PaymentRequirements {
+    return {
+      gatewayPath,
+      receiver,
+      contract: deployment.channelManager,
+      token: deployment.token,
+      chainId: deployment.chainId,
+      price,
+    };
+  }
+
+  function echoOf(channel: ChannelView): ChannelEcho {
+    return { sender: channel.sender, balance: channel.balance, signature: channel.signature };
+  }
+
+  /**
+   * A refusal. The channel's last proof is echoed only to someone who proved to be its sender (a valid signature
+   * for the balance they presented): it is the sender's own data, and nobody else's business.
+   */
+  function failure(
+    code: PaymentFailure["code"],
+    channel: ChannelView | undefined,
+    signedBySender: boolean,
+    value = 1n,
+  ): PaymentRejection {
+    return { kind: "failure", failure: { code, value }, echo: channel && signedBySender ? echoOf(channel) : undefined };
+  }
+
+  /**
+   * Checks a payment for `price` on `request` (`METHOD /path?query`) and holds its channel; the caller settles or
+   * releases it.
+   */
+  async function acceptPayment(
+    payment: Payment,
+    price: bigint,
+    request: string,
+  ): Promise<AcceptedPayment | PaymentRejection> {
+    if (payment.contract !== deployment.channelManager) {
+      return {
+        kind: "bad_request",
+        code: "wrong_contract",
+        message: `This receiver uses ${deployment.channelManager}.`,
+      };
+    }
+    if (payment.receiver !== receiver) {
+      return { kind: "bad_request", code: "wrong_receiver", message: `This receiver is ${receiver}.` };
+    }
+    const key = channelKey(payment.sender, payment.openBlock);
+    const deadline = Date.now() + reorderWindowMs;
+    if (!book.get(payment.sender, payment.openBlock)) await catchUp?.().catch(() => undefined);
+    let signedBySender: boolean | undefined;
+    for (;;) {
+      const release = await hold(key);
+      const reject = (rejection: PaymentRejection) => {
+        release();
+        return rejection;
+      };
+      const channel = book.get(payment.sender, payment.openBlock);
+      if (!channel) return reject(failure("nonexisting_channel", undefined, false));
+      // Verified once, first: whether the request may see the channel's echo depends on it.
+      signedBySender ??= verifier.verify({
+        sender: channel.sender,
+        openBlock: channel.openBlock,
+        balance: payment.balance,
+        signature: payment.signature,
+        signers: channel.signer ? [channel.signer, channel.sender] : [channel.sender],
+      });
+      const status = channelStatus(channel, head, confirmations);
+      if (status === "pending") {
+        const blocksLeft = blocksToConfirmation(channel, head, confirmations);
+        return reject(failure("insufficient_confirmations", channel, signedBySender, blocksLeft));
+      }
+      if (status !== "open" || channel.closingSignatureIssued) {
+        return reject(failure("nonexisting_channel", channel, signedBySender));
+      }
+      if (!signedBySender) return reject(failure("invalid_balance_proof", channel, false));
+
+      // The client retries a request whose answer it never got with the very same proof: serve it once more, free,
+      // if it is for the same request, recent, and its answer is not known to have gone out.
+      const latest = channel.latest;
+      if (
+        latest &&
+        payment.balance === latest.balance &&
+        payment.signature === latest.signature &&
+        latest.request === request &&
+        !latest.delivered &&
+        !latest.repeated &&
+        now() - latest.committedAt <= repeatWindowMs
+      ) {
+        let done = false;
+        const finish = () => {
+          if (done) return false;
+          done = true;
+          release();
+          notify(key);
+          return true;
+        };
+        return {
+          kind: "accepted",
+          echo: echoOf(channel),
+          repeat: true,
+          async settle() {
+            // Consumed only once the content is ready: a repeat whose handler failed may be tried again.
+            if (finish()) latest.repeated = true;
+          },
+          release: finish,
+          delivered() {
+            latest.delivered = true;
+          },
+        };
+      }
+
+      const expected = channel.balance + price;
+      if (payment.balance > expected && Date.now() < deadline) {
+        // Overtook its predecessor on the wire: wait for the channel to move, then look again.
+        release();
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          nextChange(key),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
+          }),
+        ]);
+        clearTimeout(timer);
+        continue;
+      }
+      if (payment.balance !== expected) return reject(failure("invalid_amount", channel, true));
+      if (payment.balance > confirmedDeposit(channel, head, confirmations)) {
+        return reject(failure("invalid_balance_proof", channel, true));
+      }
+      let done = false;
+      let committed: LatestPayment | undefined;
+      return {
+        kind: "accepted",
+        echo: { sender: channel.sender, balance: payment.balance, signature: payment.signature },
+        repeat: false,
+        async settle() {
+          if (done) return;
+          done = true;
+          try {
+            const proof: ProofRecord = {
+              sender: channel.sender,
+              openBlock: channel.openBlock,
+              balance: payment.balance,
+              signature: payment.signature,
+              request,
+              committedAt: now(),
+            };
+            await committer.commit(proof);
+            book.recordProof(proof);
+            committed = channel.latest;
+          } finally {
+            release();
+            notify(key);
+          }
+        },
+        release() {
+          if (done) return;
+          done = true;
+          release();
+          notify(key);
+        },
+        delivered() {
+          if (committed) committed.delivered = true;
+        },
+      };
+    }
+  }
+
+  /**
+   * The receiver's closing signature at `balance`, given the sender's own proof for it (so only the sender can
+   * ask). A proof above the stored balance is stored first (it is a valid, higher payment); one below is refused.
+   * Asking again returns the same signature.
+   */
+  async function closingSignature(parameters: ClosingSignatureRequest): Promise<ClosingSignatureResult> {
+    const key = channelKey(parameters.sender, parameters.openBlock);
+    const release = await hold(key);
+    try {
+      // Read under the hold: a reorg rebuild or a payment may have replaced or moved the channel meanwhile.
+      const channel = book.get(parameters.sender, parameters.openBlock);
+      if (!channel || channel.settled)
+        return { ok: false, status: 404, code: "not_found", message: "No such channel." };
+      const seconds = parameters.now ?? BigInt(Math.floor(now() / 1000));
+      if (parameters.deadline < seconds || parameters.deadline > seconds + maxCloseRequestLifetime) {
+        return {
+          ok: false,
+          status: 403,
+          code: "unauthorized",
+          message: `The close request expired or runs too far ahead (deadline must be within ${maxCloseRequestLifetime} s).`,
+        };
+      }
+      // The request must be the sender's own (or its session key's): a balance proof alone may have become public.
+      const requested = await verifyCloseRequest({
+        domain,
+        message: {
+          sender: channel.sender,
+          receiver,
+          openBlock: channel.openBlock,
+          balance: parameters.balance,
+          deadline: parameters.deadline,
+        },
+        signature: parameters.requestSignature,
+        delegatedSigner: channel.signer,
+      });
+      const signers = channel.signer ? [channel.signer, channel.sender] : [channel.sender];
+      if (!requested || !verifier.verify({ ...parameters, signers })) {
+        return {
+          ok: false,
+          status: 403,
+          code: "unauthorized",
+          message: "Not the sender's close request and proof for this balance.",
+        };
+      }
+      if (parameters.balance < channel.balance) {
+        return {
+          ok: false,
+          status: 409,
+          code: "conflict",
+          message: `The receiver holds a proof for ${channel.balance}; close at that balance.`,
+        };
+      }
+      if (parameters.balance > confirmedDeposit(channel, head, confirmations)) {
+        return { ok: false, status: 409, code: "conflict", message: "The balance exceeds the channel's deposit." };
+      }
+      if (parameters.balance > channel.balance) {
+        const proof: ProofRecord = {
+          sender: channel.sender,
+          openBlock: channel.openBlock,
+          balance: parameters.balance,
+          signature: parameters.signature,
+          request: "",
+          committedAt: now(),
+        };
+        await committer.commit(proof);
+        book.recordProof(proof);
+      }
+      // Durably, before the signature leaves: after a restart the channel must still refuse payments.
+      store.saveClosingAgreement({ sender: channel.sender, openBlock: channel.openBlock, balance: channel.balance });
+      book.markClosing(channel.sender, channel.openBlock);
+      const signature = await account.signTypedData(
+        closingAgreementTypedData(domain, {
+          sender: channel.sender,
+          receiver,
+          openBlock: channel.openBlock,
+          balance: channel.balance,
+        }),
+      );
+      return { ok: true, signature };
+    } finally {
+      release();
+      notify(key);
+    }
+  }
+
+  async function withChannel<T>(sender: Address, openBlock: bigint, task: () => Promise<T> | T): Promise<T> {
+    const key = channelKey(sender, openBlock);
+    const release = await hold(key);
+    try {
+      return await task();
+    } finally {
+      release();
+      notify(key);
+    }
+  }
+
+  const status = (channel: ChannelView) => channelStatus(channel, head, confirmations);
+  const deposit = (channel: ChannelView) => confirmedDeposit(channel, head, confirmations);
+
+  return {
+    address: receiver,
+    deployment,
+    gatewayPath,
+    confirmations,
+    book,
+    store,
+    requirements,
+    acceptPayment,
+    closingSignature,
+    status,
+    deposit,
+    /** The chain head the watcher has processed; confirmations count from here. */
+    head: () => head,
+    setHead(block: bigint) {
+      head = block;
+      book.confirmUpTo(head - BigInt(confirmations) + 1n);
+    },
+    /** Lets the watcher be asked to sync when a payment names an unknown channel. */
+    setCatchUp(fn: CatchUp) {
+      catchUp = fn;
+    },
+    /** The `/stats` totals, kept up to date as channels change (never a walk over all channels). */
+    totals: () => book.totals(head - BigInt(confirmations) + 1n),
+
+    /** Open channels owing at least `threshold` (and something) beyond what was withdrawn, with their proofs. */
+    withdrawable(threshold: bigint): ChannelProof[] {
+      const owing: ChannelProof[] = [];
+      for (const channel of book.values()) {
+        const owed = channel.balance - channel.withdrawn;
+        if (status(channel) !== "open" || !channel.signature || owed <= 0n || owed < threshold) continue;
+        owing.push({
+          sender: channel.sender,
+          openBlock: channel.openBlock,
+          balance: channel.balance,
+          signature: channel.signature,
+        });
+      }
+      return owing;
+    },
+    /** Records the receiver's own withdrawal at once (the watcher sees its event only at the next poll). */
+    recordWithdrawal(sender: Address, openBlock: bigint, balance: bigint) {
+      const channel = book.get(sender, openBlock);
+      if (channel) book.recordWithdrawn(channel, balance);
+    },
+    /** Open or closing channels with a payment: what the operator's close-all closes. */
+    closable(): { sender: Address; openBlock: bigint }[] {
+      return [...book.values()]
+        .filter((c) => c.signature && (status(c) === "open" || status(c) === "closing"))
+        .map((c) => ({ sender: c.sender, openBlock: c.openBlock }));
+    },
+    /**
+     * Stops a channel's payments before the operator closes it: under the channel's hold, so no payment is in
+     * flight and the close is at the latest balance; durably, so a restart does not take payments that could no
+     * longer be redeemed. Returns the proof to close with, or undefined when there is none.
+     */
+    async beginClose(sender: Address, openBlock: bigint): Promise<(ChannelProof & { marked: boolean }) | undefined> {
+      return withChannel(sender, openBlock, () => {
+        const channel = book.get(sender, openBlock);
+        if (!channel?.signature) return undefined;
+        const marked = !channel.closingSignatureIssued;
+        if (marked) {
+          store.saveClosingAgreement({ sender, openBlock, balance: channel.balance });
+          book.markClosing(sender, openBlock);
+        }
+        return { sender, openBlock, balance: channel.balance, signature: channel.signature, marked };
+      });
+    },
+    /** Takes back the mark of a `beginClose` whose transaction failed: the channel takes payments again. */
+    abortClose(sender: Address, openBlock: bigint) {
+      store.deleteClosingAgreement(sender, openBlock);
+      book.clearClosing(sender, openBlock);
+    },
+    /** Records that the operator's close went through (the watcher confirms it with the event later). */
+    recordSettled(sender: Address, openBlock: bigint) {
+      const channel = book.get(sender, openBlock);
+      if (channel) book.markSettled(channel);
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { demoTokenAbi } from "@micro-raiden/web-client/protocol";
+import type { PublicClient } from "viem";
+import type { Operator } from "../chain/operator.ts";
+import type { ChannelInfo, Receiver } from "../Receiver.ts";
+import type { ChannelView } from "./channelBook.ts";
+import type { ReceiverCore } from "./createReceiverCore.ts";
+
+/** The operator was not given: `withdraw` and `closeAll` cannot send transactions. */
+function noOperator(): never {
+  throw new Error("This receiver has no operator: it was started without a wallet.");
+}
+
+/**
+ * The public face of a receiver core: what the paywall, the REST API and site code may use, and nothing of its
+ * insides (channel book, store, chain head). `startReceiver` builds one; tests build one around a core they drive.
+ */
+export function receiverFromCore(
+  core: ReceiverCore,
+  parts: {
+    publicClient: PublicClient;
+    operator?: Operator | undefined;
+    sync?: (() => Promise<void>) | undefined;
+    close?: (() => Promise<void>) | undefined;
+  },
+): Receiver {
+  const info = (channel: ChannelView): ChannelInfo => ({
+    sender: channel.sender,
+    openBlock: channel.openBlock,
+    state: core.status(channel),
+    deposit: core.deposit(channel),
+    balance: channel.balance,
+    withdrawn: channel.withdrawn,
+    balanceSignature: channel.signature,
+  });
+  const { operator } = parts;
+  return {
+    address: core.address,
+    deployment: core.deployment,
+    gatewayPath: core.gatewayPath,
+    requirements: core.requirements,
+    acceptPayment: core.acceptPayment,
+    closingSignature: core.closingSignature,
+    getChannel(sender, openBlock) {
+      const channel = core.book.get(sender, openBlock);
+      return channel && info(channel);
+    },
+    listChannels(filter = {}) {
+      const sender = filter.sender?.toLowerCase();
+      const found: ChannelInfo[] = [];
+      for (const channel of core.book.values()) {
+        if (sender !== undefined && channel.sender.toLowerCase() !== sender) continue;
+        const described = info(channel);
+        if (filter.states && !filter.states.includes(described.state)) continue;
+        found.push(described);
+      }
+      return found;
+    },
+    async getStats() {
+      const liquidBalance = await parts.publicClient.readContract({
+        address: core.deployment.token,
+        abi: demoTokenAbi,
+        functionName: "balanceOf",
+        args: [core.address],
+      });
+      return { ...core.totals(), liquidBalance };
+    },
+    canOperate: operator !== undefined,
+    withdraw: async (threshold) => (operator ?? noOperator()).withdraw(threshold),
+    closeAll: async () => (operator ?? noOperator()).closeAll(),
+    sync: parts.sync ?? (async () => {}),
+    close: parts.close ?? (async () => {}),
+  };
+}

@@ -1,0 +1,131 @@
+// micro-raiden-server: run the receiver, or send operator commands to a running one (see `--help`).
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { readPrivateKeyFile } from "@micro-raiden/web-client/node";
+import { parseDeployment } from "@micro-raiden/web-client/protocol";
+import type { ReceiverAppOptions } from "./http/receiverApp.ts";
+import { startServer } from "./startServer.ts";
+
+const usage = (name: string) => `usage:
+  ${name} start --rpc-url URL --private-key-file FILE --deployment FILE --db FILE [options]
+      run the receiver: the REST API at /api/1, chain watching, auto-challenges
+      --port 3000 --host 127.0.0.1       where to listen
+      --confirmations 1                  blocks a channel or top-up needs before it counts
+      --operator-token-file FILE         bearer token (>= 16 characters) for the operator endpoints
+      --poll-interval 1000               ms between chain polls
+      --upstream URL --price BASE_UNITS  serve URL under /proxy/ for PRICE token base units per request
+  ${name} withdraw --url URL --operator-token-file FILE [--threshold BASE_UNITS]
+      withdraw on chain from every open channel owing at least THRESHOLD (default 1)
+  ${name} close-all --url URL --operator-token-file FILE
+      close every channel that has a payment, at its latest proof
+  ${name} --help`;
+
+/** What a site adds to the receiver the CLI runs: its own routes, and the name it prints. */
+export type RunCliOptions = {
+  name?: string | undefined;
+  routes?: ReceiverAppOptions["routes"];
+  paywallScript?: string | undefined;
+};
+
+/**
+ * The receiver's command line, as a function: `micro-raiden-server` calls it with `process.argv.slice(2)`; a site
+ * can build its own command with its routes.
+ *
+ * @example
+ * import { runCli } from "@micro-raiden/receiver";
+ * await runCli(process.argv.slice(2), { name: "my-site", routes: (app, { paywall }) => app.get("/a", paywall({ price: 1n }), (c) => c.text("a")) });
+ */
+export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Promise<void> {
+  const name = cliOptions.name ?? "micro-raiden-server";
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      "rpc-url": { type: "string" },
+      "private-key-file": { type: "string" },
+      deployment: { type: "string" },
+      db: { type: "string" },
+      port: { type: "string", default: "3000" },
+      host: { type: "string", default: "127.0.0.1" },
+      confirmations: { type: "string", default: "1" },
+      "operator-token-file": { type: "string" },
+      "poll-interval": { type: "string", default: "1000" },
+      upstream: { type: "string" },
+      price: { type: "string" },
+      url: { type: "string", default: "http://127.0.0.1:3000" },
+      threshold: { type: "string", default: "1" },
+      help: { type: "boolean" },
+    },
+  });
+
+  function need(name: keyof typeof values): string {
+    const value = values[name];
+    if (typeof value !== "string" || value === "") fail(`--${name} is required`);
+    return value;
+  }
+  function uint(name: keyof typeof values): bigint {
+    const value = need(name);
+    if (!/^[1-9][0-9]*$/.test(value)) fail(`--${name} must be a positive integer (token base units)`);
+    return BigInt(value);
+  }
+  function integer(name: keyof typeof values, min: number): number {
+    const value = Number(need(name));
+    if (!Number.isSafeInteger(value) || value < min) fail(`--${name} must be an integer of at least ${min}`);
+    return value;
+  }
+  function fail(message: string): never {
+    console.error(`${name}: ${message}\n${usage(name)}`);
+    process.exit(2);
+  }
+  async function operatorToken(): Promise<string | undefined> {
+    const path = values["operator-token-file"];
+    if (!path) return undefined;
+    const token = (await readFile(path, "utf8")).trim();
+    if (token.length < 16) fail("the operator token must be at least 16 characters");
+    return token;
+  }
+
+  const [command] = positionals;
+  if (values.help || !command) {
+    console.log(usage(name));
+    return;
+  }
+  if (command === "start") {
+    const deployment = parseDeployment(JSON.parse(await readFile(need("deployment"), "utf8")));
+    const server = await startServer({
+      rpcUrl: need("rpc-url"),
+      deployment,
+      privateKey: await readPrivateKeyFile(need("private-key-file")),
+      dbPath: need("db"),
+      port: integer("port", 0),
+      host: need("host"),
+      confirmations: integer("confirmations", 1),
+      operatorToken: await operatorToken(),
+      pollIntervalMs: integer("poll-interval", 10),
+      upstream: values.upstream ? { url: values.upstream, price: uint("price") } : undefined,
+      routes: cliOptions.routes,
+      paywallScript: cliOptions.paywallScript,
+    });
+    console.log(`receiver ${server.receiver.address} listening on ${server.url} (chain ${deployment.chainId})`);
+    const stop = async () => {
+      await server.close();
+      process.exit(0);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    return;
+  }
+  if (command === "withdraw" || command === "close-all") {
+    const token = await operatorToken();
+    if (!token) fail("--operator-token-file is required");
+    const response = await fetch(`${need("url").replace(/\/$/, "")}/api/1/${command}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: command === "withdraw" ? JSON.stringify({ threshold: need("threshold") }) : "{}",
+    });
+    console.log(JSON.stringify(await response.json(), null, 2));
+    if (!response.ok) process.exit(1);
+    return;
+  }
+  fail(`unknown command ${command}`);
+}

@@ -1,0 +1,93 @@
+import type { Deployment } from "@micro-raiden/web-client/protocol";
+import { createPublicClient, createWalletClient, type Hex, http, type Transport } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { createWatcher } from "./chain/createWatcher.ts";
+import { createOperator } from "./chain/operator.ts";
+import type { Receiver } from "./Receiver.ts";
+import { createReceiverCore } from "./receiver/createReceiverCore.ts";
+import { receiverFromCore } from "./receiver/receiverFromCore.ts";
+import { workerProofWriter } from "./store/proofWriter.ts";
+import { sqliteStore } from "./store/sqliteStore.ts";
+
+export type StartReceiverOptions = {
+  /** The chain's JSON-RPC URL (or pass `transport`). It must serve the deployment's chain. */
+  rpcUrl?: string | undefined;
+  /** A viem transport to the chain, instead of `rpcUrl`. */
+  transport?: Transport | undefined;
+  /** The deployment file's contents (`parseDeployment`). */
+  deployment: Deployment;
+  /** The receiver's private key (read it with `readPrivateKeyFile`). Never logged. */
+  privateKey: Hex;
+  /** The SQLite file for proofs and the chain cursor (created 0600: it holds customers' signatures). */
+  dbPath: string;
+  /** Blocks a channel or top-up needs before it counts (1 = mined). */
+  confirmations?: number | undefined;
+  /** Root of the REST API, sent as RDN-Gateway-Path (default `/api/1`). */
+  gatewayPath?: string | undefined;
+  /** ms between chain polls (default 1000). */
+  pollIntervalMs?: number | undefined;
+  /** How long a retried request whose answer was cut off may be served again for free, in ms (default 60 000). */
+  repeatWindowMs?: number | undefined;
+  /** Where operational messages go (default: console). */
+  log?: ((level: "info" | "warn" | "error", message: string) => void) | undefined;
+};
+
+/**
+ * Starts a receiver from options: opens the store, syncs the chain from the deployment block (or the stored
+ * cursor) and keeps following it — confirmations, reorgs, auto-challenges of stale closes. Refuses a chain that is
+ * not the deployment's. Mount `paywall({ receiver, price })` on your routes and `receiverApi({ receiver })` at its
+ * gateway path; `close()` stops it.
+ *
+ * @example
+ * import { Hono } from "hono";
+ * import { paywall, receiverApi, startReceiver } from "@micro-raiden/receiver";
+ * const receiver = await startReceiver({ rpcUrl, deployment, privateKey, dbPath: "receiver.db" });
+ * const app = new Hono();
+ * app.route(receiver.gatewayPath, receiverApi({ receiver }));
+ * app.get("/report", paywall({ receiver, price: 10n ** 15n }), (c) => c.text("the paid report"));
+ */
+export async function startReceiver(options: StartReceiverOptions): Promise<Receiver> {
+  const account = privateKeyToAccount(options.privateKey);
+  const transport = options.transport ?? http(options.rpcUrl);
+  const publicClient = createPublicClient({ transport });
+  const walletClient = createWalletClient({ account, transport });
+  const chainId = await publicClient.getChainId();
+  if (chainId !== options.deployment.chainId) {
+    throw new Error(`The RPC serves chain ${chainId}, the deployment is on chain ${options.deployment.chainId}.`);
+  }
+  const store = sqliteStore(options.dbPath);
+  const proofWriter = workerProofWriter(options.dbPath);
+  const core = createReceiverCore({
+    store,
+    account,
+    deployment: options.deployment,
+    confirmations: options.confirmations,
+    gatewayPath: options.gatewayPath,
+    repeatWindowMs: options.repeatWindowMs,
+    proofWriter,
+  });
+  const watcher = createWatcher({
+    receiver: core,
+    publicClient,
+    walletClient,
+    pollIntervalMs: options.pollIntervalMs,
+    log: options.log,
+  });
+  try {
+    await watcher.start();
+  } catch (error) {
+    await proofWriter.close();
+    store.close();
+    throw error;
+  }
+  return receiverFromCore(core, {
+    publicClient,
+    operator: createOperator({ receiver: core, publicClient, walletClient }),
+    sync: watcher.syncOnce,
+    async close() {
+      await watcher.stop();
+      await proofWriter.close();
+      store.close();
+    },
+  });
+}

@@ -1,0 +1,51 @@
+import type { Address, Hex } from "viem";
+
+/** The latest balance proof the receiver accepted on a channel: what it can claim on chain. */
+export type ProofRecord = {
+  sender: Address;
+  openBlock: bigint;
+  balance: bigint;
+  signature: Hex;
+  /** `METHOD /path?query` of the request the proof paid for; "" when it paid for none (a close at a higher balance). */
+  request: string;
+  /** When the receiver committed it, in ms since the epoch (the window for serving a retried request again). */
+  committedAt: number;
+};
+
+/** The channel manager events the server keeps, already filtered to this receiver. */
+export type ChannelEventName =
+  | "ChannelCreated"
+  | "ChannelToppedUp"
+  | "ChannelWithdrawn"
+  | "ChannelCloseRequested"
+  | "ChannelSettled";
+
+/** One log of the channel manager, with the block it came in (for confirmations and reorg rollback). */
+export type ChainEvent = {
+  blockNumber: bigint;
+  blockHash: Hex;
+  logIndex: number;
+  transactionHash: Hex;
+  name: ChannelEventName;
+  sender: Address;
+  openBlock: bigint;
+  /** The event's amount fields (deposit, added, amount, withdrawn, balance, …) and the signer, if any. */
+  amounts: Record<string, bigint>;
+  signer?: Address | undefined;
+  settleBlock?: bigint | undefined;
+};
+
+/** A processed block: number and hash, kept to notice when the chain reorganizes under the cursor. */
+export type BlockRecord = { number: bigint; hash: Hex };
+
+/** An auto-challenge the server sent (or must retry): settling a stale uncooperative close at its proof. */
+export type ChallengeRecord = {
+  sender: Address;
+  openBlock: bigint;
+  balance: bigint;
+  transactionHash: Hex | undefined;
+  lastError: string | undefined;
+};
+
+/** A closing signature the receiver gave a sender: the channel closes at `balance` and takes no more payments. */
+export type ClosingAgreementRecord = { sender: Address; openBlock: bigint; balance: bigint };

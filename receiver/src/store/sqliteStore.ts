@@ -1,0 +1,291 @@
+import { chmodSync, closeSync, openSync } from "node:fs";
+import { DatabaseSync } from "node:sqlite";
+import { getAddress, type Hex, isHex } from "viem";
+import type { ProofStore } from "./ProofStore.ts";
+import type { ChainEvent, ChannelEventName } from "./records.ts";
+import { upsertProofSql } from "./upsertProofSql.ts";
+
+/**
+ * Schema migrations, applied in order and recorded in `PRAGMA user_version`. Amounts are TEXT (decimal), never
+ * REAL; block numbers are INTEGER (SQLite's 64-bit integers, read back as bigint).
+ */
+const migrations: string[] = [
+  `CREATE TABLE proofs (
+     sender TEXT NOT NULL,
+     open_block INTEGER NOT NULL,
+     balance TEXT NOT NULL,
+     signature TEXT NOT NULL,
+     PRIMARY KEY (sender, open_block)
+   ) STRICT;
+   CREATE TABLE blocks (number INTEGER PRIMARY KEY, hash TEXT NOT NULL) STRICT;
+   CREATE TABLE events (
+     block_number INTEGER NOT NULL,
+     log_index INTEGER NOT NULL,
+     block_hash TEXT NOT NULL,
+     transaction_hash TEXT NOT NULL,
+     name TEXT NOT NULL,
+     sender TEXT NOT NULL,
+     open_block INTEGER NOT NULL,
+     amounts TEXT NOT NULL,
+     signer TEXT,
+     settle_block INTEGER,
+     PRIMARY KEY (block_number, log_index)
+   ) STRICT;
+   CREATE TABLE challenges (
+     sender TEXT NOT NULL,
+     open_block INTEGER NOT NULL,
+     balance TEXT NOT NULL,
+     transaction_hash TEXT,
+     last_error TEXT,
+     PRIMARY KEY (sender, open_block)
+   ) STRICT;`,
+  // A closing signature handed out: the channel takes no more payments, also after a restart.
+  `CREATE TABLE closing_agreements (
+     sender TEXT NOT NULL,
+     open_block INTEGER NOT NULL,
+     balance TEXT NOT NULL,
+     PRIMARY KEY (sender, open_block)
+   ) STRICT;`,
+  // What each latest proof paid for and when: a request cut off by a crash may be served again once, for free.
+  `ALTER TABLE proofs ADD COLUMN request TEXT NOT NULL DEFAULT '';
+   ALTER TABLE proofs ADD COLUMN committed_at INTEGER NOT NULL DEFAULT 0;`,
+];
+
+const eventNames = new Set<string>([
+  "ChannelCreated",
+  "ChannelToppedUp",
+  "ChannelWithdrawn",
+  "ChannelCloseRequested",
+  "ChannelSettled",
+]);
+
+function isEventName(name: string): name is ChannelEventName {
+  return eventNames.has(name);
+}
+
+// Rows come back typed as SQLite values; these turn them into our types and fail loudly on anything unexpected
+// (a database edited by hand, or written by a newer version).
+function text(row: Record<string, unknown>, column: string): string {
+  const value = row[column];
+  if (typeof value !== "string") throw new Error(`Corrupt proof store: ${column} is not text.`);
+  return value;
+}
+function hex(row: Record<string, unknown>, column: string): Hex {
+  const value = text(row, column);
+  if (!isHex(value)) throw new Error(`Corrupt proof store: ${column} is not hex.`);
+  return value;
+}
+function integer(row: Record<string, unknown>, column: string): bigint {
+  const value = row[column];
+  if (typeof value !== "bigint") throw new Error(`Corrupt proof store: ${column} is not an integer.`);
+  return value;
+}
+function decimal(row: Record<string, unknown>, column: string): bigint {
+  const value = text(row, column);
+  if (!/^(0|[1-9][0-9]*)$/.test(value)) throw new Error(`Corrupt proof store: ${column} is not a decimal amount.`);
+  return BigInt(value);
+}
+
+/**
+ * The receiver's store in one SQLite file: WAL journal, `synchronous = FULL` (a commit is on disk when it returns),
+ * created readable by its owner only (it holds customers' signatures).
+ *
+ * @example
+ * import { sqliteStore } from "@micro-raiden/demo-server";
+ * const store = sqliteStore("receiver.db");
+ */
+export function sqliteStore(path: string): ProofStore {
+  // Create the file readable by its owner only before SQLite opens it (its WAL files inherit the mode).
+  if (path !== ":memory:") {
+    closeSync(openSync(path, "a", 0o600));
+    chmodSync(path, 0o600);
+  }
+  const db = new DatabaseSync(path, { readBigInts: true });
+  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
+  const version = Number(db.prepare("PRAGMA user_version").get()?.user_version ?? 0);
+  if (version > migrations.length) {
+    throw new Error(`${path} was written by a newer version (schema ${version} > ${migrations.length}).`);
+  }
+  for (let next = version; next < migrations.length; next++) {
+    db.exec("BEGIN");
+    db.exec(migrations[next] ?? "");
+    db.exec(`PRAGMA user_version = ${next + 1}`);
+    db.exec("COMMIT");
+  }
+
+  const upsertProof = db.prepare(upsertProofSql);
+  const insertBlock = db.prepare("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)");
+  // Only the range that became prunable since the last step is looked at, each row through the events' primary key:
+  // the cost follows the blocks pruned, not the events stored.
+  const pruneBlocks = db.prepare(
+    `DELETE FROM blocks WHERE number >= ? AND number < ?
+       AND NOT EXISTS (SELECT 1 FROM events WHERE events.block_number = blocks.number)`,
+  );
+  let prunedBelow = 0n;
+  const insertEvent = db.prepare(
+    `INSERT OR REPLACE INTO events
+       (block_number, log_index, block_hash, transaction_hash, name, sender, open_block, amounts, signer, settle_block)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const upsertChallenge = db.prepare(
+    `INSERT INTO challenges (sender, open_block, balance, transaction_hash, last_error) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (sender, open_block) DO UPDATE SET balance = excluded.balance,
+       transaction_hash = excluded.transaction_hash, last_error = excluded.last_error`,
+  );
+
+  function transaction(work: () => void) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      work();
+      db.exec("COMMIT");
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  return {
+    saveProofs(proofs) {
+      if (proofs.length === 0) return;
+      transaction(() => {
+        for (const p of proofs) {
+          upsertProof.run(p.sender, p.openBlock, p.balance.toString(), p.signature, p.request, p.committedAt);
+        }
+      });
+    },
+    loadProofs() {
+      return db
+        .prepare("SELECT sender, open_block, balance, signature, request, committed_at FROM proofs")
+        .all()
+        .map((row) => ({
+          sender: getAddress(text(row, "sender")),
+          openBlock: integer(row, "open_block"),
+          balance: decimal(row, "balance"),
+          signature: hex(row, "signature"),
+          request: text(row, "request"),
+          committedAt: Number(integer(row, "committed_at")),
+        }));
+    },
+    lastBlock() {
+      const row = db.prepare("SELECT number, hash FROM blocks ORDER BY number DESC LIMIT 1").get();
+      return row ? { number: integer(row, "number"), hash: hex(row, "hash") } : undefined;
+    },
+    blockHash(number) {
+      const row = db.prepare("SELECT hash FROM blocks WHERE number = ?").get(number);
+      return row ? hex(row, "hash") : undefined;
+    },
+    blockBelow(number) {
+      const row = db
+        .prepare("SELECT number, hash FROM blocks WHERE number < ? ORDER BY number DESC LIMIT 1")
+        .get(number);
+      return row ? { number: integer(row, "number"), hash: hex(row, "hash") } : undefined;
+    },
+    appendBlocks(blocks, events) {
+      transaction(() => {
+        // Keep every block that holds an event (a reorg of any depth under them is found) and the recent
+        // cursor blocks; drop older cursor-only rows so the table does not grow by one row per poll forever.
+        // biome-ignore lint/complexity/useMathMinMax: Math.max does not take bigints.
+        const newest = blocks.reduce((max, b) => (b.number > max ? b.number : max), 0n);
+        const below = newest - 10_000n;
+        if (below > prunedBelow) {
+          pruneBlocks.run(prunedBelow, below);
+          prunedBelow = below;
+        }
+        for (const b of blocks) insertBlock.run(b.number, b.hash);
+        for (const e of events) {
+          const amounts = JSON.stringify(
+            Object.fromEntries(Object.entries(e.amounts).map(([k, v]) => [k, v.toString()])),
+          );
+          insertEvent.run(
+            e.blockNumber,
+            e.logIndex,
+            e.blockHash,
+            e.transactionHash,
+            e.name,
+            e.sender,
+            e.openBlock,
+            amounts,
+            e.signer ?? null,
+            e.settleBlock ?? null,
+          );
+        }
+      });
+    },
+    rollbackTo(number) {
+      transaction(() => {
+        db.prepare("DELETE FROM events WHERE block_number > ?").run(number);
+        db.prepare("DELETE FROM blocks WHERE number > ?").run(number);
+      });
+    },
+    loadEvents() {
+      return db
+        .prepare("SELECT * FROM events ORDER BY block_number, log_index")
+        .all()
+        .map((row): ChainEvent => {
+          const name = text(row, "name");
+          if (!isEventName(name)) throw new Error(`Corrupt proof store: unknown event ${name}.`);
+          const parsed: unknown = JSON.parse(text(row, "amounts"));
+          if (typeof parsed !== "object" || parsed === null) throw new Error("Corrupt proof store: amounts.");
+          const amounts: Record<string, bigint> = {};
+          for (const [key, value] of Object.entries(parsed)) {
+            if (typeof value !== "string" || !/^(0|[1-9][0-9]*)$/.test(value)) {
+              throw new Error(`Corrupt proof store: amount ${key}.`);
+            }
+            amounts[key] = BigInt(value);
+          }
+          const signer = row.signer;
+          const settleBlock = row.settle_block;
+          return {
+            blockNumber: integer(row, "block_number"),
+            logIndex: Number(integer(row, "log_index")),
+            blockHash: hex(row, "block_hash"),
+            transactionHash: hex(row, "transaction_hash"),
+            name,
+            sender: getAddress(text(row, "sender")),
+            openBlock: integer(row, "open_block"),
+            amounts,
+            signer: typeof signer === "string" ? getAddress(signer) : undefined,
+            settleBlock: typeof settleBlock === "bigint" ? settleBlock : undefined,
+          };
+        });
+    },
+    saveClosingAgreement(agreement) {
+      db.prepare(
+        `INSERT INTO closing_agreements (sender, open_block, balance) VALUES (?, ?, ?)
+         ON CONFLICT (sender, open_block) DO UPDATE SET balance = excluded.balance`,
+      ).run(agreement.sender, agreement.openBlock, agreement.balance.toString());
+    },
+    deleteClosingAgreement(sender, openBlock) {
+      db.prepare("DELETE FROM closing_agreements WHERE sender = ? AND open_block = ?").run(sender, openBlock);
+    },
+    loadClosingAgreements() {
+      return db
+        .prepare("SELECT sender, open_block, balance FROM closing_agreements")
+        .all()
+        .map((row) => ({
+          sender: getAddress(text(row, "sender")),
+          openBlock: integer(row, "open_block"),
+          balance: decimal(row, "balance"),
+        }));
+    },
+    saveChallenge(c) {
+      upsertChallenge.run(c.sender, c.openBlock, c.balance.toString(), c.transactionHash ?? null, c.lastError ?? null);
+    },
+    loadChallenges() {
+      return db
+        .prepare("SELECT * FROM challenges")
+        .all()
+        .map((row) => ({
+          sender: getAddress(text(row, "sender")),
+          openBlock: integer(row, "open_block"),
+          balance: decimal(row, "balance"),
+          transactionHash:
+            typeof row.transaction_hash === "string" && isHex(row.transaction_hash) ? row.transaction_hash : undefined,
+          lastError: typeof row.last_error === "string" ? row.last_error : undefined,
+        }));
+    },
+    close() {
+      db.close();
+    },
+  };
+}
