@@ -129,6 +129,8 @@ export type TestReceiverOptions = {
   /** Operator token for the REST API (default: {@link operatorToken}); null for none. */
   operatorToken?: string | null;
   operator?: Operator;
+  /** The receiver's key (default: a fresh one); pass the first one's to restart a receiver on its store. */
+  account?: LocalAccount;
   repeatWindowMs?: number;
   now?: () => number;
   /** The head the chain starts at (default 100). */
@@ -140,7 +142,7 @@ export type TestReceiver = ReturnType<typeof createTestReceiver>;
 /** A receiver, its demo app, and helpers to fabricate channels and payments for it. */
 export function createTestReceiver(options: TestReceiverOptions = {}) {
   const store = options.store ?? sqliteStore(":memory:");
-  const account = newAccount();
+  const account = options.account ?? newAccount();
   const core = createReceiverCore({
     store,
     account,
