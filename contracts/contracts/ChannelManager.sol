@@ -7,21 +7,31 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {IERC1363Receiver} from "@openzeppelin/contracts/interfaces/IERC1363Receiver.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IChannelManager} from "./IChannelManager.sol";
 
 /// @title µRaiden channel manager
 /// @notice Holds senders' deposits and pays receivers from EIP-712 balance proofs. See {IChannelManager}.
-/// @dev Storage is two slots per channel. Slot 0 (deposit, signer) is written once at open, so opening a channel
-/// with a session key costs one new slot. Slot 1 (withdrawn, closingBalance, settleBlock) stays empty until the
-/// receiver withdraws or the sender closes uncooperatively. Amounts are uint96 in storage (up to 7.9e28 base
-/// units, 79 billion tokens of 18 decimals, per channel) and uint256 in the ABI and in the signed messages.
+/// @dev Storage is two slots per channel. Slot 0 (deposit, signer) is written at open, so opening a channel with
+/// a session key costs one new slot, and rewritten only by a top-up. Slot 1 (withdrawn, closingBalance,
+/// settleBlock) stays empty until the receiver withdraws or the sender closes uncooperatively. Amounts are uint96
+/// in storage (up to 7.9e28 base units, 79 billion tokens of 18 decimals, per channel) and uint256 in the ABI and
+/// in the signed messages.
 /// The token must move exact amounts: fee-on-transfer and rebasing tokens are not supported.
+///
+/// Payouts never depend on the other party: every outgoing transfer goes through {_pay}, which turns a transfer
+/// the token refuses (a blocklist, a receive hook that reverts) into a credit the refused account can {claim}.
 contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /// @notice The shortest challenge period a deployment accepts, in blocks.
     uint64 public constant MIN_CHALLENGE_PERIOD = 500;
+
+    /// @notice The longest challenge period a deployment accepts, in blocks: a week even at 1-second blocks (139
+    /// days at 12 seconds). A longer one would lock a sender's deposit for months after an uncooperative close, and
+    /// near 2^64 it would make `uncooperativeClose` overflow.
+    uint64 public constant MAX_CHALLENGE_PERIOD = 1_000_000;
 
     /// @notice The largest deposit a channel can hold, in token base units.
     uint256 public constant MAX_DEPOSIT = type(uint96).max;
@@ -52,11 +62,16 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
 
     mapping(bytes32 key => Channel) private _channels;
 
+    mapping(address account => uint256) private _credits;
+
     /// @param token_ The ERC-20 token channels hold (EIP-2612 and ERC-1363 are used when it supports them).
-    /// @param challengePeriod_ Challenge period in blocks, at least {MIN_CHALLENGE_PERIOD}.
+    /// @param challengePeriod_ Challenge period in blocks, from {MIN_CHALLENGE_PERIOD} to {MAX_CHALLENGE_PERIOD}.
     constructor(IERC20 token_, uint64 challengePeriod_) EIP712("MicroRaiden", "1") {
         if (challengePeriod_ < MIN_CHALLENGE_PERIOD) {
             revert ChallengePeriodTooShort(challengePeriod_, MIN_CHALLENGE_PERIOD);
+        }
+        if (challengePeriod_ > MAX_CHALLENGE_PERIOD) {
+            revert ChallengePeriodTooLong(challengePeriod_, MAX_CHALLENGE_PERIOD);
         }
         token = token_;
         challengePeriod = challengePeriod_;
@@ -154,7 +169,24 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
         channel.withdrawn = uint96(balance);
         uint256 amount = balance - withdrawn;
         emit ChannelWithdrawn(sender, receiver, openBlock, amount, balance);
-        token.safeTransfer(receiver, amount);
+        _pay(receiver, amount);
+    }
+
+    /// @inheritdoc IChannelManager
+    function batchWithdraw(Withdrawal[] calldata withdrawals) external nonReentrant returns (uint256 amount) {
+        address receiver = msg.sender;
+        bytes32 domainSeparator = _domainSeparatorV4();
+        uint256 count = withdrawals.length;
+        for (uint256 i; i < count; ++i) {
+            Withdrawal calldata w = withdrawals[i];
+            (uint256 taken, bytes4 skipped) = _tryWithdraw(domainSeparator, receiver, w);
+            if (skipped != bytes4(0)) emit WithdrawalSkipped(w.sender, receiver, w.openBlock, i, skipped);
+            // Each amount is below 2^96 and a calldata array has far fewer than 2^160 entries.
+            unchecked {
+                amount += taken;
+            }
+        }
+        if (amount != 0) _pay(receiver, amount);
     }
 
     /// @inheritdoc IChannelManager
@@ -216,6 +248,16 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
         _settle(key, sender, receiver, openBlock, channel.closingBalance, deposit, channel.withdrawn);
     }
 
+    /// @inheritdoc IChannelManager
+    function claim(address to) external nonReentrant returns (uint256 amount) {
+        amount = _credits[msg.sender];
+        if (amount == 0) revert NothingToClaim(msg.sender);
+        delete _credits[msg.sender];
+        emit CreditClaimed(msg.sender, to, amount);
+        // The claimant chose `to`: a refusal reverts here and leaves the credit in place.
+        token.safeTransfer(to, amount);
+    }
+
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IChannelManager
@@ -236,9 +278,21 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
         return (key, channel.deposit, channel.withdrawn, channel.settleBlock, channel.closingBalance, channel.signer);
     }
 
+    /// @inheritdoc IChannelManager
+    function claimable(address account) external view returns (uint256) {
+        return _credits[account];
+    }
+
     /// @notice The storage key of a channel: keccak256(abi.encodePacked(sender, receiver, openBlock)).
-    function getKey(address sender, address receiver, uint64 openBlock) public pure returns (bytes32) {
-        return keccak256(abi.encodePacked(sender, receiver, openBlock));
+    function getKey(address sender, address receiver, uint64 openBlock) public pure returns (bytes32 key) {
+        // Hashed in scratch memory rather than with abi.encodePacked, which would grow memory on each call of a batch.
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, shl(96, sender))
+            mstore(add(ptr, 0x14), shl(96, receiver))
+            mstore(add(ptr, 0x28), shl(192, openBlock))
+            key := keccak256(ptr, 0x30)
+        }
     }
 
     /// @inheritdoc IChannelManager
@@ -309,8 +363,12 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
         if (deposit == 0) revert ChannelNotFound(sender, receiver, openBlock);
         uint64 settleBlock = channel.settleBlock;
         if (settleBlock != 0) revert ChannelClosing(sender, receiver, openBlock, settleBlock);
+        // deposit <= MAX_DEPOSIT, so the subtraction cannot underflow and the check cannot overflow.
+        if (amount > MAX_DEPOSIT - deposit) {
+            uint256 wouldBe = amount > type(uint256).max - deposit ? type(uint256).max : deposit + amount;
+            revert DepositOverflow(wouldBe, MAX_DEPOSIT);
+        }
         uint256 newDeposit = deposit + amount;
-        if (newDeposit > MAX_DEPOSIT) revert DepositOverflow(newDeposit, MAX_DEPOSIT);
         channel.deposit = uint96(newDeposit);
         emit ChannelToppedUp(sender, receiver, openBlock, amount, newDeposit);
     }
@@ -331,8 +389,54 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
         uint256 senderRefund = deposit - receiverTotal;
         delete _channels[key];
         emit ChannelSettled(sender, receiver, openBlock, receiverTotal, receiverPayout, senderRefund);
-        if (receiverPayout != 0) token.safeTransfer(receiver, receiverPayout);
-        if (senderRefund != 0) token.safeTransfer(sender, senderRefund);
+        if (receiverPayout != 0) _pay(receiver, receiverPayout);
+        if (senderRefund != 0) _pay(sender, senderRefund);
+    }
+
+    /// @dev Transfers `amount` to `to`, or credits it to `to` when the token refuses (reverts, returns false, or a
+    /// receive hook of `to` reverts or runs out of gas), so one party's refusal never blocks the other's payout.
+    /// A caller cannot starve the transfer of gas to turn an ordinary payout into a credit: the call gets 63/64 of
+    /// the gas left, so when the 1/64 kept back still suffices to write the credit (over 22,000 gas) the transfer had
+    /// over 1.4 million, far more than any plain ERC-20 transfer uses. Runs last, under the reentrancy guard.
+    function _pay(address to, uint256 amount) private {
+        if (!token.trySafeTransfer(to, amount)) {
+            uint256 credit = _credits[to] + amount;
+            _credits[to] = credit;
+            emit PayoutDeferred(to, amount, credit);
+        }
+    }
+
+    /// @dev {withdraw} for one entry of a batch: applies it and returns the amount, or returns the selector of the
+    /// error {withdraw} would revert with and changes nothing. The checks are those of {withdraw}, in the same order.
+    function _tryWithdraw(bytes32 domainSeparator, address receiver, Withdrawal calldata w)
+        private
+        returns (uint256 amount, bytes4 skipped)
+    {
+        address sender = w.sender;
+        uint64 openBlock = w.openBlock;
+        uint256 balance = w.balance;
+        Channel storage channel = _channels[getKey(sender, receiver, openBlock)];
+        uint256 deposit = channel.deposit;
+        if (deposit == 0) return (0, ChannelNotFound.selector);
+        uint64 settleBlock = channel.settleBlock;
+        if (settleBlock != 0 && block.number > settleBlock) return (0, ChallengePeriodOver.selector);
+        if (balance > deposit) return (0, BalanceExceedsDeposit.selector);
+        uint256 withdrawn = channel.withdrawn;
+        if (balance <= withdrawn) return (0, NothingToWithdraw.selector);
+        bytes32 digest = MessageHashUtils.toTypedDataHash(
+            domainSeparator, _balanceProofStructHash(sender, receiver, openBlock, balance)
+        );
+        (address recovered, ECDSA.RecoverError recoverError,) = ECDSA.tryRecover(digest, w.r, w.vs);
+        if (recoverError != ECDSA.RecoverError.NoError) {
+            if (recoverError == ECDSA.RecoverError.InvalidSignatureS) return (0, ECDSA.ECDSAInvalidSignatureS.selector);
+            return (0, ECDSA.ECDSAInvalidSignature.selector);
+        }
+        if (recovered != sender && recovered != channel.signer) return (0, InvalidBalanceProofSigner.selector);
+
+        // balance <= deposit <= MAX_DEPOSIT, so the cast is exact.
+        channel.withdrawn = uint96(balance);
+        amount = balance - withdrawn;
+        emit ChannelWithdrawn(sender, receiver, openBlock, amount, balance);
     }
 
     function _checkBalanceProof(
@@ -368,7 +472,26 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
         view
         returns (bytes32)
     {
-        return _hashTypedDataV4(keccak256(abi.encode(BALANCE_PROOF_TYPEHASH, sender, receiver, openBlock, balance)));
+        return _hashTypedDataV4(_balanceProofStructHash(sender, receiver, openBlock, balance));
+    }
+
+    /// @dev keccak256(abi.encode(BALANCE_PROOF_TYPEHASH, sender, receiver, openBlock, balance)), hashed in scratch
+    /// memory: a batch computes one per entry and would otherwise grow memory on each.
+    function _balanceProofStructHash(address sender, address receiver, uint64 openBlock, uint256 amount)
+        private
+        pure
+        returns (bytes32 structHash)
+    {
+        bytes32 typehash = BALANCE_PROOF_TYPEHASH;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, typehash)
+            mstore(add(ptr, 0x20), and(sender, 0xffffffffffffffffffffffffffffffffffffffff))
+            mstore(add(ptr, 0x40), and(receiver, 0xffffffffffffffffffffffffffffffffffffffff))
+            mstore(add(ptr, 0x60), and(openBlock, 0xffffffffffffffff))
+            mstore(add(ptr, 0x80), amount)
+            structHash := keccak256(ptr, 0xa0)
+        }
     }
 
     function _closingAgreementDigest(address sender, address receiver, uint64 openBlock, uint256 balance)

@@ -12,6 +12,7 @@ interface IChannelManager {
     /// @notice A deposit or top-up of zero tokens.
     error ZeroDeposit();
     /// @notice The channel's total deposit would not fit the contract's amount range (2^96 - 1 base units).
+    /// `deposit` is the total the deposit would reach, or 2^256 - 1 when even that does not fit a uint256.
     error DepositOverflow(uint256 deposit, uint256 max);
     /// @notice A channel with this (sender, receiver, openBlock) already exists.
     error ChannelExists(address sender, address receiver, uint64 openBlock);
@@ -39,14 +40,29 @@ interface IChannelManager {
     error InvalidBalanceProofSigner(address recovered, address sender, address delegatedSigner);
     /// @notice The closing signature was not signed by the channel's receiver.
     error InvalidClosingSigner(address recovered, address receiver);
-    /// @notice The caller may not perform this operation on the channel.
-    error UnauthorizedCaller(address caller);
     /// @notice `onTransferReceived` called by a contract other than the channel token.
     error UnexpectedToken(address token);
     /// @notice ERC-1363 payload of an unknown length (20 or 40 bytes open a channel, 28 bytes top one up).
     error InvalidTransferData(uint256 length);
     /// @notice The challenge period given at deployment is below the minimum.
     error ChallengePeriodTooShort(uint64 challengePeriod, uint64 minimum);
+    /// @notice The challenge period given at deployment is above the maximum.
+    error ChallengePeriodTooLong(uint64 challengePeriod, uint64 maximum);
+    /// @notice `claim` by an account that has no credit.
+    error NothingToClaim(address account);
+
+    // ---------------------------------------------------------------- types
+
+    /// @notice One channel's entry in {batchWithdraw}: the arguments of {withdraw}, with the balance proof in its
+    /// ERC-2098 compact form (`r`, and `vs` = yParity << 255 | s), which saves calldata. A high-s signature is
+    /// refused as everywhere else.
+    struct Withdrawal {
+        address sender;
+        uint64 openBlock;
+        uint256 balance;
+        bytes32 r;
+        bytes32 vs;
+    }
 
     // ---------------------------------------------------------------- events
 
@@ -68,7 +84,8 @@ interface IChannelManager {
         address indexed sender, address indexed receiver, uint64 openBlock, uint256 balance, uint64 settleBlock
     );
     /// @notice The channel ended at `balance`: the receiver was paid `receiverPayout` (on top of what it had
-    /// withdrawn) and the sender got `senderRefund` back.
+    /// withdrawn) and the sender got `senderRefund` back. A payout the token refused is not lost: it became a
+    /// credit, reported by {PayoutDeferred} in the same transaction.
     event ChannelSettled(
         address indexed sender,
         address indexed receiver,
@@ -77,18 +94,33 @@ interface IChannelManager {
         uint256 receiverPayout,
         uint256 senderRefund
     );
+    /// @notice {batchWithdraw} skipped its entry number `index`, the channel (sender, receiver, openBlock), without
+    /// paying anything for it. `reason` is the selector of the error {withdraw} reverts with for that entry:
+    /// `ChannelNotFound`, `ChallengePeriodOver`, `BalanceExceedsDeposit`, `NothingToWithdraw`,
+    /// `InvalidBalanceProofSigner`, `ECDSAInvalidSignature` or `ECDSAInvalidSignatureS`.
+    event WithdrawalSkipped(
+        address indexed sender, address indexed receiver, uint64 openBlock, uint256 index, bytes4 reason
+    );
+    /// @notice Paying `amount` tokens to `account` failed (the token reverted or returned false, e.g. a blocklist or
+    /// a receive hook that reverts), so they were added to the account's claimable credit, now `credit` in total.
+    event PayoutDeferred(address indexed account, uint256 amount, uint256 credit);
+    /// @notice `account` claimed its whole credit, `amount` tokens, paid to `to`.
+    event CreditClaimed(address indexed account, address indexed to, uint256 amount);
 
     // ---------------------------------------------------------------- opening and topping up
 
     /// @notice Opens a channel from the caller to `receiver`, pulling `deposit` tokens with `transferFrom`
     /// (approve the manager first).
     /// @param signer A delegated key that may sign balance proofs for this channel only; zero for none.
-    /// @return openBlock The block the channel was opened in: its identity together with sender and receiver.
+    /// @return openBlock The block the channel was opened in: its identity together with sender and receiver. A
+    /// transaction's return value is visible only to a calling contract or a simulation: an externally sent
+    /// transaction reads it from the receipt's {ChannelCreated} event (equal to the receipt's block number).
     function createChannel(address receiver, uint256 deposit, address signer) external returns (uint64 openBlock);
 
     /// @notice Opens a channel in one transaction with an EIP-2612 permit for `deposit` tokens.
     /// @dev A permit that was already used (for instance front-run from the mempool) is ignored as long as the
-    /// allowance it granted is still there.
+    /// allowance it granted is still there; so is the permit of a token that has no `permit` (the open then needs
+    /// a prior approval, like {createChannel}).
     function createChannelWithPermit(
         address receiver,
         uint256 deposit,
@@ -116,10 +148,24 @@ interface IChannelManager {
     // ---------------------------------------------------------------- paying out and closing
 
     /// @notice The receiver (the caller) takes what `sender` owes it by `balance`, minus what it already
-    /// withdrew, without closing the channel.
+    /// withdrew, without closing the channel. Allowed until the end of a challenge period.
+    /// @dev If the token refuses to pay the receiver, the amount is still recorded as withdrawn and becomes the
+    /// receiver's credit ({PayoutDeferred}, {claim}).
     function withdraw(address sender, uint64 openBlock, uint256 balance, bytes calldata balanceSignature) external;
 
+    /// @notice The receiver (the caller) withdraws from many of its channels and is paid the total in one token
+    /// transfer. Each entry is checked exactly like {withdraw}; an entry {withdraw} would revert on (no such channel,
+    /// challenge period over, balance above the deposit, nothing owed, bad signature) is skipped and reported with
+    /// {WithdrawalSkipped}, so no sender can make the whole batch fail. Entries are applied in order: a channel listed
+    /// twice pays at most its highest balance. Simulate the call first to drop bad entries and save their gas.
+    /// @dev Emits {ChannelWithdrawn} for every channel paid, exactly as {withdraw} does. A refused transfer becomes
+    /// the receiver's credit, as in {withdraw}. An empty or all-skipped batch succeeds and transfers nothing.
+    /// @return amount The tokens withdrawn in total (paid, or credited if the token refused the transfer).
+    function batchWithdraw(Withdrawal[] calldata withdrawals) external returns (uint256 amount);
+
     /// @notice Closes and settles a channel at once at `balance`, agreed by both sides. Anyone may submit it.
+    /// Each party is paid independently: a payout the token refuses becomes that party's credit ({claim}) and the
+    /// other party is paid all the same.
     /// @param balanceSignature The sender's (or delegated signer's) balance proof; may be empty when the caller
     /// is the sender.
     /// @param closingSignature The receiver's closing signature; may be empty when the caller is the receiver.
@@ -136,13 +182,20 @@ interface IChannelManager {
     /// final. During the challenge period the receiver can still close cooperatively at a higher signed balance.
     function uncooperativeClose(address receiver, uint64 openBlock, uint256 balance) external;
 
-    /// @notice Pays out a channel whose challenge period is over. Anyone may call it.
+    /// @notice Pays out a channel whose challenge period is over. Anyone may call it. As in {cooperativeClose}, a
+    /// payout the token refuses becomes that party's credit and never blocks the other party's.
     function settle(address sender, address receiver, uint64 openBlock) external;
+
+    /// @notice Pays the caller's whole credit (payouts the token refused earlier) to `to`, which may be another
+    /// address than the caller's own, for instance when the token blocks the caller.
+    /// @return amount The tokens paid.
+    function claim(address to) external returns (uint256 amount);
 
     // ---------------------------------------------------------------- views
 
-    /// @notice The channel's state; all zero when it does not exist.
-    /// @return key The storage key, keccak256(sender, receiver, openBlock).
+    /// @notice The channel's state. When the channel does not exist (never opened, or settled) every field is zero
+    /// except `key`, which is computed from the arguments.
+    /// @return key The storage key, keccak256(abi.encodePacked(sender, receiver, openBlock)); always set.
     /// @return deposit Tokens deposited in total.
     /// @return withdrawn Tokens the receiver already withdrew.
     /// @return settleBlock Zero while open; after an uncooperative close, the last block of the challenge period.
@@ -159,6 +212,9 @@ interface IChannelManager {
             uint256 closingBalance,
             address signer
         );
+
+    /// @notice Tokens `account` can {claim}: payouts the token refused to make to it.
+    function claimable(address account) external view returns (uint256);
 
     /// @notice The EIP-712 digest a balance proof signs.
     function balanceProofHash(address sender, address receiver, uint64 openBlock, uint256 balance)

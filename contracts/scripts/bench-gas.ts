@@ -6,7 +6,7 @@
 // being written for the first time in the token. Gas is each receipt's gasUsed (after refunds).
 import { balanceProofTypedData, closingAgreementTypedData, permitTypedData } from "@micro-raiden/web-client/protocol";
 import { network } from "hardhat";
-import { type Address, encodePacked, type Hash, parseSignature } from "viem";
+import { type Address, encodePacked, type Hash, parseSignature, signatureToCompactSignature } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 const { viem, networkHelpers } = await network.create();
@@ -205,6 +205,43 @@ const closing = (openBlock: bigint, balance: bigint) =>
   rows.push({ operation: "settle", ours: s, microRaiden: 40_896 });
 }
 
+// ---- batch withdraw: one receiver, many channels, one token transfer. Every channel was withdrawn from once
+// before (like "withdraw (later)"), except in the row that says otherwise.
+const batchRows: { operation: string; channels: number; total: bigint }[] = [];
+{
+  const sizes = [1, 20, 100];
+  const firstSize = 20;
+  const openBlocks: bigint[] = [];
+  for (let i = 0; i < firstSize + sizes.reduce((a, b) => a + b, 0); i++) {
+    openBlocks.push(
+      await openBlockOf(
+        await token.write.transferAndCall([manager.address, deposit, openData()], { account: sender.account }),
+      ),
+    );
+  }
+  const entries = (blocks: bigint[], balance: bigint) =>
+    Promise.all(
+      blocks.map(async (openBlock) => {
+        const { r, yParityAndS } = signatureToCompactSignature(parseSignature(await proof(openBlock, balance)));
+        return { sender: senderAddress, openBlock, balance, r, vs: yParityAndS };
+      }),
+    );
+  const batch = async (blocks: bigint[], balance: bigint) =>
+    gas(await manager.write.batchWithdraw([await entries(blocks, balance)], { account: receiver.account }));
+
+  const first = openBlocks.splice(0, firstSize);
+  batchRows.push({
+    operation: "batchWithdraw (first on each channel)",
+    channels: first.length,
+    total: await batch(first, 1n * UNIT),
+  });
+  await batch(openBlocks, 1n * UNIT);
+  for (const size of sizes) {
+    const blocks = openBlocks.splice(0, size);
+    batchRows.push({ operation: "batchWithdraw (later)", channels: size, total: await batch(blocks, 2n * UNIT) });
+  }
+}
+
 const fmt = (n: bigint | number) => n.toLocaleString("en-US");
 const header = ["operation", "gas (ours)", "µRaiden", "ours / µRaiden", "note"];
 const table = rows.map((r) => [
@@ -220,3 +257,26 @@ const line = (cells: string[]) =>
 console.log(line(header));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const row of table) console.log(line(row));
+
+const later = rows.find((r) => r.operation === "withdraw (later)")?.ours ?? 0n;
+const batchHeader = ["operation", "channels", "gas (total)", "gas per channel", "vs withdraw (later)", "note"];
+const batchTable = batchRows.map((r) => {
+  const perChannel = r.total / BigInt(r.channels);
+  return [
+    r.operation,
+    String(r.channels),
+    fmt(r.total),
+    fmt(perChannel),
+    `${((Number(perChannel) / Number(later)) * 100).toFixed(1)}%`,
+    r.channels === 20 && r.operation.endsWith("(later)")
+      ? `target ≤ 20,000, aim 16,000: ${perChannel <= 16_000n ? "met aim" : perChannel <= 20_000n ? "met target" : "MISSED"}`
+      : "",
+  ];
+});
+const batchWidths = batchHeader.map((h, i) => Math.max(h.length, ...batchTable.map((row) => (row[i] ?? "").length)));
+const batchLine = (cells: string[]) =>
+  `| ${cells.map((c, i) => (i === 0 || i === 5 ? c.padEnd(batchWidths[i] ?? 0) : c.padStart(batchWidths[i] ?? 0))).join(" | ")} |`;
+console.log("");
+console.log(batchLine(batchHeader));
+console.log(`|${batchWidths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+for (const row of batchTable) console.log(batchLine(row));

@@ -10,6 +10,7 @@ import {
 } from "@micro-raiden/web-client/protocol";
 import { network } from "hardhat";
 import {
+  type Abi,
   type Address,
   BaseError,
   ContractFunctionRevertedError,
@@ -179,12 +180,20 @@ function revertData(error: unknown): Hex | undefined {
     : undefined;
 }
 
-/** Asserts that `promise` reverts with the custom error `errorName` (and `args`, when given). */
-export async function expectRevert(promise: Promise<unknown>, errorName: string, args?: readonly unknown[]) {
+/**
+ * Asserts that `promise` reverts with the custom error `errorName` (and `args`, when given). `extraAbi` adds the
+ * errors of other contracts the transaction may revert in (a test token).
+ */
+export async function expectRevert(
+  promise: Promise<unknown>,
+  errorName: string,
+  args?: readonly unknown[],
+  extraAbi: Abi = [],
+) {
   await assert.rejects(promise, (error: unknown) => {
     const data = revertData(error);
     assert.ok(data, `expected a revert with ${errorName}, got: ${error instanceof Error ? error.message : error}`);
-    const decoded = decodeErrorResult({ abi: errorAbi, data });
+    const decoded = decodeErrorResult({ abi: [...errorAbi, ...extraAbi], data });
     assert.equal(decoded.errorName, errorName);
     if (args) assert.deepEqual(decoded.args, args);
     return true;

@@ -790,9 +790,14 @@ export const channelManagerAbi = [
             "type": "uint256"
           },
           {
-            "internalType": "bytes",
-            "name": "balanceSignature",
-            "type": "bytes"
+            "internalType": "bytes32",
+            "name": "r",
+            "type": "bytes32"
+          },
+          {
+            "internalType": "bytes32",
+            "name": "vs",
+            "type": "bytes32"
           }
         ],
         "internalType": "struct IChannelManager.Withdrawal[]",
@@ -1209,7 +1214,7 @@ export const channelManagerAbi = [
     "outputs": [
       {
         "internalType": "bytes32",
-        "name": "",
+        "name": "key",
         "type": "bytes32"
       }
     ],
