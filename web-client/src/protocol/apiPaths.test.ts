@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import { apiPrefix, channelPath, decodeChannelPathParameters } from "./apiPaths.ts";
+import { apiPrefix, channelPath, decodeChannelPathParameters, decodeSenderPathParameter } from "./apiPaths.ts";
 import { malformedBody, sender } from "./testValues.test-helper.ts";
 
 it("a channel's path is /channels/<checksummed sender>/<openBlock>, under /api/1", () => {
@@ -18,4 +18,11 @@ it("channel path parameters accept a checksummed or lowercase sender and a canon
     () => decodeChannelPathParameters({ sender, openBlock: String(2n ** 64n) }),
     malformedBody("openBlock"),
   );
+});
+
+it("a sender path parameter accepts a checksummed or lowercase address and refuses anything else as malformed_body", () => {
+  for (const raw of [sender, sender.toLowerCase()]) assert.equal(decodeSenderPathParameter(raw), sender);
+  for (const bad of [sender.replace("F", "f"), "0x1234", "not-an-address", `${sender},${sender}`]) {
+    assert.throws(() => decodeSenderPathParameter(bad), malformedBody("sender"));
+  }
 });

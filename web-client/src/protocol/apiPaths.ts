@@ -40,16 +40,30 @@ export function decodeChannelPathParameters(parameters: { sender: string; openBl
   sender: Address;
   openBlock: bigint;
 } {
-  const field = <T>(name: string, parse: () => T): T => {
-    try {
-      return parse();
-    } catch (error) {
-      if (error instanceof MalformedHeaderError) throw new MalformedBodyError({ field: name, reason: error.reason });
-      throw error;
-    }
-  };
   return {
-    sender: field("sender", () => parseAddress("sender", parameters.sender)),
-    openBlock: field("openBlock", () => parseUint("openBlock", parameters.openBlock, maxUint64)),
+    sender: decodeSenderPathParameter(parameters.sender),
+    openBlock: pathParameter("openBlock", () => parseUint("openBlock", parameters.openBlock, maxUint64)),
   };
+}
+
+/**
+ * Validates the sender of `/channels/<sender>` (a sender's channels) as a router gives it: an all-lowercase or
+ * EIP-55 checksummed address, returned checksummed. Throws MalformedBodyError (field "sender").
+ *
+ * @example
+ * import { decodeSenderPathParameter } from "@micro-raiden/web-client/protocol";
+ * const sender = decodeSenderPathParameter(c.req.param("sender"));
+ */
+export function decodeSenderPathParameter(sender: string): Address {
+  return pathParameter("sender", () => parseAddress("sender", sender));
+}
+
+/** A path parameter is part of the request a receiver answers 400 `malformed_body` to, like a body field. */
+function pathParameter<T>(name: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof MalformedHeaderError) throw new MalformedBodyError({ field: name, reason: error.reason });
+    throw error;
+  }
 }

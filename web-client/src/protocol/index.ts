@@ -1,7 +1,13 @@
 // The protocol every part agrees on: typed data, headers and their codecs, error codes, signature verification,
 // the deployment file and the generated ABI. No DOM and no side effects: servers, browsers and Node import it alike.
 export { channelManagerAbi, demoTokenAbi } from "./abi.ts";
-export { apiPaths, apiPrefix, channelPath, decodeChannelPathParameters } from "./apiPaths.ts";
+export {
+  apiPaths,
+  apiPrefix,
+  channelPath,
+  decodeChannelPathParameters,
+  decodeSenderPathParameter,
+} from "./apiPaths.ts";
 export { BaseError, type BaseErrorParameters } from "./BaseError.ts";
 export {
   type ChannelDescription,
@@ -61,6 +67,12 @@ export {
   type PaymentFailure,
   type PaymentRequirements,
 } from "./paymentHeaders.ts";
+export {
+  decodePaymentRequiredBody,
+  encodePaymentRequiredBody,
+  type PaymentRequiredBody,
+  type PaymentRequiredJson,
+} from "./paymentRequiredBody.ts";
 export {
   type AttributeReader,
   decodePaywallAttributes,
