@@ -267,4 +267,99 @@ describe("reentrancy", async () => {
     assert.deepEqual(await reentryResult(), { succeeded: false, selector: reentrancyRefused });
     assert.equal(await hostile.read.balanceOf([manager.address]), before - 10n * TOKENS);
   });
+  /** Opens a channel on the hostile token's manager and returns its open block. */
+  async function open(deposit = 10n * TOKENS) {
+    const { receipt } = await f.mined(
+      await manager.write.createChannel([receiver, deposit, zeroAddress], as(f.sender)),
+    );
+    return receipt.blockNumber;
+  }
+  const channelDeposit = async (openBlock: bigint) =>
+    (await manager.read.getChannelInfo([sender, receiver, openBlock]))[1];
+
+  it("a token re-entering topUp while pulling a top-up cannot credit it twice", async () => {
+    const openBlock = await open();
+    await hostile.write.arm([
+      manager.address,
+      encodeFunctionData({ abi: manager.abi, functionName: "topUp", args: [receiver, openBlock, 5n * TOKENS] }),
+    ]);
+    const before = await hostile.read.balanceOf([manager.address]);
+    await f.mined(await manager.write.topUp([receiver, openBlock, 5n * TOKENS], as(f.sender)));
+    assert.deepEqual(await reentryResult(), { succeeded: false, selector: reentrancyRefused });
+    assert.equal(await channelDeposit(openBlock), 15n * TOKENS);
+    assert.equal(await hostile.read.balanceOf([manager.address]), before + 5n * TOKENS);
+  });
+
+  it("a token re-entering uncooperativeClose while paying a withdrawal is refused", async () => {
+    const openBlock = await open();
+    await hostile.write.arm([
+      manager.address,
+      encodeFunctionData({ abi: manager.abi, functionName: "uncooperativeClose", args: [receiver, openBlock, 0n] }),
+    ]);
+    const balance = 2n * TOKENS;
+    const signature = await signBalanceProof(f.sender, domain, { sender, receiver, openBlock, balance });
+    await f.mined(await manager.write.withdraw([sender, openBlock, balance, signature], as(f.receiver)));
+    assert.deepEqual(await reentryResult(), { succeeded: false, selector: reentrancyRefused });
+    const [, , withdrawn, settleBlock] = await manager.read.getChannelInfo([sender, receiver, openBlock]);
+    assert.equal(withdrawn, balance);
+    assert.equal(settleBlock, 0n);
+  });
+
+  it("a token re-entering settle while settling cannot pay the channel out twice", async () => {
+    const openBlock = await open();
+    const { receipt } = await f.mined(
+      await manager.write.uncooperativeClose([receiver, openBlock, 3n * TOKENS], as(f.sender)),
+    );
+    await f.networkHelpers.mineUpTo(receipt.blockNumber + 500n);
+    await hostile.write.arm([
+      manager.address,
+      encodeFunctionData({ abi: manager.abi, functionName: "settle", args: [sender, receiver, openBlock] }),
+    ]);
+    const before = await hostile.read.balanceOf([manager.address]);
+    await f.mined(await manager.write.settle([sender, receiver, openBlock], as(f.other)));
+    assert.deepEqual(await reentryResult(), { succeeded: false, selector: reentrancyRefused });
+    assert.equal(await hostile.read.balanceOf([manager.address]), before - 10n * TOKENS);
+  });
+
+  it("a token re-entering from its permit cannot open or top up a second time", async () => {
+    await hostile.write.approve([manager.address, 0n], as(f.sender));
+    const noSignature = [0n, 0, `0x${"00".repeat(32)}`, `0x${"00".repeat(32)}`] as const;
+    await hostile.write.arm([
+      manager.address,
+      encodeFunctionData({ abi: manager.abi, functionName: "createChannel", args: [receiver, 1n, zeroAddress] }),
+    ]);
+    const { receipt, events } = await f.mined(
+      await manager.write.createChannelWithPermit([receiver, 10n * TOKENS, zeroAddress, ...noSignature], as(f.sender)),
+    );
+    assert.deepEqual(await reentryResult(), { succeeded: false, selector: reentrancyRefused });
+    assert.deepEqual(
+      events.map((e) => e.eventName),
+      ["ChannelCreated"],
+    );
+    const openBlock = receipt.blockNumber;
+    await hostile.write.arm([
+      manager.address,
+      encodeFunctionData({ abi: manager.abi, functionName: "topUp", args: [receiver, openBlock, 1n] }),
+    ]);
+    await f.mined(
+      await manager.write.topUpWithPermit([receiver, openBlock, 5n * TOKENS, ...noSignature], as(f.sender)),
+    );
+    assert.deepEqual(await reentryResult(), { succeeded: false, selector: reentrancyRefused });
+    assert.equal(await channelDeposit(openBlock), 15n * TOKENS);
+    await hostile.write.approve([manager.address, maxUint256], as(f.sender));
+  });
+
+  it("a token re-entering claim or batchWithdraw while paying a withdrawal is refused", async () => {
+    for (const attack of [
+      encodeFunctionData({ abi: manager.abi, functionName: "claim", args: [receiver] }),
+      encodeFunctionData({ abi: manager.abi, functionName: "batchWithdraw", args: [[]] }),
+    ]) {
+      const openBlock = await open();
+      await hostile.write.arm([manager.address, attack]);
+      const balance = 1n * TOKENS;
+      const signature = await signBalanceProof(f.sender, domain, { sender, receiver, openBlock, balance });
+      await f.mined(await manager.write.withdraw([sender, openBlock, balance, signature], as(f.receiver)));
+      assert.deepEqual(await reentryResult(), { succeeded: false, selector: reentrancyRefused });
+    }
+  });
 });

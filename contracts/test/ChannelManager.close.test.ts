@@ -194,6 +194,37 @@ describe("closing and settling", async () => {
     });
   });
 
+  it("cooperativeClose at a balance below what was withdrawn settles at the withdrawn amount", async () => {
+    const openBlock = await f.openChannel();
+    const before = await balances();
+    await f.manager.write.withdraw(
+      [sender, openBlock, 20n * TOKENS, await proof(openBlock, 20n * TOKENS)],
+      as(f.receiver),
+    );
+    const balance = 5n * TOKENS;
+    const { events } = await f.mined(
+      await f.manager.write.cooperativeClose(
+        [sender, receiver, openBlock, balance, await proof(openBlock, balance), await closing(openBlock, balance)],
+        as(f.other),
+      ),
+    );
+    // What the receiver already took stays taken: the sender is refunded the rest, never more.
+    assert.deepEqual(events.find((e) => e.eventName === "ChannelSettled")?.args, {
+      sender,
+      receiver,
+      openBlock,
+      balance: 20n * TOKENS,
+      receiverPayout: 0n,
+      senderRefund: deposit - 20n * TOKENS,
+    });
+    assert.deepEqual(delta(before, await balances()), {
+      sender: deposit - 20n * TOKENS,
+      receiver: 20n * TOKENS,
+      manager: -deposit,
+    });
+    assert.ok(await gone(openBlock));
+  });
+
   it("uncooperativeClose starts the challenge period; a second one is refused, as is a top-up", async () => {
     const openBlock = await f.openChannel();
     const { receipt, events } = await f.mined(

@@ -2,7 +2,7 @@
 // inputs the manager must refuse.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { encodeFunctionData, encodePacked, getAddress, maxUint256 } from "viem";
+import { encodeFunctionData, encodePacked, getAddress, keccak256, maxUint256 } from "viem";
 import { deployFixture, expectRevert, newSessionKey, TOKENS, zeroAddress } from "./fixture.ts";
 
 const MAX_DEPOSIT = 2n ** 96n - 1n;
@@ -95,6 +95,68 @@ describe("opening a channel", async () => {
     }
   });
 
+  it("a 40-byte ERC-1363 payload naming the sender as signer stores none; naming the receiver is refused", async () => {
+    const { receipt } = await f.mined(
+      await f.token.write.transferAndCall(
+        [f.manager.address, 1n * TOKENS, encodePacked(["address", "address"], [receiver, sender])],
+        as(f.sender),
+      ),
+    );
+    assert.equal((await f.channelInfo(sender, receiver, receipt.blockNumber)).signer, zeroAddress);
+    await expectRevert(
+      f.token.write.transferAndCall(
+        [f.manager.address, 1n * TOKENS, encodePacked(["address", "address"], [receiver, receiver])],
+        as(f.sender),
+      ),
+      "InvalidSigner",
+      [receiver],
+    );
+  });
+
+  it("ERC-1363 transferFromAndCall by an approved operator opens the channel for the tokens' owner", async () => {
+    const operator = f.other;
+    await f.token.write.approve([operator.account.address, 2n * TOKENS], as(f.sender));
+    const { receipt, events } = await f.mined(
+      await f.token.write.transferFromAndCall(
+        [sender, f.manager.address, 2n * TOKENS, encodePacked(["address"], [receiver])],
+        as(operator),
+      ),
+    );
+    // The sender is whose tokens moved, never the operator that moved them.
+    assert.deepEqual(events.find((e) => e.eventName === "ChannelCreated")?.args, {
+      sender,
+      receiver,
+      openBlock: receipt.blockNumber,
+      deposit: 2n * TOKENS,
+      signer: zeroAddress,
+    });
+    assert.equal(
+      (await f.channelInfo(getAddress(operator.account.address), receiver, receipt.blockNumber)).deposit,
+      0n,
+    );
+  });
+
+  it("the permit path on a token without permit opens after a plain approval, and fails clearly without", async () => {
+    const token = await f.viem.deployContract("BlocklistToken");
+    const manager = await f.viem.deployContract("ChannelManager", [token.address, 500n]);
+    await token.write.mint([sender, 10n * TOKENS]);
+    const noPermit = [0n, 0, `0x${"11".repeat(32)}`, `0x${"22".repeat(32)}`] as const;
+    await expectRevert(
+      manager.write.createChannelWithPermit([receiver, 1n * TOKENS, zeroAddress, ...noPermit], as(f.sender)),
+      "ERC20InsufficientAllowance",
+      [getAddress(manager.address), 0n, 1n * TOKENS],
+    );
+    await token.write.approve([manager.address, 3n * TOKENS], as(f.sender));
+    const { receipt } = await f.mined(
+      await manager.write.createChannelWithPermit([receiver, 2n * TOKENS, zeroAddress, ...noPermit], as(f.sender)),
+    );
+    await f.mined(
+      await manager.write.topUpWithPermit([receiver, receipt.blockNumber, 1n * TOKENS, ...noPermit], as(f.sender)),
+    );
+    const [, deposit] = await manager.read.getChannelInfo([sender, receiver, receipt.blockNumber]);
+    assert.equal(deposit, 3n * TOKENS);
+  });
+
   it("a delegated signer equal to the sender is stored as none", async () => {
     const openBlock = await f.openChannel(f.sender, receiver, 1n * TOKENS, sender);
     assert.equal((await f.channelInfo(sender, receiver, openBlock)).signer, zeroAddress);
@@ -148,6 +210,26 @@ describe("opening a channel", async () => {
       MAX_DEPOSIT + 1n,
       MAX_DEPOSIT,
     ]);
+    await f.token.write.approve([f.manager.address, 0n], as(f.sender));
+  });
+
+  it("a top-up so large that the new deposit overflows 256 bits reverts with DepositOverflow, not a panic", async () => {
+    const openBlock = await f.openChannel(f.sender, receiver, 10n);
+    await f.token.write.approve([f.manager.address, maxUint256], as(f.sender));
+    // The total wraps past 2^256 - 1: the error saturates there.
+    for (const amount of [maxUint256, maxUint256 - 9n]) {
+      await expectRevert(f.manager.write.topUp([receiver, openBlock, amount], as(f.sender)), "DepositOverflow", [
+        maxUint256,
+        MAX_DEPOSIT,
+      ]);
+    }
+    // Totals that fit 256 bits are reported exactly.
+    for (const amount of [maxUint256 - 10n, 2n ** 255n]) {
+      await expectRevert(f.manager.write.topUp([receiver, openBlock, amount], as(f.sender)), "DepositOverflow", [
+        amount + 10n,
+        MAX_DEPOSIT,
+      ]);
+    }
     await f.token.write.approve([f.manager.address, 0n], as(f.sender));
   });
 
@@ -226,6 +308,25 @@ describe("topping up a channel", async () => {
     await expectRevert(f.manager.write.topUp([receiver, openBlock, 1n], as(f.other)), "ChannelNotFound");
   });
 
+  it("refuses an ERC-1363 top-up of a missing channel or of one in its challenge period", async () => {
+    const openBlock = await f.openChannel(f.sender, receiver, 10n * TOKENS);
+    const topUpData = (block: bigint) => encodePacked(["address", "uint64"], [receiver, block]);
+    await expectRevert(
+      f.token.write.transferAndCall([f.manager.address, 1n, topUpData(openBlock + 1n)], as(f.sender)),
+      "ChannelNotFound",
+      [sender, receiver, openBlock + 1n],
+    );
+    const { receipt } = await f.mined(
+      await f.manager.write.uncooperativeClose([receiver, openBlock, 0n], as(f.sender)),
+    );
+    await expectRevert(
+      f.token.write.transferAndCall([f.manager.address, 1n, topUpData(openBlock)], as(f.sender)),
+      "ChannelClosing",
+      [sender, receiver, openBlock, receipt.blockNumber + 500n],
+    );
+    assert.equal((await f.channelInfo(sender, receiver, openBlock)).deposit, 10n * TOKENS);
+  });
+
   it("refuses an ERC-1363 payload of any other length", async () => {
     await expectRevert(
       f.token.write.transferAndCall(
@@ -255,5 +356,53 @@ describe("topping up a channel", async () => {
       "UnexpectedToken",
       [getAddress(f.other.account.address)],
     );
+  });
+});
+
+describe("deployment bounds and the channel key", async () => {
+  const f = await deployFixture();
+  const MIN = 500n;
+  const MAX = 1_000_000n;
+  const maxUint64 = 2n ** 64n - 1n;
+  const deploy = (period: bigint) => f.viem.deployContract("ChannelManager", [f.token.address, period]);
+
+  it("publishes its challenge period bounds", async () => {
+    assert.equal(await f.manager.read.MIN_CHALLENGE_PERIOD(), MIN);
+    assert.equal(await f.manager.read.MAX_CHALLENGE_PERIOD(), MAX);
+  });
+
+  it("refuses a challenge period below the minimum or above the maximum, up to 2^64 - 1, without a panic", async () => {
+    await expectRevert(deploy(MIN - 1n), "ChallengePeriodTooShort", [MIN - 1n, MIN]);
+    for (const period of [MAX + 1n, 2n ** 53n - 1n, maxUint64]) {
+      await expectRevert(deploy(period), "ChallengePeriodTooLong", [period, MAX]);
+    }
+  });
+
+  it("at the maximum challenge period an uncooperative close still works and settles after it", async () => {
+    const manager = await deploy(MAX);
+    const sender = getAddress(f.sender.account.address);
+    const receiver = getAddress(f.receiver.account.address);
+    await f.token.write.approve([manager.address, 5n], { account: f.sender.account });
+    const { receipt } = await f.mined(
+      await manager.write.createChannel([receiver, 5n, zeroAddress], { account: f.sender.account }),
+    );
+    const close = await f.mined(
+      await manager.write.uncooperativeClose([receiver, receipt.blockNumber, 2n], { account: f.sender.account }),
+    );
+    const settleBlock = close.receipt.blockNumber + MAX;
+    assert.equal((await manager.read.getChannelInfo([sender, receiver, receipt.blockNumber]))[3], settleBlock);
+    await f.networkHelpers.mineUpTo(settleBlock);
+    await f.mined(await manager.write.settle([sender, receiver, receipt.blockNumber], { account: f.other.account }));
+  });
+
+  it("getKey is keccak256(abi.encodePacked(sender, receiver, uint64 openBlock))", async () => {
+    const sender = getAddress(f.sender.account.address);
+    const receiver = getAddress(f.receiver.account.address);
+    for (const openBlock of [0n, 1n, 123_456_789n, maxUint64]) {
+      assert.equal(
+        await f.manager.read.getKey([sender, receiver, openBlock]),
+        keccak256(encodePacked(["address", "address", "uint64"], [sender, receiver, openBlock])),
+      );
+    }
   });
 });

@@ -35,13 +35,24 @@ contract ReentrantToken is ERC20 {
         attacked = false;
     }
 
+    /// @notice An EIP-2612 `permit` that checks no signature (this is a test token) and calls back into the armed
+    /// target first, the way a hostile token's permit could re-enter a manager's permit path.
+    function permit(address owner, address spender, uint256 value, uint256, uint8, bytes32, bytes32) external {
+        _attackOnce();
+        _approve(owner, spender, value);
+    }
+
     function _update(address from, address to, uint256 value) internal override {
-        if (!attacked && target != address(0) && (from == target || to == target)) {
+        if (from == target || to == target) _attackOnce();
+        super._update(from, to, value);
+    }
+
+    function _attackOnce() private {
+        if (!attacked && target != address(0)) {
             attacked = true;
             (bool ok, bytes memory err) = target.call(attack);
             reentrySucceeded = ok;
             reentryError = err;
         }
-        super._update(from, to, value);
     }
 }
