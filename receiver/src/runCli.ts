@@ -2,13 +2,23 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { readPrivateKeyFile } from "@micro-raiden/web-client/node";
-import { parseDeployment } from "@micro-raiden/web-client/protocol";
+import {
+  apiPaths,
+  apiPrefix,
+  decodeErrorBody,
+  decodeOperatorResults,
+  encodeCloseAllRequestBody,
+  encodeOperatorResults,
+  encodeWithdrawRequestBody,
+  MalformedBodyError,
+  parseDeployment,
+} from "@micro-raiden/web-client/protocol";
 import type { ReceiverAppOptions } from "./http/receiverApp.ts";
 import { startServer } from "./startServer.ts";
 
 const usage = (name: string) => `usage:
   ${name} start --rpc-url URL --private-key-file FILE --deployment FILE --db FILE [options]
-      run the receiver: the REST API at /api/1, chain watching, auto-challenges
+      run the receiver: the REST API at ${apiPrefix}, chain watching, auto-challenges
       --port 3000 --host 127.0.0.1       where to listen
       --confirmations 1                  blocks a channel or top-up needs before it counts
       --operator-token-file FILE         bearer token (>= 16 characters) for the operator endpoints
@@ -118,12 +128,28 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
   if (command === "withdraw" || command === "close-all") {
     const token = await operatorToken();
     if (!token) fail("--operator-token-file is required");
-    const response = await fetch(`${need("url").replace(/\/$/, "")}/api/1/${command}`, {
+    const path = command === "withdraw" ? apiPaths.withdraw : apiPaths.closeAll;
+    const body =
+      command === "withdraw"
+        ? encodeWithdrawRequestBody({ threshold: uint("threshold") })
+        : encodeCloseAllRequestBody();
+    const response = await fetch(`${need("url").replace(/\/$/, "")}${apiPrefix}${path}`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: command === "withdraw" ? JSON.stringify({ threshold: need("threshold") }) : "{}",
+      body: JSON.stringify(body),
     });
-    console.log(JSON.stringify(await response.json(), null, 2));
+    // Print only what decodes as the protocol's answer: a proxy's error page or another server is not a result.
+    const json: unknown = await response.json().catch(() => undefined);
+    try {
+      const printed = response.ok ? encodeOperatorResults(decodeOperatorResults(json)) : decodeErrorBody(json);
+      console.log(JSON.stringify(printed, null, 2));
+    } catch (error) {
+      if (!(error instanceof MalformedBodyError)) throw error;
+      console.error(
+        `${name}: ${response.status} from ${response.url} is not a receiver's answer (${error.shortMessage})`,
+      );
+      process.exit(1);
+    }
     if (!response.ok) process.exit(1);
     return;
   }

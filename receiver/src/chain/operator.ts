@@ -1,15 +1,8 @@
-import { channelManagerAbi } from "@micro-raiden/web-client/protocol";
-import type { Account, Address, Chain, Hash, PublicClient, Transport, WalletClient } from "viem";
+import { channelManagerAbi, type OperatorResult } from "@micro-raiden/web-client/protocol";
+import type { Account, Chain, Hash, PublicClient, Transport, WalletClient } from "viem";
 import type { ReceiverCore } from "../receiver/createReceiverCore.ts";
 
-export type OperatorResult = {
-  sender: Address;
-  openBlock: bigint;
-  balance: bigint;
-  /** The transaction, or undefined when it failed (see `error`). */
-  transactionHash: Hash | undefined;
-  error?: string | undefined;
-};
+export type { OperatorResult };
 
 /**
  * The receiver operator's on-chain commands (µRaiden's operator tools): take what channels owe without closing

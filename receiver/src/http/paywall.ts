@@ -1,6 +1,8 @@
 import { EventEmitter } from "node:events";
 import {
   decodePaymentHeaders,
+  encodeErrorBody,
+  encodePaymentRequiredBody,
   encodePaymentResponseHeaders,
   MalformedHeaderError,
   type Payment,
@@ -8,7 +10,6 @@ import {
 } from "@micro-raiden/web-client/protocol";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Receiver } from "../Receiver.ts";
-import { errorBody } from "./errorResponse.ts";
 import { paywallPage } from "./paywallPage.ts";
 
 /** A price in token base units, fixed or computed from the request (µRaiden's dynamic price). */
@@ -51,7 +52,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
     } catch (error) {
       if (error instanceof MalformedHeaderError) {
         return c.json(
-          errorBody("malformed_header", error.shortMessage),
+          encodeErrorBody("malformed_header", error.shortMessage),
           400,
           encodePaymentResponseHeaders({ requirements }),
         );
@@ -69,17 +70,21 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
           headers,
         );
       }
-      return c.json({ ...errorBody("payment_required", message), price: price.toString() }, 402, headers);
+      return c.json(encodePaymentRequiredBody({ price, message }), 402, headers);
     }
 
     const outcome = await receiver.acceptPayment(payment, price, requestKey(c));
     if (outcome.kind === "bad_request") {
-      return c.json(errorBody(outcome.code, outcome.message), 400, encodePaymentResponseHeaders({ requirements }));
+      return c.json(
+        encodeErrorBody(outcome.code, outcome.message),
+        400,
+        encodePaymentResponseHeaders({ requirements }),
+      );
     }
     if (outcome.kind === "failure") {
       const { failure, echo } = outcome;
       return c.json(
-        errorBody(failure.code, paymentFailures[failure.code].message),
+        encodeErrorBody(failure.code, paymentFailures[failure.code].message),
         402,
         encodePaymentResponseHeaders({ requirements, echo, failure }),
       );

@@ -1,4 +1,4 @@
-import type { PaymentRequirements } from "@micro-raiden/web-client/protocol";
+import { encodePaywallAttributes, type PaymentRequirements } from "@micro-raiden/web-client/protocol";
 import { html, raw } from "hono/html";
 
 /**
@@ -11,6 +11,10 @@ export function paywallPage(parameters: {
   script?: string | undefined;
 }) {
   const { requirements, teaser, script } = parameters;
+  // The names are the protocol's constants (safe as markup); the values are escaped by `html`.
+  const attributes = Object.entries(encodePaywallAttributes(requirements)).map(
+    ([name, value]) => html` ${raw(name)}="${value}"`,
+  );
   return html`<!doctype html>
 <html lang="en">
   <head>
@@ -21,13 +25,7 @@ export function paywallPage(parameters: {
   <body>
     <main>
       <article class="teaser">${raw(teaser)}</article>
-      <section id="micro-raiden-paywall"
-        data-price="${requirements.price.toString()}"
-        data-receiver="${requirements.receiver}"
-        data-contract="${requirements.contract}"
-        data-token="${requirements.token}"
-        data-chain-id="${String(requirements.chainId)}"
-        data-gateway-path="${requirements.gatewayPath}">
+      <section id="micro-raiden-paywall"${attributes}>
         <h2>This page costs ${requirements.price.toString()} token base units</h2>
         ${
           script

@@ -1,15 +1,21 @@
 import {
-  MalformedHeaderError,
-  maxUint64,
-  parseAddress,
-  parseSignature,
-  parseUint,
+  apiPaths,
+  type ChannelDescription,
+  decodeChannelPathParameters,
+  decodeCloseAllRequestBody,
+  decodeCloseRequestBody,
+  decodeSenderPathParameter,
+  decodeWithdrawRequestBody,
+  encodeChannelDescription,
+  encodeCloseResponseBody,
+  encodeErrorBody,
+  encodeOperatorResults,
+  encodeReceiverStats,
+  MalformedBodyError,
 } from "@micro-raiden/web-client/protocol";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { OperatorResult } from "../chain/operator.ts";
 import type { ChannelInfo, Receiver } from "../Receiver.ts";
-import { errorBody } from "./errorResponse.ts";
 import { isOperator } from "./operatorAuth.ts";
 
 export type ReceiverApiOptions = {
@@ -21,164 +27,126 @@ export type ReceiverApiOptions = {
 /**
  * µRaiden's REST API (mounted at the gateway path, `/api/1`): stats, channel listings and details, the cooperative
  * close signature, and operator commands. Everything about other senders' channels needs the operator's token;
- * a closing signature needs the sender's own signature for that balance.
+ * a closing signature needs the sender's own signature for that balance. Every body and path parameter goes
+ * through the protocol's codecs: what does not decode is a 400 `malformed_body` before anything runs.
+ *
+ * @example
+ * import { Hono } from "hono";
+ * import { receiverApi } from "@micro-raiden/receiver";
+ * const app = new Hono();
+ * app.route(receiver.gatewayPath, receiverApi({ receiver, operatorToken: process.env.OPERATOR_TOKEN }));
  */
 export function receiverApi(options: ReceiverApiOptions): Hono {
   const { receiver } = options;
   const api = new Hono();
 
   api.onError((error, c) => {
-    if (error instanceof MalformedHeaderError) return c.json(errorBody("malformed_body", error.shortMessage), 400);
+    if (error instanceof MalformedBodyError) return c.json(encodeErrorBody(error.code, error.shortMessage), 400);
     throw error;
   });
 
   const smallBody = bodyLimit({
     maxSize: 1024,
-    onError: (c) => c.json(errorBody("malformed_body", "The request body is larger than 1 KiB."), 413),
+    onError: (c) => c.json(encodeErrorBody("malformed_body", "The request body is larger than 1 KiB."), 413),
   });
   const requireOperator = (authorization: string | undefined) => isOperator(authorization, options.operatorToken);
-  const unauthorized = errorBody("unauthorized", "This endpoint needs the operator's token.");
+  const unauthorized = encodeErrorBody("unauthorized", "This endpoint needs the operator's token.");
+  const operatorOff = encodeErrorBody("not_found", "Operator commands are off.");
 
-  function describe(channel: ChannelInfo, full: boolean) {
-    return {
-      sender_address: channel.sender,
-      open_block: channel.openBlock.toString(),
-      deposit: channel.deposit.toString(),
-      state: channel.state,
-      ...(full
-        ? {
-            balance: channel.balance.toString(),
-            withdrawn: channel.withdrawn.toString(),
-            balance_signature: channel.balanceSignature ?? null,
-          }
-        : {}),
-    };
-  }
-
-  api.get("/stats", async (c) => {
-    const stats = await receiver.getStats();
-    return c.json({
-      deposit_sum: stats.depositSum.toString(),
-      open_channels: stats.openChannels,
-      pending_channels: stats.closingChannels,
-      balance_sum: stats.balanceSum.toString(),
-      unique_senders: stats.uniqueSenders,
-      liquid_balance: stats.liquidBalance.toString(),
-      token_address: receiver.deployment.token,
-      contract_address: receiver.deployment.channelManager,
-      receiver_address: receiver.address,
-      chain_id: receiver.deployment.chainId,
-    });
+  api.get(apiPaths.stats, async (c) => {
+    const { closingChannels, ...stats } = await receiver.getStats();
+    return c.json(
+      encodeReceiverStats({
+        ...stats,
+        pendingChannels: closingChannels,
+        token: receiver.deployment.token,
+        contract: receiver.deployment.channelManager,
+        receiver: receiver.address,
+        chainId: receiver.deployment.chainId,
+      }),
+    );
   });
 
-  api.get("/channels", (c) => {
+  api.get(apiPaths.channels, (c) => {
     if (!requireOperator(c.req.header("authorization"))) return c.json(unauthorized, 401);
     return c.json(receiver.listChannels({ states: ["open"] }).map((channel) => describe(channel, true)));
   });
 
-  api.get("/channels/:sender", (c) => {
+  api.get(`${apiPaths.channels}/:sender`, (c) => {
     if (!requireOperator(c.req.header("authorization"))) return c.json(unauthorized, 401);
-    const sender = parseAddress("sender", c.req.param("sender"));
+    const sender = decodeSenderPathParameter(c.req.param("sender"));
     const channels = receiver.listChannels({ sender, states: ["pending", "open", "closing"] });
     return c.json(channels.map((channel) => describe(channel, true)));
   });
 
-  api.get("/channels/:sender/:openBlock", (c) => {
-    const channel = receiver.getChannel(
-      parseAddress("sender", c.req.param("sender")),
-      parseUint("openBlock", c.req.param("openBlock"), maxUint64),
-    );
-    if (!channel) return c.json(errorBody("not_found", "No such channel."), 404);
+  api.get(`${apiPaths.channels}/:sender/:openBlock`, (c) => {
+    const { sender, openBlock } = decodeChannelPathParameters(c.req.param());
+    const channel = receiver.getChannel(sender, openBlock);
+    if (!channel) return c.json(encodeErrorBody("not_found", "No such channel."), 404);
     // What the chain shows is public; what the sender paid is the operator's business.
     return c.json(describe(channel, requireOperator(c.req.header("authorization"))));
   });
 
-  api.delete("/channels/:sender/:openBlock", smallBody, async (c) => {
-    const sender = parseAddress("sender", c.req.param("sender"));
-    const openBlock = parseUint("openBlock", c.req.param("openBlock"), maxUint64);
-    const body: unknown = await c.req.json().catch(() => undefined);
-    if (typeof body !== "object" || body === null) {
-      return c.json(errorBody("malformed_body", "Expected { balance, balance_signature }."), 400);
-    }
-    const field = (name: string): string | undefined => {
-      const value: unknown = Reflect.get(body, name);
-      return typeof value === "string" ? value : undefined;
-    };
-    const balance = field("balance");
-    const signature = field("balance_signature");
-    const deadline = field("deadline");
-    const requestSignature = field("close_request_signature");
-    if (!balance || !signature || !deadline || !requestSignature) {
-      return c.json(
-        errorBody(
-          "malformed_body",
-          "Expected { balance, balance_signature, deadline, close_request_signature } as decimal and hex strings.",
-        ),
-        400,
-      );
-    }
+  api.delete(`${apiPaths.channels}/:sender/:openBlock`, smallBody, async (c) => {
+    const { sender, openBlock } = decodeChannelPathParameters(c.req.param());
+    const body = decodeCloseRequestBody(await readJson(c.req.raw));
     const result = await receiver.closingSignature({
       sender,
       openBlock,
-      balance: parseUint("balance", balance),
-      signature: parseSignature("balance_signature", signature),
-      deadline: parseUint("deadline", deadline, maxUint64),
-      requestSignature: parseSignature("close_request_signature", requestSignature),
+      balance: body.balance,
+      signature: body.balanceSignature,
+      deadline: body.deadline,
+      requestSignature: body.closeRequestSignature,
     });
-    if (!result.ok) return c.json(errorBody(result.code, result.message), result.status);
-    return c.json({ close_signature: result.signature });
+    if (!result.ok) return c.json(encodeErrorBody(result.code, result.message), result.status);
+    return c.json(encodeCloseResponseBody({ closeSignature: result.signature }));
   });
 
-  api.post("/withdraw", smallBody, async (c) => {
+  api.post(apiPaths.withdraw, smallBody, async (c) => {
     if (!requireOperator(c.req.header("authorization"))) return c.json(unauthorized, 401);
-    if (!receiver.canOperate) return c.json(errorBody("not_found", "Operator commands are off."), 404);
-    const body = await jsonBody(c.req.raw);
-    if (!body.ok) return c.json(errorBody("malformed_body", body.message), 400);
-    const raw = body.value === undefined ? undefined : Reflect.get(body.value, "threshold");
-    if (raw !== undefined && typeof raw !== "string") {
-      return c.json(errorBody("malformed_body", "threshold must be a decimal string of token base units."), 400);
-    }
-    const threshold = raw === undefined ? 1n : parseUint("threshold", raw);
-    return c.json((await receiver.withdraw(threshold)).map(summary));
+    if (!receiver.canOperate) return c.json(operatorOff, 404);
+    const json = await readJson(c.req.raw);
+    // An empty body is a withdraw with the default threshold, like `{}`.
+    const { threshold = 1n } = json === undefined ? {} : decodeWithdrawRequestBody(json);
+    return c.json(encodeOperatorResults(await receiver.withdraw(threshold)));
   });
 
-  api.post("/close-all", smallBody, async (c) => {
+  api.post(apiPaths.closeAll, smallBody, async (c) => {
     if (!requireOperator(c.req.header("authorization"))) return c.json(unauthorized, 401);
-    if (!receiver.canOperate) return c.json(errorBody("not_found", "Operator commands are off."), 404);
-    const body = await jsonBody(c.req.raw);
-    if (!body.ok) return c.json(errorBody("malformed_body", body.message), 400);
-    return c.json((await receiver.closeAll()).map(summary));
+    if (!receiver.canOperate) return c.json(operatorOff, 404);
+    decodeCloseAllRequestBody(await readJson(c.req.raw));
+    return c.json(encodeOperatorResults(await receiver.closeAll()));
   });
 
   // A sub-app's notFound is never called when mounted with app.route: answer unknown endpoints here instead.
-  api.all("*", (c) => c.json(errorBody("not_found", "No such endpoint."), 404));
+  api.all("*", (c) => c.json(encodeErrorBody("not_found", "No such endpoint."), 404));
   return api;
 }
 
-function summary(result: OperatorResult) {
-  return {
-    sender_address: result.sender,
-    open_block: result.openBlock.toString(),
-    balance: result.balance.toString(),
-    transaction_hash: result.transactionHash ?? null,
-    ...(result.error ? { error: result.error } : {}),
+/** A channel as the REST API describes it; `full` adds what the sender paid (the operator's view). */
+function describe(channel: ChannelInfo, full: boolean) {
+  const description: ChannelDescription = {
+    sender: channel.sender,
+    openBlock: channel.openBlock,
+    deposit: channel.deposit,
+    state: channel.state,
+    details: full
+      ? { balance: channel.balance, withdrawn: channel.withdrawn, balanceSignature: channel.balanceSignature }
+      : undefined,
   };
+  return encodeChannelDescription(description);
 }
 
-/** An operator body: empty, or a JSON object. Anything else is refused before anything happens. */
-async function jsonBody(
-  request: Request,
-): Promise<{ ok: true; value: object | undefined } | { ok: false; message: string }> {
+/**
+ * The parsed JSON of a request body, or undefined for an empty one (the codecs decide whether that is allowed).
+ * Text that is not JSON is refused here, so no endpoint mistakes it for an empty body.
+ */
+async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
-  if (text.trim() === "") return { ok: true, value: undefined };
-  let value: unknown;
+  if (text.trim() === "") return undefined;
   try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, message: "The body is not JSON." };
+    return JSON.parse(text);
+  } catch (error) {
+    throw new MalformedBodyError({ field: "(root)", reason: "is not JSON", cause: error });
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { ok: false, message: "The body must be a JSON object." };
-  }
-  return { ok: true, value };
 }

@@ -1,6 +1,6 @@
+import { encodeErrorBody } from "@micro-raiden/web-client/protocol";
 import { Hono } from "hono";
 import type { Receiver } from "../Receiver.ts";
-import { errorBody } from "./errorResponse.ts";
 import { type PaywallOptions, paywall } from "./paywall.ts";
 import { receiverApi } from "./receiverApi.ts";
 import { upstreamProxy } from "./upstreamProxy.ts";
@@ -50,6 +50,8 @@ export function receiverApp(options: ReceiverAppOptions): Hono {
     );
   }
   // Unknown paths and methods a route does not take: the protocol promises a JSON body on every 4xx.
-  app.notFound((c) => c.json(errorBody("not_found", `No ${c.req.method} ${new URL(c.req.url).pathname} here.`), 404));
+  app.notFound((c) =>
+    c.json(encodeErrorBody("not_found", `No ${c.req.method} ${new URL(c.req.url).pathname} here.`), 404),
+  );
   return app;
 }

@@ -1,7 +1,6 @@
-import { headerNames } from "@micro-raiden/web-client/protocol";
+import { encodeErrorBody, headerNames } from "@micro-raiden/web-client/protocol";
 import type { Handler } from "hono";
 import { proxy } from "hono/proxy";
-import { errorBody } from "./errorResponse.ts";
 
 /** Request headers the upstream never sees: the sender's payment is the receiver's business, not the upstream's. */
 const privateHeaders = [
@@ -35,7 +34,7 @@ export function upstreamProxy(options: { upstream: string; prefix?: string | und
         ...(c.req.method === "GET" || c.req.method === "HEAD" ? {} : { body: c.req.raw.body, duplex: "half" }),
       });
     } catch {
-      return c.json(errorBody("upstream_unavailable", `The upstream ${upstream.origin} did not answer.`), 502);
+      return c.json(encodeErrorBody("upstream_unavailable", `The upstream ${upstream.origin} did not answer.`), 502);
     }
   };
 }
