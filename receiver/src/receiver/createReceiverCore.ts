@@ -1,4 +1,5 @@
 import {
+  apiPrefix,
   type ChannelEcho,
   closingAgreementTypedData,
   type Deployment,
@@ -105,7 +106,7 @@ export type ReceiverCore = ReturnType<typeof createReceiverCore>;
 export function createReceiverCore(options: ReceiverCoreOptions) {
   const { store, account, deployment } = options;
   const confirmations = options.confirmations ?? 1;
-  const gatewayPath = options.gatewayPath ?? "/api/1";
+  const gatewayPath = options.gatewayPath ?? apiPrefix;
   const reorderWindowMs = options.reorderWindowMs ?? 500;
   const repeatWindowMs = options.repeatWindowMs ?? 60_000;
   const now = options.now ?? Date.now;
