@@ -116,6 +116,7 @@ it("the protocol entry exports exactly the protocol", async () => {
     "apiPrefix",
     "balanceProofTypedData",
     "channelManagerAbi",
+    "channelManagerRuntimeCode",
     "channelPath",
     "channelStates",
     "channelTypes",
