@@ -8,7 +8,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { readPrivateKeyFile } from "@micro-raiden/web-client/node";
-import { type Deployment, parseDeployment } from "@micro-raiden/web-client/protocol";
+import { channelManagerRuntimeCode, type Deployment, parseDeployment } from "@micro-raiden/web-client/protocol";
 import {
   type Account,
   type Address,
@@ -31,6 +31,7 @@ export type DeployParameters = {
   rpcUrl: string;
   /** The deployer. Defaults to Hardhat's first development account, and only on a local chain. */
   account?: Account;
+  /** In blocks, within the contract's bounds (`channelManagerRuntimeCode.challengePeriod`: 500 to 1,000,000). */
   challengePeriod?: number;
   /** Use this token instead of deploying the demo token. */
   token?: Address;
@@ -49,8 +50,20 @@ async function artifact(name: "ChannelManager" | "DemoToken") {
   return { bytecode, abi };
 }
 
+/** Throws unless `challengePeriod` is a whole number of blocks the contract accepts. */
+export function checkChallengePeriod(challengePeriod: number): void {
+  const { min, max } = channelManagerRuntimeCode.challengePeriod;
+  if (!Number.isSafeInteger(challengePeriod) || challengePeriod < min || challengePeriod > max) {
+    throw new Error(
+      `The challenge period must be a whole number of blocks from ${min} to ${max}, not ${challengePeriod}.`,
+    );
+  }
+}
+
 /** Deploys the contracts and returns the deployment record (not yet written anywhere). */
 export async function deployContracts(parameters: DeployParameters): Promise<Deployment> {
+  const challengePeriod = parameters.challengePeriod ?? DEFAULT_CHALLENGE_PERIOD;
+  checkChallengePeriod(challengePeriod);
   const transport = http(parameters.rpcUrl);
   const publicClient = createPublicClient({ transport });
   const chainId = await publicClient.getChainId();
@@ -68,7 +81,6 @@ export async function deployContracts(parameters: DeployParameters): Promise<Dep
     rpcUrls: { default: { http: [parameters.rpcUrl] } },
   });
   const wallet = createWalletClient({ account, transport, chain });
-  const challengePeriod = parameters.challengePeriod ?? DEFAULT_CHALLENGE_PERIOD;
 
   async function deploy(name: "ChannelManager" | "DemoToken", args: readonly unknown[]) {
     const { abi, bytecode } = await artifact(name);
@@ -108,7 +120,7 @@ async function main() {
     },
   });
   const challengePeriod = Number(values["challenge-period"]);
-  if (!Number.isSafeInteger(challengePeriod)) throw new Error("--challenge-period must be a number of blocks.");
+  checkChallengePeriod(challengePeriod);
   if (values.token !== undefined && !isAddress(values.token, { strict: false })) {
     throw new Error("--token must be an address.");
   }

@@ -88,10 +88,22 @@ describe("deploy script", async () => {
     );
   });
 
-  it("refuses a challenge period below the contract's minimum", async () => {
-    await assert.rejects(
-      run(process.execPath, [script, "--rpc-url", rpcUrl, "--challenge-period", "10"]),
-      /deploy failed/,
-    );
+  it("refuses a challenge period outside the contract's bounds before sending anything", async () => {
+    const client = createPublicClient({ transport: http(rpcUrl) });
+    const deployed = await client.getTransactionCount({ address: mnemonicToAccount(HARDHAT_MNEMONIC).address });
+    for (const period of ["10", "499", "1000001", String(2 ** 53 - 1), "1e9", "600.5", "blocks"]) {
+      await assert.rejects(
+        run(process.execPath, [script, "--rpc-url", rpcUrl, "--challenge-period", period]),
+        (error) => {
+          assert.ok(error instanceof Error && "stderr" in error && typeof error.stderr === "string");
+          assert.match(
+            error.stderr,
+            /deploy failed: The challenge period must be a whole number of blocks from 500 to 1000000/,
+          );
+          return true;
+        },
+      );
+    }
+    assert.equal(await client.getTransactionCount({ address: mnemonicToAccount(HARDHAT_MNEMONIC).address }), deployed);
   });
 });
