@@ -65,6 +65,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
     gatewayPath: options.gatewayPath,
     repeatWindowMs: options.repeatWindowMs,
     proofWriter,
+    log: options.log,
   });
   const watcher = createWatcher({
     receiver: core,

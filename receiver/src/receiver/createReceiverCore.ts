@@ -44,6 +44,8 @@ export type ReceiverCoreOptions = {
   repeatWindowMs?: number | undefined;
   /** The clock, in ms since the epoch (for tests). */
   now?: (() => number) | undefined;
+  /** Where operational messages go (which signature verifier is in use); default: console. */
+  log?: ((level: "info" | "warn", message: string) => void) | undefined;
 };
 
 /** The longest a close request may be valid for, in seconds: a stolen request is soon worthless. */
@@ -118,6 +120,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     chainId: deployment.chainId,
     contract: deployment.channelManager,
     receiver,
+    log: options.log,
   });
   const committer = new GroupCommitter(
     options.proofWriter ? options.proofWriter.write : (proofs) => store.saveProofs(proofs),

@@ -1,9 +1,16 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import { balanceProofTypedData } from "@micro-raiden/web-client/protocol";
-import { hashTypedData, toHex } from "viem";
+import { type Hex, hashTypedData, hexToBytes, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { SignatureVerifier } from "./signatureVerifier.ts";
+import {
+  chooseSecp256k1Recovery,
+  nativeSecp256k1Recovery,
+  nobleSecp256k1Recovery,
+  type Secp256k1Recovery,
+  SignatureVerifier,
+} from "./signatureVerifier.ts";
 
 const sender = privateKeyToAccount(generatePrivateKey());
 const session = privateKeyToAccount(generatePrivateKey());
@@ -63,5 +70,118 @@ describe("SignatureVerifier", () => {
       verifier.verify({ sender: sender.address, openBlock: 7n, balance: 5n, signature: bySession, signers }),
       false,
     );
+  });
+});
+
+describe("secp256k1 recovery: the native binding, and @noble/curves where it cannot be loaded", () => {
+  const native = nativeSecp256k1Recovery();
+  const verifiers = {
+    native: native && new SignatureVerifier({ ...domain, receiver, recovery: native }),
+    noble: new SignatureVerifier({ ...domain, receiver, recovery: nobleSecp256k1Recovery }),
+  };
+
+  it("does not load a binding that throws or lacks ecdsaRecover, and then chooses @noble/curves with a warning", () => {
+    assert.equal(
+      nativeSecp256k1Recovery(() => {
+        throw new Error("No native build was found");
+      }),
+      undefined,
+    );
+    assert.equal(
+      nativeSecp256k1Recovery(() => ({})),
+      undefined,
+    );
+    const lines: string[] = [];
+    const chosen = chooseSecp256k1Recovery({
+      native: undefined,
+      log: (level, message) => lines.push(`${level} ${message}`),
+    });
+    assert.equal(chosen, nobleSecp256k1Recovery);
+    assert.equal(lines.length, 1);
+    assert.match(lines[0] ?? "", /^warn .*@noble\/curves/);
+  });
+
+  it("says once per process which recovery is in use", async () => {
+    // A fresh instance of the module: its once-per-process choice has not been made yet.
+    const url = new URL(`./signatureVerifier.ts?fresh=${Date.now()}`, import.meta.url).href;
+    const fresh: typeof import("./signatureVerifier.ts") = await import(url);
+    const lines: string[] = [];
+    const log = (level: string, message: string) => lines.push(`${level} ${message}`);
+    const first = fresh.defaultSecp256k1Recovery(log);
+    assert.equal(fresh.defaultSecp256k1Recovery(log), first);
+    new fresh.SignatureVerifier({ ...domain, receiver, log });
+    assert.deepEqual(lines, [`${native ? "info" : "warn"} balance proofs are verified with ${first.name}`]);
+  });
+
+  it("loads the native binding in this repository (prebuilt for linux-x64, darwin-arm64, win32-x64)", {
+    skip: !["linux-x64", "darwin-arm64", "win32-x64"].includes(`${process.platform}-${process.arch}`),
+  }, () => {
+    assert.ok(native, "secp256k1/bindings did not load");
+  });
+
+  it("both recover the same signer from valid, invalid, high-s and wrong-v signatures", { skip: !native }, async () => {
+    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const word = (value: bigint) => toHex(value, { size: 32 }).slice(2);
+    const withV = (signature: Hex, v: number): Hex => `0x${signature.slice(2, 130)}${v.toString(16).padStart(2, "0")}`;
+    const highS = (signature: Hex): Hex => {
+      const s = BigInt(`0x${signature.slice(66, 130)}`);
+      const v = Number.parseInt(signature.slice(130), 16);
+      return `0x${signature.slice(2, 66)}${word(n - s)}${(v === 27 ? 28 : 27).toString(16)}`;
+    };
+    const signatures: Hex[] = [];
+    for (const balance of [1n, 2n, 3n]) {
+      for (const signer of [sender, session, stranger]) {
+        const valid = await signer.signTypedData(balanceProofTypedData(domain, message(balance)));
+        signatures.push(valid, highS(valid), withV(valid, valid.endsWith("1b") ? 28 : 27));
+        for (const v of [0, 1, 26, 29, 30]) signatures.push(withV(valid, v));
+      }
+    }
+    // Not signatures at all: r or s zero or out of range, and random words (which may or may not recover a key).
+    const r = word(12345n);
+    signatures.push(`0x${word(0n)}${r}1b`, `0x${r}${word(0n)}1b`, `0x${word(n)}${r}1c`, `0x${r}${word(n + 1n)}1b`);
+    for (let i = 0; i < 40; i++)
+      signatures.push(`0x${word(BigInt(toHex(randomBytes(32))))}${word(BigInt(i + 1))}${i % 2 ? "1b" : "1c"}`);
+
+    for (const signature of signatures) {
+      for (const balance of [1n, 2n, 3n]) {
+        const fromNative = verifiers.native?.recover(sender.address, 7n, balance, signature);
+        const fromNoble = verifiers.noble.recover(sender.address, 7n, balance, signature);
+        assert.equal(fromNoble, fromNative, `${signature} at ${balance}`);
+        const parameters = {
+          sender: sender.address,
+          openBlock: 7n,
+          balance,
+          signature,
+          signers: [sender.address, session.address],
+        };
+        assert.equal(verifiers.noble.verify(parameters), verifiers.native?.verify(parameters));
+      }
+    }
+    // The verifier refuses high-s and wrong-v signatures before recovering; the two libraries also agree below it.
+    const digest = verifiers.noble.digest(sender.address, 7n, 1n);
+    for (const signature of signatures) {
+      const bytes = hexToBytes(signature);
+      for (const recovery of [0, 1]) {
+        const attempt = (library: Secp256k1Recovery) => {
+          try {
+            return toHex(library.recover(bytes.subarray(0, 64), recovery, digest));
+          } catch {
+            return "fails";
+          }
+        };
+        assert.equal(attempt(nobleSecp256k1Recovery), attempt(native ?? nobleSecp256k1Recovery), signature);
+      }
+    }
+    const valid = await sender.signTypedData(balanceProofTypedData(domain, message(1n)));
+    const verdicts = [valid, highS(valid), withV(valid, 0)].map((signature) =>
+      verifiers.noble.verify({
+        sender: sender.address,
+        openBlock: 7n,
+        balance: 1n,
+        signature,
+        signers: [sender.address],
+      }),
+    );
+    assert.deepEqual(verdicts, [true, false, false]);
   });
 });
