@@ -28,9 +28,9 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
     /// @notice The shortest challenge period a deployment accepts, in blocks.
     uint64 public constant MIN_CHALLENGE_PERIOD = 500;
 
-    /// @notice The longest challenge period a deployment accepts, in blocks: a week even at 1-second blocks (139
-    /// days at 12 seconds). A longer one would lock a sender's deposit for months after an uncooperative close, and
-    /// near 2^64 it would make `uncooperativeClose` overflow.
+    /// @notice The longest challenge period a deployment accepts, in blocks: room for a week-long period even at
+    /// 1-second blocks (1,000,000 blocks are 11.6 days there, 139 days at 12 seconds). A longer one would lock a
+    /// sender's deposit for months after an uncooperative close, and near 2^64 `uncooperativeClose` would overflow.
     uint64 public constant MAX_CHALLENGE_PERIOD = 1_000_000;
 
     /// @notice The largest deposit a channel can hold, in token base units.
@@ -249,13 +249,13 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
     }
 
     /// @inheritdoc IChannelManager
-    function claim(address to) external nonReentrant returns (uint256 amount) {
+    function claim() external nonReentrant returns (uint256 amount) {
         amount = _credits[msg.sender];
         if (amount == 0) revert NothingToClaim(msg.sender);
         delete _credits[msg.sender];
-        emit CreditClaimed(msg.sender, to, amount);
-        // The claimant chose `to`: a refusal reverts here and leaves the credit in place.
-        token.safeTransfer(to, amount);
+        emit CreditClaimed(msg.sender, amount);
+        // Unlike a payout, a refusal reverts here: the credit stays for a later claim.
+        token.safeTransfer(msg.sender, amount);
     }
 
     // ---------------------------------------------------------------- views

@@ -104,8 +104,8 @@ interface IChannelManager {
     /// @notice Paying `amount` tokens to `account` failed (the token reverted or returned false, e.g. a blocklist or
     /// a receive hook that reverts), so they were added to the account's claimable credit, now `credit` in total.
     event PayoutDeferred(address indexed account, uint256 amount, uint256 credit);
-    /// @notice `account` claimed its whole credit, `amount` tokens, paid to `to`.
-    event CreditClaimed(address indexed account, address indexed to, uint256 amount);
+    /// @notice `account` claimed its whole credit and was paid `amount` tokens.
+    event CreditClaimed(address indexed account, uint256 amount);
 
     // ---------------------------------------------------------------- opening and topping up
 
@@ -186,10 +186,12 @@ interface IChannelManager {
     /// payout the token refuses becomes that party's credit and never blocks the other party's.
     function settle(address sender, address receiver, uint64 openBlock) external;
 
-    /// @notice Pays the caller's whole credit (payouts the token refused earlier) to `to`, which may be another
-    /// address than the caller's own, for instance when the token blocks the caller.
+    /// @notice Pays the caller its whole credit: the payouts the token refused to make to it earlier.
+    /// @dev Pays the caller only, never another address: a token's blocklist stays in force (a blocked account is
+    /// paid once the token lets it receive again), so the manager is never a way around it, which could get the
+    /// manager itself blocked. A transfer the token still refuses reverts and leaves the credit in place.
     /// @return amount The tokens paid.
-    function claim(address to) external returns (uint256 amount);
+    function claim() external returns (uint256 amount);
 
     // ---------------------------------------------------------------- views
 

@@ -20,14 +20,14 @@
 export const channelManagerRuntimeCode = {
   contractName: "ChannelManager",
   compiler: "solc 0.8.37",
-  byteLength: 12269,
-  maskedCodeHash: "0x2a0349336c6b530f2815e076b45225daf82d56eec562dc592e645b321703b217",
+  byteLength: 12234,
+  maskedCodeHash: "0x7aeef721135f3b3adc5d5b25d1257f1f8bde3ff264485ba59645e9fcb232ed44",
   immutables: {
-    token: { type: "address", offsets: [388, 1041, 1173, 3775, 6026, 9406, 11515] },
+    token: { type: "address", offsets: [388, 1041, 1173, 3775, 4917, 9371, 11480] },
     challengePeriod: { type: "uint64", offsets: [682, 2075] },
-    cachedDomainSeparator: { type: "bytes32", offsets: [10251] },
-    cachedChainId: { type: "uint256", offsets: [10440] },
-    cachedThis: { type: "address", offsets: [10204] },
+    cachedDomainSeparator: { type: "bytes32", offsets: [10216] },
+    cachedChainId: { type: "uint256", offsets: [10405] },
+    cachedThis: { type: "address", offsets: [10169] },
   },
   challengePeriod: { min: 500, max: 1000000 },
 } as const;

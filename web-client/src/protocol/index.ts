@@ -1,7 +1,6 @@
 // The protocol every part agrees on: typed data, headers and their codecs, error codes, signature verification,
 // the deployment file and the generated ABI. No DOM and no side effects: servers, browsers and Node import it alike.
 export { channelManagerAbi, demoTokenAbi } from "./abi.ts";
-export { channelManagerRuntimeCode } from "./channelManagerRuntimeCode.ts";
 export {
   apiPaths,
   apiPrefix,
@@ -19,6 +18,7 @@ export {
   encodeChannelDescription,
   type ReceiverChannelState,
 } from "./channelDescription.ts";
+export { channelManagerRuntimeCode } from "./channelManagerRuntimeCode.ts";
 export {
   type CloseAllRequestBody,
   decodeCloseAllRequestBody,
