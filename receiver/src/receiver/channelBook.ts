@@ -221,20 +221,27 @@ export class ChannelBook {
     if (channel) channel.closingSignatureIssued = false;
   }
 
-  /** Forgets what waits for confirmation at or below `block`: it counts fully from now on. */
+  /**
+   * Forgets what waits for confirmation at or below `block`: it counts fully from now on. Called as the head moves
+   * on; the head only moves back after a `rebuild`, which starts the waiting list over.
+   */
   confirmUpTo(block: bigint): void {
     let confirmed = 0;
     while (confirmed < this.#unconfirmed.length && (this.#unconfirmed[confirmed]?.block ?? 0n) <= block) confirmed++;
     if (confirmed > 0) this.#unconfirmed.splice(0, confirmed);
   }
 
-  /** The totals with only deposits and channels confirmed at `confirmedBlock` counted. */
+  /**
+   * The totals with only deposits and channels confirmed at `confirmedBlock` counted. Reading them forgets nothing:
+   * after a reorg the book is rebuilt while the head is still the old one, and /stats read in that moment must not
+   * make deposits count as confirmed that the new, shorter chain has not confirmed (only `confirmUpTo` forgets).
+   */
   totals(confirmedBlock: bigint): BookTotals {
-    this.confirmUpTo(confirmedBlock);
     let depositSum = this.#depositSum;
     let openChannels = this.#openCount;
     const pendingBySender = new Map<string, number>();
     for (const entry of this.#unconfirmed) {
+      if (entry.block <= confirmedBlock) continue;
       const channel = this.#channels.get(entry.key);
       if (!channel || !this.#chainOpen(channel)) continue;
       depositSum -= entry.amount;
