@@ -117,6 +117,7 @@ const [first, second] = codes.map((code) => bytesToHex(mask(code)));
 if (!first || first !== second) {
   throw new Error("Two deployments differ outside the masked immutables: an immutable is missing from perDeployment.");
 }
+const maskedCode: Hex = first;
 
 function render(): string {
   const order: string[] = Object.values(perDeployment).map(({ key }) => key);
@@ -147,8 +148,8 @@ function render(): string {
 export const channelManagerRuntimeCode = {
   contractName: "ChannelManager",
   compiler: "solc ${solcVersion}",
-  byteLength: ${hexToBytes(first).length},
-  maskedCodeHash: "${keccak256(first)}",
+  byteLength: ${hexToBytes(maskedCode).length},
+  maskedCodeHash: "${keccak256(maskedCode)}",
   immutables: {
 ${immutableLines.join("\n")}
   },

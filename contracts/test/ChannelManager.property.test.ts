@@ -4,8 +4,17 @@
 // pure TypeScript model of what the manager must hold and pay against the chain after every step.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { channelManagerAbi } from "@micro-raiden/web-client/protocol";
 import fc from "fast-check";
-import { type Address, getAddress, type Hex } from "viem";
+import {
+  type Address,
+  getAddress,
+  type Hex,
+  parseEventLogs,
+  parseSignature,
+  signatureToCompactSignature,
+  toFunctionSelector,
+} from "viem";
 import {
   CHALLENGE_PERIOD,
   deployFixture,
@@ -44,6 +53,7 @@ type Op =
   | { kind: "topUp"; channel: ChannelRef; amount: bigint }
   | { kind: "pay"; channel: ChannelRef; percent: number; viaSessionKey: boolean }
   | { kind: "withdraw"; channel: ChannelRef; olderProof: number | null }
+  | { kind: "batchWithdraw"; receiver: number; entries: { channel: ChannelRef; olderProof: number | null }[] }
   | {
       kind: "forge";
       channel: ChannelRef;
@@ -105,6 +115,14 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("withdraw"), channel: channelRef, olderProof }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("batchWithdraw"),
+      receiver: fc.nat({ max: 1 }),
+      entries: fc.array(fc.record({ channel: channelRef, olderProof }), { minLength: 1, maxLength: 4 }),
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -183,6 +201,22 @@ interface ModelChannel {
   receivedOnChain: bigint;
   senderNetOnChain: bigint;
 }
+
+/** A batch withdrawal touches several channels of one receiver, each by its own amount. */
+interface BatchTouch {
+  kind: "batch";
+  receiver: Wallet;
+  amounts: [ModelChannel, bigint][];
+}
+
+/** The selectors of the manager's errors by name, as `WithdrawalSkipped` reports them. */
+const errorSelectors = new Map<string, Hex>(
+  channelManagerAbi.flatMap((item) =>
+    item.type === "error"
+      ? [[item.name, toFunctionSelector(`${item.name}(${item.inputs.map((input) => input.type).join(",")})`)]]
+      : [],
+  ),
+);
 
 function max(a: bigint, b: bigint) {
   return a > b ? a : b;
@@ -289,8 +323,8 @@ describe("ChannelManager property: random operation sequences match the model", 
     const expected = new Map<Address, bigint>(actors.map((a, i) => [addr(a), initialBalances[i] ?? 0n]));
     let lastBalances = [...initialBalances];
 
-    /** Executes one operation against chain and model; returns the channel it touched, if any. */
-    async function step(op: Op): Promise<ModelChannel | undefined> {
+    /** Executes one operation against chain and model; returns the channel(s) it touched, if any. */
+    async function step(op: Op): Promise<ModelChannel | BatchTouch | undefined> {
       switch (op.kind) {
         case "open": {
           const sender = senders[op.sender] as Wallet;
@@ -382,6 +416,60 @@ describe("ChannelManager property: random operation sequences match the model", 
           ch.paid += proof.balance - ch.withdrawn;
           ch.withdrawn = proof.balance;
           return ch;
+        }
+
+        case "batchWithdraw": {
+          // Entries usually name the receiver's live channels, sometimes any channel (another receiver's, a settled
+          // one); every entry withdraw would refuse must be skipped with its reason, the rest paid in one transfer.
+          const receiver = receivers[op.receiver] as Wallet;
+          const block = await nextBlock();
+          const entries: { sender: Address; openBlock: bigint; balance: bigint; r: Hex; vs: Hex }[] = [];
+          const expectedSkips: [bigint, Hex | undefined][] = [];
+          const amounts: [ModelChannel, bigint][] = [];
+          for (const entry of op.entries) {
+            const ch = pick(entry.channel, channels, (c) => isLive(c) && c.receiver === receiver);
+            const proof =
+              ch && (entry.olderProof === null ? ch.proofs.at(-1) : ch.proofs[entry.olderProof % ch.proofs.length]);
+            if (!ch || !proof) continue;
+            const { r, yParityAndS } = signatureToCompactSignature(parseSignature(proof.signature));
+            const index = BigInt(entries.length);
+            entries.push({
+              sender: addr(ch.sender),
+              openBlock: ch.openBlock,
+              balance: proof.balance,
+              r,
+              vs: yParityAndS,
+            });
+            const revert =
+              ch.receiver === receiver ? withdrawRevert(ch, proof.balance, block) : { name: "ChannelNotFound" };
+            if (revert) {
+              expectedSkips.push([index, errorSelectors.get(revert.name)]);
+              continue;
+            }
+            amounts.push([ch, proof.balance - ch.withdrawn]);
+            ch.paid += proof.balance - ch.withdrawn;
+            ch.withdrawn = proof.balance;
+          }
+          if (entries.length === 0) return undefined;
+          const hash = await f.manager.write.batchWithdraw([entries], { account: receiver.account });
+          const receipt = await f.publicClient.getTransactionReceipt({ hash });
+          assert.equal(receipt.status, "success");
+          assert.equal(receipt.blockNumber, block);
+          const skipped = parseEventLogs({
+            abi: channelManagerAbi,
+            logs: receipt.logs,
+            eventName: "WithdrawalSkipped",
+          });
+          assert.deepEqual(
+            skipped.map((e) => [e.args.index, e.args.reason]),
+            expectedSkips,
+          );
+          credit(
+            expected,
+            addr(receiver),
+            amounts.reduce((sum, [, amount]) => sum + amount, 0n),
+          );
+          return { kind: "batch", receiver, amounts };
         }
 
         case "forge": {
@@ -537,7 +625,7 @@ describe("ChannelManager property: random operation sequences match the model", 
     }
 
     /** The invariants, checked against the chain after every step. */
-    async function check(touched: ModelChannel | undefined, op: Op) {
+    async function check(touched: ModelChannel | BatchTouch | undefined, op: Op) {
       const [managerBalance, balances, infos] = await Promise.all([
         f.token.read.balanceOf([manager]),
         Promise.all(actors.map((a) => f.token.read.balanceOf([addr(a)]))),
@@ -571,12 +659,24 @@ describe("ChannelManager property: random operation sequences match the model", 
       assert.equal(managerBalance, owedOnChain, `manager balance vs on-chain channels after ${op.kind}`);
 
       // 2. Token flows. A step touches at most one channel, so the balance changes of its sender and receiver are
-      // that channel's flows; nobody else's balance may move.
+      // that channel's flows; nobody else's balance may move. A batch withdrawal pays its receiver the sum of its
+      // channels' amounts in one transfer and moves no sender's balance.
       for (const [i, actor] of actors.entries()) {
         const balance = balances[i] ?? 0n;
         const delta = balance - (lastBalances[i] ?? 0n);
         assert.equal(balance, expected.get(addr(actor)), `balance of actor ${i} after ${op.kind}`);
-        if (touched && actor === touched.receiver) touched.receivedOnChain += delta;
+        if (touched && "kind" in touched) {
+          if (actor === touched.receiver) {
+            assert.equal(
+              delta,
+              touched.amounts.reduce((sum, [, amount]) => sum + amount, 0n),
+              "batch transfer",
+            );
+            for (const [ch, amount] of touched.amounts) ch.receivedOnChain += amount;
+          } else {
+            assert.equal(delta, 0n, `actor ${i} not the receiver of ${op.kind} but its balance moved`);
+          }
+        } else if (touched && actor === touched.receiver) touched.receivedOnChain += delta;
         else if (touched && actor === touched.sender) touched.senderNetOnChain += delta;
         else assert.equal(delta, 0n, `actor ${i} not party to ${op.kind} but its balance moved`);
       }
