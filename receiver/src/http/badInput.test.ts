@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { headerNames, type Payment } from "@micro-raiden/web-client/protocol";
+import {
+  apiPaths,
+  apiPrefix,
+  channelPath,
+  decodeErrorBody,
+  encodeCloseRequestBody,
+  encodeWithdrawRequestBody,
+  headerNames,
+  type Payment,
+} from "@micro-raiden/web-client/protocol";
 import { type Hex, maxUint256, toHex } from "viem";
 import type { Operator } from "../chain/operator.ts";
 import {
@@ -14,8 +23,6 @@ import {
 const price = articlePrice;
 /** The secp256k1 group order. */
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-
-type ErrorJson = { error: { code: string; message: string } };
 
 /** A checksummed address with the case of its first letter flipped: a bad EIP-55 checksum. */
 function badChecksum(address: string): string {
@@ -62,7 +69,7 @@ describe("paywall: malformed payment headers", () => {
     const response = await t.app.request(path, { headers });
     assert.equal(response.status, 400, `${header}: expected 400, got ${response.status}`);
     assert.match(response.headers.get("content-type") ?? "", /application\/json/);
-    const body = (await response.json()) as ErrorJson;
+    const body = decodeErrorBody(await response.json());
     assert.equal(body.error.code, "malformed_header");
     assert.ok(body.error.message.includes(header), `"${body.error.message}" names ${header}`);
     assert.equal(response.headers.get(headerNames.price), expectedPrice.toString(), "the requirements come along");
@@ -168,7 +175,7 @@ describe("paywall: malformed payment headers", () => {
     const before = t.storedProofs();
     const response = await t.app.request("/articles/1", { headers });
     assert.equal(response.status, 400);
-    assert.equal(((await response.json()) as ErrorJson).error.code, "malformed_header");
+    assert.equal(decodeErrorBody(await response.json()).error.code, "malformed_header");
     assert.deepEqual(t.storedProofs(), before);
   });
 
@@ -226,42 +233,52 @@ describe("REST API: bad input", () => {
     if (!code) return;
     const text = await response.text();
     assert.match(response.headers.get("content-type") ?? "", /application\/json/, `a JSON error body, got ${text}`);
-    assert.equal((JSON.parse(text) as ErrorJson).error.code, code);
+    assert.equal(decodeErrorBody(JSON.parse(text)).error.code, code);
   }
 
-  const path = () => `/api/1/channels/${channel.sender.address}/${channel.openBlock}`;
+  const path = () => `${apiPrefix}${channelPath({ sender: channel.sender.address, openBlock: channel.openBlock })}`;
   const del = (url: string, body: string, headers: Record<string, string> = {}) =>
     t.app.request(url, { method: "DELETE", body, headers: { "content-type": "application/json", ...headers } });
 
   it("refuses a bad sender address in the path with 400 (after the operator check)", async () => {
     for (const bad of ["0x1234", "not-an-address", badChecksum(channel.sender.address), `0x${"zz".repeat(20)}`]) {
-      await expect4xx(await t.app.request(`/api/1/channels/${bad}`, { headers: auth }), 400, "malformed_body");
-      await expect4xx(await t.app.request(`/api/1/channels/${bad}`), 401, "unauthorized");
-      await expect4xx(await t.app.request(`/api/1/channels/${bad}/${channel.openBlock}`), 400, "malformed_body");
-      await expect4xx(await del(`/api/1/channels/${bad}/${channel.openBlock}`, "{}"), 400, "malformed_body");
+      await expect4xx(
+        await t.app.request(`${apiPrefix}${apiPaths.channels}/${bad}`, { headers: auth }),
+        400,
+        "malformed_body",
+      );
+      await expect4xx(await t.app.request(`${apiPrefix}${apiPaths.channels}/${bad}`), 401, "unauthorized");
+      await expect4xx(
+        await t.app.request(`${apiPrefix}${apiPaths.channels}/${bad}/${channel.openBlock}`),
+        400,
+        "malformed_body",
+      );
+      await expect4xx(
+        await del(`${apiPrefix}${apiPaths.channels}/${bad}/${channel.openBlock}`, "{}"),
+        400,
+        "malformed_body",
+      );
     }
   });
 
   /** A well-formed DELETE body for `channel` at `price`, with `overrides` replacing fields. */
   async function closeBody(overrides: Record<string, unknown> = {}) {
     return JSON.stringify({
-      balance: price.toString(),
-      balance_signature: signature,
-      ...(await t.closeRequestFields(channel, price)),
+      ...encodeCloseRequestBody(await t.closeRequestBody(channel, price, signature)),
       ...overrides,
     });
   }
 
   it("refuses a non-numeric or out-of-range openBlock with 400", async () => {
     for (const bad of ["abc", "-1", "1e3", "007", "0x10", `${2n ** 64n}`, "1.5"]) {
-      const url = `/api/1/channels/${channel.sender.address}/${bad}`;
+      const url = `${apiPrefix}${apiPaths.channels}/${channel.sender.address}/${bad}`;
       await expect4xx(await t.app.request(url, { headers: auth }), 400, "malformed_body");
       await expect4xx(await del(url, await closeBody()), 400, "malformed_body");
     }
   });
 
   it("answers 404 for an unknown channel", async () => {
-    const url = `/api/1/channels/${newAccount().address}/5`;
+    const url = `${apiPrefix}${apiPaths.channels}/${newAccount().address}/5`;
     await expect4xx(await t.app.request(url, { headers: auth }), 404, "not_found");
     await expect4xx(await del(url, await closeBody()), 404, "not_found");
   });
@@ -301,7 +318,7 @@ describe("REST API: bad input", () => {
     for (const body of bodies) {
       const response = await del(path(), body);
       assert.equal(response.status, 400, `body ${body}: got ${response.status}`);
-      assert.equal(((await response.json()) as ErrorJson).error.code, "malformed_body", `body ${body}`);
+      assert.equal(decodeErrorBody(await response.json()).error.code, "malformed_body", `body ${body}`);
     }
     // Without a content type the body is still not what the endpoint expects.
     await expect4xx(await t.app.request(path(), { method: "DELETE" }), 400, "malformed_body");
@@ -311,7 +328,7 @@ describe("REST API: bad input", () => {
     const big = await closeBody({ pad: "x".repeat(2000) });
     await expect4xx(await del(path(), big), 413);
     await expect4xx(await del(path(), big, { "content-length": String(big.length) }), 413);
-    const withdraw = await t.app.request("/api/1/withdraw", {
+    const withdraw = await t.app.request(`${apiPrefix}${apiPaths.withdraw}`, {
       method: "POST",
       body: JSON.stringify({ threshold: "1", pad: "x".repeat(2000) }),
       headers: { ...auth, "content-type": "application/json" },
@@ -321,7 +338,7 @@ describe("REST API: bad input", () => {
 
   it("refuses a bad withdraw threshold or body with 400 and never calls the operator for it", async () => {
     for (const threshold of ["abc", "-1", 1e21, "1e3", 1.5, 5, null, true, ["5"]]) {
-      const response = await t.app.request("/api/1/withdraw", {
+      const response = await t.app.request(`${apiPrefix}${apiPaths.withdraw}`, {
         method: "POST",
         body: JSON.stringify({ threshold }),
         headers: { ...auth, "content-type": "application/json" },
@@ -330,7 +347,7 @@ describe("REST API: bad input", () => {
     }
     // A body that is not a JSON object: before, `garbage` ran a withdraw with threshold 1.
     for (const body of ["garbage", "[]", '"5"', "5", "null", "{"]) {
-      const response = await t.app.request("/api/1/withdraw", {
+      const response = await t.app.request(`${apiPrefix}${apiPaths.withdraw}`, {
         method: "POST",
         body,
         headers: { ...auth, "content-type": "application/json" },
@@ -339,8 +356,12 @@ describe("REST API: bad input", () => {
     }
     assert.deepEqual(operatorCalls, []);
     // A good one (and a missing one, or an empty body, meaning 1) reaches the operator.
-    for (const body of [JSON.stringify({ threshold: "5" }), "{}", ""]) {
-      const response = await t.app.request("/api/1/withdraw", {
+    for (const body of [
+      JSON.stringify(encodeWithdrawRequestBody({ threshold: 5n })),
+      JSON.stringify(encodeWithdrawRequestBody({})),
+      "",
+    ]) {
+      const response = await t.app.request(`${apiPrefix}${apiPaths.withdraw}`, {
         method: "POST",
         body,
         headers: { ...auth, "content-type": "application/json" },
@@ -353,9 +374,9 @@ describe("REST API: bad input", () => {
   // Fails today: receiverApi sets a JSON notFound handler, but Hono only calls the top-level app's notFound, so
   // createApp answers unknown API endpoints with text/plain "404 Not Found" (README: every 4xx has the JSON body).
   it("answers 404 JSON for unknown endpoints and methods", async () => {
-    await expect4xx(await t.app.request("/api/1/nope"), 404, "not_found");
-    await expect4xx(await t.app.request("/api/1/stats", { method: "POST" }), 404, "not_found");
-    await expect4xx(await t.app.request("/api/1/channels/a/b/c", { headers: auth }), 404, "not_found");
+    await expect4xx(await t.app.request(`${apiPrefix}/nope`), 404, "not_found");
+    await expect4xx(await t.app.request(`${apiPrefix}${apiPaths.stats}`, { method: "POST" }), 404, "not_found");
+    await expect4xx(await t.app.request(`${apiPrefix}${apiPaths.channels}/a/b/c`, { headers: auth }), 404, "not_found");
   });
 
   it("changed nothing: the stored proof is intact, no closing signature was issued, payments go on", async () => {

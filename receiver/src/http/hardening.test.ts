@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { headerNames } from "@micro-raiden/web-client/protocol";
+import { apiPrefix, channelPath, encodeCloseRequestBody, headerNames } from "@micro-raiden/web-client/protocol";
 import { sqliteStore } from "../store/sqliteStore.ts";
 import { articlePrice, createTestReceiver, newAccount, tempDirectory } from "./testReceiver.test-helper.ts";
 
@@ -33,14 +33,10 @@ describe("hardening", () => {
     const channel = first.openChannel();
     assert.equal((await first.signAndPay("/articles/1", channel, price)).status, 200);
     const proof = await first.sign(channel, price);
-    const closed = await first.app.request(`/api/1/channels/${channel.sender.address}/${channel.openBlock}`, {
+    const closed = await first.app.request(`${apiPrefix}${channelPath(proof)}`, {
       method: "DELETE",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        balance: price.toString(),
-        balance_signature: proof.signature,
-        ...(await first.closeRequestFields(channel, price)),
-      }),
+      body: JSON.stringify(encodeCloseRequestBody(await first.closeRequestBody(channel, price, proof.signature))),
     });
     assert.equal(closed.status, 200);
     first.store.close();

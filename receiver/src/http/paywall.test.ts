@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { decodePaymentResponseHeaders, headerNames } from "@micro-raiden/web-client/protocol";
+import {
+  type AttributeReader,
+  decodeErrorBody,
+  decodePaymentRequiredBody,
+  decodePaymentResponseHeaders,
+  decodePaywallAttributes,
+  headerNames,
+} from "@micro-raiden/web-client/protocol";
 import { Hono } from "hono";
 import { parseEther } from "viem";
 import type { ProofStore } from "../store/ProofStore.ts";
@@ -55,10 +62,11 @@ describe("paywall: unpaid requests", () => {
     assert.equal(failure, undefined);
     assert.deepEqual(failureHeadersOf(response), []);
     assert.match(response.headers.get("content-type") ?? "", /application\/json/);
-    const body = (await response.json()) as { error: { code: string; message: string }; price: string };
-    assert.equal(body.error.code, "payment_required");
-    assert.equal(typeof body.error.message, "string");
-    assert.equal(body.price, article2.price.toString());
+    const json: unknown = await response.json();
+    const body = decodePaymentRequiredBody(json); // which also checks the code is payment_required
+    assert.equal(decodeErrorBody(json).error.code, "payment_required");
+    assert.equal(typeof body.message, "string");
+    assert.equal(body.price, article2.price);
   });
 
   it("gives browsers (Accept: text/html) an HTML page with the price and the teaser", async () => {
@@ -73,6 +81,11 @@ describe("paywall: unpaid requests", () => {
     assert.ok(page.includes(`<h1>${article2.title}</h1>`), "the page shows the teaser");
     assert.ok(page.includes(`data-receiver="${t.receiver.address}"`));
     assert.ok(page.includes(`data-contract="${channelManager}"`));
+    // What the widget reads from the page is exactly what the headers say.
+    assert.deepEqual(
+      decodePaywallAttributes(paywallElement(page)),
+      decodePaymentResponseHeaders(response.headers).requirements,
+    );
   });
 
   it("serves free pages without any payment header", async () => {
@@ -85,7 +98,7 @@ describe("paywall: unpaid requests", () => {
     const response = await t.app.request("/articles/999");
     assert.equal(response.status, 404);
     assert.equal(response.headers.get(headerNames.price), null);
-    assert.equal(((await response.json()) as { error: { code: string } }).error.code, "not_found");
+    assert.equal(decodeErrorBody(await response.json()).error.code, "not_found");
   });
 });
 
@@ -387,7 +400,7 @@ describe("paywall: channel state", () => {
     ] as const) {
       const response = await t.pay("/articles/1", { ...payment, ...override });
       assert.equal(response.status, 400);
-      assert.equal(((await response.json()) as { error: { code: string } }).error.code, code);
+      assert.equal(decodeErrorBody(await response.json()).error.code, code);
       assert.deepEqual(failureHeadersOf(response), []);
       assert.equal(decodePaymentResponseHeaders(response.headers).requirements.price, price);
     }
@@ -533,3 +546,10 @@ describe("paywall: concurrent payments on one channel", () => {
     assert.equal(t.storedProofs().length, 5);
   });
 });
+
+/** The attributes of the 402 page's paywall element, read the way a browser would give them to the widget. */
+function paywallElement(page: string): AttributeReader {
+  const tag = /<section id="micro-raiden-paywall"([^>]*)>/.exec(page)?.[1] ?? assert.fail("no paywall element");
+  const attributes = new Map([...tag.matchAll(/\s([a-z-]+)="([^"]*)"/g)].map(([, name, value]) => [name, value]));
+  return { getAttribute: (name) => attributes.get(name) ?? null };
+}

@@ -1,6 +1,24 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { headerNames, verifyClosingSignature } from "@micro-raiden/web-client/protocol";
+import {
+  apiPaths,
+  apiPrefix,
+  channelPath,
+  decodeChannelDescription,
+  decodeChannelDescriptions,
+  decodeCloseResponseBody,
+  decodeErrorBody,
+  decodeOperatorResults,
+  decodeReceiverStats,
+  encodeChannelDescription,
+  encodeCloseAllRequestBody,
+  encodeCloseRequestBody,
+  encodeOperatorResults,
+  encodeReceiverStats,
+  encodeWithdrawRequestBody,
+  headerNames,
+  verifyClosingSignature,
+} from "@micro-raiden/web-client/protocol";
 import { type Hex, parseEther } from "viem";
 import type { Operator } from "../chain/operator.ts";
 import {
@@ -20,16 +38,18 @@ import {
 const price = articlePrice;
 const liquidBalance = parseEther("12.5");
 
-type ErrorJson = { error: { code: string; message: string } };
-type ChannelJson = {
-  sender_address: string;
-  open_block: string;
-  deposit: string;
-  state: string;
-  balance?: string;
-  withdrawn?: string;
-  balance_signature?: string | null;
-};
+const api = (path: string) => `${apiPrefix}${path}`;
+const pathOf = (channel: TestChannel) =>
+  api(channelPath({ sender: channel.sender.address, openBlock: channel.openBlock }));
+
+/** The body decoded with the protocol's codec, and checked to be exactly its canonical encoding (no stray fields). */
+async function decoded<T>(response: Response, decode: (json: unknown) => T, encode: (value: T) => unknown) {
+  const json: unknown = await response.json();
+  const value = decode(json);
+  assert.deepEqual(json, JSON.parse(JSON.stringify(encode(value))));
+  return value;
+}
+const errorOf = async (response: Response) => decodeErrorBody(await response.json()).error;
 
 /** Pays `channel` up to `n` × price, one article at a time, and returns the last proof's signature. */
 async function payUpTo(t: TestReceiver, channel: TestChannel, n: number, signer = channel.sender): Promise<Hex> {
@@ -80,22 +100,22 @@ describe("REST API: stats and channel listings", () => {
   });
 
   it("GET /stats reports the fabricated state", async () => {
-    const response = await t.app.request("/api/1/stats");
+    const response = await t.app.request(api(apiPaths.stats));
     assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), {
+    assert.deepEqual(await decoded(response, decodeReceiverStats, encodeReceiverStats), {
       // Confirmed deposits of open channels: a1 (1 + 0.5), a2 (2; its top-up is unconfirmed), b (0.3).
-      deposit_sum: parseEther("3.8").toString(),
-      open_channels: 3,
+      depositSum: parseEther("3.8"),
+      openChannels: 3,
       // µRaiden's meaning: channels whose close is pending (c).
-      pending_channels: 1,
+      pendingChannels: 1,
       // Accepted but not yet withdrawn, on channels not settled: a1 3p − p, a2 p, c 2p.
-      balance_sum: (5n * price).toString(),
-      unique_senders: 2,
-      liquid_balance: liquidBalance.toString(),
-      token_address: token,
-      contract_address: channelManager,
-      receiver_address: t.receiver.address,
-      chain_id: chainId,
+      balanceSum: 5n * price,
+      uniqueSenders: 2,
+      liquidBalance,
+      token,
+      contract: channelManager,
+      receiver: t.receiver.address,
+      chainId,
     });
     // The liquid balance is the token's balanceOf(receiver), read over RPC.
     const calls = t.rpc.calls.filter((call) => call.method === "eth_call");
@@ -106,17 +126,17 @@ describe("REST API: stats and channel listings", () => {
   });
 
   it("GET /stats needs no token", async () => {
-    const response = await t.app.request("/api/1/stats", { headers: { authorization: "Bearer wrong" } });
+    const response = await t.app.request(api(apiPaths.stats), { headers: { authorization: "Bearer wrong" } });
     assert.equal(response.status, 200);
   });
 
-  const operatorOnly = () => ["/api/1/channels", `/api/1/channels/${s1.address}`];
+  const operatorOnly = () => [api(apiPaths.channels), api(`${apiPaths.channels}/${s1.address}`)];
 
   it("GET /channels and /channels/<sender> answer 401 without the operator token", async () => {
     for (const path of operatorOnly()) {
       const response = await t.app.request(path);
       assert.equal(response.status, 401);
-      assert.equal(((await response.json()) as ErrorJson).error.code, "unauthorized");
+      assert.equal((await errorOf(response)).code, "unauthorized");
     }
   });
 
@@ -140,84 +160,79 @@ describe("REST API: stats and channel listings", () => {
   });
 
   it("GET /channels lists the open channels in full with the token", async () => {
-    const response = await t.app.request("/api/1/channels", { headers: auth });
+    const response = await t.app.request(api(apiPaths.channels), { headers: auth });
     assert.equal(response.status, 200);
-    const list = (await response.json()) as ChannelJson[];
-    const byBlock = new Map(list.map((ch) => [ch.open_block, ch]));
-    assert.deepEqual([...byBlock.keys()].sort(), ["10", "11", "12"]);
-    assert.deepEqual(byBlock.get("10"), {
-      sender_address: s1.address,
-      open_block: "10",
-      deposit: parseEther("1.5").toString(),
+    // Decoded, and exactly its canonical encoding: nothing paid yet travels as `"balance_signature": null`.
+    const list = await decoded(response, decodeChannelDescriptions, (l) => l.map(encodeChannelDescription));
+    const byBlock = new Map(list.map((ch) => [ch.openBlock, ch]));
+    assert.deepEqual([...byBlock.keys()].sort(), [10n, 11n, 12n]);
+    assert.deepEqual(byBlock.get(10n), {
+      sender: s1.address,
+      openBlock: 10n,
+      deposit: parseEther("1.5"),
       state: "open",
-      balance: (3n * price).toString(),
-      withdrawn: price.toString(),
-      balance_signature: a1Signature,
+      details: { balance: 3n * price, withdrawn: price, balanceSignature: a1Signature },
     });
-    assert.equal(byBlock.get("11")?.deposit, parseEther("2").toString());
-    assert.deepEqual(byBlock.get("12"), {
-      sender_address: s2.address,
-      open_block: "12",
-      deposit: parseEther("0.3").toString(),
+    assert.equal(byBlock.get(11n)?.deposit, parseEther("2"));
+    assert.deepEqual(byBlock.get(12n), {
+      sender: s2.address,
+      openBlock: 12n,
+      deposit: parseEther("0.3"),
       state: "open",
-      balance: "0",
-      withdrawn: "0",
-      balance_signature: null,
+      details: { balance: 0n, withdrawn: 0n, balanceSignature: undefined },
     });
   });
 
   it("GET /channels/<sender> lists the sender's channels that are not settled", async () => {
-    const response = await t.app.request(`/api/1/channels/${s1.address}`, { headers: auth });
+    const response = await t.app.request(api(`${apiPaths.channels}/${s1.address}`), { headers: auth });
     assert.equal(response.status, 200);
-    const list = (await response.json()) as ChannelJson[];
+    const list = decodeChannelDescriptions(await response.json());
     assert.deepEqual(
-      list.map((ch) => [ch.open_block, ch.state]).sort(),
+      list.map((ch) => [ch.openBlock.toString(), ch.state]).sort(),
       [
         [a1.openBlock.toString(), "open"],
         [e.openBlock.toString(), "pending"],
         [a2.openBlock.toString(), "open"],
       ].sort(),
     );
-    const s2List = (await (
-      await t.app.request(`/api/1/channels/${s2.address.toLowerCase()}`, { headers: auth })
-    ).json()) as ChannelJson[];
+    const s2List = decodeChannelDescriptions(
+      await (await t.app.request(api(`${apiPaths.channels}/${s2.address.toLowerCase()}`), { headers: auth })).json(),
+    );
     assert.deepEqual(
-      s2List.map((ch) => [ch.open_block, ch.state]).sort(),
+      s2List.map((ch) => [ch.openBlock.toString(), ch.state]).sort(),
       [
         [b.openBlock.toString(), "open"],
         [c.openBlock.toString(), "closing"],
       ].sort(),
     );
-    const nobody = await t.app.request(`/api/1/channels/${newAccount().address}`, { headers: auth });
+    const nobody = await t.app.request(api(`${apiPaths.channels}/${newAccount().address}`), { headers: auth });
     assert.equal(nobody.status, 200);
     assert.deepEqual(await nobody.json(), []);
   });
 
   it("GET /channels/<sender>/<openBlock> hides the balance and signature without the token", async () => {
-    const path = `/api/1/channels/${s1.address}/${a1.openBlock}`;
+    const path = pathOf(a1);
     const publicView = await t.app.request(path);
     assert.equal(publicView.status, 200);
-    assert.deepEqual(await publicView.json(), {
-      sender_address: s1.address,
-      open_block: "10",
-      deposit: parseEther("1.5").toString(),
+    assert.deepEqual(await decoded(publicView, decodeChannelDescription, encodeChannelDescription), {
+      sender: s1.address,
+      openBlock: 10n,
+      deposit: parseEther("1.5"),
       state: "open",
     });
     const wrongToken = await t.app.request(path, { headers: { authorization: "Bearer nope" } });
-    const wrongBody = (await wrongToken.json()) as ChannelJson;
-    assert.equal(wrongBody.balance, undefined);
-    assert.equal(wrongBody.balance_signature, undefined);
+    const wrongBody = await decoded(wrongToken, decodeChannelDescription, encodeChannelDescription);
+    // No balance, no withdrawn amount, no signature.
+    assert.equal(wrongBody.details, undefined);
 
     const full = await t.app.request(path, { headers: auth });
     assert.equal(full.status, 200);
-    assert.deepEqual(await full.json(), {
-      sender_address: s1.address,
-      open_block: "10",
-      deposit: parseEther("1.5").toString(),
+    assert.deepEqual(await decoded(full, decodeChannelDescription, encodeChannelDescription), {
+      sender: s1.address,
+      openBlock: 10n,
+      deposit: parseEther("1.5"),
       state: "open",
-      balance: (3n * price).toString(),
-      withdrawn: price.toString(),
-      balance_signature: a1Signature,
+      details: { balance: 3n * price, withdrawn: price, balanceSignature: a1Signature },
     });
   });
 
@@ -227,14 +242,12 @@ describe("REST API: stats and channel listings", () => {
       [d, "settled"],
       [e, "pending"],
     ] as const) {
-      const response = await t.app.request(`/api/1/channels/${channel.sender.address}/${channel.openBlock}`);
+      const response = await t.app.request(pathOf(channel));
       assert.equal(response.status, 200);
-      assert.equal(((await response.json()) as ChannelJson).state, state);
+      assert.equal(decodeChannelDescription(await response.json()).state, state);
     }
-    const unconfirmed = (await (
-      await t.app.request(`/api/1/channels/${s1.address}/${e.openBlock}`)
-    ).json()) as ChannelJson;
-    assert.equal(unconfirmed.deposit, "0");
+    const unconfirmed = decodeChannelDescription(await (await t.app.request(pathOf(e))).json());
+    assert.equal(unconfirmed.deposit, 0n);
   });
 
   it("answers 401 for every operator endpoint when the app has no operator token", async () => {
@@ -242,50 +255,42 @@ describe("REST API: stats and channel listings", () => {
     const channel = open.openChannel();
     for (const authorization of ["Bearer ", "Bearer undefined", "Bearer null", ""]) {
       for (const [method, path] of [
-        ["GET", "/api/1/channels"],
-        ["GET", `/api/1/channels/${channel.sender.address}`],
-        ["POST", "/api/1/withdraw"],
-        ["POST", "/api/1/close-all"],
+        ["GET", api(apiPaths.channels)],
+        ["GET", api(`${apiPaths.channels}/${channel.sender.address}`)],
+        ["POST", api(apiPaths.withdraw)],
+        ["POST", api(apiPaths.closeAll)],
       ] as const) {
         const response = await open.app.request(path, { method, headers: { authorization } });
         assert.equal(response.status, 401, `${method} ${path} with "${authorization}"`);
       }
-      const detail = (await (
-        await open.app.request(`/api/1/channels/${channel.sender.address}/${channel.openBlock}`, {
-          headers: { authorization },
-        })
-      ).json()) as ChannelJson;
-      assert.equal(detail.balance, undefined);
+      const detail = decodeChannelDescription(
+        await (await open.app.request(pathOf(channel), { headers: { authorization } })).json(),
+      );
+      assert.equal(detail.details, undefined);
     }
   });
 });
 
 describe("REST API: cooperative close (DELETE /channels/<sender>/<openBlock>)", () => {
   const t = createTestReceiver();
-  const path = (channel: TestChannel) => `/api/1/channels/${channel.sender.address}/${channel.openBlock}`;
-
   async function requestClose(
     channel: TestChannel,
     balance: bigint,
     signature: Hex,
-    request: Parameters<typeof t.closeRequestFields>[2] = {},
+    request: Parameters<typeof t.closeRequestBody>[3] = {},
   ) {
-    return t.app.request(path(channel), {
+    return t.app.request(pathOf(channel), {
       method: "DELETE",
-      body: JSON.stringify({
-        balance: balance.toString(),
-        balance_signature: signature,
-        ...(await t.closeRequestFields(channel, balance, request)),
-      }),
+      body: JSON.stringify(encodeCloseRequestBody(await t.closeRequestBody(channel, balance, signature, request))),
       headers: { "content-type": "application/json" },
     });
   }
 
   async function closeSignatureOf(response: Response): Promise<Hex> {
     assert.equal(response.status, 200, await response.clone().text());
-    const body = (await response.json()) as { close_signature: Hex };
-    assert.match(body.close_signature, /^0x[0-9a-f]{130}$/);
-    return body.close_signature;
+    const { closeSignature } = decodeCloseResponseBody(await response.json());
+    assert.match(closeSignature, /^0x[0-9a-f]{130}$/);
+    return closeSignature;
   }
 
   const verifies = (channel: TestChannel, balance: bigint, signature: Hex) =>
@@ -352,9 +357,9 @@ describe("REST API: cooperative close (DELETE /channels/<sender>/<openBlock>)", 
     for (const forgery of forgeries) {
       const response = await requestClose(channel, 2n * price, forgery);
       assert.equal(response.status, 403);
-      const body = (await response.json()) as ErrorJson & { close_signature?: string };
-      assert.equal(body.error.code, "unauthorized");
-      assert.equal(body.close_signature, undefined);
+      const body: unknown = await response.json();
+      assert.equal(decodeErrorBody(body).error.code, "unauthorized");
+      assert.throws(() => decodeCloseResponseBody(body), /close_signature is missing/);
     }
     assert.equal(t.core.book.get(channel.sender.address, channel.openBlock)?.closingSignatureIssued, false);
     assert.equal(t.storedProof(channel)?.signature, signature);
@@ -369,7 +374,7 @@ describe("REST API: cooperative close (DELETE /channels/<sender>/<openBlock>)", 
     for (const signer of [newAccount(), t.account]) {
       const response = await requestClose(channel, 2n * price, signature, { signer });
       assert.equal(response.status, 403);
-      assert.equal(((await response.json()) as ErrorJson).error.code, "unauthorized");
+      assert.equal((await errorOf(response)).code, "unauthorized");
     }
     assert.equal(t.core.book.get(channel.sender.address, channel.openBlock)?.closingSignatureIssued, false);
     // The sender's own wallet may ask too, not only the session key.
@@ -383,7 +388,7 @@ describe("REST API: cooperative close (DELETE /channels/<sender>/<openBlock>)", 
     for (const deadline of [now - 1n, now + 7200n]) {
       const response = await requestClose(channel, price, signature, { deadline });
       assert.equal(response.status, 403);
-      assert.match(((await response.json()) as ErrorJson).error.message, /expired or runs too far ahead/);
+      assert.match((await errorOf(response)).message, /expired or runs too far ahead/);
     }
     assert.equal(t.core.book.get(channel.sender.address, channel.openBlock)?.closingSignatureIssued, false);
   });
@@ -394,7 +399,7 @@ describe("REST API: cooperative close (DELETE /channels/<sender>/<openBlock>)", 
     const lower = await t.sign(channel, 2n * price);
     const response = await requestClose(channel, 2n * price, lower.signature);
     assert.equal(response.status, 409);
-    assert.equal(((await response.json()) as ErrorJson).error.code, "conflict");
+    assert.equal((await errorOf(response)).code, "conflict");
     assert.equal(t.storedProof(channel)?.balance, 3n * price);
     assert.equal(t.core.book.get(channel.sender.address, channel.openBlock)?.closingSignatureIssued, false);
     assert.equal((await t.signAndPay("/articles/1", channel, 4n * price)).status, 200);
@@ -405,7 +410,7 @@ describe("REST API: cooperative close (DELETE /channels/<sender>/<openBlock>)", 
     const above = await t.sign(channel, 3n * price);
     const response = await requestClose(channel, 3n * price, above.signature);
     assert.equal(response.status, 409);
-    assert.equal(((await response.json()) as ErrorJson).error.code, "conflict");
+    assert.equal((await errorOf(response)).code, "conflict");
     assert.equal(t.storedProof(channel), undefined);
   });
 
@@ -424,11 +429,11 @@ describe("REST API: cooperative close (DELETE /channels/<sender>/<openBlock>)", 
       signature: higher.signature,
       request: "",
     });
-    const detail = (await (
-      await t.app.request(path(channel), { headers: { authorization: `Bearer ${t.operatorToken}` } })
-    ).json()) as ChannelJson;
-    assert.equal(detail.balance, (5n * price).toString());
-    assert.equal(detail.balance_signature, higher.signature);
+    const detail = decodeChannelDescription(
+      await (await t.app.request(pathOf(channel), { headers: { authorization: `Bearer ${t.operatorToken}` } })).json(),
+    );
+    assert.equal(detail.details?.balance, 5n * price);
+    assert.equal(detail.details?.balanceSignature, higher.signature);
     // Asking again at that balance gives the same signature; payments stay refused.
     assert.equal(await closeSignatureOf(await requestClose(channel, 5n * price, higher.signature)), closeSignature);
     const refused = await t.signAndPay("/articles/1", channel, 6n * price);
@@ -440,7 +445,7 @@ describe("REST API: cooperative close (DELETE /channels/<sender>/<openBlock>)", 
     const stranger = { sender: newAccount(), openBlock: 9999n, session: undefined, deposit: 0n };
     const unknown = await requestClose(stranger, 0n, (await t.sign(stranger, 0n)).signature);
     assert.equal(unknown.status, 404);
-    assert.equal(((await unknown.json()) as ErrorJson).error.code, "not_found");
+    assert.equal((await errorOf(unknown)).code, "not_found");
     const settled = t.openChannel();
     t.requestClose(settled, 0n, t.head());
     t.settle(settled, 0n, t.head());
@@ -468,24 +473,23 @@ describe("REST API: operator commands", () => {
     },
   };
   const t = createTestReceiver({ operator });
-  const summary = {
-    sender_address: result.sender,
-    open_block: "12",
-    balance: "7",
-    transaction_hash: result.transactionHash,
-  };
+  const summary = encodeOperatorResults([result]);
 
   it("answers 401 for withdraw and close-all without the token or with a wrong one", async () => {
-    for (const path of ["/api/1/withdraw", "/api/1/close-all"]) {
+    for (const path of [api(apiPaths.withdraw), api(apiPaths.closeAll)]) {
       const attempts: Record<string, string>[] = [
         {},
         { authorization: "Bearer wrong" },
         { authorization: `Basic ${t.operatorToken}` },
       ];
       for (const headers of attempts) {
-        const response = await t.app.request(path, { method: "POST", headers, body: "{}" });
+        const response = await t.app.request(path, {
+          method: "POST",
+          headers,
+          body: JSON.stringify(encodeCloseAllRequestBody()),
+        });
         assert.equal(response.status, 401);
-        assert.equal(((await response.json()) as ErrorJson).error.code, "unauthorized");
+        assert.equal((await errorOf(response)).code, "unauthorized");
       }
     }
     assert.deepEqual(calls, []);
@@ -493,22 +497,25 @@ describe("REST API: operator commands", () => {
 
   it("runs them with the token", async () => {
     const headers = { authorization: `Bearer ${t.operatorToken}`, "content-type": "application/json" };
-    const withdraw = await t.app.request("/api/1/withdraw", {
+    const withdraw = await t.app.request(api(apiPaths.withdraw), {
       method: "POST",
       headers,
-      body: JSON.stringify({ threshold: "1000" }),
+      body: JSON.stringify(encodeWithdrawRequestBody({ threshold: 1000n })),
     });
     assert.equal(withdraw.status, 200);
-    assert.deepEqual(await withdraw.json(), [summary]);
-    const closeAll = await t.app.request("/api/1/close-all", { method: "POST", headers });
+    assert.deepEqual(await decoded(withdraw, decodeOperatorResults, encodeOperatorResults), [result]);
+    assert.deepEqual(JSON.parse(JSON.stringify(summary)), [
+      { sender_address: result.sender, open_block: "12", balance: "7", transaction_hash: result.transactionHash },
+    ]);
+    const closeAll = await t.app.request(api(apiPaths.closeAll), { method: "POST", headers });
     assert.equal(closeAll.status, 200);
-    assert.deepEqual(await closeAll.json(), [summary]);
+    assert.deepEqual(await decoded(closeAll, decodeOperatorResults, encodeOperatorResults), [result]);
     assert.deepEqual(calls, ["withdraw 1000", "closeAll"]);
   });
 
   it("answers 404 with the token when operator commands are off", async () => {
     const off = createTestReceiver();
-    for (const path of ["/api/1/withdraw", "/api/1/close-all"]) {
+    for (const path of [api(apiPaths.withdraw), api(apiPaths.closeAll)]) {
       const response = await off.app.request(path, {
         method: "POST",
         headers: { authorization: `Bearer ${off.operatorToken}` },

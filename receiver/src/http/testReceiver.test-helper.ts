@@ -5,9 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   balanceProofTypedData,
+  type CloseRequestBody,
   closeRequestTypedData,
   type Deployment,
   type DomainParameters,
+  decodeErrorBody,
   decodePaymentResponseHeaders,
   encodeErrorBody,
   encodePaymentHeaders,
@@ -266,17 +268,18 @@ export function createTestReceiver(options: TestReceiverOptions = {}) {
   }
 
   /**
-   * The close-request fields of a DELETE body: a deadline (default ten minutes ahead) and the request signed by the
-   * channel's session key, or its sender, or `signer`.
+   * A DELETE close request for `channel` at `balance` with its balance proof `balanceSignature`: a deadline (default
+   * ten minutes ahead) and the request signed by the channel's session key, or its sender, or `signer`.
    */
-  async function closeRequestFields(
+  async function closeRequestBody(
     channel: TestChannel,
     balance: bigint,
+    balanceSignature: Hex,
     options: { signer?: LocalAccount; deadline?: bigint } = {},
-  ): Promise<{ deadline: string; close_request_signature: Hex }> {
+  ): Promise<CloseRequestBody> {
     const deadline = options.deadline ?? BigInt(Math.floor(Date.now() / 1000) + 600);
     const signer = options.signer ?? channel.session ?? channel.sender;
-    const close_request_signature = await signer.signTypedData(
+    const closeRequestSignature = await signer.signTypedData(
       closeRequestTypedData(domain, {
         sender: channel.sender.address,
         receiver: receiver.address,
@@ -285,7 +288,7 @@ export function createTestReceiver(options: TestReceiverOptions = {}) {
         deadline,
       }),
     );
-    return { deadline: deadline.toString(), close_request_signature };
+    return { balance, balanceSignature, deadline, closeRequestSignature };
   }
 
   /** GET `path` with the payment's headers (plus `headers`). */
@@ -329,7 +332,7 @@ export function createTestReceiver(options: TestReceiverOptions = {}) {
     requestClose,
     settle,
     sign,
-    closeRequestFields,
+    closeRequestBody,
     pay,
     paymentHeaders,
     signAndPay,
@@ -361,7 +364,7 @@ export function failureHeadersOf(response: Response): string[] {
 
 /** Decodes a 402's headers, checks it carries exactly one failure header, and returns them with the JSON body. */
 export async function decodeFailure(response: Response) {
-  const body = (await response.json()) as { error: { code: string; message: string } };
+  const body = decodeErrorBody(await response.json());
   const decoded = decodePaymentResponseHeaders(response.headers);
   return { ...decoded, body, failureHeaders: failureHeadersOf(response) };
 }
