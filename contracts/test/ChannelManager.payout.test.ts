@@ -338,3 +338,62 @@ describe("payouts with a token that calls a receive hook", async () => {
     assert.equal(await manager.read.claimable([hostileSender]), deposit - balance);
   });
 });
+
+describe("payouts under a gas limit chosen by the caller", async () => {
+  const f = await deployFixture();
+  const sender = getAddress(f.sender.account.address);
+  const receiver = getAddress(f.receiver.account.address);
+  const as = (wallet: typeof f.sender) => ({ account: wallet.account });
+
+  /**
+   * Sends `write` with gas limits rising from `from` in steps of `step` until one succeeds, and returns the manager
+   * events of that transaction. Every lower limit must fail as a whole: none may pay one party and defer the other.
+   */
+  async function firstSuccess(write: (gas: bigint) => Promise<`0x${string}`>, from: bigint, step: bigint) {
+    for (let gas = from; gas < from + 200n * step; gas += step) {
+      // The node refuses a transaction that runs out of gas outright.
+      const hash = await write(gas).catch((error: unknown) => {
+        assert.match(String(error), /ran out of gas/);
+        return undefined;
+      });
+      if (hash === undefined) continue;
+      const receipt = await f.publicClient.waitForTransactionReceipt({ hash });
+      if (receipt.status === "success") return (await f.mined(hash)).events.map((e) => e.eventName);
+    }
+    assert.fail("no gas limit succeeded");
+  }
+
+  it("a relayer cannot starve a settle or cooperative close of gas to turn a payout into a credit", async () => {
+    const openBlock = await f.openChannel();
+    const { receipt } = await f.mined(
+      await f.manager.write.uncooperativeClose([receiver, openBlock, 30n * TOKENS], as(f.sender)),
+    );
+    await f.networkHelpers.mineUpTo(receipt.blockNumber + CHALLENGE_PERIOD);
+    const settled = await firstSuccess(
+      (gas) => f.manager.write.settle([sender, receiver, openBlock], { ...as(f.other), gas }),
+      30_000n,
+      250n,
+    );
+    assert.deepEqual(settled, ["ChannelSettled"]);
+
+    const second = await f.openChannel();
+    await f.networkHelpers.mine(1);
+    const message = { sender, receiver, openBlock: second, balance: 40n * TOKENS };
+    const args = [
+      sender,
+      receiver,
+      second,
+      40n * TOKENS,
+      await signBalanceProof(f.sender, f.domain, message),
+      await signClosingAgreement(f.receiver, f.domain, message),
+    ] as const;
+    const closed = await firstSuccess(
+      (gas) => f.manager.write.cooperativeClose(args, { ...as(f.other), gas }),
+      40_000n,
+      250n,
+    );
+    assert.deepEqual(closed, ["ChannelSettled"]);
+    assert.equal(await f.manager.read.claimable([sender]), 0n);
+    assert.equal(await f.manager.read.claimable([receiver]), 0n);
+  });
+});
