@@ -143,7 +143,7 @@ function expected(...entries: [Sender, bigint][]): [string, string, string][] {
 
 /** Pays for `path` and expects a 200 charged exactly `price` on top of what the sender paid so far. */
 async function payOk(sender: Sender, path: string, price: bigint): Promise<Response> {
-  const response = await fetchWithPayment(sender.client, `${server.url}${path}`);
+  const response = await fetchWithPayment(sender.client, { input: `${server.url}${path}` });
   assert.equal(response.status, 200, `${sender.name} ${path}: ${response.status}`);
   sender.paid += price;
   assert.equal(response.headers.get(headerNames.senderBalance), sender.paid.toString());
@@ -153,7 +153,7 @@ async function payOk(sender: Sender, path: string, price: bigint): Promise<Respo
 
 async function newSender(name: string, account: HDAccount | undefined): Promise<Sender> {
   assert.ok(account);
-  const client = await createChannelClient({
+  const client = createChannelClient({
     account,
     transport: http(chain.rpcUrl),
     storage: memoryStorage(),
@@ -356,7 +356,7 @@ describe("operator commands and the proxied resource, end to end", () => {
     assert.equal((await receiverView(carol)).balance, proxyPrice.toString());
 
     // The upstream fails: the sender gets the 500 and is charged nothing.
-    const broken = await fetchWithPayment(carol.client, `${server.url}/proxy/broken`);
+    const broken = await fetchWithPayment(carol.client, { input: `${server.url}/proxy/broken` });
     assert.equal(broken.status, 500);
     assert.equal(await broken.text(), "upstream failed");
     assert.equal((await receiverView(carol)).balance, carol.paid.toString());
@@ -368,7 +368,7 @@ describe("operator commands and the proxied resource, end to end", () => {
     upstream.closeAllConnections();
     await new Promise((resolve) => upstream.close(resolve));
     upstreamUp = false;
-    const down = await fetchWithPayment(carol.client, `${server.url}/proxy/hello`);
+    const down = await fetchWithPayment(carol.client, { input: `${server.url}/proxy/hello` });
     assert.equal(down.status, 502);
     assert.equal(((await down.json()) as { error: { code: string } }).error.code, "not_found");
     assert.equal((await receiverView(carol)).balance, carol.paid.toString());
@@ -417,7 +417,7 @@ describe("operator commands and the proxied resource, end to end", () => {
     const again = await operatorPost("close-all", {});
     assert.equal(again.status, 200, JSON.stringify(again.json));
     assert.deepEqual(again.json, []);
-    await assert.rejects(fetchWithPayment(alice.client, `${server.url}/articles/1`), ChannelRequiredError);
+    await assert.rejects(fetchWithPayment(alice.client, { input: `${server.url}/articles/1` }), ChannelRequiredError);
     assert.equal((await tokenBalance(receiverAddress)) - receiverTokensAtStart, totalPaid);
   });
 
@@ -451,7 +451,7 @@ describe("operator commands and the proxied resource, end to end", () => {
       assert.equal((await tokenBalance(receiverAddress)) - receiverBefore, dave.paid - withdrawn);
 
       // The channel is settled on chain: a proof on it can never be redeemed, so the content must not go out.
-      const late = await fetchWithPayment(dave.client, `${server.url}/articles/1`).then(
+      const late = await fetchWithPayment(dave.client, { input: `${server.url}/articles/1` }).then(
         (response) => response.status,
         (error: unknown) => error,
       );

@@ -10,8 +10,9 @@ import { build } from "esbuild";
 import { custom, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { pay } from "../src/actions/pay.ts";
-import { memoryLock, webLock } from "../src/client/channelLock.ts";
 import { createChannelClient } from "../src/client/createChannelClient.ts";
+import { memoryLock } from "../src/locks/memoryLock.ts";
+import { webLock } from "../src/locks/webLock.ts";
 import { balanceProofTypedData, verifyBalanceProof } from "../src/protocol/index.ts";
 import type { ChannelStorage, StoredChannel } from "../src/storage/ChannelStorage.ts";
 import { fileStorage } from "../src/storage/fileStorage.ts";
@@ -42,7 +43,7 @@ const channel: StoredChannel = {
 const transport = custom({ request: async () => "0x7a69" });
 
 async function timePayments(storage: ChannelStorage, lock: ReturnType<typeof memoryLock>, count: number) {
-  const client = await createChannelClient({ account: sender, transport, storage, lock });
+  const client = createChannelClient({ account: sender, transport, storage, lock });
   await storage.put(channel);
   const times: number[] = [];
   for (let i = 0; i < count; i++) {

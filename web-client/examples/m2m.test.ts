@@ -7,8 +7,8 @@ import { after, before, it } from "node:test";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
 import { demoRoutes } from "@micro-raiden/demo-server";
 import { type RunningServer, startServer } from "@micro-raiden/receiver";
+import { demoTokenAbi } from "@micro-raiden/web-client/protocol";
 import { createPublicClient, http, parseEther, toHex } from "viem";
-import { demoTokenAbi } from "../src/protocol/index.ts";
 import { runM2M } from "./m2m.ts";
 
 let chain: TestChain;

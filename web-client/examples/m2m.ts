@@ -7,15 +7,18 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import {
+  ChannelRequiredError,
+  closeChannel,
+  createChannelClient,
+  fetchWithPayment,
+  getChannels,
+  memoryStorage,
+} from "@micro-raiden/web-client";
+import { readPrivateKeyFile } from "@micro-raiden/web-client/node";
+import { decodePaymentResponseHeaders } from "@micro-raiden/web-client/protocol";
 import { type Account, formatEther, http } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
-import { closeChannel } from "../src/actions/closeChannel.ts";
-import { fetchWithPayment } from "../src/actions/fetchWithPayment.ts";
-import { getChannels } from "../src/actions/getChannels.ts";
-import { createChannelClient } from "../src/client/createChannelClient.ts";
-import { readPrivateKeyFile } from "../src/node/readPrivateKeyFile.ts";
-import { decodePaymentResponseHeaders } from "../src/protocol/index.ts";
-import { memoryStorage } from "../src/storage/memoryStorage.ts";
 
 export type M2MResult = { path: string; status: number; price: bigint; body: string };
 
@@ -32,7 +35,7 @@ export async function runM2M(parameters: {
   log?: (line: string) => void;
 }): Promise<{ results: M2MResult[]; closedAt: bigint }> {
   const log = parameters.log ?? (() => {});
-  const client = await createChannelClient({
+  const client = createChannelClient({
     account: parameters.account,
     transport: http(parameters.rpcUrl),
     storage: memoryStorage(),
@@ -41,7 +44,7 @@ export async function runM2M(parameters: {
   let gateway = "";
   for (const path of parameters.paths) {
     const url = `${parameters.baseUrl}${path}`;
-    const response = await fetchWithPayment(client, url, undefined, { deposit: () => parameters.deposit });
+    const response = await fetchWithPayment(client, { input: url, deposit: () => parameters.deposit });
     const { requirements, echo } = decodePaymentResponseHeaders(response.headers);
     gateway = `${parameters.baseUrl}${requirements.gatewayPath}`;
     const body = await response.text();
@@ -59,7 +62,7 @@ export async function runM2M(parameters: {
     contract: requirements.contract,
     receiver: requirements.receiver,
   });
-  if (!channel) throw new Error("No channel was opened.");
+  if (!channel) throw new ChannelRequiredError({ requirements, url: `${parameters.baseUrl}${first.path}` });
   const closed = await closeChannel(client, { channel, gatewayUrl: gateway });
   log(
     `closed channel ${closed.openBlock} cooperatively at ${formatEther(closed.balance)} TKN; the rest of the deposit is back`,

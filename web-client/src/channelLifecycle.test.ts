@@ -5,14 +5,18 @@ import { after, before, describe, it } from "node:test";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
 import { getAddress, http, isHex, parseEther } from "viem";
 import { closeChannel } from "./actions/closeChannel.ts";
+import { closeChannelUncooperatively } from "./actions/closeChannelUncooperatively.ts";
+import { detectDepositMethod } from "./actions/detectDepositMethod.ts";
 import { openChannel } from "./actions/openChannel.ts";
 import { pay } from "./actions/pay.ts";
+import { refreshChannel } from "./actions/refreshChannel.ts";
 import { settleChannel } from "./actions/settleChannel.ts";
 import { syncChannels } from "./actions/syncChannels.ts";
 import { topUp } from "./actions/topUp.ts";
-import { memoryLock } from "./client/channelLock.ts";
+import { watchChannels } from "./actions/watchChannels.ts";
 import { type ChannelClient, createChannelClient } from "./client/createChannelClient.ts";
-import { ChannelManagerRevertError } from "./errors.ts";
+import { ChannelManagerRevertError } from "./errors/ChannelManagerRevertError.ts";
+import { memoryLock } from "./locks/memoryLock.ts";
 import {
   channelManagerAbi,
   closingAgreementTypedData,
@@ -74,7 +78,7 @@ describe("channel lifecycle against a real chain", () => {
       const close_signature = await receiver.signTypedData(closingAgreementTypedData(domain, message));
       return Response.json({ close_signature });
     };
-    client = await createChannelClient({
+    client = createChannelClient({
       account: sender,
       transport: http(chain.rpcUrl),
       storage: memoryStorage(),
@@ -90,12 +94,13 @@ describe("channel lifecycle against a real chain", () => {
     token: chain.deployment.token,
     receiver: chain.accounts[2]?.address ?? "0x",
   });
+  const senderAddress = () => chain.accounts[1]?.address ?? assert.fail();
   const onChain = (openBlock: bigint) =>
     client.publicClient.readContract({
       address: chain.deployment.channelManager,
       abi: channelManagerAbi,
       functionName: "getChannelInfo",
-      args: [client.account, manager().receiver, openBlock],
+      args: [senderAddress(), manager().receiver, openBlock],
     });
 
   for (const method of ["permit", "erc1363", "approve"] as const) {
@@ -117,8 +122,7 @@ describe("channel lifecycle against a real chain", () => {
   });
 
   it("detects the best deposit method the token supports (permit for the demo token)", async () => {
-    const { detectDepositMethod } = await import("./actions/openChannel.ts");
-    assert.equal(await detectDepositMethod(client, chain.deployment.token), "permit");
+    assert.equal(await detectDepositMethod(client, { token: chain.deployment.token }), "permit");
   });
 
   it("tops up with each method", async () => {
@@ -129,6 +133,27 @@ describe("channel lifecycle against a real chain", () => {
     assert.equal(channel.deposit, deposit + parseEther("3"));
     const [, onChainDeposit] = await onChain(channel.openBlock);
     assert.equal(onChainDeposit, channel.deposit);
+  });
+
+  it("counts a top-up once when a refresh (another tab, watchChannels) stored the new deposit first", async () => {
+    const channel = await openChannel(client, { ...manager(), deposit });
+    // Another tab refreshes the channel from the chain right after the top-up is mined, before this tab records it.
+    const racing: ChannelClient = {
+      ...client,
+      publicClient: {
+        ...client.publicClient,
+        waitForTransactionReceipt: async (parameters) => {
+          const receipt = await client.publicClient.waitForTransactionReceipt(parameters);
+          await refreshChannel(client, channel);
+          return receipt;
+        },
+      },
+    };
+    const toppedUp = await topUp(racing, { channel, amount: parseEther("1"), method: "erc1363" });
+    const [, onChainDeposit] = await onChain(channel.openBlock);
+    assert.equal(onChainDeposit, deposit + parseEther("1"));
+    assert.equal(toppedUp.deposit, onChainDeposit);
+    assert.equal((await client.storage.get(channel))?.deposit, onChainDeposit);
   });
 
   it("pays with the session key and records the balance only when accepted", async () => {
@@ -160,7 +185,7 @@ describe("channel lifecycle against a real chain", () => {
     const [, gone] = await onChain(channel.openBlock);
     assert.equal(gone, 0n);
     const last = closeRequests.at(-1);
-    assert.equal(last?.url, `http://receiver.test/api/1/channels/${client.account}/${channel.openBlock}`);
+    assert.equal(last?.url, `http://receiver.test/api/1/channels/${senderAddress()}/${channel.openBlock}`);
     assert.ok(typeof last?.body === "object" && last.body !== null);
     assert.equal(Reflect.get(last.body, "balance"), parseEther("2").toString());
     assert.equal(Reflect.get(last.body, "balance_signature"), (await client.storage.get(channel))?.balanceSignature);
@@ -174,7 +199,7 @@ describe("channel lifecycle against a real chain", () => {
     let channel = await openChannel(client, { ...manager(), deposit });
     await pay(client, { channel, amount: parseEther("1"), send: async () => ({ accepted: true, result: undefined }) });
     channel = (await client.storage.get(channel)) ?? channel;
-    const closing = await closeChannel(client, { channel, uncooperative: true });
+    const closing = await closeChannelUncooperatively(client, { channel });
     assert.equal(closing.state, "closing");
     assert.ok(closing.settleBlock);
     await assert.rejects(settleChannel(client, { channel: closing }), (error: unknown) => {
@@ -183,28 +208,27 @@ describe("channel lifecycle against a real chain", () => {
       return true;
     });
     await chain.testClient.mine({ blocks: chain.deployment.challengePeriod + 1 });
-    const senderBefore = await tokenBalance(client.account);
+    const senderBefore = await tokenBalance(senderAddress());
     const settled = await settleChannel(client, { channel: closing });
     assert.equal(settled.state, "closed");
-    assert.equal((await tokenBalance(client.account)) - senderBefore, deposit - parseEther("1"));
+    assert.equal((await tokenBalance(senderAddress())) - senderBefore, deposit - parseEther("1"));
   });
 
   it("watchChannels reports on-chain changes to the account's channels", async () => {
-    const { watchChannels } = await import("./actions/watchChannels.ts");
     const channel = await openChannel(client, { ...manager(), deposit });
     const seen: { openBlock: bigint; deposit: bigint }[] = [];
     let notify = () => {};
     const changed = new Promise<void>((resolve) => {
       notify = resolve;
     });
-    const unwatch = watchChannels(
-      client,
-      { ...manager(), fromBlock: channel.openBlock, pollingInterval: 50 },
-      (update) => {
+    const unwatch = watchChannels(client, {
+      ...manager(),
+      pollingInterval: 50,
+      onChange: (update) => {
         seen.push({ openBlock: update.openBlock, deposit: update.deposit });
         if (update.deposit === deposit + parseEther("2")) notify();
       },
-    );
+    });
     try {
       await topUp(client, { channel, amount: parseEther("2"), method: "erc1363" });
       await changed;
@@ -214,9 +238,29 @@ describe("channel lifecycle against a real chain", () => {
     assert.ok(seen.some((s) => s.openBlock === channel.openBlock && s.deposit === deposit + parseEther("2")));
   });
 
+  it("watchChannels with fromBlock first reports what changed since that block", { timeout: 15_000 }, async () => {
+    const channel = await openChannel(client, { ...manager(), deposit });
+    await topUp(client, { channel, amount: parseEther("1"), method: "erc1363" });
+    const reported = new Promise<bigint>((resolve, reject) => {
+      const unwatch = watchChannels(client, {
+        ...manager(),
+        fromBlock: channel.openBlock,
+        pollingInterval: 50,
+        onChange: (update) => {
+          if (update.openBlock !== channel.openBlock) return;
+          unwatch();
+          resolve(update.deposit);
+        },
+        onError: reject,
+      });
+    });
+    // Nothing happens on chain any more: only the past events can be reported.
+    assert.equal(await reported, deposit + parseEther("1"));
+  });
+
   it("recovers its channels from chain events after losing local state", async () => {
     const opened = await openChannel(client, { ...manager(), deposit });
-    const fresh = await createChannelClient({
+    const fresh = createChannelClient({
       account: chain.accounts[1] ?? assert.fail(),
       transport: http(chain.rpcUrl),
       storage: memoryStorage(),

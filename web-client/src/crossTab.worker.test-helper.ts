@@ -4,8 +4,8 @@ import { workerData } from "node:worker_threads";
 import { custom } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { fetchWithPayment } from "./actions/fetchWithPayment.ts";
-import { webLock } from "./client/channelLock.ts";
 import { createChannelClient } from "./client/createChannelClient.ts";
+import { webLock } from "./locks/webLock.ts";
 import { fileStorage } from "./storage/fileStorage.ts";
 
 const { url, storagePath, sender, requests } = workerData as {
@@ -14,7 +14,7 @@ const { url, storagePath, sender, requests } = workerData as {
   sender: `0x${string}`;
   requests: number;
 };
-const client = await createChannelClient({
+const client = createChannelClient({
   // Session-key payments never touch the chain; the account only names the sender.
   account: { ...privateKeyToAccount(generatePrivateKey()), address: sender },
   transport: custom({ request: async () => null }),
@@ -22,7 +22,7 @@ const client = await createChannelClient({
   lock: webLock(),
 });
 const statuses = await Promise.all(
-  Array.from({ length: requests }, async () => (await fetchWithPayment(client, url)).status),
+  Array.from({ length: requests }, async () => (await fetchWithPayment(client, { input: url })).status),
 );
 const { parentPort } = await import("node:worker_threads");
 parentPort?.postMessage(statuses);

@@ -15,8 +15,10 @@ import {
   zeroHash,
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { type ChannelLock, memoryLock } from "../client/channelLock.ts";
+import { connectedAddress } from "../client/connectedAddress.ts";
 import { type ChannelClient, createChannelClient, type SpendingPolicy } from "../client/createChannelClient.ts";
+import type { ChannelLock } from "../locks/ChannelLock.ts";
+import { memoryLock } from "../locks/memoryLock.ts";
 import {
   type ChannelEcho,
   channelManagerAbi,
@@ -146,7 +148,7 @@ export async function testClient(parameters: TestClientParameters = {}) {
   const chain = parameters.chain ?? fakeChain();
   const storage = parameters.storage ?? memoryStorage();
   const lock = parameters.lock ?? memoryLock();
-  const client = await createChannelClient({
+  const client = createChannelClient({
     account,
     transport: custom({ request: chain.request }, { retryCount: 0 }),
     storage,
@@ -170,7 +172,7 @@ export async function storeChannel(
     chainId,
     contract: requirements.contract,
     token: requirements.token,
-    sender: client.account,
+    sender: connectedAddress(client),
     receiver: requirements.receiver,
     openBlock: 90n,
     deposit: 100n * price,

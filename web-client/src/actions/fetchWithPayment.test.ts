@@ -4,14 +4,13 @@ import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { maxUint256 } from "viem";
 import { generatePrivateKey, type LocalAccount, privateKeyToAccount } from "viem/accounts";
-import { memoryLock } from "../client/channelLock.ts";
-import {
-  BudgetExceededError,
-  ChannelRequiredError,
-  InsufficientDepositError,
-  PaymentRefusedError,
-  PriceExceedsPolicyError,
-} from "../errors.ts";
+import { BudgetExceededError } from "../errors/BudgetExceededError.ts";
+import { ChannelRequiredError } from "../errors/ChannelRequiredError.ts";
+import { InsufficientDepositError } from "../errors/InsufficientDepositError.ts";
+import { PaymentOutcomeUnknownError } from "../errors/PaymentOutcomeUnknownError.ts";
+import { PaymentRefusedError } from "../errors/PaymentRefusedError.ts";
+import { PriceExceedsPolicyError } from "../errors/PriceExceedsPolicyError.ts";
+import { memoryLock } from "../locks/memoryLock.ts";
 import { headerNames, MalformedHeaderError, verifyBalanceProof } from "../protocol/index.ts";
 import type { ChannelStorage } from "../storage/ChannelStorage.ts";
 import { memoryStorage } from "../storage/memoryStorage.ts";
@@ -76,7 +75,7 @@ describe("fetchWithPayment: responses that ask for nothing", () => {
           });
         }),
       );
-      const response = await fetchWithPayment(client, url, { redirect: "manual" });
+      const response = await fetchWithPayment(client, { input: url, init: { redirect: "manual" } });
       assert.equal(response.status, status);
       assert.equal(response.statusText, `Status ${status}`);
       assert.equal(response.headers.get("x-answer"), String(status));
@@ -107,10 +106,9 @@ describe("fetchWithPayment: paying", () => {
     receiver.addChannel(channel, { balance: 5n * price, signature: before });
 
     const body = JSON.stringify({ question: "what is µRaiden?", n: 1 });
-    const response = await fetchWithPayment(client, url, {
-      method: "POST",
-      body,
-      headers: { "content-type": "application/json", "x-custom": "kept" },
+    const response = await fetchWithPayment(client, {
+      input: url,
+      init: { method: "POST", body, headers: { "content-type": "application/json", "x-custom": "kept" } },
     });
 
     assert.equal(response.status, 200);
@@ -162,7 +160,7 @@ describe("fetchWithPayment: paying", () => {
   it("pays again for each request, one price each", async () => {
     const { client, channel, receiver } = await paywall();
     for (let i = 1n; i <= 3n; i++) {
-      const response = await fetchWithPayment(client, url);
+      const response = await fetchWithPayment(client, { input: url });
       assert.equal(response.status, 200);
       assert.equal(await storedBalance(client, channel), i * price);
     }
@@ -174,15 +172,14 @@ describe("fetchWithPayment: paying", () => {
 
   it("takes a URL object and a Request as input", async () => {
     const { client, channel, receiver } = await paywall();
-    assert.equal((await fetchWithPayment(client, new URL(url))).status, 200);
+    assert.equal((await fetchWithPayment(client, { input: new URL(url) })).status, 200);
     assert.equal(
       // An explicit content type: with msw listening, @mswjs/interceptors 0.45.12 loses every other header of a
       // Request whose body made undici add one itself, as soon as its headers are copied (see the report).
       (
-        await fetchWithPayment(
-          client,
-          new Request(url, { method: "PUT", body: "x", headers: { "x-a": "1", "content-type": "text/plain" } }),
-        )
+        await fetchWithPayment(client, {
+          input: new Request(url, { method: "PUT", body: "x", headers: { "x-a": "1", "content-type": "text/plain" } }),
+        })
       ).status,
       200,
     );
@@ -282,7 +279,7 @@ describe("fetchWithPayment: malformed 402 headers", () => {
           if (stage === "payment_required") tamper(headers);
         },
       });
-      await assert.rejects(fetchWithPayment(client, url), malformed(header));
+      await assert.rejects(fetchWithPayment(client, { input: url }), malformed(header));
       assert.equal(receiver.requests.length, 1);
       assert.deepEqual(receiver.paid(), []);
       assert.deepEqual(await client.storage.get(channel), channel);
@@ -296,7 +293,7 @@ describe("fetchWithPayment: malformed 402 headers", () => {
         if (stage === "refused") headers.set(headerNames.invalidBalanceProof, "1");
       },
     });
-    await assert.rejects(fetchWithPayment(client, url), malformed(headerNames.invalidBalanceProof));
+    await assert.rejects(fetchWithPayment(client, { input: url }), malformed(headerNames.invalidBalanceProof));
     assert.equal(receiver.paid().length, 1);
     assert.deepEqual(receiver.accepted(), []);
     assert.deepEqual(await client.storage.get(channel), channel);
@@ -309,7 +306,7 @@ describe("fetchWithPayment: malformed 402 headers", () => {
       },
     });
     receiver.addChannel(channel, { balance: 2n * price, signature: undefined });
-    await assert.rejects(fetchWithPayment(client, url), malformed(headerNames.balanceSignature));
+    await assert.rejects(fetchWithPayment(client, { input: url }), malformed(headerNames.balanceSignature));
     assert.equal(receiver.paid().length, 1);
     assert.deepEqual(await client.storage.get(channel), channel);
   });
@@ -318,7 +315,7 @@ describe("fetchWithPayment: malformed 402 headers", () => {
 describe("fetchWithPayment: spending policy", () => {
   it("refuses a price above maxPrice before signing anything", async () => {
     const { client, channel, receiver } = await paywall({}, await testClient({ policy: { maxPrice: price - 1n } }));
-    await assert.rejects(fetchWithPayment(client, url), (error: unknown) => {
+    await assert.rejects(fetchWithPayment(client, { input: url }), (error: unknown) => {
       assert.ok(error instanceof PriceExceedsPolicyError);
       assert.equal(error.name, "PriceExceedsPolicyError");
       assert.equal(error.price, price);
@@ -331,7 +328,7 @@ describe("fetchWithPayment: spending policy", () => {
 
   it("pays a price equal to maxPrice", async () => {
     const { client, channel } = await paywall({}, await testClient({ policy: { maxPrice: price } }));
-    assert.equal((await fetchWithPayment(client, url)).status, 200);
+    assert.equal((await fetchWithPayment(client, { input: url })).status, 200);
     assert.equal(await storedBalance(client, channel), price);
   });
 
@@ -341,9 +338,9 @@ describe("fetchWithPayment: spending policy", () => {
       {},
       await testClient({ policy: { budgetPerReceiver: budget } }),
     );
-    assert.equal((await fetchWithPayment(client, url)).status, 200);
-    assert.equal((await fetchWithPayment(client, url)).status, 200);
-    await assert.rejects(fetchWithPayment(client, url), (error: unknown) => {
+    assert.equal((await fetchWithPayment(client, { input: url })).status, 200);
+    assert.equal((await fetchWithPayment(client, { input: url })).status, 200);
+    await assert.rejects(fetchWithPayment(client, { input: url }), (error: unknown) => {
       assert.ok(error instanceof BudgetExceededError);
       assert.equal(error.name, "BudgetExceededError");
       assert.equal(error.budget, budget);
@@ -365,7 +362,7 @@ describe("fetchWithPayment: channels", () => {
     await storeChannel(client, { token: addresses.otherReceiver, openBlock: 91n });
     const receiver = fakeReceiver();
     server.use(receiver.handler);
-    await assert.rejects(fetchWithPayment(client, url), (error: unknown) => {
+    await assert.rejects(fetchWithPayment(client, { input: url }), (error: unknown) => {
       assert.ok(error instanceof ChannelRequiredError);
       assert.equal(error.name, "ChannelRequiredError");
       assert.deepEqual(error.requirements, requirements);
@@ -381,7 +378,7 @@ describe("fetchWithPayment: channels", () => {
     const receiver = fakeReceiver();
     receiver.addChannel(closing);
     server.use(receiver.handler);
-    await assert.rejects(fetchWithPayment(client, url), ChannelRequiredError);
+    await assert.rejects(fetchWithPayment(client, { input: url }), ChannelRequiredError);
     assert.deepEqual(receiver.paid(), []);
     assert.deepEqual(await client.storage.get(closing), closing);
     assert.deepEqual(await client.storage.get(closed), closed);
@@ -394,7 +391,7 @@ describe("fetchWithPayment: channels", () => {
     receiver.addChannel(channel, { balance: channel.balance, signature: undefined });
     server.use(receiver.handler);
     // Not allowed to open another channel, fetchWithPayment reports the channel that ran dry.
-    await assert.rejects(fetchWithPayment(client, url), (error: unknown) => {
+    await assert.rejects(fetchWithPayment(client, { input: url }), (error: unknown) => {
       assert.ok(error instanceof InsufficientDepositError);
       assert.equal(error.channel.openBlock, channel.openBlock);
       assert.equal(error.price, price);
@@ -410,7 +407,10 @@ describe("fetchWithPayment: channels", () => {
     const receiver = fakeReceiver();
     receiver.addChannel(channel);
     server.use(receiver.handler);
-    const results = await Promise.allSettled([fetchWithPayment(client, url), fetchWithPayment(client, url)]);
+    const results = await Promise.allSettled([
+      fetchWithPayment(client, { input: url }),
+      fetchWithPayment(client, { input: url }),
+    ]);
     const fulfilled = results.filter((result) => result.status === "fulfilled");
     const rejected = results.filter((result) => result.status === "rejected");
     assert.equal(fulfilled.length, 1);
@@ -432,7 +432,7 @@ describe("fetchWithPayment: channels", () => {
     const receiver = fakeReceiver();
     for (const channel of [old, newest, exhausted]) receiver.addChannel(channel);
     server.use(receiver.handler);
-    assert.equal((await fetchWithPayment(client, url)).status, 200);
+    assert.equal((await fetchWithPayment(client, { input: url })).status, 200);
     assert.equal(receiver.accepted()[0]?.openBlock, 70n);
     assert.equal(await storedBalance(client, newest), price);
     assert.equal(await storedBalance(client, old), 0n);
@@ -444,7 +444,7 @@ describe("fetchWithPayment: channels", () => {
     // The receiver never saw this channel; on chain it is gone (deposit 0).
     const receiver = fakeReceiver();
     server.use(receiver.handler);
-    await assert.rejects(fetchWithPayment(client, url), ChannelRequiredError);
+    await assert.rejects(fetchWithPayment(client, { input: url }), ChannelRequiredError);
     assert.equal(receiver.paid().length, 1);
     assert.ok(chain.calls.includes("eth_call"));
     const stored = await client.storage.get(channel);
@@ -463,7 +463,7 @@ describe("fetchWithPayment: channels", () => {
     // The receiver believes in another delegated signer: the client's proofs do not verify for it.
     receiver.addChannel({ ...channel, delegatedSigner: privateKeyToAccount(generatePrivateKey()).address });
     server.use(receiver.handler);
-    await assert.rejects(fetchWithPayment(client, url), (error: unknown) => {
+    await assert.rejects(fetchWithPayment(client, { input: url }), (error: unknown) => {
       assert.ok(error instanceof PaymentRefusedError);
       assert.equal(error.status, 402);
       assert.deepEqual(error.failure, { code: "invalid_balance_proof", value: 1n });
@@ -495,7 +495,7 @@ describe("fetchWithPayment: insufficient confirmations", () => {
       },
       await testClient({ chain }),
     );
-    const response = await fetchWithPayment(client, url, undefined, { pollInterval: 1 });
+    const response = await fetchWithPayment(client, { input: url, pollInterval: 1 });
     assert.equal(response.status, 200);
     const paid = receiver.paid();
     assert.deepEqual(
@@ -520,7 +520,7 @@ describe("fetchWithPayment: insufficient confirmations", () => {
     const chain = fakeChain();
     const { client, channel, receiver } = await paywall({ unconfirmed: () => 2n }, await testClient({ chain }));
     await assert.rejects(
-      fetchWithPayment(client, url, undefined, { confirmationTimeout: 30, pollInterval: 5 }),
+      fetchWithPayment(client, { input: url, confirmationTimeout: 30, pollInterval: 5 }),
       (error: unknown) => {
         assert.ok(error instanceof PaymentRefusedError);
         assert.equal(error.name, "PaymentRefusedError");
@@ -543,7 +543,7 @@ describe("fetchWithPayment: invalid amount", () => {
     const signature = await signProof(channel, 3n * price, session);
     receiver.addChannel(channel, { balance: 3n * price, signature });
 
-    const response = await fetchWithPayment(client, url);
+    const response = await fetchWithPayment(client, { input: url });
     assert.equal(response.status, 200);
     assert.deepEqual(
       receiver.paid().map((record) => [record.payment?.balance, record.failure ?? record.status]),
@@ -562,7 +562,7 @@ describe("fetchWithPayment: invalid amount", () => {
       balance: 2n * price,
       signature: await signProof(channel, 2n * price, setup.account),
     });
-    assert.equal((await fetchWithPayment(client, url)).status, 200);
+    assert.equal((await fetchWithPayment(client, { input: url })).status, 200);
     assert.equal(await storedBalance(client, channel), 3n * price);
   });
 
@@ -574,7 +574,7 @@ describe("fetchWithPayment: invalid amount", () => {
       balance: 2n * price,
       balanceSignature: await signProof(channel, 2n * price, session),
     });
-    assert.equal((await fetchWithPayment(client, url)).status, 200);
+    assert.equal((await fetchWithPayment(client, { input: url })).status, 200);
     assert.deepEqual(
       receiver.paid().map((record) => record.payment?.balance),
       [3n * price, price],
@@ -589,7 +589,7 @@ describe("fetchWithPayment: invalid amount", () => {
     // The receiver (wrongly, or maliciously) claims a balance the client never signed.
     receiver.addChannel(channel, { balance: 3n * price, signature: forged });
 
-    await assert.rejects(fetchWithPayment(client, url), (error: unknown) => {
+    await assert.rejects(fetchWithPayment(client, { input: url }), (error: unknown) => {
       assert.ok(error instanceof PaymentRefusedError);
       assert.deepEqual(error.failure, { code: "invalid_amount", value: 1n });
       return true;
@@ -601,7 +601,7 @@ describe("fetchWithPayment: invalid amount", () => {
   it("does not adopt an unsigned echo of a non-zero balance", async () => {
     const { client, channel, receiver } = await paywall();
     receiver.addChannel(channel, { balance: 3n * price, signature: undefined });
-    await assert.rejects(fetchWithPayment(client, url), PaymentRefusedError);
+    await assert.rejects(fetchWithPayment(client, { input: url }), PaymentRefusedError);
     assert.equal(receiver.paid().length, 1);
     assert.deepEqual(await client.storage.get(channel), channel);
   });
@@ -611,7 +611,7 @@ describe("fetchWithPayment: invalid amount", () => {
     const session = privateKeyToAccount(channel.sessionKey);
     const over = channel.deposit + price;
     receiver.addChannel(channel, { balance: over, signature: await signProof(channel, over, session) });
-    await assert.rejects(fetchWithPayment(client, url), PaymentRefusedError);
+    await assert.rejects(fetchWithPayment(client, { input: url }), PaymentRefusedError);
     assert.deepEqual(await client.storage.get(channel), channel);
   });
 
@@ -623,7 +623,7 @@ describe("fetchWithPayment: invalid amount", () => {
     });
     const session = privateKeyToAccount(channel.sessionKey);
     receiver.addChannel(channel, { balance: 3n * price, signature: await signProof(channel, 3n * price, session) });
-    await assert.rejects(fetchWithPayment(client, url), PaymentRefusedError);
+    await assert.rejects(fetchWithPayment(client, { input: url }), PaymentRefusedError);
     assert.deepEqual(await client.storage.get(channel), channel);
   });
 
@@ -645,7 +645,7 @@ describe("fetchWithPayment: invalid amount", () => {
       balance: 3n * price,
       signature: await signProof(channel, 3n * price, session),
     });
-    await assert.rejects(fetchWithPayment(client, url), (error: unknown) => {
+    await assert.rejects(fetchWithPayment(client, { input: url }), (error: unknown) => {
       assert.ok(error instanceof PaymentRefusedError);
       assert.equal(error.failure?.code, "invalid_amount");
       return true;
@@ -663,7 +663,7 @@ describe("fetchWithPayment: a paid request that fails", () => {
     const { client, channel, receiver } = await paywall({
       intercept: () => HttpResponse.text("boom", { status: 500 }),
     });
-    const response = await fetchWithPayment(client, url);
+    const response = await fetchWithPayment(client, { input: url });
     assert.equal(response.status, 500);
     assert.equal(await response.text(), "boom");
     assert.equal(receiver.paid().length, 1);
@@ -674,7 +674,7 @@ describe("fetchWithPayment: a paid request that fails", () => {
     const { client, channel } = await paywall({
       intercept: () => HttpResponse.text("cached copy", { status: 200 }),
     });
-    const response = await fetchWithPayment(client, url);
+    const response = await fetchWithPayment(client, { input: url });
     assert.equal(response.status, 200);
     assert.deepEqual(await client.storage.get(channel), channel);
   });
@@ -694,7 +694,7 @@ describe("fetchWithPayment: a paid request that fails", () => {
           },
         }),
     });
-    await assert.rejects(fetchWithPayment(client, url), (error: unknown) => {
+    await assert.rejects(fetchWithPayment(client, { input: url }), (error: unknown) => {
       assert.ok(error instanceof PaymentRefusedError);
       assert.equal(error.failure, undefined);
       assert.equal(error.status, 402);
@@ -702,10 +702,86 @@ describe("fetchWithPayment: a paid request that fails", () => {
     });
     assert.deepEqual(await client.storage.get(channel), channel);
   });
+});
 
-  it("propagates a network error on the paid request and records nothing", async () => {
-    const { client, channel } = await paywall({ intercept: () => HttpResponse.error() });
-    await assert.rejects(fetchWithPayment(client, url), TypeError);
+describe("fetchWithPayment: a paid request that gets no answer (network error)", () => {
+  it("sends the same payment again, never a new one, and records it when a retry is answered", async () => {
+    let failures = 2;
+    const { client, channel, receiver } = await paywall({
+      intercept: () => (failures-- > 0 ? HttpResponse.error() : undefined),
+    });
+    const response = await fetchWithPayment(client, { input: url, retryDelay: 1 });
+    assert.equal(response.status, 200);
+    const paid = receiver.paid();
+    assert.equal(paid.length, 3);
+    // Every attempt carried exactly the same proof for exactly the same balance.
+    assert.deepEqual(
+      paid.map((record) => [record.payment?.balance, record.payment?.signature]),
+      Array(3).fill([price, paid[0]?.payment?.signature]),
+    );
+    assert.equal(await storedBalance(client, channel), price);
+  });
+
+  it("gives up after retryCount retries with PaymentOutcomeUnknownError, recording nothing", async () => {
+    const { client, channel, receiver } = await paywall({ intercept: () => HttpResponse.error() });
+    await assert.rejects(fetchWithPayment(client, { input: url, retryCount: 2, retryDelay: 1 }), (error: unknown) => {
+      assert.ok(error instanceof PaymentOutcomeUnknownError);
+      assert.equal(error.attempts, 3);
+      assert.equal(error.payment.balance, price);
+      assert.ok(error.cause instanceof TypeError);
+      return true;
+    });
+    assert.equal(new Set(receiver.paid().map((record) => record.payment?.signature)).size, 1);
+    assert.equal(receiver.paid().length, 3);
+    assert.deepEqual(await client.storage.get(channel), channel);
+  });
+
+  it("retries 5 times in all by default, waiting 200 ms and doubling", async () => {
+    const { client, receiver } = await paywall({ intercept: () => HttpResponse.error() });
+    const times: number[] = [];
+    const started = performance.now();
+    server.events.on("request:start", ({ request }) => {
+      if (request.headers.get(headerNames.balance)) times.push(performance.now() - started);
+    });
+    await assert.rejects(fetchWithPayment(client, { input: url }), PaymentOutcomeUnknownError);
+    server.events.removeAllListeners();
+    assert.equal(receiver.paid().length, 5);
+    const gaps = times.slice(1).map((time, i) => time - (times[i] ?? 0));
+    [200, 400, 800, 1600].forEach((expected, i) => {
+      assert.ok((gaps[i] ?? 0) >= expected - 5, `gap ${i} was ${gaps[i]} ms, expected ${expected}`);
+    });
+  });
+
+  it("holds the receiver's lock through the retries: a parallel request pays only after them", async () => {
+    let failures = 2;
+    const { client, receiver } = await paywall({
+      intercept: () => (failures-- > 0 ? HttpResponse.error() : undefined),
+    });
+    const [first, second] = await Promise.all([
+      fetchWithPayment(client, { input: url, retryDelay: 5 }),
+      fetchWithPayment(client, { input: url, retryDelay: 5 }),
+    ]);
+    assert.equal(first.status, 200);
+    assert.equal(second.status, 200);
+    assert.deepEqual(
+      receiver.paid().map((record) => record.payment?.balance),
+      [price, price, price, 2n * price],
+    );
+  });
+
+  it("does not retry a request the caller aborted", async () => {
+    const controller = new AbortController();
+    const { client, channel, receiver } = await paywall({
+      intercept: () => {
+        controller.abort(new Error("left the page"));
+        return HttpResponse.error();
+      },
+    });
+    await assert.rejects(
+      fetchWithPayment(client, { input: url, init: { signal: controller.signal }, retryDelay: 1 }),
+      (error: unknown) => !(error instanceof PaymentOutcomeUnknownError),
+    );
+    assert.equal(receiver.paid().length, 1);
     assert.deepEqual(await client.storage.get(channel), channel);
   });
 });
@@ -725,7 +801,7 @@ describe("fetchWithPayment: concurrency", () => {
 
   it("pays 10 parallel requests on one channel with consecutive balances, each exactly once", async () => {
     const { client, channel, receiver } = await paywall();
-    const responses = await Promise.all(Array.from({ length: 10 }, () => fetchWithPayment(client, url)));
+    const responses = await Promise.all(Array.from({ length: 10 }, () => fetchWithPayment(client, { input: url })));
     assert.deepEqual(
       responses.map((response) => response.status),
       Array(10).fill(200),
@@ -756,7 +832,7 @@ describe("fetchWithPayment: concurrency", () => {
     server.use(receiver.handler);
 
     const responses = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => fetchWithPayment(i % 2 ? first.client : second.client, url)),
+      Array.from({ length: 10 }, (_, i) => fetchWithPayment(i % 2 ? first.client : second.client, { input: url })),
     );
     assert.ok(responses.every((response) => response.status === 200));
     const expected = Array.from({ length: 10 }, (_, i) => BigInt(i + 1) * price);
@@ -787,7 +863,7 @@ describe("fetchWithPayment: concurrency", () => {
       signature: await signProof(channel, 3n * price, session),
     });
 
-    await Promise.allSettled(Array.from({ length: 5 }, () => fetchWithPayment(client, url)));
+    await Promise.allSettled(Array.from({ length: 5 }, () => fetchWithPayment(client, { input: url })));
 
     const accepted = receiver.accepted().map((payment) => payment.balance);
     assert.ok(accepted.length > 0);

@@ -1,14 +1,23 @@
+import type { UserRejectedRequestErrorType } from "viem";
 import type { ChannelClient } from "../client/createChannelClient.ts";
+import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
+import type { BudgetExceededErrorType } from "../errors/BudgetExceededError.ts";
+import { ChannelRequiredError, type ChannelRequiredErrorType } from "../errors/ChannelRequiredError.ts";
+import { ConfirmationTimeoutError } from "../errors/ConfirmationTimeoutError.ts";
+import { InsufficientDepositError, type InsufficientDepositErrorType } from "../errors/InsufficientDepositError.ts";
+import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import {
-  ChannelRequiredError,
-  InsufficientDepositError,
-  PaymentRefusedError,
-  PriceExceedsPolicyError,
-} from "../errors.ts";
+  PaymentOutcomeUnknownError,
+  type PaymentOutcomeUnknownErrorType,
+} from "../errors/PaymentOutcomeUnknownError.ts";
+import { PaymentRefusedError, type PaymentRefusedErrorType } from "../errors/PaymentRefusedError.ts";
+import { PriceExceedsPolicyError, type PriceExceedsPolicyErrorType } from "../errors/PriceExceedsPolicyError.ts";
+import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import {
   type ChannelEcho,
   decodePaymentResponseHeaders,
   encodePaymentHeaders,
+  type MalformedHeaderErrorType,
   type Payment,
   type PaymentRequirements,
   verifyBalanceProof,
@@ -16,11 +25,16 @@ import {
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { channelDomain, channelMessage } from "../storage/channelMessage.ts";
 import { getChannels } from "./getChannels.ts";
-import { openChannel } from "./openChannel.ts";
-import { pay, receiverLockName } from "./pay.ts";
-import { refreshChannel } from "./syncChannels.ts";
+import { type OpenChannelErrorType, openChannel } from "./openChannel.ts";
+import { pay } from "./pay.ts";
+import { receiverLockName } from "./receiverLockName.ts";
+import { refreshChannel } from "./refreshChannel.ts";
 
-export type FetchWithPaymentOptions = {
+export type FetchWithPaymentParameters = {
+  /** What `fetch` takes first: a URL or a Request. */
+  input: RequestInfo | URL;
+  /** What `fetch` takes second. Its `signal` also stops waiting and retrying. */
+  init?: RequestInit | undefined;
   /**
    * Allows opening a channel when none can pay: returns the deposit to open it with (token base units), or
    * undefined to refuse. Without it a missing channel throws ChannelRequiredError.
@@ -30,7 +44,28 @@ export type FetchWithPaymentOptions = {
   confirmationTimeout?: number | undefined;
   /** How often to look at the chain while waiting, in ms (default 1000). */
   pollInterval?: number | undefined;
+  /**
+   * How many times a paid request that got no HTTP answer at all (connection refused or reset) is sent again with
+   * the same payment before giving up (default 4: five attempts in all).
+   */
+  retryCount?: number | undefined;
+  /** Wait before the first such retry, in ms, doubling each time (default 200). */
+  retryDelay?: number | undefined;
 };
+export type FetchWithPaymentReturnType = Response;
+export type FetchWithPaymentErrorType =
+  | MalformedHeaderErrorType
+  | PriceExceedsPolicyErrorType
+  | BudgetExceededErrorType
+  | ChannelRequiredErrorType
+  | InsufficientDepositErrorType
+  | PaymentRefusedErrorType
+  | PaymentOutcomeUnknownErrorType
+  | AccountMismatchErrorType
+  | NotConnectedErrorType
+  | WrongChainErrorType
+  | OpenChannelErrorType
+  | UserRejectedRequestErrorType;
 
 /** Resynchronizations (from an echo, or from the chain) allowed per request before giving up. */
 const maxResyncs = 2;
@@ -38,27 +73,27 @@ const maxResyncs = 2;
 /**
  * `fetch` that pays on HTTP 402: reads the receiver's requirements, checks them against the spending policy, signs
  * a balance proof for the price on a channel to that receiver, and sends the request again with the payment.
- * Waits (bounded) when the channel is not confirmed yet, resynchronizes from the receiver's echo on an invalid
- * amount (adopting it only if the echoed proof is the client's own), and throws a typed error instead of paying
- * when the price, the budget or the deposit does not allow it. Non-402 responses are returned untouched.
+ * A paid request that gets no answer at all is sent again with the same payment (never a second one) a bounded
+ * number of times. Waits (bounded) when the channel is not confirmed yet, resynchronizes from the receiver's echo on
+ * an invalid amount (adopting it only if the echoed proof is the client's own), and throws a typed error instead of
+ * paying when the price, the budget or the deposit does not allow it. Non-402 responses are returned untouched.
  *
  * @example
  * import { fetchWithPayment } from "@micro-raiden/web-client";
- * const response = await fetchWithPayment(client, "http://localhost:3000/articles/1", undefined, {
+ * const response = await fetchWithPayment(client, {
+ *   input: "http://localhost:3000/articles/1",
  *   deposit: (requirements) => requirements.price * 100n,
  * });
  */
 export async function fetchWithPayment(
   client: ChannelClient,
-  input: RequestInfo | URL,
-  init?: RequestInit,
-  options: FetchWithPaymentOptions = {},
-): Promise<Response> {
-  const request = new Request(input, init);
+  parameters: FetchWithPaymentParameters,
+): Promise<FetchWithPaymentReturnType> {
+  const request = new Request(parameters.input, parameters.init);
   let response = await client.fetch(request.clone());
   if (response.status !== 402) return response;
 
-  const deadline = Date.now() + (options.confirmationTimeout ?? 60_000);
+  const deadline = Date.now() + (parameters.confirmationTimeout ?? 60_000);
   let resyncs = 0;
   // Each 402 is decoded once: its requirements drive the next payment, its echo and failure the recovery.
   let decoded = decodePaymentResponseHeaders(response.headers);
@@ -68,16 +103,13 @@ export async function fetchWithPayment(
     if (maxPrice !== undefined && requirements.price > maxPrice) {
       throw new PriceExceedsPolicyError({ price: requirements.price, maxPrice, url: request.url });
     }
-    const channel = await channelFor(client, requirements, request.url, options);
+    const channel = await channelFor(client, requirements, request.url, parameters);
 
     response = await pay(client, {
       channel,
       amount: requirements.price,
       send: async (payment) => {
-        const paid = new Request(request.clone(), {
-          headers: mergeHeaders(request.headers, encodePaymentHeaders(payment)),
-        });
-        const answer = await client.fetch(paid);
+        const answer = await sendPaid(client, request, payment, parameters);
         return { accepted: answer.ok && acknowledges(answer, payment), result: answer };
       },
     });
@@ -85,17 +117,13 @@ export async function fetchWithPayment(
 
     decoded = decodePaymentResponseHeaders(response.headers);
     const { echo, failure } = decoded;
-    const refused = () =>
-      new PaymentRefusedError({
-        status: response.status,
-        url: request.url,
-        ...(failure ? { failure } : {}),
-      });
+    const refused = (cause?: unknown) =>
+      new PaymentRefusedError({ status: response.status, url: request.url, ...(failure ? { failure } : {}), cause });
     if (!failure) throw refused();
     switch (failure.code) {
       case "insufficient_confirmations":
-        await waitForBlocks(client, failure.value, deadline, options.pollInterval ?? 1000).catch(() => {
-          throw refused();
+        await waitForBlocks(client, failure.value, deadline, parameters).catch((error: unknown) => {
+          throw refused(error);
         });
         continue;
       case "invalid_amount":
@@ -106,11 +134,55 @@ export async function fetchWithPayment(
         // Our view of the channel is stale (closed, or a different deposit): refresh it from the chain and
         // choose again; a channel that is gone is not used a second time.
         if (++resyncs > maxResyncs) throw refused();
-        await refreshChannel(client, channel, channel.receiver, channel.openBlock);
+        await refreshChannel(client, channel);
         if (failure.code === "invalid_balance_proof") throw refused();
         continue;
     }
   }
+}
+
+/**
+ * Sends the paid request, and sends exactly the same one again (same proof, same balance) when no HTTP answer came
+ * back: the receiver may have committed the payment before the connection died, and serves an exact repeat of a
+ * channel's latest proof once, without charging again (see the protocol README). Runs under the receiver's lock,
+ * so no other payment can come between. An abort by the caller is not retried.
+ */
+async function sendPaid(
+  client: ChannelClient,
+  request: Request,
+  payment: Payment,
+  parameters: FetchWithPaymentParameters,
+): Promise<Response> {
+  const retryCount = parameters.retryCount ?? 4;
+  const retryDelay = parameters.retryDelay ?? 200;
+  const headers = new Headers(request.headers);
+  for (const [name, value] of Object.entries(encodePaymentHeaders(payment))) headers.set(name, value);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.fetch(new Request(request.clone(), { headers }));
+    } catch (error) {
+      // Fetch rejects with a TypeError when there is no response at all; anything else is not a network failure.
+      if (request.signal.aborted || !(error instanceof TypeError)) throw error;
+      if (attempt >= retryCount) {
+        throw new PaymentOutcomeUnknownError({ url: request.url, payment, attempts: attempt + 1, cause: error });
+      }
+      await sleep(retryDelay * 2 ** attempt, request.signal);
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 /**
@@ -126,12 +198,12 @@ function acknowledges(response: Response, payment: Payment): boolean {
   }
 }
 
-/** The newest open channel to the receiver that can cover the price; opens one if the options allow. */
+/** The newest open channel to the receiver that can cover the price; opens one if the parameters allow. */
 async function channelFor(
   client: ChannelClient,
   requirements: PaymentRequirements,
   url: string,
-  options: FetchWithPaymentOptions,
+  parameters: FetchWithPaymentParameters,
 ): Promise<StoredChannel> {
   const channels = await getChannels(client, {
     chainId: requirements.chainId,
@@ -143,7 +215,7 @@ async function channelFor(
     .sort((a, b) => (a.openBlock < b.openBlock ? 1 : -1));
   const usable = open.find((c) => c.deposit - c.balance >= requirements.price);
   if (usable) return usable;
-  const deposit = options.deposit?.(requirements);
+  const deposit = parameters.deposit?.(requirements);
   if (deposit === undefined) {
     // An open channel that ran dry calls for a top-up, which only the caller can decide on.
     if (open[0]) throw new InsufficientDepositError({ channel: open[0], price: requirements.price });
@@ -186,16 +258,19 @@ async function adoptEcho(client: ChannelClient, channel: StoredChannel, echo: Ch
   });
 }
 
-async function waitForBlocks(client: ChannelClient, blocks: bigint, deadline: number, pollInterval: number) {
-  const target = (await client.publicClient.getBlockNumber({ cacheTime: 0 })) + (blocks > 0n ? blocks : 1n);
+async function waitForBlocks(
+  client: ChannelClient,
+  blocks: bigint,
+  deadline: number,
+  parameters: FetchWithPaymentParameters,
+): Promise<void> {
+  const pollInterval = parameters.pollInterval ?? 1000;
+  const wanted = blocks > 0n ? blocks : 1n;
+  const target = (await client.publicClient.getBlockNumber({ cacheTime: 0 })) + wanted;
   while ((await client.publicClient.getBlockNumber({ cacheTime: 0 })) < target) {
-    if (Date.now() + pollInterval > deadline) throw new Error("timed out waiting for confirmations");
+    if (Date.now() + pollInterval > deadline) {
+      throw new ConfirmationTimeoutError({ blocks: wanted, timeout: parameters.confirmationTimeout ?? 60_000 });
+    }
     await new Promise((resolve) => setTimeout(resolve, pollInterval));
   }
-}
-
-function mergeHeaders(base: Headers, extra: Record<string, string>): Headers {
-  const headers = new Headers(base);
-  for (const [name, value] of Object.entries(extra)) headers.set(name, value);
-  return headers;
 }

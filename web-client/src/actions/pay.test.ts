@@ -1,11 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { BudgetExceededError, ChainMismatchError, ChannelNotOpenError, InsufficientDepositError } from "../errors.ts";
+import { BudgetExceededError } from "../errors/BudgetExceededError.ts";
+import { ChannelNotOpenError } from "../errors/ChannelNotOpenError.ts";
+import { InsufficientDepositError } from "../errors/InsufficientDepositError.ts";
+import { WrongChainError } from "../errors/WrongChainError.ts";
 import { type Payment, verifyBalanceProof } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { addresses, price, storeChannel, storedBalance, testClient } from "./fakeReceiver.test-helper.ts";
-import { pay, receiverLockName } from "./pay.ts";
+import { pay } from "./pay.ts";
+import { receiverLockName } from "./receiverLockName.ts";
 
 /** A `send` that records what it was given and answers as told. */
 function recordingSend(accepted = true) {
@@ -254,7 +258,7 @@ describe("pay", () => {
     const channel = await storeChannel(client, { chainId: 1 });
     const { calls, send } = recordingSend();
     await assert.rejects(pay(client, { channel, amount: price, send }), (error: unknown) => {
-      assert.ok(error instanceof ChainMismatchError);
+      assert.ok(error instanceof WrongChainError);
       assert.equal(error.expected, 1);
       assert.equal(error.actual, 31337);
       return true;

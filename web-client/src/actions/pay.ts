@@ -1,8 +1,14 @@
+import type { UserRejectedRequestErrorType } from "viem";
 import type { ChannelClient } from "../client/createChannelClient.ts";
-import { ensureChain } from "../client/ensureChain.ts";
-import { BudgetExceededError, ChannelNotOpenError, InsufficientDepositError } from "../errors.ts";
+import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
+import { BudgetExceededError, type BudgetExceededErrorType } from "../errors/BudgetExceededError.ts";
+import { ChannelNotOpenError, type ChannelNotOpenErrorType } from "../errors/ChannelNotOpenError.ts";
+import { InsufficientDepositError, type InsufficientDepositErrorType } from "../errors/InsufficientDepositError.ts";
+import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
+import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import type { Payment } from "../protocol/index.ts";
-import { type ChannelKey, channelStorageKey, type StoredChannel } from "../storage/ChannelStorage.ts";
+import type { ChannelKey, StoredChannel } from "../storage/ChannelStorage.ts";
+import { receiverLockName } from "./receiverLockName.ts";
 import { signBalanceProof } from "./signBalanceProof.ts";
 
 /** What the transport reports after presenting a payment. */
@@ -12,9 +18,21 @@ export type PayParameters<T> = {
   channel: ChannelKey;
   /** The price of this request, added to the channel's balance. */
   amount: bigint;
-  /** Presents the payment to the receiver (an HTTP request, usually) and says whether it was accepted. */
+  /**
+   * Presents the payment to the receiver (an HTTP request, usually) and says whether it was accepted. Runs under the
+   * receiver's lock: retrying the same payment here is safe, signing another is not.
+   */
   send: (payment: Payment, channel: StoredChannel) => Promise<PaymentOutcome<T>>;
 };
+export type PayReturnType<T> = T;
+export type PayErrorType =
+  | ChannelNotOpenErrorType
+  | InsufficientDepositErrorType
+  | BudgetExceededErrorType
+  | AccountMismatchErrorType
+  | NotConnectedErrorType
+  | WrongChainErrorType
+  | UserRejectedRequestErrorType;
 
 /**
  * Pays `amount` on a channel: signs the new cumulative balance, hands it to `send`, and records it as the
@@ -23,7 +41,8 @@ export type PayParameters<T> = {
  * two parallel requests never sign conflicting balances and each request is paid once.
  *
  * @example
- * import { pay, encodePaymentHeaders } from "@micro-raiden/web-client";
+ * import { pay } from "@micro-raiden/web-client";
+ * import { encodePaymentHeaders } from "@micro-raiden/web-client/protocol";
  * const response = await pay(client, {
  *   channel,
  *   amount: 1000n,
@@ -33,7 +52,7 @@ export type PayParameters<T> = {
  *   },
  * });
  */
-export async function pay<T>(client: ChannelClient, parameters: PayParameters<T>): Promise<T> {
+export async function pay<T>(client: ChannelClient, parameters: PayParameters<T>): Promise<PayReturnType<T>> {
   const { amount, send } = parameters;
   const key = parameters.channel;
   return client.lock(receiverLockName(key), async () => {
@@ -56,7 +75,6 @@ export async function pay<T>(client: ChannelClient, parameters: PayParameters<T>
     }
 
     const balance = channel.balance + amount;
-    if (!(client.signing === "session" && channel.sessionKey)) await ensureChain(client, channel.chainId);
     const signature = await signBalanceProof(client, { channel, balance });
     const payment: Payment = {
       contract: channel.contract,
@@ -70,9 +88,4 @@ export async function pay<T>(client: ChannelClient, parameters: PayParameters<T>
     if (outcome.accepted) await client.storage.put({ ...channel, balance, balanceSignature: signature });
     return outcome.result;
   });
-}
-
-/** Payments to one receiver share a lock: their balances and the receiver's budget are read and written together. */
-export function receiverLockName(key: ChannelKey): string {
-  return channelStorageKey({ ...key, openBlock: 0n });
 }

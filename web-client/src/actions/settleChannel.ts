@@ -1,13 +1,29 @@
+import type { UserRejectedRequestErrorType } from "viem";
 import type { ChannelClient } from "../client/createChannelClient.ts";
-import { ensureChain } from "../client/ensureChain.ts";
+import { currentAccount } from "../client/currentAccount.ts";
 import { mapContractError } from "../client/mapContractError.ts";
+import type { ChannelManagerRevertErrorType } from "../errors/ChannelManagerRevertError.ts";
+import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
+import type { TransactionRevertedErrorType } from "../errors/TransactionRevertedError.ts";
+import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import { channelManagerAbi } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
-import { waitForSuccess } from "./openChannel.ts";
+import { ensureChain } from "./ensureChain.ts";
+import { waitForSuccess } from "./waitForSuccess.ts";
+
+export type SettleChannelParameters = { channel: StoredChannel };
+export type SettleChannelReturnType = StoredChannel;
+export type SettleChannelErrorType =
+  | NotConnectedErrorType
+  | WrongChainErrorType
+  | ChannelManagerRevertErrorType
+  | TransactionRevertedErrorType
+  | UserRejectedRequestErrorType;
 
 /**
  * Pays out a channel after an uncooperative close once its challenge period is over. Before that the contract
- * refuses with `ChallengePeriodNotOver` (a ChannelManagerRevertError).
+ * refuses with `ChallengePeriodNotOver` (a ChannelManagerRevertError). Anyone may send it; the payout goes to the
+ * channel's sender and receiver whoever does.
  *
  * @example
  * import { settleChannel } from "@micro-raiden/web-client";
@@ -15,12 +31,14 @@ import { waitForSuccess } from "./openChannel.ts";
  */
 export async function settleChannel(
   client: ChannelClient,
-  { channel }: { channel: StoredChannel },
-): Promise<StoredChannel> {
-  const chain = await ensureChain(client, channel.chainId);
+  { channel }: SettleChannelParameters,
+): Promise<SettleChannelReturnType> {
+  const account = await currentAccount(client);
+  const chain = await ensureChain(client, { chainId: channel.chainId });
   const hash = await client.walletClient
     .writeContract({
       chain,
+      account,
       address: channel.contract,
       abi: channelManagerAbi,
       functionName: "settle",

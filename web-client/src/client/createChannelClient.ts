@@ -1,19 +1,21 @@
 import {
   type Account,
-  type Address,
   type Chain,
   createPublicClient,
   createWalletClient,
   custom,
   type EIP1193Provider,
-  getAddress,
   type PublicClient,
   type Transport,
   type WalletClient,
 } from "viem";
+import type { ChannelLock } from "../locks/ChannelLock.ts";
+import { defaultLock } from "../locks/defaultLock.ts";
 import type { ChannelStorage } from "../storage/ChannelStorage.ts";
 import { memoryStorage } from "../storage/memoryStorage.ts";
-import { type ChannelLock, defaultLock } from "./channelLock.ts";
+import type { Connection, ConnectionStore } from "./Connection.ts";
+import { selectedAccount } from "./selectedAccount.ts";
+import { walletChainId } from "./walletChainId.ts";
 
 /** How balance proofs are signed: by a session key registered at open (no prompt), or by the wallet each time. */
 export type SigningMode = "session" | "wallet";
@@ -28,10 +30,15 @@ export type SpendingPolicy = {
 
 /** A configured channel client: mostly configuration, the actions take it as their first argument. */
 export type ChannelClient = {
-  /** The sender: the account that opens channels and owns their deposits. */
-  readonly account: Address;
   readonly publicClient: PublicClient;
-  readonly walletClient: WalletClient<Transport, Chain | undefined, Account>;
+  /** Sends transactions and signs; the account is chosen per call (the connection's, or `account`). */
+  readonly walletClient: WalletClient<Transport, Chain | undefined, Account | undefined>;
+  /** The browser wallet, when the client was created with one. */
+  readonly provider: EIP1193Provider | undefined;
+  /** The account, when the client was created with one (a private key: machine clients). */
+  readonly account: Account | undefined;
+  /** The wallet's current account and chain; read it with `getConnection`, follow it with `watchConnection`. */
+  readonly connection: ConnectionStore;
   readonly storage: ChannelStorage;
   readonly lock: ChannelLock;
   readonly signing: SigningMode;
@@ -53,7 +60,7 @@ type CommonParameters = {
 
 export type CreateChannelClientParameters =
   | (CommonParameters & {
-      /** An EIP-1193 wallet (MetaMask, or one found with `discoverWallets`). Asks it to connect. */
+      /** An EIP-1193 wallet (MetaMask, or one found with `discoverWallets`). Nothing is asked until `connect`. */
       provider: EIP1193Provider;
     })
   | (CommonParameters & {
@@ -62,14 +69,18 @@ export type CreateChannelClientParameters =
       transport: Transport;
     });
 
+export type CreateChannelClientReturnType = ChannelClient;
+
 /**
- * Creates a channel client from a browser wallet or from a viem account.
+ * Creates a channel client from a browser wallet or from a viem account. Synchronous and silent: a browser wallet
+ * is asked for its accounts only by `connect` (or, without a prompt, `reconnect`).
  *
  * @example
  * // Browser, with MetaMask
- * import { createChannelClient, discoverWallets, indexedDbStorage } from "@micro-raiden/web-client";
+ * import { connect, createChannelClient, discoverWallets, indexedDbStorage } from "@micro-raiden/web-client";
  * const [wallet] = await discoverWallets();
- * const client = await createChannelClient({ provider: wallet.provider, storage: indexedDbStorage() });
+ * const client = createChannelClient({ provider: wallet.provider, storage: indexedDbStorage() });
+ * await connect(client); // the wallet's prompt
  *
  * @example
  * // Node, with a private key
@@ -77,13 +88,13 @@ export type CreateChannelClientParameters =
  * import { privateKeyToAccount } from "viem/accounts";
  * import { createChannelClient } from "@micro-raiden/web-client";
  * import { fileStorage } from "@micro-raiden/web-client/node";
- * const client = await createChannelClient({
+ * const client = createChannelClient({
  *   account: privateKeyToAccount(process.env.KEY as `0x${string}`),
  *   transport: http("http://127.0.0.1:8545"),
  *   storage: fileStorage("channels.json"),
  * });
  */
-export async function createChannelClient(parameters: CreateChannelClientParameters): Promise<ChannelClient> {
+export function createChannelClient(parameters: CreateChannelClientParameters): CreateChannelClientReturnType {
   const common = {
     storage: parameters.storage ?? memoryStorage(),
     lock: parameters.lock ?? defaultLock(),
@@ -93,23 +104,77 @@ export async function createChannelClient(parameters: CreateChannelClientParamet
     chains: parameters.chains ?? [],
   };
   if ("provider" in parameters) {
-    const transport = custom(parameters.provider);
-    const connecting = createWalletClient({ transport });
-    const [address] = await connecting.requestAddresses();
-    if (!address) throw new Error("The wallet returned no account.");
-    const account = getAddress(address);
+    const { provider } = parameters;
+    const transport = custom(provider);
     return {
       ...common,
-      account,
+      provider,
+      account: undefined,
+      connection: walletConnection(provider),
       publicClient: createPublicClient({ transport }),
-      walletClient: createWalletClient({ transport, account }),
+      walletClient: createWalletClient({ transport }),
     };
   }
   const { account, transport } = parameters;
   return {
     ...common,
-    account: account.address,
+    provider: undefined,
+    account,
+    connection: connectionStore({ status: "connected", address: account.address, chainId: undefined }, () => () => {}),
     publicClient: createPublicClient({ transport }),
     walletClient: createWalletClient({ transport, account }),
   };
+}
+
+function connectionStore(initial: Connection, listen: (store: ConnectionStore) => () => void): ConnectionStore {
+  let state = initial;
+  let stop: (() => void) | undefined;
+  const listeners = new Set<(connection: Connection, previous: Connection) => void>();
+  const store: ConnectionStore = {
+    getState: () => state,
+    setState(next) {
+      if (next.status === state.status && next.address === state.address && next.chainId === state.chainId) return;
+      const previous = state;
+      state = next;
+      for (const listener of [...listeners]) listener(next, previous);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    follow() {
+      stop ??= listen(store);
+    },
+    unfollow() {
+      stop?.();
+      stop = undefined;
+    },
+  };
+  return store;
+}
+
+/** A browser wallet's connection: disconnected until `connect`, then it follows the wallet's own events. */
+function walletConnection(provider: EIP1193Provider): ConnectionStore {
+  return connectionStore({ status: "disconnected", address: undefined, chainId: undefined }, (store) => {
+    const onAccounts = (accounts: unknown) => {
+      const address = selectedAccount(accounts);
+      const { chainId } = store.getState();
+      store.setState(
+        address ? { status: "connected", address, chainId } : { status: "disconnected", address: undefined, chainId },
+      );
+    };
+    const onChain = (chainId: unknown) => {
+      const state = store.getState();
+      store.setState({ ...state, chainId: walletChainId(chainId) });
+    };
+    const onDisconnect = () => store.setState({ status: "disconnected", address: undefined, chainId: undefined });
+    provider.on("accountsChanged", onAccounts);
+    provider.on("chainChanged", onChain);
+    provider.on("disconnect", onDisconnect);
+    return () => {
+      provider.removeListener("accountsChanged", onAccounts);
+      provider.removeListener("chainChanged", onChain);
+      provider.removeListener("disconnect", onDisconnect);
+    };
+  });
 }

@@ -1,5 +1,5 @@
 import { ContractFunctionRevertedError, UserRejectedRequestError, BaseError as ViemBaseError } from "viem";
-import { ChannelManagerRevertError } from "../errors.ts";
+import { ChannelManagerRevertError } from "../errors/ChannelManagerRevertError.ts";
 
 /**
  * Turns a failed contract call into the error a caller can act on: a wallet rejection stays viem's

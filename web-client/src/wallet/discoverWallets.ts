@@ -1,52 +1,31 @@
-import type { EIP1193Provider } from "viem";
+import { createWalletStore } from "./createWalletStore.ts";
+import { isProvider } from "./isWalletDetail.ts";
+import type { WalletDetail } from "./WalletDetail.ts";
 
-/** A wallet announced through EIP-6963 (or the legacy `window.ethereum`). */
-export type WalletDetail = {
-  info: { uuid: string; name: string; icon: string; rdns: string };
-  provider: EIP1193Provider;
+export type DiscoverWalletsParameters = {
+  /** How long to listen for announcements, in ms (default 100). */
+  timeout?: number | undefined;
 };
-
-type AnnounceEvent = Event & { detail?: unknown };
-
-/** Anything with an EIP-1193 `request` method: what wallets inject. */
-function isProvider(value: unknown): value is EIP1193Provider {
-  return typeof value === "object" && value !== null && typeof Reflect.get(value, "request") === "function";
-}
-
-function isWalletDetail(value: unknown): value is WalletDetail {
-  if (typeof value !== "object" || value === null) return false;
-  const info: unknown = Reflect.get(value, "info");
-  return (
-    typeof info === "object" &&
-    info !== null &&
-    typeof Reflect.get(info, "uuid") === "string" &&
-    typeof Reflect.get(info, "rdns") === "string" &&
-    typeof Reflect.get(info, "name") === "string" &&
-    isProvider(Reflect.get(value, "provider"))
-  );
-}
+export type DiscoverWalletsReturnType = WalletDetail[];
 
 /**
- * Finds the browser's wallets: those that announce themselves through EIP-6963 within `timeout` ms, and
- * `window.ethereum` when no wallet announced itself (older wallets). Each provider appears once.
+ * Finds the browser's wallets once: those that announce themselves through EIP-6963 within `timeout` ms, and
+ * `window.ethereum` when no wallet announced itself (older wallets). Each provider appears once. To also catch
+ * wallets that announce later, subscribe to `createWalletStore()` instead.
  *
  * @example
  * import { createChannelClient, discoverWallets } from "@micro-raiden/web-client";
  * const [wallet] = await discoverWallets();
- * if (wallet) await createChannelClient({ provider: wallet.provider });
+ * if (wallet) createChannelClient({ provider: wallet.provider });
  */
-export async function discoverWallets({ timeout = 100 }: { timeout?: number } = {}): Promise<WalletDetail[]> {
+export async function discoverWallets({
+  timeout = 100,
+}: DiscoverWalletsParameters = {}): Promise<DiscoverWalletsReturnType> {
   if (typeof window === "undefined") return [];
-  const found = new Map<string, WalletDetail>();
-  const onAnnounce = (event: AnnounceEvent) => {
-    if (isWalletDetail(event.detail) && !found.has(event.detail.info.uuid))
-      found.set(event.detail.info.uuid, event.detail);
-  };
-  window.addEventListener("eip6963:announceProvider", onAnnounce);
-  window.dispatchEvent(new Event("eip6963:requestProvider"));
+  const store = createWalletStore();
   await new Promise((resolve) => setTimeout(resolve, timeout));
-  window.removeEventListener("eip6963:announceProvider", onAnnounce);
-  const wallets = [...found.values()];
+  const wallets = [...store.getProviders()];
+  store.destroy();
   const legacy: unknown = Reflect.get(window, "ethereum");
   if (wallets.length === 0 && isProvider(legacy)) {
     wallets.push({

@@ -1,17 +1,30 @@
-import { type Chain, defineChain, SwitchChainError, UserRejectedRequestError } from "viem";
-import { ChainMismatchError } from "../errors.ts";
-import type { ChannelClient } from "./createChannelClient.ts";
+import {
+  type Chain,
+  defineChain,
+  SwitchChainError,
+  UserRejectedRequestError,
+  type UserRejectedRequestErrorType,
+} from "viem";
+import type { ChannelClient } from "../client/createChannelClient.ts";
+import { WrongChainError, type WrongChainErrorType } from "../errors/WrongChainError.ts";
+
+export type EnsureChainParameters = { chainId: number };
+export type EnsureChainReturnType = Chain;
+export type EnsureChainErrorType = WrongChainErrorType | UserRejectedRequestErrorType;
 
 /**
  * Makes sure the wallet is on `chainId`: asks it to switch, and to add the chain first when it does not know it
  * (with the definition from `client.chains`). Returns the chain to pass to transactions, so viem checks it again
- * right before sending.
+ * right before sending. A client with a private key cannot switch: WrongChainError.
  *
  * @example
  * import { ensureChain } from "@micro-raiden/web-client";
- * const chain = await ensureChain(client, 31337);
+ * const chain = await ensureChain(client, { chainId: 31337 });
  */
-export async function ensureChain(client: ChannelClient, chainId: number): Promise<Chain> {
+export async function ensureChain(
+  client: ChannelClient,
+  { chainId }: EnsureChainParameters,
+): Promise<EnsureChainReturnType> {
   const known = client.chains.find((chain) => chain.id === chainId);
   const chain =
     known ??
@@ -23,20 +36,18 @@ export async function ensureChain(client: ChannelClient, chainId: number): Promi
     });
   const current = await client.walletClient.getChainId();
   if (current === chainId) return chain;
-  if (client.walletClient.account.type === "local") {
-    throw new ChainMismatchError({ expected: chainId, actual: current });
-  }
+  if (client.account) throw new WrongChainError({ expected: chainId, actual: current });
   try {
     await client.walletClient.switchChain({ id: chainId });
   } catch (error) {
     if (error instanceof UserRejectedRequestError) throw error;
     // 4902: the wallet does not know the chain. Add it (which also switches), if we know how to describe it.
     const unknownChain = error instanceof SwitchChainError || hasCode(error, 4902);
-    if (!unknownChain || !known) throw new ChainMismatchError({ expected: chainId, actual: current, cause: error });
+    if (!unknownChain || !known) throw new WrongChainError({ expected: chainId, actual: current, cause: error });
     await client.walletClient.addChain({ chain: known });
   }
   const now = await client.walletClient.getChainId();
-  if (now !== chainId) throw new ChainMismatchError({ expected: chainId, actual: now });
+  if (now !== chainId) throw new WrongChainError({ expected: chainId, actual: now });
   return chain;
 }
 

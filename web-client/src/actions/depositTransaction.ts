@@ -1,0 +1,84 @@
+import { type Account, type Address, type Chain, type Hash, type Hex, parseSignature } from "viem";
+import type { ChannelClient } from "../client/createChannelClient.ts";
+import { mapContractError } from "../client/mapContractError.ts";
+import { demoTokenAbi, permitTypedData } from "../protocol/index.ts";
+import type { DepositMethod } from "./detectDepositMethod.ts";
+import { waitForSuccess } from "./waitForSuccess.ts";
+
+/** An EIP-2612 permit signature, split as the manager's `...WithPermit` functions take it. */
+type PermitSignature = { deadline: bigint; v: number; r: Hex; s: Hex };
+
+/** The manager calls of one deposit (open or top-up) for each way in, shared by openChannel and topUp. */
+export type DepositCalls = {
+  withPermit: (permit: PermitSignature) => Promise<Hash>;
+  /** The plain call, sent once the allowance covers `amount`. */
+  withAllowance: () => Promise<Hash>;
+  /** The ERC-1363 payload naming the channel to open or top up. */
+  erc1363Data: Hex;
+  amount: bigint;
+};
+
+/** Sends the deposit transaction(s) by `method` from `account` and returns the hash of the one that moves tokens. */
+export async function depositTransaction(
+  client: ChannelClient,
+  parameters: { chain: Chain; account: Account; contract: Address; token: Address; method: DepositMethod },
+  calls: DepositCalls,
+): Promise<Hash> {
+  const { walletClient, publicClient } = client;
+  const { chain, account, contract, token, method } = parameters;
+  try {
+    if (method === "erc1363") {
+      return await walletClient.writeContract({
+        chain,
+        account,
+        address: token,
+        abi: demoTokenAbi,
+        functionName: "transferAndCall",
+        args: [contract, calls.amount, calls.erc1363Data],
+      });
+    }
+    if (method === "permit") {
+      const [nonce, domain, block] = await Promise.all([
+        publicClient.readContract({
+          address: token,
+          abi: demoTokenAbi,
+          functionName: "nonces",
+          args: [account.address],
+        }),
+        publicClient.readContract({ address: token, abi: demoTokenAbi, functionName: "eip712Domain" }),
+        publicClient.getBlock(),
+      ]);
+      const [, name, version, chainId, verifyingContract] = domain;
+      const deadline = block.timestamp + 3600n;
+      const signature = await walletClient.signTypedData({
+        account,
+        ...permitTypedData(
+          { name, version, chainId: Number(chainId), verifyingContract },
+          { owner: account.address, spender: contract, value: calls.amount, nonce, deadline },
+        ),
+      });
+      const { r, s, v, yParity } = parseSignature(signature);
+      return await calls.withPermit({ deadline, v: Number(v ?? BigInt(yParity + 27)), r, s });
+    }
+    const allowance = await publicClient.readContract({
+      address: token,
+      abi: demoTokenAbi,
+      functionName: "allowance",
+      args: [account.address, contract],
+    });
+    if (allowance < calls.amount) {
+      const approval = await walletClient.writeContract({
+        chain,
+        account,
+        address: token,
+        abi: demoTokenAbi,
+        functionName: "approve",
+        args: [contract, calls.amount],
+      });
+      await waitForSuccess(client, approval);
+    }
+    return await calls.withAllowance();
+  } catch (error) {
+    throw mapContractError(error);
+  }
+}

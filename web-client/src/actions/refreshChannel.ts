@@ -1,0 +1,58 @@
+import { type Address, zeroAddress } from "viem";
+import { connectedAddress } from "../client/connectedAddress.ts";
+import type { ChannelClient } from "../client/createChannelClient.ts";
+import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
+import { channelManagerAbi } from "../protocol/index.ts";
+import type { StoredChannel } from "../storage/ChannelStorage.ts";
+import type { ManagerParameters } from "./openChannel.ts";
+import { receiverLockName } from "./receiverLockName.ts";
+
+export type RefreshChannelParameters = ManagerParameters & {
+  receiver: Address;
+  openBlock: bigint;
+  /** The channel's sender; defaults to the wallet's current account. */
+  sender?: Address | undefined;
+};
+export type RefreshChannelReturnType = StoredChannel;
+export type RefreshChannelErrorType = NotConnectedErrorType;
+
+/**
+ * Reads one channel's on-chain state (deposit, withdrawn amount, close, delegated signer) and merges it into
+ * storage under the receiver's lock: balances known locally are kept, never lowered below what was withdrawn.
+ *
+ * @example
+ * import { refreshChannel } from "@micro-raiden/web-client";
+ * const channel = await refreshChannel(client, { chainId, contract, token, receiver, openBlock: 12n });
+ */
+export async function refreshChannel(
+  client: ChannelClient,
+  parameters: RefreshChannelParameters,
+): Promise<RefreshChannelReturnType> {
+  const { chainId, contract, token, receiver, openBlock } = parameters;
+  const sender = parameters.sender ?? connectedAddress(client);
+  const key = { chainId, contract, sender, receiver, openBlock };
+  const [, deposit, withdrawn, settleBlock, , signer] = await client.publicClient.readContract({
+    address: contract,
+    abi: channelManagerAbi,
+    functionName: "getChannelInfo",
+    args: [sender, receiver, openBlock],
+  });
+  // Merge under the receiver's lock: a payment recorded meanwhile must not be overwritten by the older balance.
+  return client.lock(receiverLockName(key), async () => {
+    const known = await client.storage.get(key);
+    const channel: StoredChannel = {
+      ...key,
+      token,
+      deposit: deposit === 0n ? (known?.deposit ?? 0n) : deposit,
+      // The receiver cannot have been paid less than it withdrew.
+      balance: (known?.balance ?? 0n) > withdrawn ? (known?.balance ?? 0n) : withdrawn,
+      balanceSignature: (known?.balance ?? 0n) >= withdrawn ? known?.balanceSignature : undefined,
+      delegatedSigner: signer === zeroAddress ? undefined : signer,
+      sessionKey: known?.sessionKey,
+      state: deposit === 0n ? "closed" : settleBlock === 0n ? "open" : "closing",
+      settleBlock: settleBlock === 0n ? undefined : settleBlock,
+    };
+    await client.storage.put(channel);
+    return channel;
+  });
+}
