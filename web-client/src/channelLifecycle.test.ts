@@ -1,36 +1,43 @@
-// The client against a real chain: Hardhat's node over HTTP with the real contracts (startTestChain), a viem
-// account as sender (the machine-client path), and a receiver key standing in for the receiver's REST API.
+// The client against a real chain and the real receiver: Hardhat's node over HTTP with the real contracts
+// (startTestChain), a viem account as sender (the machine-client path), and @micro-raiden/receiver's REST API served
+// in-process (`app.request` as the client's fetch).
 import assert from "node:assert/strict";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
-import { getAddress, http, isHex, parseEther } from "viem";
+import { type Receiver, receiverApp, startReceiver } from "@micro-raiden/receiver";
+import { http, parseEther, toHex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { closeChannel } from "./actions/closeChannel.ts";
 import { closeChannelUncooperatively } from "./actions/closeChannelUncooperatively.ts";
 import { detectDepositMethod } from "./actions/detectDepositMethod.ts";
 import { openChannel } from "./actions/openChannel.ts";
 import { pay } from "./actions/pay.ts";
 import { refreshChannel } from "./actions/refreshChannel.ts";
+import { requestClosingSignature } from "./actions/requestClosingSignature.ts";
 import { settleChannel } from "./actions/settleChannel.ts";
 import { syncChannels } from "./actions/syncChannels.ts";
 import { topUp } from "./actions/topUp.ts";
 import { watchChannels } from "./actions/watchChannels.ts";
 import { type ChannelClient, createChannelClient } from "./client/createChannelClient.ts";
 import { ChannelManagerRevertError } from "./errors/ChannelManagerRevertError.ts";
+import { ReceiverApiError } from "./errors/ReceiverApiError.ts";
 import { memoryLock } from "./locks/memoryLock.ts";
 import {
+  balanceProofTypedData,
   channelManagerAbi,
-  closingAgreementTypedData,
   demoTokenAbi,
   encodePaymentHeaders,
   headerNames,
-  verifyBalanceProof,
-  verifyCloseRequest,
 } from "./protocol/index.ts";
 import { memoryStorage } from "./storage/memoryStorage.ts";
 
 describe("channel lifecycle against a real chain", () => {
   let chain: TestChain;
   let client: ChannelClient;
+  let receiverNode: Receiver;
   const deposit = parseEther("10");
   // What the stand-in receiver API was asked, to assert the close request carried the sender's own proof.
   const closeRequests: { url: string; body: unknown }[] = [];
@@ -42,41 +49,21 @@ describe("channel lifecycle against a real chain", () => {
     const { deployment } = chain;
     await chain.mint(sender.address, parseEther("1000"));
 
-    // The receiver's DELETE /channels/<sender>/<openBlock>: signs a closing agreement for the requested balance
-    // after checking the sender's own proof, as the demo-server does.
+    // The real receiver (its REST API in a Hono app, no port): the client's fetch is `app.request`. Every request is
+    // recorded first, to assert the close request carried the sender's own proof.
+    receiverNode = await startReceiver({
+      rpcUrl: chain.rpcUrl,
+      deployment,
+      privateKey: toHex(receiver.getHdKey().privateKey ?? assert.fail()),
+      dbPath: join(await mkdtemp(join(tmpdir(), "lifecycle-")), "receiver.db"),
+      pollIntervalMs: 20,
+      log: () => {},
+    });
+    const app = receiverApp({ receiver: receiverNode });
     const receiverApi: typeof fetch = async (input, init) => {
       const request = new Request(input, init);
-      const body: unknown = await request.json();
-      closeRequests.push({ url: request.url, body });
-      assert.ok(typeof body === "object" && body !== null);
-      const [, , , , senderAddress, openBlock] = new URL(request.url).pathname.split("/");
-      const balance = BigInt(String(Reflect.get(body, "balance")));
-      const balanceSignature: unknown = Reflect.get(body, "balance_signature");
-      assert.ok(isHex(balanceSignature));
-      const message = {
-        sender: getAddress(String(senderAddress)),
-        receiver: receiver.address,
-        openBlock: BigInt(String(openBlock)),
-        balance,
-      };
-      const domain = { chainId: deployment.chainId, contract: deployment.channelManager };
-      const delegatedSigner = (
-        await client.storage.list({ ...domain, contract: domain.contract, sender: message.sender })
-      ).find((c) => c.openBlock === message.openBlock)?.delegatedSigner;
-      const proofOk = await verifyBalanceProof({ domain, message, signature: balanceSignature, delegatedSigner });
-      const requestSignature: unknown = Reflect.get(body, "close_request_signature");
-      assert.ok(isHex(requestSignature));
-      const requestOk = await verifyCloseRequest({
-        domain,
-        message: { ...message, deadline: BigInt(String(Reflect.get(body, "deadline"))) },
-        signature: requestSignature,
-        delegatedSigner,
-      });
-      if (!proofOk || !requestOk) {
-        return Response.json({ error: { code: "unauthorized", message: "bad proof" } }, { status: 403 });
-      }
-      const close_signature = await receiver.signTypedData(closingAgreementTypedData(domain, message));
-      return Response.json({ close_signature });
+      closeRequests.push({ url: request.url, body: await request.clone().json() });
+      return app.request(request);
     };
     client = createChannelClient({
       account: sender,
@@ -86,7 +73,10 @@ describe("channel lifecycle against a real chain", () => {
       fetch: receiverApi,
     });
   });
-  after(() => chain.close());
+  after(async () => {
+    await receiverNode.close();
+    await chain.close();
+  });
 
   const manager = () => ({
     chainId: chain.deployment.chainId,
@@ -179,6 +169,7 @@ describe("channel lifecycle against a real chain", () => {
     await pay(client, { channel, amount: parseEther("2"), send: async () => ({ accepted: true, result: undefined }) });
     channel = (await client.storage.get(channel)) ?? channel;
     const receiverBefore = await tokenBalance(manager().receiver);
+    await receiverNode.sync(); // the receiver has seen the channel open
     const closed = await closeChannel(client, { channel, gatewayUrl: "http://receiver.test/api/1" });
     assert.equal(closed.state, "closed");
     assert.equal((await tokenBalance(manager().receiver)) - receiverBefore, parseEther("2"));
@@ -193,6 +184,28 @@ describe("channel lifecycle against a real chain", () => {
     const deadline = BigInt(String(Reflect.get(last.body, "deadline")));
     const now = BigInt(Math.floor(Date.now() / 1000));
     assert.ok(deadline > now && deadline <= now + 600n);
+  });
+
+  it("a close request with a proof that is not the sender's is refused by the receiver: ReceiverApiError 403", async () => {
+    const channel = await openChannel(client, { ...manager(), deposit });
+    await receiverNode.sync();
+    const stranger = privateKeyToAccount(generatePrivateKey());
+    const forged = await stranger.signTypedData(
+      balanceProofTypedData(
+        { chainId: channel.chainId, contract: channel.contract },
+        { sender: channel.sender, receiver: channel.receiver, openBlock: channel.openBlock, balance: 5n },
+      ),
+    );
+    const gatewayUrl = "http://receiver.test/api/1";
+    await assert.rejects(
+      requestClosingSignature(client, { channel: { ...channel, balance: 5n, balanceSignature: forged }, gatewayUrl }),
+      (error: unknown) => {
+        assert.ok(error instanceof ReceiverApiError);
+        assert.equal(error.status, 403);
+        assert.equal(error.code, "unauthorized");
+        return true;
+      },
+    );
   });
 
   it("closes uncooperatively, refuses to settle early, and settles after the challenge period", async () => {

@@ -69,7 +69,7 @@ export function parseAddress(header: string, value: string): Address {
  *
  * @example
  * import { signatureDefect } from "@micro-raiden/web-client/protocol";
- * if (signatureDefect(signature)) throw new Error("not a signature the contract accepts");
+ * const why = signatureDefect(signature); // undefined when the contract accepts it
  */
 export function signatureDefect(value: string): string | undefined {
   if (!hexSignature.test(value)) return "must be a 0x-prefixed 65-byte hex signature";
