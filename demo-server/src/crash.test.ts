@@ -1,13 +1,19 @@
-// Durability: SIGKILL the receiver while it takes payments, restart it on the same database, and every payment it
-// answered 200 must be in the store; the client then carries on paying.
+// kill -9 under load: many senders pay in parallel while the receiver is SIGKILLed again and again at random
+// moments and restarted on the same database and port. Each sender keeps asking for each of its requests until it
+// gets the content (a reader reloading the page; the client itself first retries with the same proof). Afterwards:
+// - no acknowledged payment is lost: after every kill, the store holds at least every balance a 200 echoed;
+// - no request is charged twice: each channel's stored balance is exactly its number of requests × the price,
+//   and it is what the client recorded.
 import assert from "node:assert/strict";
 import { mkdtemp } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
 import { sqliteStore } from "@micro-raiden/receiver";
 import {
+  type ChannelClient,
   createChannelClient,
   fetchWithPayment,
   memoryLock,
@@ -15,85 +21,157 @@ import {
   openChannel,
 } from "@micro-raiden/web-client";
 import { headerNames } from "@micro-raiden/web-client/protocol";
-import { http, parseEther, toHex } from "viem";
-import { spawnDemoServer } from "./testing/spawnDemoServer.ts";
+import { type Address, http, parseEther, toHex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { pricePerCharacter } from "./createDemoApp.ts";
+import { type SpawnedDemoServer, spawnDemoServer } from "./testing/spawnDemoServer.ts";
+
+const senders = 12;
+const requestsPerSender = 25;
+const kills = 6;
+const price = pricePerCharacter; // /echodyn/x: one character
 
 let chain: TestChain;
 let dir: string;
 let receiverKey: `0x${string}`;
+let receiverAddress: Address;
 
 before(async () => {
   chain = await startTestChain();
   dir = await mkdtemp(join(tmpdir(), "crash-"));
-  const [, sender, receiver] = chain.accounts;
-  assert.ok(sender && receiver);
-  await chain.mint(sender.address, parseEther("100"));
+  const receiver = chain.accounts[2];
+  assert.ok(receiver);
+  receiverAddress = receiver.address;
   receiverKey = toHex(receiver.getHdKey().privateKey ?? new Uint8Array());
 });
 after(() => chain.close());
 
-const startReceiver = () =>
-  spawnDemoServer({
-    dir,
-    rpcUrl: chain.rpcUrl,
-    deployment: chain.deployment,
-    privateKey: receiverKey,
-    pollIntervalMs: 20,
-  });
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  assert.ok(address && typeof address === "object");
+  return address.port;
+}
 
-it("every payment answered 200 before a SIGKILL is in the store after restart", async () => {
-  const sender = chain.accounts[1];
-  assert.ok(sender);
-  const client = await createChannelClient({
-    account: sender,
-    transport: http(chain.rpcUrl),
-    storage: memoryStorage(),
-    lock: memoryLock(),
-  });
-  const channel = await openChannel(client, {
-    chainId: chain.deployment.chainId,
-    contract: chain.deployment.channelManager,
-    token: chain.deployment.token,
-    receiver: chain.accounts[2]?.address ?? assert.fail(),
-    deposit: parseEther("10"),
-  });
-
-  // Kill after a few answered payments, while the next one is in flight (0, 1 and 3 ms into it).
-  for (const [answeredBeforeKill, delayMs] of [
-    [5, 0],
-    [20, 1],
-    [1, 3],
-  ] as const) {
-    const { child, url, exited } = await startReceiver();
-    let acknowledged = 0n;
-    let answered = 0;
-    const pay = async () => {
-      const response = await fetchWithPayment(client, `${url}/echodyn/x`).catch(() => undefined);
-      if (response?.status !== 200) return;
-      acknowledged = BigInt(response.headers.get(headerNames.senderBalance) ?? "0");
-      answered++;
-      await response.text();
-    };
-    while (answered < answeredBeforeKill) await pay();
-    const inFlight = pay();
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-    child.kill("SIGKILL");
-    await inFlight;
-    await exited;
-
-    const store = sqliteStore(join(dir, "receiver.db"));
-    const stored = store.loadProofs().find((p) => p.openBlock === channel.openBlock);
+/** The stored balance of every channel, read from the database as a new process would. */
+function storedBalances(): Map<string, bigint> {
+  const store = sqliteStore(join(dir, "receiver.db"));
+  try {
+    return new Map(store.loadProofs().map((p) => [`${p.sender}:${p.openBlock}`, p.balance]));
+  } finally {
     store.close();
-    assert.ok(acknowledged > 0n, "some payments were answered before the kill");
-    assert.ok(stored, "the channel's proof is stored");
-    assert.ok(stored.balance >= acknowledged, `stored ${stored.balance} < acknowledged ${acknowledged}`);
+  }
+}
 
-    // After a restart the client carries on (resynchronizing from the echo if the receiver kept one more proof).
-    const restarted = await startReceiver();
-    const response = await fetchWithPayment(client, `${restarted.url}/echodyn/x`);
-    assert.equal(response.status, 200);
-    assert.ok(BigInt(response.headers.get(headerNames.senderBalance) ?? "0") > stored.balance);
-    restarted.child.kill("SIGTERM");
-    await restarted.exited;
+type Sender = { client: ChannelClient; key: string; acknowledged: bigint; served: number };
+
+it(`${senders} senders paying through ${kills} SIGKILLs: no acknowledged payment lost, no request charged twice`, async () => {
+  const port = await freePort();
+  const start = () =>
+    spawnDemoServer({
+      dir,
+      rpcUrl: chain.rpcUrl,
+      deployment: chain.deployment,
+      privateKey: receiverKey,
+      pollIntervalMs: 50,
+      port,
+    });
+  let server: SpawnedDemoServer = await start();
+  // Whatever happens, no receiver process outlives the test.
+  after(() => {
+    server.child.kill("SIGKILL");
+  });
+  const url = `http://127.0.0.1:${port}`;
+
+  // Funded one after another (one minter, one nonce sequence), then channels opened in parallel.
+  const accounts = Array.from({ length: senders }, () => privateKeyToAccount(generatePrivateKey()));
+  for (const account of accounts) {
+    await chain.testClient.setBalance({ address: account.address, value: parseEther("10") });
+    await chain.mint(account.address, parseEther("10"));
+  }
+  const all: Sender[] = await Promise.all(
+    accounts.map(async (account) => {
+      const client = createChannelClient({
+        account,
+        transport: http(chain.rpcUrl),
+        storage: memoryStorage(),
+        lock: memoryLock(),
+      });
+      const channel = await openChannel(client, {
+        chainId: chain.deployment.chainId,
+        contract: chain.deployment.channelManager,
+        token: chain.deployment.token,
+        receiver: receiverAddress,
+        deposit: parseEther("1"),
+      });
+      return { client, key: `${account.address}:${channel.openBlock}`, acknowledged: 0n, served: 0 };
+    }),
+  );
+
+  /** One request, asked again (like a reload) until its content arrives. */
+  async function read(sender: Sender): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      assert.ok(attempt < 200, "a request never got through");
+      const response = await fetchWithPayment(sender.client, {
+        input: `${url}/echodyn/x`,
+        retryCount: 6,
+        retryDelay: 100,
+      }).catch(() => undefined);
+      if (response?.status === 200) {
+        assert.equal(await response.text(), "x");
+        sender.acknowledged = BigInt(response.headers.get(headerNames.senderBalance) ?? "0");
+        sender.served++;
+        return;
+      }
+      await response?.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  let paying = true;
+  const load = Promise.all(
+    all.map(async (sender) => {
+      for (let i = 0; i < requestsPerSender; i++) await read(sender);
+    }),
+  ).finally(() => {
+    paying = false;
+  });
+
+  let killed = 0;
+  while (killed < kills && paying) {
+    await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 450));
+    if (!paying) break;
+    const acknowledgedBefore = all.map((sender) => sender.acknowledged);
+    server.child.kill("SIGKILL");
+    await server.exited;
+    killed++;
+    // Every balance a 200 echoed before the kill is on disk.
+    const stored = storedBalances();
+    all.forEach((sender, i) => {
+      const acknowledged = acknowledgedBefore[i] ?? 0n;
+      assert.ok(
+        (stored.get(sender.key) ?? 0n) >= acknowledged,
+        `kill ${killed}: stored ${stored.get(sender.key)} < acknowledged ${acknowledged} for ${sender.key}`,
+      );
+    });
+    server = await start();
+  }
+  await load;
+  server.child.kill("SIGTERM");
+  await server.exited;
+  assert.ok(killed >= 5, `only ${killed} kills happened while the senders paid: make the load longer`);
+
+  const stored = storedBalances();
+  for (const sender of all) {
+    assert.equal(sender.served, requestsPerSender);
+    const charged = stored.get(sender.key) ?? 0n;
+    assert.equal(
+      charged,
+      BigInt(requestsPerSender) * price,
+      `${sender.key}: charged ${charged / price} times for ${requestsPerSender} requests`,
+    );
+    assert.equal(sender.acknowledged, charged);
   }
 });

@@ -11,7 +11,7 @@ export type SpawnedDemoServer = { child: ChildProcess; url: string; exited: Prom
 
 /**
  * Writes the key (0600) and deployment files into `dir`, starts the demo's `cli.ts start` with the store at `dir/receiver.db`
- * on a free port, and resolves once it listens.
+ * on `port` (default: a free one), and resolves once it listens.
  */
 export async function spawnDemoServer(parameters: {
   dir: string;
@@ -21,6 +21,8 @@ export async function spawnDemoServer(parameters: {
   /** Extra options for the node binary, e.g. --cpu-prof. */
   nodeOptions?: string[];
   pollIntervalMs?: number;
+  /** Listen here (0: any free port). A restarted server keeps its clients' URL this way. */
+  port?: number;
 }): Promise<SpawnedDemoServer> {
   const keyFile = join(parameters.dir, "receiver.key");
   const deploymentFile = join(parameters.dir, "deployment.json");
@@ -41,7 +43,7 @@ export async function spawnDemoServer(parameters: {
       "--db",
       join(parameters.dir, "receiver.db"),
       "--port",
-      "0",
+      String(parameters.port ?? 0),
       "--poll-interval",
       String(parameters.pollIntervalMs ?? 1000),
     ],
