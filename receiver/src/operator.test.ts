@@ -370,7 +370,7 @@ describe("operator commands and the proxied resource, end to end", () => {
     upstreamUp = false;
     const down = await fetchWithPayment(carol.client, { input: `${server.url}/proxy/hello` });
     assert.equal(down.status, 502);
-    assert.equal(((await down.json()) as { error: { code: string } }).error.code, "not_found");
+    assert.equal(((await down.json()) as { error: { code: string } }).error.code, "upstream_unavailable");
     assert.equal((await receiverView(carol)).balance, carol.paid.toString());
     assert.equal((await carol.client.storage.get(carol.channel))?.balance, carol.paid);
     await payOk(carol, "/articles/1", article1);
