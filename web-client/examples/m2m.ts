@@ -3,6 +3,7 @@
 //
 //   npm run demo:m2m [-- --url http://127.0.0.1:3000 --rpc-url http://127.0.0.1:8545 --private-key-file key]
 //
+// The defaults follow what `npm start` used: PORT and CHAIN_PORT (or RPC_URL) from the environment.
 // Without a key file it uses the demo reader (Hardhat's public development account #1).
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,8 +74,11 @@ export async function runM2M(parameters: {
 async function main() {
   const { values } = parseArgs({
     options: {
-      url: { type: "string", default: "http://127.0.0.1:3000" },
-      "rpc-url": { type: "string", default: "http://127.0.0.1:8545" },
+      url: { type: "string", default: `http://127.0.0.1:${process.env.PORT ?? 3000}` },
+      "rpc-url": {
+        type: "string",
+        default: process.env.RPC_URL ?? `http://127.0.0.1:${process.env.CHAIN_PORT ?? 8545}`,
+      },
       "private-key-file": { type: "string" },
     },
   });
