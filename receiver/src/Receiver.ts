@@ -1,7 +1,7 @@
-import type { Deployment, Payment, PaymentRequirements } from "@micro-raiden/web-client/protocol";
+import type { Deployment, Payment, PaymentRequirements, ReceiverStats } from "@micro-raiden/web-client/protocol";
 import type { Address, Hex } from "viem";
 import type { OperatorResult } from "./chain/operator.ts";
-import type { BookTotals, ChannelStatus } from "./receiver/channelBook.ts";
+import type { ChannelStatus } from "./receiver/channelBook.ts";
 import type {
   AcceptedPayment,
   ClosingSignatureRequest,
@@ -21,12 +21,6 @@ export type ChannelInfo = {
   withdrawn: bigint;
   /** The proof for `balance`, when there is one. */
   balanceSignature: Hex | undefined;
-};
-
-/** The receiver's totals (`GET /api/1/stats`). */
-export type ReceiverStats = BookTotals & {
-  /** The receiver's own token balance on chain. */
-  liquidBalance: bigint;
 };
 
 /**
@@ -50,6 +44,7 @@ export type Receiver = {
   getChannel(sender: Address, openBlock: bigint): ChannelInfo | undefined;
   /** Channels, optionally of one sender and in some states. */
   listChannels(filter?: { sender?: Address | undefined; states?: readonly ChannelStatus[] | undefined }): ChannelInfo[];
+  /** The totals `GET /api/1/stats` reports. */
   getStats(): Promise<ReceiverStats>;
   /** Whether `withdraw` and `closeAll` can send transactions (a receiver started with a chain can). */
   readonly canOperate: boolean;

@@ -7,7 +7,7 @@ export { type ReceiverApiOptions, receiverApi } from "./http/receiverApi.ts";
 export type { ReceiverAppOptions, ReceiverRoutesContext } from "./http/receiverApp.ts";
 export { receiverApp } from "./http/receiverApp.ts";
 export { upstreamProxy } from "./http/upstreamProxy.ts";
-export type { ChannelInfo, Receiver, ReceiverStats } from "./Receiver.ts";
+export type { ChannelInfo, Receiver } from "./Receiver.ts";
 export type { ChannelStatus } from "./receiver/channelBook.ts";
 export type {
   AcceptedPayment,

@@ -54,17 +54,7 @@ export function receiverApi(options: ReceiverApiOptions): Hono {
   const operatorOff = encodeErrorBody("not_found", "Operator commands are off.");
 
   api.get(apiPaths.stats, async (c) => {
-    const { closingChannels, ...stats } = await receiver.getStats();
-    return c.json(
-      encodeReceiverStats({
-        ...stats,
-        pendingChannels: closingChannels,
-        token: receiver.deployment.token,
-        contract: receiver.deployment.channelManager,
-        receiver: receiver.address,
-        chainId: receiver.deployment.chainId,
-      }),
-    );
+    return c.json(encodeReceiverStats(await receiver.getStats()));
   });
 
   api.get(apiPaths.channels, (c) => {

@@ -34,13 +34,13 @@ function generator(seed: number) {
  */
 function bruteForceTotals(book: ChannelBook, head: bigint, confirmations: number): BookTotals {
   const confirmedUpTo = head - BigInt(confirmations) + 1n;
-  const totals = { depositSum: 0n, openChannels: 0, closingChannels: 0, balanceSum: 0n, uniqueSenders: 0 };
+  const totals = { depositSum: 0n, openChannels: 0, pendingChannels: 0, balanceSum: 0n, uniqueSenders: 0 };
   const senders = new Set<string>();
   for (const channel of book.values()) {
     if (channel.settled) continue;
     totals.balanceSum += channel.balance - channel.withdrawn;
     if (channel.closeRequest) {
-      totals.closingChannels++;
+      totals.pendingChannels++;
       continue;
     }
     const [creation] = channel.deposits;

@@ -39,13 +39,13 @@ export type ChannelView = {
 
 export type ChannelStatus = "pending" | "open" | "closing" | "settled";
 
-/** The receiver's totals, as the REST API's `/stats` reports them (without the on-chain token balance). */
+/** The receiver's totals, named as in the protocol's `ReceiverStats` (which adds the token balance and addresses). */
 export type BookTotals = {
   /** Confirmed deposits of open channels. */
   depositSum: bigint;
   openChannels: number;
   /** Channels whose sender asked for an uncooperative close (challenge period running). */
-  closingChannels: number;
+  pendingChannels: number;
   /** Paid and not yet withdrawn, over channels not settled. */
   balanceSum: bigint;
   /** Senders with at least one confirmed open channel. */
@@ -257,7 +257,7 @@ export class ChannelBook {
     return {
       depositSum,
       openChannels,
-      closingChannels: this.#closingCount,
+      pendingChannels: this.#closingCount,
       balanceSum: this.#balanceSum,
       uniqueSenders,
     };

@@ -62,7 +62,14 @@ export function receiverFromCore(
         functionName: "balanceOf",
         args: [core.address],
       });
-      return { ...core.totals(), liquidBalance };
+      return {
+        ...core.totals(),
+        liquidBalance,
+        token: core.deployment.token,
+        contract: core.deployment.channelManager,
+        receiver: core.address,
+        chainId: core.deployment.chainId,
+      };
     },
     canOperate: operator !== undefined,
     withdraw: async (threshold) => (operator ?? noOperator()).withdraw(threshold),
