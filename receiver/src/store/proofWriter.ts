@@ -18,7 +18,9 @@ export type ProofWriter = {
  * const writer = workerProofWriter("receiver.db");
  */
 export function workerProofWriter(path: string): ProofWriter {
-  const worker = new Worker(new URL("./proofWriterWorker.ts", import.meta.url), { workerData: { path } });
+  // Built, this module is proofWriter.js beside proofWriterWorker.js; run from the sources, both end in .ts.
+  const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+  const worker = new Worker(new URL(`./proofWriterWorker${extension}`, import.meta.url), { workerData: { path } });
   const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   let nextId = 0;
   // Once the worker is gone every write must fail at once: a write that never settles would hold its channel
