@@ -24,6 +24,7 @@ const usage = (name: string) => `usage:
       --operator-token-file FILE         bearer token (>= 16 characters) for the operator endpoints
       --poll-interval 1000               ms between chain polls
       --upstream URL --price BASE_UNITS  serve URL under /proxy/ for PRICE token base units per request
+      --cors-origin ORIGIN               a content site whose pages may buy paid fragments (repeatable)
   ${name} withdraw --url URL --operator-token-file FILE [--threshold BASE_UNITS]
       withdraw on chain from every open channel owing at least THRESHOLD (default 1)
   ${name} close-all --url URL --operator-token-file FILE
@@ -61,6 +62,7 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       "operator-token-file": { type: "string" },
       "poll-interval": { type: "string", default: "1000" },
       upstream: { type: "string" },
+      "cors-origin": { type: "string", multiple: true },
       price: { type: "string" },
       url: { type: "string", default: "http://127.0.0.1:3000" },
       threshold: { type: "string", default: "1" },
@@ -113,6 +115,7 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       operatorToken: await operatorToken(),
       pollIntervalMs: integer("poll-interval", 10),
       upstream: values.upstream ? { url: values.upstream, price: uint("price") } : undefined,
+      corsOrigins: values["cors-origin"],
       routes: cliOptions.routes,
       paywallScript: cliOptions.paywallScript,
     });

@@ -1,6 +1,7 @@
 import { encodeErrorBody } from "@micro-raiden/web-client/protocol";
 import { Hono } from "hono";
 import type { Receiver } from "../Receiver.ts";
+import { cors } from "./cors.ts";
 import { type PaywallOptions, paywall } from "./paywall.ts";
 import { receiverApi } from "./receiverApi.ts";
 import { upstreamProxy } from "./upstreamProxy.ts";
@@ -19,6 +20,11 @@ export type ReceiverAppOptions = {
   upstream?: { url: string; price: bigint } | undefined;
   /** URL of the paywall script the 402 page loads (the widget bundle). */
   paywallScript?: string | undefined;
+  /**
+   * Origins of content sites whose pages may pay for and read this receiver's resources (the widget's paid
+   * fragments), e.g. `["https://blog.example"]`. None by default: no CORS headers at all.
+   */
+  corsOrigins?: readonly string[] | undefined;
   /** Adds the site's own (free and paid) routes. */
   routes?: ((app: Hono, context: ReceiverRoutesContext) => void) | undefined;
 };
@@ -38,6 +44,7 @@ export type ReceiverAppOptions = {
 export function receiverApp(options: ReceiverAppOptions): Hono {
   const { receiver } = options;
   const app = new Hono();
+  if (options.corsOrigins?.length) app.use(cors({ allowedOrigins: options.corsOrigins }));
   const bound: ReceiverRoutesContext["paywall"] = (paywallOptions) =>
     paywall({ paywallScript: options.paywallScript, ...paywallOptions, receiver });
   app.route(receiver.gatewayPath, receiverApi({ receiver, operatorToken: options.operatorToken }));
