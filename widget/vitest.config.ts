@@ -1,0 +1,41 @@
+// Vitest for the widget: every `src/**/*.test.{ts,tsx}` runs in real Chromium (browser mode through Playwright),
+// against a real local chain and the real receiver that the global setup starts. `*.node.test.ts` files drive
+// Playwright from Node and run under `node --test` instead.
+
+import { playwright } from "@vitest/browser-playwright";
+import { defaultClientConditions } from "vite";
+import { defineConfig } from "vitest/config";
+import { receiverProxy } from "./src/testing/receiverProxy.ts";
+
+export default defineConfig({
+  // Workspace packages resolve to their TypeScript sources, never to a stale dist/.
+  resolve: { conditions: ["@micro-raiden/source", ...defaultClientConditions] },
+  plugins: [receiverProxy()],
+  test: {
+    include: ["src/**/*.test.{ts,tsx}"],
+    exclude: ["src/**/*.node.test.ts", "node_modules/**"],
+    globalSetup: ["./src/testing/globalSetup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    browser: {
+      enabled: true,
+      headless: true,
+      screenshotFailures: false,
+      provider: playwright({
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+          ],
+        },
+      }),
+      instances: [{ browser: "chromium" }],
+    },
+  },
+});
