@@ -44,13 +44,22 @@ describe("operator results", () => {
   const results = [
     { sender, openBlock: 12n, balance: 5000n, transactionHash: hash },
     { sender, openBlock: 13n, balance: 7n, transactionHash: undefined, error: "nonce too low" },
+    { sender, openBlock: 14n, balance: 9n, transactionHash: hash, skipped: { index: 3, reason: "ChannelNotFound" } },
   ];
 
-  it("round-trips, a failed entry with a null transaction hash and its error", () => {
+  it("round-trips, a failed entry with a null transaction hash and its error, a skipped one with its index and reason", () => {
     const json = JSON.parse(JSON.stringify(encodeOperatorResults(results)));
     assert.deepEqual(json, [
       { sender_address: sender, open_block: "12", balance: "5000", transaction_hash: hash },
       { sender_address: sender, open_block: "13", balance: "7", transaction_hash: null, error: "nonce too low" },
+      {
+        sender_address: sender,
+        open_block: "14",
+        balance: "9",
+        transaction_hash: hash,
+        skipped_index: 3,
+        skipped_reason: "ChannelNotFound",
+      },
     ]);
     assert.deepEqual(decodeOperatorResults(json), results);
   });
@@ -63,5 +72,18 @@ describe("operator results", () => {
       () => decodeOperatorResults([{ ...good, transaction_hash: "0x1" }]),
       malformedBody("[0].transaction_hash"),
     );
+    // Half a skip report, or an index that is not a small non-negative integer, is not an answer.
+    assert.throws(() => decodeOperatorResults([{ ...good, skipped_index: 1 }]), malformedBody("[0].skipped_reason"));
+    assert.throws(
+      () => decodeOperatorResults([{ ...good, skipped_reason: "NothingToWithdraw" }]),
+      malformedBody("[0].skipped_index"),
+    );
+    for (const index of ["1", -1, 1.5]) {
+      assert.throws(
+        () => decodeOperatorResults([{ ...good, skipped_index: index, skipped_reason: "ChannelNotFound" }]),
+        malformedBody("[0].skipped_index"),
+        String(index),
+      );
+    }
   });
 });

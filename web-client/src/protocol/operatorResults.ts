@@ -14,6 +14,13 @@ export type OperatorResult = {
   transactionHash: Hash | undefined;
   /** Why it failed, when it did (the other channels are still acted on). */
   error?: string | undefined;
+  /**
+   * Set when a batch withdraw skipped this channel and withdrew nothing from it, though its transaction (the
+   * batch's, `transactionHash`) went through: the entry's number in that batch and the contract's reason, the name
+   * of the error `withdraw` reverts with for it (`ChannelNotFound` for a channel closed meanwhile, `NothingToWithdraw`,
+   * `InvalidBalanceProofSigner`, …).
+   */
+  skipped?: { index: number; reason: string } | undefined;
 };
 
 /** One entry as it travels. */
@@ -23,6 +30,9 @@ export type OperatorResultJson = {
   balance: string;
   transaction_hash: Hash | null;
   error?: string;
+  /** Both present, or neither: see {@link OperatorResult}'s `skipped`. */
+  skipped_index?: number;
+  skipped_reason?: string;
 };
 
 /**
@@ -39,12 +49,16 @@ export function encodeOperatorResults(results: readonly OperatorResult[]): Opera
     balance: result.balance.toString(),
     transaction_hash: result.transactionHash ?? null,
     ...(result.error === undefined ? {} : { error: result.error }),
+    ...(result.skipped === undefined
+      ? {}
+      : { skipped_index: result.skipped.index, skipped_reason: result.skipped.reason }),
   }));
 }
 
 /**
- * Validates a parsed operator answer: an array of `{ sender_address, open_block, balance, transaction_hash, error? }`.
- * Throws MalformedBodyError (field `[i].name`) otherwise.
+ * Validates a parsed operator answer: an array of
+ * `{ sender_address, open_block, balance, transaction_hash, error?, skipped_index?, skipped_reason? }` (the two
+ * `skipped_` fields together or not at all). Throws MalformedBodyError (field `[i].name`) otherwise.
  *
  * @example
  * import { decodeOperatorResults } from "@micro-raiden/web-client/protocol";
@@ -61,6 +75,10 @@ export function decodeOperatorResults(json: unknown): OperatorResult[] {
         balance: body.uint("balance"),
         transactionHash: body.has("transaction_hash") ? body.hash("transaction_hash") : undefined,
         ...(body.has("error") ? { error: body.string("error") } : {}),
+        // Either field alone reads the other, so half a skip report is refused naming the missing half.
+        ...(body.has("skipped_index") || body.has("skipped_reason")
+          ? { skipped: { index: body.count("skipped_index"), reason: body.string("skipped_reason") } }
+          : {}),
       };
     } catch (error) {
       if (!(error instanceof MalformedBodyError)) throw error;
