@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { channelManagerRuntimeCode } from "./channelManagerRuntimeCode.ts";
 import { InvalidDeploymentError, parseDeployment } from "./deployment.ts";
 
 const valid = {
@@ -18,6 +19,20 @@ describe("parseDeployment", () => {
     });
   });
 
+  it("accepts a challenge period at either of the contract's bounds", () => {
+    const { min, max } = channelManagerRuntimeCode.challengePeriod;
+    assert.deepEqual([min, max], [500, 1_000_000]);
+    for (const challengePeriod of [min, max]) {
+      assert.equal(parseDeployment({ ...valid, challengePeriod }).challengePeriod, challengePeriod);
+    }
+  });
+
+  it("names the bounds when the challenge period is outside them", () => {
+    assert.throws(() => parseDeployment({ ...valid, challengePeriod: 10 }), {
+      message: "Invalid deployment file: challengePeriod must be an integer from 500 to 1000000.",
+    });
+  });
+
   for (const [name, input, field] of [
     ["not an object", [], "(root)"],
     ["a missing field", { ...valid, token: undefined, deploymentBlock: 1 }, "token"],
@@ -26,6 +41,9 @@ describe("parseDeployment", () => {
     ["a negative block", { ...valid, deploymentBlock: -1 }, "deploymentBlock"],
     ["a fractional period", { ...valid, challengePeriod: 1.5 }, "challengePeriod"],
     ["an unsafe integer", { ...valid, chainId: 2 ** 60 }, "chainId"],
+    ["a challenge period below the contract's minimum", { ...valid, challengePeriod: 499 }, "challengePeriod"],
+    ["a challenge period above the contract's maximum", { ...valid, challengePeriod: 1_000_001 }, "challengePeriod"],
+    ["a challenge period of 2^53 - 1", { ...valid, challengePeriod: Number.MAX_SAFE_INTEGER }, "challengePeriod"],
   ] as const) {
     it(`rejects ${name}, naming the field`, () => {
       assert.throws(

@@ -1,5 +1,6 @@
 import { type Address, getAddress, isAddress } from "viem";
 import { BaseError } from "./BaseError.ts";
+import { channelManagerRuntimeCode } from "./channelManagerRuntimeCode.ts";
 
 /**
  * Where a channel manager lives: what the deploy script writes and every other part reads (the server's chain
@@ -11,7 +12,7 @@ export type Deployment = {
   token: Address;
   /** The block the channel manager was deployed in: no channel event can be older. */
   deploymentBlock: number;
-  /** The manager's challenge period, in blocks. */
+  /** The manager's challenge period, in blocks: within the contract's bounds (`channelManagerRuntimeCode.challengePeriod`). */
   challengePeriod: number;
 };
 
@@ -36,10 +37,20 @@ function field(input: object, key: keyof Deployment): unknown {
   return Reflect.get(input, key);
 }
 
-function safeInteger(input: object, key: "chainId" | "deploymentBlock" | "challengePeriod", min: number) {
+function safeInteger(
+  input: object,
+  key: "chainId" | "deploymentBlock" | "challengePeriod",
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+) {
   const value = field(input, key);
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
-    throw new InvalidDeploymentError(key, `must be an integer of at least ${min}`);
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new InvalidDeploymentError(
+      key,
+      max === Number.MAX_SAFE_INTEGER
+        ? `must be an integer of at least ${min}`
+        : `must be an integer from ${min} to ${max}`,
+    );
   }
   return value;
 }
@@ -54,7 +65,8 @@ function address(input: object, key: "channelManager" | "token"): Address {
 
 /**
  * Validates a parsed deployment file (the JSON the deploy script writes) and returns it with checksummed addresses.
- * Throws {@link InvalidDeploymentError} on anything else.
+ * The challenge period must be within the bounds the contract enforces: no genuine manager has another, so a file
+ * that says otherwise names something else. Throws {@link InvalidDeploymentError} on anything else.
  *
  * @example
  * import { readFile } from "node:fs/promises";
@@ -70,6 +82,11 @@ export function parseDeployment(input: unknown): Deployment {
     channelManager: address(input, "channelManager"),
     token: address(input, "token"),
     deploymentBlock: safeInteger(input, "deploymentBlock", 0),
-    challengePeriod: safeInteger(input, "challengePeriod", 1),
+    challengePeriod: safeInteger(
+      input,
+      "challengePeriod",
+      channelManagerRuntimeCode.challengePeriod.min,
+      channelManagerRuntimeCode.challengePeriod.max,
+    ),
   };
 }
