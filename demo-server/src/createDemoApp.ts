@@ -2,7 +2,7 @@ import { type Receiver, type ReceiverRoutesContext, receiverApp } from "@micro-r
 import { encodeErrorBody } from "@micro-raiden/web-client/protocol";
 import type { Hono } from "hono";
 import { html } from "hono/html";
-import { parseEther } from "viem";
+import { formatUnits, parseEther } from "viem";
 
 /** The demo articles: different prices, one teaser each. */
 export const articles = [
@@ -25,7 +25,9 @@ const findArticle = (id: string | undefined) => articles.find((a) => a.id === id
  * import { demoRoutes } from "@micro-raiden/demo-server";
  * const server = await startServer({ ...options, routes: demoRoutes });
  */
-export function demoRoutes(app: Hono, { paywall }: ReceiverRoutesContext): void {
+export function demoRoutes(app: Hono, { receiver, paywall, paywallScript }: ReceiverRoutesContext): void {
+  // Prices in tokens, from the token's own symbol and decimals (read once when the receiver started).
+  const tokens = (amount: bigint) => `${formatUnits(amount, receiver.token.decimals)} ${receiver.token.symbol}`;
   app.get("/", (c) =>
     c.html(html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8" /><title>µRaiden demo</title></head>
@@ -33,9 +35,10 @@ export function demoRoutes(app: Hono, { paywall }: ReceiverRoutesContext): void 
   <h1>µRaiden demo</h1>
   <p>Pay a fraction of a cent per page through a payment channel. <a href="/free">A free page</a>.</p>
   <ul>
-    ${articles.map((a) => html`<li><a href="/articles/${a.id}">${a.title}</a> — ${a.price.toString()} base units</li>`)}
-    <li><a href="/echodyn/hello">/echodyn/&lt;text&gt;</a> — ${pricePerCharacter.toString()} base units per character</li>
+    ${articles.map((a) => html`<li><a href="/articles/${a.id}">${a.title}</a> — ${tokens(a.price)}</li>`)}
+    <li><a href="/echodyn/hello">/echodyn/&lt;text&gt;</a> — ${tokens(pricePerCharacter)} per character</li>
   </ul>
+  ${paywallScript ? html`<script src="${paywallScript}" async></script>` : ""}
 </body></html>`),
   );
   app.get("/free", (c) => c.text("This page is free. Everything else here costs a little."));

@@ -23,6 +23,15 @@ export type ChannelInfo = {
   balanceSignature: Hex | undefined;
 };
 
+/** The token channels to this receiver are paid in, as read from it once at startup (for prices shown to people). */
+export type TokenInfo = {
+  address: Address;
+  /** `symbol()`, e.g. "TKN". */
+  symbol: string;
+  /** `decimals()`: a price of `p` base units is `p / 10^decimals` tokens. */
+  decimals: number;
+};
+
 /**
  * A running receiver: what the paywall, the REST API and a site's own code use. Started with `startReceiver`
  * (which also follows the chain and defends the receiver's channels); stop it with `close()`.
@@ -30,6 +39,8 @@ export type ChannelInfo = {
 export type Receiver = {
   readonly address: Address;
   readonly deployment: Deployment;
+  /** The deployment's token with its symbol and decimals, to show prices in tokens. */
+  readonly token: TokenInfo;
   /** Root of the REST API, sent as RDN-Gateway-Path (default `/api/1`). */
   readonly gatewayPath: string;
   /** What a 402 for `price` asks for. */

@@ -3,12 +3,14 @@
 // startServer put them together; runCli is the `micro-raiden-server` command.
 export type { OperatorResult } from "./chain/operator.ts";
 export { type CorsOptions, cors } from "./http/cors.ts";
-export { type PaywallOptions, type Price, paywall } from "./http/paywall.ts";
+export { defaultPaidMaxAge, type PaywallOptions, type Price, paywall } from "./http/paywall.ts";
 export { type ReceiverApiOptions, receiverApi } from "./http/receiverApi.ts";
 export type { ReceiverAppOptions, ReceiverRoutesContext } from "./http/receiverApp.ts";
 export { receiverApp } from "./http/receiverApp.ts";
+export { assetPaths, type StaticAssetsOptions, staticAssets } from "./http/staticAssets.ts";
 export { upstreamProxy } from "./http/upstreamProxy.ts";
-export type { ChannelInfo, Receiver } from "./Receiver.ts";
+export type { ChannelInfo, Receiver, TokenInfo } from "./Receiver.ts";
+export { readTokenInfo } from "./readTokenInfo.ts";
 export type { ChannelStatus } from "./receiver/channelBook.ts";
 export type {
   AcceptedPayment,

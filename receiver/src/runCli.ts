@@ -25,6 +25,9 @@ const usage = (name: string) => `usage:
       --poll-interval 1000               ms between chain polls
       --upstream URL --price BASE_UNITS  serve URL under /proxy/ for PRICE token base units per request
       --cors-origin ORIGIN               a content site whose pages may buy paid fragments (repeatable)
+      --paywall-script-file FILE         the widget's paywall.js, served at /micro-raiden/paywall.js and loaded by 402 pages
+      --service-worker-file FILE         the widget's micro-raiden-sw.js, served at /micro-raiden-sw.js (paid navigation)
+      --paid-max-age 300                 seconds a reader's browser may keep a paid page (private cache)
   ${name} withdraw --url URL --operator-token-file FILE [--threshold BASE_UNITS]
       withdraw on chain from every open channel owing at least THRESHOLD (default 1)
   ${name} close-all --url URL --operator-token-file FILE
@@ -63,6 +66,9 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       "poll-interval": { type: "string", default: "1000" },
       upstream: { type: "string" },
       "cors-origin": { type: "string", multiple: true },
+      "paywall-script-file": { type: "string" },
+      "service-worker-file": { type: "string" },
+      "paid-max-age": { type: "string", default: "300" },
       price: { type: "string" },
       url: { type: "string", default: "http://127.0.0.1:3000" },
       threshold: { type: "string", default: "1" },
@@ -118,6 +124,9 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       corsOrigins: values["cors-origin"],
       routes: cliOptions.routes,
       paywallScript: cliOptions.paywallScript,
+      paywallScriptFile: values["paywall-script-file"],
+      serviceWorkerFile: values["service-worker-file"],
+      paidMaxAge: integer("paid-max-age", 0),
     });
     console.log(`receiver ${server.receiver.address} listening on ${server.url} (chain ${deployment.chainId})`);
     const stop = async () => {

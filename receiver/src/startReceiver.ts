@@ -4,6 +4,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { createWatcher } from "./chain/createWatcher.ts";
 import { createOperator } from "./chain/operator.ts";
 import type { Receiver } from "./Receiver.ts";
+import { readTokenInfo } from "./readTokenInfo.ts";
 import { createReceiverCore } from "./receiver/createReceiverCore.ts";
 import { receiverFromCore } from "./receiver/receiverFromCore.ts";
 import { workerProofWriter } from "./store/proofWriter.ts";
@@ -55,6 +56,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
   if (chainId !== options.deployment.chainId) {
     throw new Error(`The RPC serves chain ${chainId}, the deployment is on chain ${options.deployment.chainId}.`);
   }
+  const token = await readTokenInfo(publicClient, options.deployment.token);
   const store = sqliteStore(options.dbPath);
   const proofWriter = workerProofWriter(options.dbPath);
   const core = createReceiverCore({
@@ -83,6 +85,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
   }
   return receiverFromCore(core, {
     publicClient,
+    token,
     operator: createOperator({ receiver: core, publicClient, walletClient }),
     sync: watcher.syncOnce,
     async close() {

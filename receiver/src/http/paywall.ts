@@ -4,12 +4,15 @@ import {
   encodeErrorBody,
   encodePaymentRequiredBody,
   encodePaymentResponseHeaders,
+  headerNames,
   MalformedHeaderError,
   type Payment,
   paymentFailures,
 } from "@micro-raiden/web-client/protocol";
 import type { Context, MiddlewareHandler } from "hono";
+import { formatUnits } from "viem";
 import type { Receiver } from "../Receiver.ts";
+import { navigationTickets } from "./navigationTickets.ts";
 import { paywallPage } from "./paywallPage.ts";
 
 /** A price in token base units, fixed or computed from the request (µRaiden's dynamic price). */
@@ -22,7 +25,16 @@ export type PaywallOptions = {
   teaser?: ((c: Context) => string) | undefined;
   /** URL of the paywall script the 402 page loads. */
   paywallScript?: string | undefined;
+  /**
+   * How long the reader's browser may keep a paid response, in seconds (`Cache-Control: private, max-age=…`;
+   * default 300): going back to a page just paid for shows it again without paying again. Shared caches never
+   * store it.
+   */
+  paidMaxAge?: number | undefined;
 };
+
+/** Default of {@link PaywallOptions.paidMaxAge}: five minutes of back and forward without paying twice. */
+export const defaultPaidMaxAge = 300;
 
 /**
  * Hono middleware that charges for what it guards. Without a payment it answers 402 with the requirements (an
@@ -41,6 +53,12 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
   if (typeof options.price === "bigint" && options.price <= 0n) {
     throw new Error("paywall: a price must be positive (serve free resources without the paywall).");
   }
+  const paidMaxAge = options.paidMaxAge ?? defaultPaidMaxAge;
+  if (!Number.isSafeInteger(paidMaxAge) || paidMaxAge < 0) {
+    throw new Error("paywall: paidMaxAge must be a whole number of seconds (0 or more).");
+  }
+  const paidCacheControl = `private, max-age=${paidMaxAge}`;
+  const tickets = navigationTickets();
   return async function paywallMiddleware(c, next) {
     const price = typeof options.price === "bigint" ? options.price : await options.price(c);
     if (price <= 0n) throw new Error("paywall: the price function returned a non-positive price.");
@@ -61,11 +79,19 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
     }
 
     if (!payment) {
-      const headers = encodePaymentResponseHeaders({ requirements });
-      const message = `Payment required: ${price} token base units.`;
+      // The fallback of paid navigation without a Service Worker: the page paid for this very request and the
+      // reload that follows presents the one-time ticket it got (see navigationTickets).
+      if (tickets.redeem(c, requestKey(c))) {
+        await next();
+        if (c.res.ok) setPaidCacheControl(c.res.headers, paidCacheControl);
+        return;
+      }
+      const headers = { ...encodePaymentResponseHeaders({ requirements }), "cache-control": "no-store" };
+      const { token } = receiver;
+      const message = `Payment required: ${formatUnits(price, token.decimals)} ${token.symbol} (${price} token base units).`;
       if (prefersHtml(c)) {
         return c.html(
-          paywallPage({ requirements, teaser: options.teaser?.(c) ?? "", script: options.paywallScript }),
+          paywallPage({ requirements, token, teaser: options.teaser?.(c) ?? "", script: options.paywallScript }),
           402,
           headers,
         );
@@ -83,11 +109,10 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
     }
     if (outcome.kind === "failure") {
       const { failure, echo } = outcome;
-      return c.json(
-        encodeErrorBody(failure.code, paymentFailures[failure.code].message),
-        402,
-        encodePaymentResponseHeaders({ requirements, echo, failure }),
-      );
+      return c.json(encodeErrorBody(failure.code, paymentFailures[failure.code].message), 402, {
+        ...encodePaymentResponseHeaders({ requirements, echo, failure }),
+        "cache-control": "no-store",
+      });
     }
 
     try {
@@ -106,8 +131,19 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
     for (const [name, value] of Object.entries(encodePaymentResponseHeaders({ requirements, echo: outcome.echo }))) {
       c.res.headers.set(name, value);
     }
+    setPaidCacheControl(c.res.headers, paidCacheControl);
+    if (c.req.header(headerNames.navigationTicket) !== undefined) tickets.issue(c, requestKey(c));
     whenDelivered(c, outcome.delivered);
   };
+}
+
+/**
+ * Paid content is for the reader who paid: `private` keeps it out of shared caches whatever the handler said; a
+ * handler's `no-store` (stricter) is kept.
+ */
+function setPaidCacheControl(headers: Headers, value: string) {
+  if (/(^|[\s,])no-store([\s,]|$)/i.test(headers.get("cache-control") ?? "")) return;
+  headers.set("cache-control", value);
 }
 
 /** `METHOD /path?query`: what a payment paid for, so a retry with the same proof is recognized as the same request. */

@@ -1,16 +1,20 @@
 import { encodePaywallAttributes, type PaymentRequirements } from "@micro-raiden/web-client/protocol";
 import { html, raw } from "hono/html";
+import { formatUnits } from "viem";
+import type { TokenInfo } from "../Receiver.ts";
 
 /**
- * The 402 page a browser gets: the teaser, the price, and the paywall script (the widget bundle) that opens a
- * channel and pays. Until the widget is built, the page says what it will load.
+ * The 402 page a browser gets: the teaser, the price in tokens, and the paywall script (the widget's script tag,
+ * loaded as a classic async script) that mounts itself on `#micro-raiden-paywall`, opens a channel and pays. Without
+ * JavaScript (or without a script configured) the page still says what the reader needs.
  */
 export function paywallPage(parameters: {
   requirements: PaymentRequirements;
+  token: TokenInfo;
   teaser: string;
   script?: string | undefined;
 }) {
-  const { requirements, teaser, script } = parameters;
+  const { requirements, token, teaser, script } = parameters;
   // The names are the protocol's constants (safe as markup); the values are escaped by `html`.
   const attributes = Object.entries(encodePaywallAttributes(requirements)).map(
     ([name, value]) => html` ${raw(name)}="${value}"`,
@@ -26,16 +30,12 @@ export function paywallPage(parameters: {
     <main>
       <article class="teaser">${raw(teaser)}</article>
       <section id="micro-raiden-paywall"${attributes}>
-        <h2>This page costs ${requirements.price.toString()} token base units</h2>
-        ${
-          script
-            ? html`<p>Loading the paywall…</p><script type="module" src="${script}"></script>`
-            : html`<p>The µRaiden paywall widget will load here: it opens a payment channel with your wallet (one
-              confirmation) and then pays for each page without a prompt. It is not built yet; machine clients can
-              pay with the headers this response carries.</p>`
-        }
+        <h2>This page costs ${formatUnits(requirements.price, token.decimals)} ${token.symbol}</h2>
+        <p>To read on, pay from a browser wallet such as MetaMask: one confirmation opens a payment channel, then
+          pages are paid without a prompt. This needs JavaScript.</p>
       </section>
     </main>
+    ${script ? html`<script src="${script}" async></script>` : ""}
   </body>
 </html>`;
 }

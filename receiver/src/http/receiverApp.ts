@@ -4,11 +4,14 @@ import type { Receiver } from "../Receiver.ts";
 import { cors } from "./cors.ts";
 import { type PaywallOptions, paywall } from "./paywall.ts";
 import { receiverApi } from "./receiverApi.ts";
+import { assetPaths, staticAssets } from "./staticAssets.ts";
 import { upstreamProxy } from "./upstreamProxy.ts";
 
 /** What `routes` gets: the receiver, and `paywall` with this app's defaults (the paywall script) filled in. */
 export type ReceiverRoutesContext = {
   receiver: Receiver;
+  /** URL of the paywall script, for a site's own pages that show the reader's channel (undefined: none). */
+  paywallScript: string | undefined;
   paywall: (options: Omit<PaywallOptions, "receiver">) => ReturnType<typeof paywall>;
 };
 
@@ -18,8 +21,17 @@ export type ReceiverAppOptions = {
   operatorToken?: string | undefined;
   /** Serve this upstream under `/proxy/` for `price` per request (µRaiden's proxied resource). */
   upstream?: { url: string; price: bigint } | undefined;
-  /** URL of the paywall script the 402 page loads (the widget bundle). */
+  /**
+   * URL of the paywall script the 402 page loads (the widget bundle). Default: `/micro-raiden/paywall.js` when
+   * `paywallScriptFile` is given.
+   */
   paywallScript?: string | undefined;
+  /** The widget's built script-tag file, served at `/micro-raiden/paywall.js`. */
+  paywallScriptFile?: string | undefined;
+  /** The widget's built Service Worker file, served at `/micro-raiden-sw.js` (scope `/`) for paid navigation. */
+  serviceWorkerFile?: string | undefined;
+  /** Seconds a reader's browser may keep a paid page (`Cache-Control: private, max-age`; default 300). */
+  paidMaxAge?: number | undefined;
   /**
    * Origins of content sites whose pages may pay for and read this receiver's resources (the widget's paid
    * fragments), e.g. `["https://blog.example"]`. None by default: no CORS headers at all.
@@ -45,10 +57,12 @@ export function receiverApp(options: ReceiverAppOptions): Hono {
   const { receiver } = options;
   const app = new Hono();
   if (options.corsOrigins?.length) app.use(cors({ allowedOrigins: options.corsOrigins }));
+  const paywallScript = options.paywallScript ?? (options.paywallScriptFile ? assetPaths.paywallScript : undefined);
   const bound: ReceiverRoutesContext["paywall"] = (paywallOptions) =>
-    paywall({ paywallScript: options.paywallScript, ...paywallOptions, receiver });
+    paywall({ paywallScript, paidMaxAge: options.paidMaxAge, ...paywallOptions, receiver });
+  app.route("/", staticAssets(options));
   app.route(receiver.gatewayPath, receiverApi({ receiver, operatorToken: options.operatorToken }));
-  options.routes?.(app, { receiver, paywall: bound });
+  options.routes?.(app, { receiver, paywallScript, paywall: bound });
   if (options.upstream) {
     app.all(
       "/proxy/*",

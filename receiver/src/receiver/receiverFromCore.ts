@@ -1,7 +1,7 @@
 import { demoTokenAbi } from "@micro-raiden/web-client/protocol";
 import type { PublicClient } from "viem";
 import type { Operator } from "../chain/operator.ts";
-import type { ChannelInfo, Receiver } from "../Receiver.ts";
+import type { ChannelInfo, Receiver, TokenInfo } from "../Receiver.ts";
 import type { ChannelView } from "./channelBook.ts";
 import type { ReceiverCore } from "./createReceiverCore.ts";
 
@@ -18,6 +18,8 @@ export function receiverFromCore(
   core: ReceiverCore,
   parts: {
     publicClient: PublicClient;
+    /** The token's symbol and decimals (`readTokenInfo`); without them prices are shown in base units. */
+    token?: TokenInfo | undefined;
     operator?: Operator | undefined;
     sync?: (() => Promise<void>) | undefined;
     close?: (() => Promise<void>) | undefined;
@@ -36,6 +38,7 @@ export function receiverFromCore(
   return {
     address: core.address,
     deployment: core.deployment,
+    token: parts.token ?? { address: core.deployment.token, symbol: "base units", decimals: 0 },
     gatewayPath: core.gatewayPath,
     requirements: core.requirements,
     acceptPayment: core.acceptPayment,

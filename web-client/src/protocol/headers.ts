@@ -23,6 +23,9 @@ export const headerNames = {
   // `senderAddress` and `balanceSignature` above).
   openBlock: "RDN-Open-Block",
   balance: "RDN-Balance",
+  // Request only, with a payment: "1" asks the paid answer to set a one-time navigation ticket cookie (the paid
+  // navigation fallback where no Service Worker can attach payments; see the widget README).
+  navigationTicket: "RDN-Navigation-Ticket",
 } as const;
 
 export type HeaderName = (typeof headerNames)[keyof typeof headerNames];
