@@ -44,6 +44,12 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
     bytes32 public constant CLOSING_AGREEMENT_TYPEHASH =
         keccak256("ClosingAgreement(address sender,address receiver,uint64 openBlock,uint256 balance)");
 
+    /// @dev EIP-712 type of the sender's authorization to open a channel in its name ({openOnBehalf}). Mirrors
+    /// `web-client/src/protocol/openAuthorizationTypedData.ts`; a test signs with that definition and opens with it.
+    bytes32 private constant OPEN_AUTHORIZATION_TYPEHASH = keccak256(
+        "OpenAuthorization(address sender,address receiver,uint256 deposit,address signer,uint256 nonce,uint256 deadline)"
+    );
+
     /// @notice The token every channel of this manager is denominated in.
     IERC20 public immutable token;
 
@@ -63,6 +69,9 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
     mapping(bytes32 key => Channel) private _channels;
 
     mapping(address account => uint256) private _credits;
+
+    /// @inheritdoc IChannelManager
+    mapping(address sender => uint256) public openingNonces;
 
     /// @param token_ The ERC-20 token channels hold (EIP-2612 and ERC-1363 are used when it supports them).
     /// @param challengePeriod_ Challenge period in blocks, from {MIN_CHALLENGE_PERIOD} to {MAX_CHALLENGE_PERIOD}.
@@ -99,9 +108,41 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
         bytes32 r,
         bytes32 s
     ) external nonReentrant returns (uint64 openBlock) {
-        _tryPermit(deposit, deadline, v, r, s);
+        _tryPermit(msg.sender, deposit, deadline, v, r, s);
         openBlock = _create(msg.sender, receiver, deposit, signer);
         token.safeTransferFrom(msg.sender, address(this), deposit);
+    }
+
+    /// @inheritdoc IChannelManager
+    function openOnBehalf(
+        address sender,
+        address receiver,
+        uint256 deposit,
+        address signer,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata authorization,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (uint64 openBlock) {
+        if (block.timestamp > deadline) revert OpenAuthorizationExpired(deadline, block.timestamp);
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(OPEN_AUTHORIZATION_TYPEHASH, sender, receiver, deposit, signer, nonce, deadline))
+        );
+        // Plain ECDSA only: the sender's own key must have signed. A contract account (ERC-1271) is refused, so no
+        // call into a sender-chosen contract runs at the sponsor's expense.
+        address recovered = ECDSA.recoverCalldata(digest, authorization);
+        if (recovered != sender) revert InvalidOpenAuthorizationSigner(recovered, sender);
+        uint256 expected = openingNonces[sender];
+        if (nonce != expected) revert InvalidOpeningNonce(sender, nonce, expected);
+        // Counts opens, far below 2^256.
+        unchecked {
+            openingNonces[sender] = expected + 1;
+        }
+        _tryPermit(sender, deposit, deadline, v, r, s);
+        openBlock = _create(sender, receiver, deposit, signer);
+        token.safeTransferFrom(sender, address(this), deposit);
     }
 
     /// @inheritdoc IChannelManager
@@ -120,7 +161,7 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
         bytes32 r,
         bytes32 s
     ) external nonReentrant {
-        _tryPermit(amount, deadline, v, r, s);
+        _tryPermit(msg.sender, amount, deadline, v, r, s);
         _topUp(msg.sender, receiver, openBlock, amount);
         token.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -463,8 +504,8 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
 
     /// @dev Permit failures are ignored on purpose: a permit copied from the mempool and submitted first has
     /// already granted the allowance, and `transferFrom` fails clearly when no allowance exists.
-    function _tryPermit(uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) private {
-        try IERC20Permit(address(token)).permit(msg.sender, address(this), value, deadline, v, r, s) {} catch {}
+    function _tryPermit(address owner, uint256 value, uint256 deadline, uint8 v, bytes32 r, bytes32 s) private {
+        try IERC20Permit(address(token)).permit(owner, address(this), value, deadline, v, r, s) {} catch {}
     }
 
     function _balanceProofDigest(address sender, address receiver, uint64 openBlock, uint256 balance)

@@ -50,6 +50,12 @@ interface IChannelManager {
     error ChallengePeriodTooLong(uint64 challengePeriod, uint64 maximum);
     /// @notice `claim` by an account that has no credit.
     error NothingToClaim(address account);
+    /// @notice {openOnBehalf} after the authorization's deadline (unix seconds).
+    error OpenAuthorizationExpired(uint256 deadline, uint256 timestamp);
+    /// @notice {openOnBehalf} with an authorization not signed by the sender's own key.
+    error InvalidOpenAuthorizationSigner(address recovered, address sender);
+    /// @notice {openOnBehalf} with a nonce that is not the sender's next one (used already, or skipping ahead).
+    error InvalidOpeningNonce(address sender, uint256 nonce, uint256 expected);
 
     // ---------------------------------------------------------------- types
 
@@ -130,6 +136,33 @@ interface IChannelManager {
         bytes32 r,
         bytes32 s
     ) external returns (uint64 openBlock);
+
+    /// @notice Opens a channel in `sender`'s name from its signatures alone, so that someone else (in practice the
+    /// receiver, sponsoring the open) pays the gas. The sender signs an EIP-712 `OpenAuthorization(address sender,
+    /// address receiver,uint256 deposit,address signer,uint256 nonce,uint256 deadline)` in this contract's domain, and
+    /// an EIP-2612 permit for `deposit` tokens to this contract with the same `deadline` (`v`, `r`, `s`).
+    /// @dev The authorization opens exactly one channel to exactly `receiver` with exactly `deposit` and `signer`:
+    /// `nonce` must be the sender's next one ({openingNonces}, consumed here: a per-sender counter like EIP-2612's, so a
+    /// repeat sponsored open writes no new storage slot), and the block's timestamp must not be past `deadline`. The
+    /// signature must be the sender's own ECDSA signature (low s); contract accounts cannot authorize. The permit is
+    /// tried and its failure ignored, as in {createChannelWithPermit}: a permit front-run from the mempool leaves the
+    /// allowance that the transfer then uses.
+    /// @return openBlock The block the channel was opened in (see {createChannel}).
+    function openOnBehalf(
+        address sender,
+        address receiver,
+        uint256 deposit,
+        address signer,
+        uint256 nonce,
+        uint256 deadline,
+        bytes calldata authorization,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint64 openBlock);
+
+    /// @notice The nonce `sender`'s next {openOnBehalf} authorization must carry (the number of its sponsored opens).
+    function openingNonces(address sender) external view returns (uint256);
 
     /// @notice Adds `amount` tokens to the caller's open channel to `receiver`, pulled with `transferFrom`.
     function topUp(address receiver, uint64 openBlock, uint256 amount) external;

@@ -4,7 +4,12 @@
 // State is that of a manager in use: the manager already holds other deposits, the receiver already holds
 // tokens, and the sender has used a permit before, so no measurement pays for a token balance or nonce slot
 // being written for the first time in the token. Gas is each receipt's gasUsed (after refunds).
-import { balanceProofTypedData, closingAgreementTypedData, permitTypedData } from "@micro-raiden/web-client/protocol";
+import {
+  balanceProofTypedData,
+  closingAgreementTypedData,
+  openAuthorizationTypedData,
+  permitTypedData,
+} from "@micro-raiden/web-client/protocol";
 import { network } from "hardhat";
 import { type Address, encodePacked, type Hash, parseSignature, signatureToCompactSignature } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
@@ -110,6 +115,35 @@ let permitChannel = 0n;
     microRaiden: 120_090,
     note: "aim 96,000",
   });
+}
+
+// Sponsored: the sender signs a permit and an open authorization, the receiver submits openOnBehalf and pays the
+// gas. The first row is a reader's first sponsored open, which writes its opening-nonce slot for the first time; the
+// second is every later one.
+async function sponsoredOpen(signer: Address) {
+  const p = await permit(deposit);
+  const nonce = await manager.read.openingNonces([senderAddress]);
+  const authorization = await sender.signTypedData(
+    openAuthorizationTypedData(domain, {
+      sender: senderAddress,
+      receiver: receiverAddress,
+      deposit,
+      signer,
+      nonce,
+      deadline: p.deadline,
+    }),
+  );
+  return manager.write.openOnBehalf(
+    [senderAddress, receiverAddress, deposit, signer, nonce, p.deadline, authorization, p.v, p.r, p.s],
+    { account: receiver.account },
+  );
+}
+for (const operation of [
+  "sponsored open, reader's first (gas the receiver pays)",
+  "sponsored open (gas the receiver pays)",
+]) {
+  const hash = await sponsoredOpen(session);
+  rows.push({ operation, ours: await gas(hash), microRaiden: 120_090, note: "with session key; sender pays 0 gas" });
 }
 
 // ---- topping up (on the session-key channel)

@@ -20,14 +20,14 @@
 export const channelManagerRuntimeCode = {
   contractName: "ChannelManager",
   compiler: "solc 0.8.37",
-  byteLength: 12234,
-  maskedCodeHash: "0x7aeef721135f3b3adc5d5b25d1257f1f8bde3ff264485ba59645e9fcb232ed44",
+  byteLength: 12956,
+  maskedCodeHash: "0xebfe1664ddf6780bfe192bfc25bfdd1e4d2870931155b675b6b1f5a849660d67",
   immutables: {
-    token: { type: "address", offsets: [388, 1041, 1173, 3775, 4917, 9371, 11480] },
-    challengePeriod: { type: "uint64", offsets: [682, 2075] },
-    cachedDomainSeparator: { type: "bytes32", offsets: [10216] },
-    cachedChainId: { type: "uint256", offsets: [10405] },
-    cachedThis: { type: "address", offsets: [10169] },
+    token: { type: "address", offsets: [917, 1225, 1819, 1898, 4486, 5628, 10072, 12202] },
+    challengePeriod: { type: "uint64", offsets: [1515, 2800] },
+    cachedDomainSeparator: { type: "bytes32", offsets: [10938] },
+    cachedChainId: { type: "uint256", offsets: [11127] },
+    cachedThis: { type: "address", offsets: [10891] },
   },
   challengePeriod: { min: 500, max: 1000000 },
 } as const;

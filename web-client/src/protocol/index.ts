@@ -52,6 +52,11 @@ export { MalformedAttributeError, type MalformedAttributeErrorType } from "./Mal
 export { MalformedBodyError, type MalformedBodyErrorType } from "./MalformedBodyError.ts";
 export { MalformedHeaderError, type MalformedHeaderErrorType } from "./MalformedHeaderError.ts";
 export {
+  type OpenAuthorization,
+  openAuthorizationTypedData,
+  openAuthorizationTypes,
+} from "./openAuthorizationTypedData.ts";
+export {
   decodeOperatorResults,
   encodeOperatorResults,
   type OperatorResult,
