@@ -1,0 +1,80 @@
+// The browser builds of the widget, one per mode (`vite build --mode <mode>`; `npm run build:browser -w widget`
+// runs the first two):
+//   paywall  widget/dist/browser/paywall.js           the script tag: one IIFE with everything inside
+//   paywall-react                                     the same with React itself instead of Preact (bench:bundle)
+//   sw       widget/dist/browser/micro-raiden-sw.js   the Service Worker the receiver serves at its site root
+//   example  widget/dist/example/                     the React example app (widget/example/)
+//   package  widget/dist/bench/                       the ESM package, dependencies external (bench:bundle only)
+import { fileURLToPath } from "node:url";
+import react from "@vitejs/plugin-react";
+import { defaultClientConditions, defineConfig, type UserConfig } from "vite";
+
+const widget = (path: string) => fileURLToPath(new URL(`./widget/${path}`, import.meta.url));
+
+// Inside the repo every package resolves to its TypeScript sources, as in Node and the tests.
+const conditions = ["@micro-raiden/source", ...defaultClientConditions];
+
+// The script tag renders the widget with Preact's React compatibility layer: the same components, a tenth of
+// react-dom's size. Only this build is aliased; the package and the example use the host's React.
+const preactCompat = [
+  { find: /^react-dom\/client$/, replacement: "preact/compat/client" },
+  { find: /^react-dom$/, replacement: "preact/compat" },
+  { find: /^react\/jsx-runtime$/, replacement: "preact/jsx-runtime" },
+  { find: /^react\/jsx-dev-runtime$/, replacement: "preact/jsx-dev-runtime" },
+  { find: /^react$/, replacement: "preact/compat" },
+];
+
+/** One self-contained classic script: IIFE, production React, no chunks (a script tag cannot load siblings). */
+function browserScript(entry: string, fileName: string, aliases: typeof preactCompat = []): UserConfig {
+  return {
+    plugins: [react()],
+    resolve: { conditions, alias: aliases },
+    // A library build leaves process.env.NODE_ENV alone: without this the bundle ships React's development build.
+    define: { "process.env.NODE_ENV": JSON.stringify("production") },
+    build: {
+      outDir: widget("dist/browser"),
+      emptyOutDir: false,
+      copyPublicDir: false,
+      target: "es2022",
+      sourcemap: true,
+      lib: { entry, formats: ["iife"], name: "microRaidenBundle", fileName: () => fileName },
+    },
+  };
+}
+
+export default defineConfig(({ mode }): UserConfig => {
+  switch (mode) {
+    case "paywall":
+      return browserScript(widget("src/tag/paywall.tsx"), "paywall.js", preactCompat);
+    case "paywall-react":
+      return browserScript(widget("src/tag/paywall.tsx"), "paywall.js");
+    case "sw":
+      return browserScript(widget("src/serviceWorker/worker.ts"), "micro-raiden-sw.js");
+    case "example":
+      return {
+        root: widget("example"),
+        plugins: [react()],
+        resolve: { conditions },
+        build: { outDir: widget("dist/example"), emptyOutDir: true },
+      };
+    case "package":
+      return {
+        plugins: [react()],
+        resolve: { conditions },
+        build: {
+          outDir: widget("dist/bench"),
+          emptyOutDir: true,
+          copyPublicDir: false,
+          lib: { entry: widget("src/index.ts"), formats: ["es"], fileName: () => "index.js" },
+          // What an app installing the package already has, or gets from npm beside it.
+          rolldownOptions: {
+            external: (id) => /^(react|react-dom|wagmi|viem|@tanstack|@wagmi|@micro-raiden|dompurify)(\/|$)/.test(id),
+          },
+        },
+      };
+    default:
+      throw new Error(
+        `vite.config.ts: pick a build with --mode paywall, paywall-react, sw, example or package (got "${mode}").`,
+      );
+  }
+});
