@@ -1,5 +1,6 @@
 import type { Deployment, Payment, PaymentRequirements, ReceiverStats } from "@micro-raiden/web-client/protocol";
 import type { Address, Hex } from "viem";
+import type { ClaimResult } from "./chain/claimCredit.ts";
 import type { OperatorResult } from "./chain/operator.ts";
 import type { ChannelStatus } from "./receiver/channelBook.ts";
 import type {
@@ -59,10 +60,20 @@ export type Receiver = {
   getStats(): Promise<ReceiverStats>;
   /** Whether `withdraw` and `closeAll` can send transactions (a receiver started with a chain can). */
   readonly canOperate: boolean;
-  /** Withdraws on chain from every open channel owing at least `threshold`, without closing it. */
+  /**
+   * Withdraws on chain from every open channel owing at least `threshold`, without closing it: one `batchWithdraw`
+   * transaction per 100 channels. A channel the contract skips is reported with `skipped` and withdraws nothing.
+   */
   withdraw(threshold: bigint): Promise<OperatorResult[]>;
   /** Closes every channel that has a payment, at its latest proof. */
   closeAll(): Promise<OperatorResult[]>;
+  /**
+   * Tokens the channel manager holds for this receiver because the token refused to pay it (a blocklist, a receive
+   * hook): withdrawn and settled all the same, but paid only by `claim`. As of the last block the watcher read.
+   */
+  claimableCredit(): bigint;
+  /** Claims that credit (reverts while the token still refuses, or when there is none) and reads the chain again. */
+  claim(): Promise<ClaimResult>;
   /** Reads the chain now instead of at the next poll (new channels, deposits, closes); resolves when done. */
   sync(): Promise<void>;
   /** Stops following the chain and closes the store. */

@@ -28,7 +28,16 @@ import {
   demoTokenAbi,
   headerNames,
 } from "@micro-raiden/web-client/protocol";
-import { type Address, createPublicClient, createWalletClient, http, parseEther, toHex } from "viem";
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  type Hash,
+  http,
+  parseEther,
+  parseEventLogs,
+  toHex,
+} from "viem";
 import type { HDAccount } from "viem/accounts";
 import { articles, testRoutes } from "./http/testReceiver.test-helper.ts";
 import { type RunningServer, startServer } from "./startServer.ts";
@@ -49,7 +58,15 @@ type Sender = {
   /** What the receiver answered 200 for, in total. */
   paid: bigint;
 };
-type OperatorResultJson = { sender_address: string; open_block: string; balance: string; transaction_hash: string };
+type OperatorResultJson = {
+  sender_address: string;
+  open_block: string;
+  balance: string;
+  transaction_hash: string;
+  error?: string;
+  skipped_index?: number;
+  skipped_reason?: string;
+};
 type StatsJson = {
   deposit_sum: string;
   open_channels: number;
@@ -462,5 +479,92 @@ describe("operator commands and the proxied resource, end to end", () => {
       assert.equal(again.status, 200, "nothing is left to close (not a reverted cooperativeClose)");
       assert.deepEqual(again.json, []);
     }
+  });
+  it("withdraw pays many channels in one transaction, skips a channel closed meanwhile, and never pays twice", async () => {
+    const batch: Sender[] = [];
+    for (const [index, name] of [
+      [6, "erin"],
+      [7, "frank"],
+      [8, "grace"],
+      [9, "heidi"],
+    ] as const) {
+      await chain.mint(chain.accounts[index]?.address ?? assert.fail(), parseEther("10"));
+      const sender = await newSender(name, chain.accounts[index]);
+      await payOk(sender, "/articles/1", article1);
+      batch.push(sender);
+    }
+    const [erin, frank, grace, heidi] = batch as [Sender, Sender, Sender, Sender];
+    await payOk(frank, "/articles/2", article2);
+
+    // heidi closes her channel herself and settles it once the challenge period is over (at what she paid, so the
+    // receiver loses nothing). The receiver has not read this yet: heidi's channel is still open in its book.
+    const heidiWallet = createWalletClient({ account: heidi.account, transport: http(chain.rpcUrl) });
+    const manager = { chain: null, address: chain.deployment.channelManager, abi: channelManagerAbi } as const;
+    await publicClient.waitForTransactionReceipt({
+      hash: await heidiWallet.writeContract({
+        ...manager,
+        functionName: "uncooperativeClose",
+        args: [receiverAddress, heidi.channel.openBlock, heidi.paid],
+      }),
+    });
+    await chain.testClient.mine({ blocks: chain.deployment.challengePeriod + 1 });
+    await publicClient.waitForTransactionReceipt({
+      hash: await heidiWallet.writeContract({
+        ...manager,
+        functionName: "settle",
+        args: [heidi.account.address, receiverAddress, heidi.channel.openBlock],
+      }),
+    });
+    assert.equal((await receiverView(heidi)).state, "open", "the receiver has not read heidi's close");
+
+    const nonceBefore = await publicClient.getTransactionCount({ address: receiverAddress });
+    const receiverBefore = await tokenBalance(receiverAddress);
+    const answer = await operatorPost("withdraw", { threshold: "1" });
+    assert.equal(answer.status, 200, JSON.stringify(answer.json));
+    const results = answer.json as OperatorResultJson[];
+    assert.deepEqual(summarize(results), expected(...batch.map((s): [Sender, bigint] => [s, s.paid])));
+
+    // One transaction for all four channels.
+    assert.equal(await publicClient.getTransactionCount({ address: receiverAddress }), nonceBefore + 1);
+    const hashes = new Set(results.map((r) => r.transaction_hash));
+    assert.equal(hashes.size, 1);
+    const [hash] = hashes as Set<Hash>;
+    // heidi's entry is reported skipped, under its own index in the batch, with the contract's reason.
+    const heidiIndex = results.findIndex((r) => r.sender_address.toLowerCase() === heidi.account.address.toLowerCase());
+    assert.deepEqual(
+      results.map((r) => [r.skipped_index, r.skipped_reason, r.error]),
+      results.map((_, i) =>
+        i === heidiIndex ? [heidiIndex, "ChannelNotFound", undefined] : [undefined, undefined, undefined],
+      ),
+    );
+
+    // The three others are paid, on chain, with a single token transfer to the receiver; heidi's is untouched.
+    const paidOut = erin.paid + frank.paid + grace.paid;
+    for (const s of [erin, frank, grace]) {
+      assert.deepEqual(await onChain(s), { deposit, withdrawn: s.paid, settleBlock: 0n }, s.name);
+    }
+    assert.deepEqual(await onChain(heidi), { deposit: 0n, withdrawn: 0n, settleBlock: 0n });
+    const receipt = await publicClient.getTransactionReceipt({ hash });
+    const transfers = parseEventLogs({ abi: demoTokenAbi, eventName: "Transfer", logs: receipt.logs });
+    assert.deepEqual(
+      transfers.map(({ args }) => [args.from, args.to, args.value]),
+      [[chain.deployment.channelManager, receiverAddress, paidOut]],
+    );
+    assert.equal((await tokenBalance(receiverAddress)) - receiverBefore, paidOut);
+
+    // The skip made the receiver read the chain: it knows heidi's channel is settled, and a re-run has nothing to
+    // do. No transaction is sent, nothing is paid twice.
+    assert.equal((await receiverView(heidi)).state, "settled");
+    const again = await operatorPost("withdraw", { threshold: "1" });
+    assert.equal(again.status, 200, JSON.stringify(again.json));
+    assert.deepEqual(again.json, []);
+    assert.equal(await publicClient.getTransactionCount({ address: receiverAddress }), nonceBefore + 1);
+    assert.equal((await tokenBalance(receiverAddress)) - receiverBefore, paidOut);
+
+    // A later payment is withdrawn on top of the batch's, and only it.
+    await payOk(grace, "/articles/3", article3);
+    const next = await operatorPost("withdraw", { threshold: "1" });
+    assert.deepEqual(summarize(next.json), expected([grace, grace.paid]));
+    assert.equal((await tokenBalance(receiverAddress)) - receiverBefore, paidOut + article3);
   });
 });

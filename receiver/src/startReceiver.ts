@@ -1,6 +1,7 @@
 import type { Deployment } from "@micro-raiden/web-client/protocol";
 import { createPublicClient, createWalletClient, type Hex, http, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { claimCredit } from "./chain/claimCredit.ts";
 import { createWatcher } from "./chain/createWatcher.ts";
 import { createOperator } from "./chain/operator.ts";
 import type { Receiver } from "./Receiver.ts";
@@ -86,8 +87,10 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
   return receiverFromCore(core, {
     publicClient,
     token,
-    operator: createOperator({ receiver: core, publicClient, walletClient }),
+    operator: createOperator({ receiver: core, publicClient, walletClient, sync: watcher.syncOnce }),
+    claim: () => claimCredit({ channelManager: options.deployment.channelManager, publicClient, walletClient }),
     sync: watcher.syncOnce,
+    claimableCredit: watcher.credit,
     async close() {
       await watcher.stop();
       await proofWriter.close();

@@ -11,6 +11,7 @@ import {
   numberToHex,
   type PublicClient,
   pad,
+  parseEventLogs,
   TransactionReceiptNotFoundError,
   type Transport,
   BaseError as ViemBaseError,
@@ -45,7 +46,9 @@ const watchedEvents = [
  * stored block hashes against the chain: a reorganization of any depth rolls the store and the channel book back
  * to the last block both agree on, and the chain is read again from there. When a sender requests an
  * uncooperative close below the receiver's latest proof, the watcher closes the channel at that proof within
- * the challenge period, and keeps retrying loudly if the transaction fails (for instance, no gas).
+ * the challenge period, and keeps retrying loudly if the transaction fails (for instance, no gas). It also follows
+ * the receiver's claimable credit: payouts the token refused to make to it (`PayoutDeferred`), until it claims them
+ * (`CreditClaimed`), and says so in the log.
  */
 export function createWatcher(options: WatcherOptions) {
   const { receiver, publicClient, walletClient } = options;
@@ -59,6 +62,18 @@ export function createWatcher(options: WatcherOptions) {
     null,
     pad(receiver.address),
   ];
+  // The credit events name the receiver as their first indexed argument, so they need a filter of their own.
+  const creditTopics: LogTopic[] = [
+    (["PayoutDeferred", "CreditClaimed"] as const).map(
+      (eventName) => encodeEventTopics({ abi: channelManagerAbi, eventName })[0],
+    ),
+    pad(receiver.address),
+  ];
+  /**
+   * The receiver's claimable credit as of the last block read. Unknown until the first step (the stored cursor may
+   * start after older credit events) and after a reorganization: then read from the contract, and from events after.
+   */
+  let credit: bigint | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** Challenges sent and not yet seen settled: the transaction, and how many polls it has been pending. */
   const challenges = new Map<string, { balance: bigint; hash: Hex; polls: number }>();
@@ -84,12 +99,30 @@ export function createWatcher(options: WatcherOptions) {
     return firstBlock - 1n;
   }
 
-  async function fetchLogs(from: bigint, to: bigint): Promise<Log[]> {
+  async function fetchLogs(from: bigint, to: bigint, filter: LogTopic[] = topics): Promise<Log[]> {
     const chunk = await publicClient.request({
       method: "eth_getLogs",
-      params: [{ address: deployment.channelManager, fromBlock: numberToHex(from), toBlock: numberToHex(to), topics }],
+      params: [
+        { address: deployment.channelManager, fromBlock: numberToHex(from), toBlock: numberToHex(to), topics: filter },
+      ],
     });
     return chunk.map((entry) => formatLog(entry));
+  }
+
+  /** Follows the credit through its events, which carry the new total (a claim empties it). */
+  function applyCreditLogs(logs: Log[]) {
+    for (const event of parseEventLogs({ abi: channelManagerAbi, logs, strict: true })) {
+      if (event.eventName === "PayoutDeferred") {
+        credit = event.args.credit;
+        log(
+          "warn",
+          `the token refused to pay the receiver ${event.args.amount} (transaction ${event.transactionHash}): the manager holds it as credit, now ${event.args.credit} in total; claim it with the operator's claim once the token pays the receiver again`,
+        );
+      } else if (event.eventName === "CreditClaimed") {
+        credit = 0n;
+        log("info", `the receiver claimed its credit of ${event.args.amount}`);
+      }
+    }
   }
 
   /**
@@ -102,6 +135,7 @@ export function createWatcher(options: WatcherOptions) {
       const end = start + maxBlockRange - 1n < to ? start + maxBlockRange - 1n : to;
       const before = await chainHash(end);
       const events = decodeChannelLogs(await fetchLogs(start, end));
+      const creditLogs = await fetchLogs(start, end, creditTopics);
       const after = await chainHash(end);
       if (!before || before !== after || events.some((e) => e.blockNumber === end && e.blockHash !== after)) {
         return false;
@@ -114,6 +148,7 @@ export function createWatcher(options: WatcherOptions) {
       ];
       store.appendBlocks(blocks, events);
       for (const event of events) receiver.book.apply(event);
+      applyCreditLogs(creditLogs);
       receiver.setHead(end);
       if (events.length > 0) log("info", `blocks ${start}–${end}: ${events.length} channel event(s)`);
     }
@@ -156,11 +191,18 @@ export function createWatcher(options: WatcherOptions) {
       receiver.book.rebuild(store);
       // Challenges sent in the dropped blocks are gone with them: send again where still needed.
       challenges.clear();
+      credit = undefined;
     }
     const from = (store.lastBlock()?.number ?? firstBlock - 1n) + 1n;
     const head = await publicClient.getBlockNumber({ cacheTime: 0 });
     if (head >= from && !(await readBlocks(from, head))) return;
     receiver.setHead(head >= from ? head : (store.lastBlock()?.number ?? head));
+    credit ??= await publicClient.readContract({
+      address: deployment.channelManager,
+      abi: channelManagerAbi,
+      functionName: "claimable",
+      args: [receiver.address],
+    });
     await challengeStaleCloses(receiver.head());
   }
 
@@ -243,6 +285,8 @@ export function createWatcher(options: WatcherOptions) {
   receiver.setCatchUp(syncOnce);
   return {
     syncOnce,
+    /** The receiver's claimable credit as of the last block read (0 before the first sync). */
+    credit: (): bigint => credit ?? 0n,
     /** Syncs once, then keeps polling until `stop`. */
     async start() {
       await syncOnce();

@@ -1,5 +1,6 @@
 import { demoTokenAbi } from "@micro-raiden/web-client/protocol";
 import type { PublicClient } from "viem";
+import type { ClaimResult } from "../chain/claimCredit.ts";
 import type { Operator } from "../chain/operator.ts";
 import type { ChannelInfo, Receiver, TokenInfo } from "../Receiver.ts";
 import type { ChannelView } from "./channelBook.ts";
@@ -21,8 +22,12 @@ export function receiverFromCore(
     /** The token's symbol and decimals (`readTokenInfo`); without them prices are shown in base units. */
     token?: TokenInfo | undefined;
     operator?: Operator | undefined;
+    /** Claims the receiver's credit on chain (`claimCredit`). */
+    claim?: (() => Promise<ClaimResult>) | undefined;
     sync?: (() => Promise<void>) | undefined;
     close?: (() => Promise<void>) | undefined;
+    /** The watcher's view of the receiver's claimable credit (0 without one). */
+    claimableCredit?: (() => bigint) | undefined;
   },
 ): Receiver {
   const info = (channel: ChannelView): ChannelInfo => ({
@@ -77,6 +82,12 @@ export function receiverFromCore(
     canOperate: operator !== undefined,
     withdraw: async (threshold) => (operator ?? noOperator()).withdraw(threshold),
     closeAll: async () => (operator ?? noOperator()).closeAll(),
+    claimableCredit: parts.claimableCredit ?? (() => 0n),
+    async claim() {
+      const claimed = await (parts.claim ?? noOperator)();
+      await parts.sync?.();
+      return claimed;
+    },
     sync: parts.sync ?? (async () => {}),
     close: parts.close ?? (async () => {}),
   };
