@@ -95,6 +95,12 @@ export {
 } from "./actions/syncChannels.ts";
 export { type TopUpErrorType, type TopUpParameters, type TopUpReturnType, topUp } from "./actions/topUp.ts";
 export {
+  type VerifyChannelManagerErrorType,
+  type VerifyChannelManagerParameters,
+  type VerifyChannelManagerReturnType,
+  verifyChannelManager,
+} from "./actions/verifyChannelManager.ts";
+export {
   type WatchChannelsParameters,
   type WatchChannelsReturnType,
   watchChannels,
@@ -132,6 +138,10 @@ export { PaymentRefusedError, type PaymentRefusedErrorType } from "./errors/Paym
 export { PriceExceedsPolicyError, type PriceExceedsPolicyErrorType } from "./errors/PriceExceedsPolicyError.ts";
 export { ReceiverApiError, type ReceiverApiErrorType } from "./errors/ReceiverApiError.ts";
 export { TransactionRevertedError, type TransactionRevertedErrorType } from "./errors/TransactionRevertedError.ts";
+export {
+  UntrustedChannelManagerError,
+  type UntrustedChannelManagerErrorType,
+} from "./errors/UntrustedChannelManagerError.ts";
 export { WrongChainError, type WrongChainErrorType } from "./errors/WrongChainError.ts";
 export type { ChannelLock } from "./locks/ChannelLock.ts";
 export { defaultLock } from "./locks/defaultLock.ts";

@@ -12,6 +12,7 @@ import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { depositTransaction } from "./depositTransaction.ts";
 import { type DepositMethod, detectDepositMethod } from "./detectDepositMethod.ts";
 import { ensureChain } from "./ensureChain.ts";
+import { type VerifyChannelManagerErrorType, verifyChannelManager } from "./verifyChannelManager.ts";
 import { waitForSuccess } from "./waitForSuccess.ts";
 
 /** Which channel manager to use: what a 402's requirements or the deployment file say. */
@@ -33,10 +34,12 @@ export type OpenChannelErrorType =
   | ChannelManagerRevertErrorType
   | TransactionRevertedErrorType
   | NoChannelOpenedErrorType
+  | VerifyChannelManagerErrorType
   | UserRejectedRequestErrorType;
 
 /**
- * Opens a channel from the wallet's current account and stores it. One transaction when the token supports
+ * Opens a channel from the wallet's current account and stores it, after checking the manager is genuine
+ * (`verifyChannelManager`). One transaction when the token supports
  * EIP-2612 (one signature + one transaction) or ERC-1363; approve + createChannel otherwise. In session mode a fresh
  * key is generated and registered as the channel's delegated signer in the same transaction, so later payments need
  * no prompt.
@@ -54,6 +57,8 @@ export async function openChannel(
   const { receiver, deposit, contract, token } = parameters;
   const account = await currentAccount(client);
   const chain = await ensureChain(client, { chainId: parameters.chainId });
+  // Before anything is signed or approved: a hostile 402 may name a contract that keeps deposits.
+  await verifyChannelManager(client, { address: contract, chainId: parameters.chainId, token });
   const sessionKey = (parameters.signing ?? client.signing) === "session" ? generatePrivateKey() : undefined;
   const delegatedSigner = sessionKey ? privateKeyToAccount(sessionKey).address : undefined;
   const method = parameters.method ?? (await detectDepositMethod(client, { token }));

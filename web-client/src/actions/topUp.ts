@@ -13,6 +13,7 @@ import { type DepositMethod, detectDepositMethod } from "./detectDepositMethod.t
 import { ensureChain } from "./ensureChain.ts";
 import { receiverLockName } from "./receiverLockName.ts";
 import { refreshChannel } from "./refreshChannel.ts";
+import { type VerifyChannelManagerErrorType, verifyChannelManager } from "./verifyChannelManager.ts";
 import { waitForSuccess } from "./waitForSuccess.ts";
 
 export type TopUpParameters = {
@@ -29,6 +30,7 @@ export type TopUpErrorType =
   | WrongChainErrorType
   | ChannelManagerRevertErrorType
   | TransactionRevertedErrorType
+  | VerifyChannelManagerErrorType
   | UserRejectedRequestErrorType;
 
 /**
@@ -44,6 +46,8 @@ export async function topUp(client: ChannelClient, parameters: TopUpParameters):
   const { channel, amount } = parameters;
   const account = await channelAccount(client, channel);
   const chain = await ensureChain(client, { chainId: channel.chainId });
+  // A stored channel may come from an older version or another app: check its manager before adding to it.
+  await verifyChannelManager(client, { address: channel.contract, chainId: channel.chainId, token: channel.token });
   const method = parameters.method ?? (await detectDepositMethod(client, { token: channel.token }));
   const manager = { chain, account, address: channel.contract, abi: channelManagerAbi } as const;
   const hash = await depositTransaction(

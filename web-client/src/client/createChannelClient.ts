@@ -1,5 +1,6 @@
 import {
   type Account,
+  type Address,
   type Chain,
   createPublicClient,
   createWalletClient,
@@ -47,6 +48,8 @@ export type ChannelClient = {
   readonly fetch: typeof globalThis.fetch;
   /** Chain definitions to offer the wallet when it does not know a chain (`wallet_addEthereumChain`). */
   readonly chains: readonly Chain[];
+  /** Channel managers deposited into without checking their code (`verifyChannelManager`): the app vouches for them. */
+  readonly trustedManagers: readonly Address[];
 };
 
 type CommonParameters = {
@@ -56,6 +59,11 @@ type CommonParameters = {
   policy?: SpendingPolicy | undefined;
   fetch?: typeof globalThis.fetch | undefined;
   chains?: readonly Chain[] | undefined;
+  /**
+   * Managers to deposit into without checking that their code is our ChannelManager's (say, your own fork). Every
+   * other manager a 402 names is checked before the first deposit, and refused when it is not genuine.
+   */
+  trustedManagers?: readonly Address[] | undefined;
 };
 
 export type CreateChannelClientParameters =
@@ -102,6 +110,7 @@ export function createChannelClient(parameters: CreateChannelClientParameters): 
     policy: parameters.policy ?? {},
     fetch: parameters.fetch ?? globalThis.fetch.bind(globalThis),
     chains: parameters.chains ?? [],
+    trustedManagers: parameters.trustedManagers ?? [],
   };
   if ("provider" in parameters) {
     const { provider } = parameters;
