@@ -13,6 +13,8 @@ export const apiPaths = {
   channels: "/channels",
   withdraw: "/withdraw",
   closeAll: "/close-all",
+  /** POST: open the sender's channel from its signatures, the receiver paying the gas (when it offers to). */
+  sponsoredOpen: "/sponsored-open",
 } as const;
 
 /**

@@ -49,6 +49,15 @@ export const requestErrorCodes = {
   not_found: "No such resource or channel.",
   conflict: "The channel is not in a state that allows this.",
   upstream_unavailable: "The upstream server behind the receiver did not answer (502).",
+  // Refusals of a sponsored open (POST <gateway>/sponsored-open): nothing was sent on chain; open it yourself.
+  sponsor_limit: "Too many sponsored opens for this sender or from this address lately: retry later (429).",
+  deposit_too_small: "The deposit is below the receiver's minimum for a sponsored open.",
+  token_not_accepted: "The receiver sponsors opens only in its own token and channel manager.",
+  authorization_expired: "The open authorization's deadline has passed, or is too far ahead.",
+  invalid_authorization: "The open authorization or the permit is not signed by the sender.",
+  authorization_used: "The open authorization's nonce is not the sender's next one: it was used, or skips ahead.",
+  open_refused: "The channel manager would refuse this open (balance, allowance or permit); nothing was sent.",
+  sponsor_unavailable: "The receiver could not send the open transaction right now (503).",
 } as const;
 
 export type RequestErrorCode = keyof typeof requestErrorCodes;

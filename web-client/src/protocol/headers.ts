@@ -19,6 +19,9 @@ export const headerNames = {
   nonexistingChannel: "RDN-Nonexisting-Channel",
   invalidBalanceProof: "RDN-Invalid-Balance-Proof",
   invalidAmount: "RDN-Invalid-Amount",
+  // On a 402 when the receiver offers to open the reader's channel and pay the gas: `path=<endpoint>;
+  // min-deposit=<decimal>` (codec in sponsorOffer.ts).
+  sponsoredOpen: "RDN-Sponsored-Open",
   // Request only: the channel and the new cumulative balance (with `contractAddress`, `receiverAddress`,
   // `senderAddress` and `balanceSignature` above).
   openBlock: "RDN-Open-Block",

@@ -95,6 +95,19 @@ export {
 } from "./receiverStats.ts";
 export { serializeTypedDataV4 } from "./serializeTypedDataV4.ts";
 export {
+  decodeSponsoredOpenRequestBody,
+  encodeSponsoredOpenRequestBody,
+  type SponsoredOpenRequestBody,
+  type SponsoredOpenRequestJson,
+} from "./sponsoredOpenRequestBody.ts";
+export {
+  decodeSponsoredOpenResponseBody,
+  encodeSponsoredOpenResponseBody,
+  type SponsoredOpenResponseBody,
+  type SponsoredOpenResponseJson,
+} from "./sponsoredOpenResponseBody.ts";
+export { decodeSponsorOfferHeader, encodeSponsorOfferHeader, type SponsorOffer } from "./sponsorOffer.ts";
+export {
   balanceProofTypedData,
   type ChannelBalance,
   type ChannelId,
