@@ -11,10 +11,25 @@ export default defineConfig({
   // Workspace packages resolve to their TypeScript sources, never to a stale dist/.
   resolve: { conditions: ["@micro-raiden/source", ...defaultClientConditions] },
   plugins: [receiverProxy()],
+  // Found up front, so Vite does not reload a test page halfway to optimize a dependency it just met.
+  optimizeDeps: {
+    include: [
+      "@tanstack/react-query",
+      "@testing-library/react",
+      "react",
+      "react-dom/client",
+      "react/jsx-dev-runtime",
+      "viem",
+      "viem/accounts",
+      "viem/chains",
+      "wagmi",
+    ],
+  },
   test: {
     include: ["src/**/*.test.{ts,tsx}"],
     exclude: ["src/**/*.node.test.ts", "node_modules/**"],
     globalSetup: ["./src/testing/globalSetup.ts"],
+    setupFiles: ["./src/testing/setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     browser: {

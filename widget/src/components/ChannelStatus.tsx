@@ -1,0 +1,177 @@
+import type { PaymentRequirements, StoredChannel } from "@micro-raiden/web-client";
+import { type ReactNode, useId } from "react";
+import { useBlockNumber, useConnection } from "wagmi";
+import { formatTokenAmount, type TokenInfo } from "../format/formatTokenAmount.ts";
+import { useChannel } from "../hooks/useChannel.ts";
+import { useCloseChannel } from "../hooks/useCloseChannel.ts";
+import { useSettleChannel } from "../hooks/useSettleChannel.ts";
+import { useTokenInfo } from "../hooks/useTokenInfo.ts";
+import { useWidgetContext } from "../provider/WidgetContext.ts";
+import { DepositForm } from "./DepositForm.tsx";
+import { describeError } from "./describeError.ts";
+import { ErrorNotice } from "./ErrorNotice.tsx";
+import { widgetCss } from "./styles.ts";
+import { useFocusOnChange } from "./useFocusOnChange.ts";
+import { WalletActivityNotice } from "./WalletActivityNotice.tsx";
+
+export type ChannelStatusProps = {
+  /** The site's payment requirements (the same as the paywall's). */
+  requirements: PaymentRequirements;
+  /** A paid resource of the site: the receiver's REST API is on its origin (for the cooperative close). */
+  url: string;
+};
+
+/** Fewer pages than this left in the deposit: offer a top-up. */
+export const lowPages = 5n;
+
+/**
+ * The reader's channel on a paid page: deposit, spent and remaining, the pages the budget still pays for, a top-up
+ * when fewer than five pages remain, and closing: cooperatively (the rest comes back at once) or, when the site
+ * cannot be reached, alone, then settling after the challenge period with the blocks remaining shown.
+ *
+ * @example
+ * import { ChannelStatus, MicroRaidenProvider } from "@micro-raiden/widget";
+ * <MicroRaidenProvider>
+ *   <ChannelStatus requirements={requirements} url={location.href} />
+ * </MicroRaidenProvider>
+ */
+export function ChannelStatus({ requirements, url }: ChannelStatusProps): ReactNode {
+  const { messages, locale } = useWidgetContext();
+  const { address } = useConnection();
+  const tokenInfo = useTokenInfo(requirements, address);
+  const { data: channel } = useChannel({ requirements });
+  const close = useCloseChannel();
+  const settle = useSettleChannel();
+  const headingId = useId();
+  const { token } = tokenInfo;
+  const gatewayUrl = new URL(requirements.gatewayPath, new URL(url, location.href)).href.replace(/\/$/, "");
+
+  const closedNow = settle.data?.state === "closed" || close.data?.state === "closed";
+  const view = closedNow ? "closed" : !channel ? "none" : channel.state === "closing" ? "closing" : "open";
+  const focusRef = useFocusOnChange<HTMLDivElement>(view);
+
+  return (
+    <section className="mr-panel" aria-labelledby={headingId}>
+      <style>{widgetCss}</style>
+      <h2 id={headingId}>{messages.status.label}</h2>
+      <div ref={focusRef} tabIndex={-1} className="mr-step" data-view={view}>
+        {view === "closed" && token && (
+          <p className="mr-ok">{messages.status.closed(formatTokenAmount(tokenInfo.balance ?? 0n, token, locale))}</p>
+        )}
+        {view === "none" && <p>{messages.status.noChannel}</p>}
+        {view === "open" && channel && token && address && (
+          <OpenChannel
+            channel={channel}
+            token={token}
+            requirements={requirements}
+            reader={address}
+            balance={tokenInfo.balance}
+            faucet={tokenInfo.faucet}
+            onBalanceChanged={tokenInfo.refetchBalance}
+            closing={close.isPending}
+            closeError={close.error}
+            onClose={() => close.mutate({ channel, gatewayUrl })}
+            onCloseAlone={() => close.mutate({ channel, uncooperative: true })}
+          />
+        )}
+        {view === "closing" && channel && (
+          <Challenge channel={channel} settling={settle.isPending} onSettle={() => settle.mutate({ channel })} />
+        )}
+        {settle.error && <ErrorNotice error={settle.error} />}
+      </div>
+      <div role="status" aria-live="polite" className="mr-muted">
+        <WalletActivityNotice />
+      </div>
+    </section>
+  );
+}
+
+function OpenChannel(props: {
+  channel: StoredChannel;
+  token: TokenInfo;
+  requirements: PaymentRequirements;
+  reader: `0x${string}`;
+  balance: bigint | undefined;
+  faucet: boolean;
+  onBalanceChanged: () => void;
+  closing: boolean;
+  closeError: Error | null;
+  onClose: () => void;
+  onCloseAlone: () => void;
+}): ReactNode {
+  const { messages, locale } = useWidgetContext();
+  const { channel, token, requirements } = props;
+  const remaining = channel.deposit - channel.balance;
+  const pages = remaining / requirements.price;
+  const format = (amount: bigint) => formatTokenAmount(amount, token, locale);
+  // Percent of the deposit still there, from bigints: no float sees an amount.
+  const percent = channel.deposit > 0n ? Number((remaining * 100n) / channel.deposit) : 0;
+  const closeFailed = props.closeError !== null && !describeError(props.closeError, messages).rejected;
+  return (
+    <div>
+      <dl className="mr-figures">
+        <dt>{messages.status.deposit}</dt>
+        <dt>{messages.status.spent}</dt>
+        <dt>{messages.status.remaining}</dt>
+        <dd>{format(channel.deposit)}</dd>
+        <dd>{format(channel.balance)}</dd>
+        <dd>{format(remaining)}</dd>
+      </dl>
+      <div className="mr-bar" aria-hidden="true">
+        <span style={{ width: `${percent}%` }} />
+      </div>
+      <p>{channel.sessionKey ? messages.status.budget(pages.toString()) : messages.status.budgetWallet}</p>
+      {pages < lowPages && (
+        <div>
+          <p className="mr-error">{messages.status.lowBalance}</p>
+          <DepositForm
+            requirements={requirements}
+            token={token}
+            reader={props.reader}
+            balance={props.balance}
+            faucet={props.faucet}
+            onBalanceChanged={props.onBalanceChanged}
+            channel={channel}
+          />
+        </div>
+      )}
+      <div className="mr-actions">
+        <button
+          type="button"
+          className="mr-button mr-button-secondary"
+          disabled={props.closing}
+          onClick={props.onClose}
+        >
+          {props.closing ? messages.status.closing : messages.status.close}
+        </button>
+      </div>
+      {props.closeError && <ErrorNotice error={props.closeError} />}
+      {closeFailed && (
+        <div>
+          <p>{messages.status.unreachable}</p>
+          <button type="button" className="mr-button" disabled={props.closing} onClick={props.onCloseAlone}>
+            {messages.status.closeAlone}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Challenge(props: { channel: StoredChannel; settling: boolean; onSettle: () => void }): ReactNode {
+  const { messages } = useWidgetContext();
+  const { channel } = props;
+  const { data: head } = useBlockNumber({ chainId: channel.chainId, query: { refetchInterval: 1000 } });
+  const left = channel.settleBlock !== undefined && head !== undefined ? channel.settleBlock - head : undefined;
+  if (left !== undefined && left > 0n) return <p>{messages.status.challenge(left.toString())}</p>;
+  return (
+    <button
+      type="button"
+      className="mr-button"
+      disabled={props.settling || left === undefined}
+      onClick={props.onSettle}
+    >
+      {messages.status.settle}
+    </button>
+  );
+}

@@ -1,0 +1,55 @@
+import type { ReactNode } from "react";
+import { type Connector, useConnect, useConnectors } from "wagmi";
+import { useWidgetContext } from "../provider/WidgetContext.ts";
+import { ErrorNotice } from "./ErrorNotice.tsx";
+
+/**
+ * The wallets to choose from: those announced through EIP-6963, and the generic injected wallet only when none
+ * announced itself but `window.ethereum` exists (otherwise MetaMask would be listed twice, once as "Injected").
+ */
+export function visibleConnectors(connectors: readonly Connector[]): Connector[] {
+  const announced = connectors.filter((c) => c.type === "injected" && c.id !== "injected");
+  if (announced.length > 0) return connectors.filter((c) => c.id !== "injected");
+  const hasInjected = typeof window !== "undefined" && Reflect.get(window, "ethereum") !== undefined;
+  return connectors.filter((c) => c.id !== "injected" || hasInjected);
+}
+
+export function ConnectStep(): ReactNode {
+  const { messages } = useWidgetContext();
+  const connectors = visibleConnectors(useConnectors());
+  const connect = useConnect();
+  if (connectors.length === 0) {
+    return (
+      <div>
+        <p>{messages.noWallet}</p>
+        <p className="mr-muted">{messages.noWalletHelp}</p>
+        <p>
+          <a href="https://metamask.io/download/" target="_blank" rel="noopener noreferrer">
+            {messages.installMetaMask}
+          </a>
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div>
+      <p>{messages.payWithChannel}</p>
+      <ul className="mr-actions" aria-label={messages.chooseWallet}>
+        {connectors.map((connector) => (
+          <li key={connector.uid}>
+            <button
+              type="button"
+              className="mr-button"
+              disabled={connect.isPending}
+              onClick={() => connect.mutate({ connector })}
+            >
+              {messages.connectWith(connector.name)}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {connect.isPending && <p>{messages.connecting}</p>}
+      {connect.error && <ErrorNotice error={connect.error} />}
+    </div>
+  );
+}

@@ -1,0 +1,152 @@
+import {
+  detectDepositMethod,
+  type PaymentRequirements,
+  type SigningMode,
+  type StoredChannel,
+} from "@micro-raiden/web-client";
+import { useQuery } from "@tanstack/react-query";
+import { type ReactNode, useId, useState } from "react";
+import type { Address } from "viem";
+import { formatTokenAmount, parseTokenAmount, type TokenInfo, tokenAmountInput } from "../format/formatTokenAmount.ts";
+import { useOpenChannel } from "../hooks/useOpenChannel.ts";
+import { useTopUp } from "../hooks/useTopUp.ts";
+import type { Messages } from "../i18n/en.ts";
+import { useWidgetContext } from "../provider/WidgetContext.ts";
+import { ErrorNotice } from "./ErrorNotice.tsx";
+import { FaucetButton } from "./FaucetButton.tsx";
+
+export type DepositFormProps = {
+  requirements: PaymentRequirements;
+  token: TokenInfo;
+  reader: Address;
+  /** The reader's token balance, when known. */
+  balance: bigint | undefined;
+  faucet: boolean;
+  onBalanceChanged: () => void;
+  /** Top up this channel instead of opening one. */
+  channel?: StoredChannel | undefined;
+};
+
+/** How many pages a deposit pays for by default. */
+export const defaultPages = 100n;
+
+/**
+ * The deposit (default 100 × the price, editable in tokens) and, when opening, how to pay: automatically with a
+ * session key up to the deposit (default) or confirming each payment in the wallet. Offers the faucet when the
+ * reader holds too little of a demo token.
+ */
+export function DepositForm(props: DepositFormProps): ReactNode {
+  const { requirements, token, channel } = props;
+  const { messages, locale, client, signing: defaultSigning } = useWidgetContext();
+  const [text, setText] = useState(() => tokenAmountInput(requirements.price * defaultPages, token.decimals, locale));
+  const [signing, setSigning] = useState<SigningMode>(defaultSigning);
+  const open = useOpenChannel();
+  const topUp = useTopUp();
+  const mutation = channel ? topUp : open;
+  const inputId = useId();
+  const helpId = useId();
+  const method = useQuery({
+    queryKey: ["micro-raiden", "deposit-method", requirements.chainId, requirements.token],
+    enabled: Boolean(client),
+    staleTime: Number.POSITIVE_INFINITY,
+    queryFn: () => (client ? detectDepositMethod(client, { token: requirements.token }) : null),
+  });
+
+  const amount = parseTokenAmount(text, token.decimals, locale);
+  const valid = amount !== undefined && amount >= requirements.price;
+  const short = valid && props.balance !== undefined && props.balance < amount;
+  const submit = () => {
+    if (!valid || short) return;
+    if (channel) topUp.mutate({ channel, amount });
+    else open.mutate({ ...requirements, deposit: amount, signing });
+  };
+
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        submit();
+      }}
+    >
+      <div className="mr-field">
+        <label htmlFor={inputId}>
+          {messages.depositLabel} ({token.symbol})
+        </label>
+        <input
+          id={inputId}
+          inputMode="decimal"
+          autoComplete="off"
+          value={text}
+          aria-invalid={!valid}
+          aria-describedby={helpId}
+          onChange={(event) => setText(event.target.value)}
+        />
+        <span id={helpId} className={valid ? "mr-muted" : "mr-error"}>
+          {valid ? messages.depositHelp((amount / requirements.price).toString()) : messages.depositInvalid}
+        </span>
+      </div>
+      {!channel && (
+        <fieldset>
+          <legend>{messages.modeLegend}</legend>
+          {(["session", "wallet"] as const).map((mode) => (
+            <div key={mode}>
+              <label>
+                <input
+                  type="radio"
+                  name="mr-signing"
+                  value={mode}
+                  checked={signing === mode}
+                  onChange={() => setSigning(mode)}
+                />{" "}
+                {mode === "session" ? messages.modeSession : messages.modeWallet}
+              </label>
+            </div>
+          ))}
+        </fieldset>
+      )}
+      {method.data && <p className="mr-muted">{methodText(method.data, messages)}</p>}
+      {short && (
+        <div>
+          <p>
+            {messages.notEnoughTokens(
+              formatTokenAmount(amount, token, locale),
+              formatTokenAmount(props.balance ?? 0n, token, locale),
+            )}
+          </p>
+          {props.faucet ? (
+            <FaucetButton
+              requirements={requirements}
+              reader={props.reader}
+              amount={amount}
+              token={token}
+              onMinted={props.onBalanceChanged}
+            />
+          ) : (
+            <p>{messages.noFaucet}</p>
+          )}
+        </div>
+      )}
+      <button type="submit" className="mr-button" disabled={!valid || short || mutation.isPending}>
+        {valid
+          ? (channel ? messages.topUp : messages.open)(formatTokenAmount(amount, token, locale))
+          : (channel ? messages.topUp : messages.open)("…")}
+      </button>
+      {mutation.error && <ErrorNotice error={mutation.error} onRetry={submit} />}
+    </form>
+  );
+}
+
+function methodText(method: string, messages: Messages): string | undefined {
+  switch (method) {
+    case "permit":
+      return messages.methodPermit;
+    case "erc1363":
+      return messages.methodErc1363;
+    case "approve":
+      return messages.methodApprove;
+    case "sponsored":
+      return messages.methodSponsored;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,125 @@
+import type { ChannelClient, PaymentRequirements, StoredChannel } from "@micro-raiden/web-client";
+import { type ReactNode, useEffect, useId, useRef, useState } from "react";
+import { useConnection } from "wagmi";
+import { formatTokenAmount } from "../format/formatTokenAmount.ts";
+import { useChannel } from "../hooks/useChannel.ts";
+import { useReceiverChannelState } from "../hooks/useReceiverChannelState.ts";
+import { useTokenInfo } from "../hooks/useTokenInfo.ts";
+import { useWidgetContext } from "../provider/WidgetContext.ts";
+import { ConnectStep } from "./ConnectStep.tsx";
+import { DepositForm } from "./DepositForm.tsx";
+import { ErrorNotice } from "./ErrorNotice.tsx";
+import { SwitchChainStep } from "./SwitchChainStep.tsx";
+import { widgetCss } from "./styles.ts";
+import { useFocusOnChange } from "./useFocusOnChange.ts";
+import { WalletActivityNotice } from "./WalletActivityNotice.tsx";
+
+/** What `onChannelReady` gets: the client to pay with and the channel that can pay for the resource. */
+export type ChannelReadyContext = { client: ChannelClient; channel: StoredChannel };
+
+export type PaywallProps = {
+  /** What the resource costs and where to pay: `decodePaywallAttributes` of the 402 page, or a 402's headers. */
+  requirements: PaymentRequirements;
+  /** The paid resource (absolute, or relative to this page); the receiver's REST API is on its origin. */
+  url: string;
+  /** Called once a channel with enough deposit is open and the site accepts it; without it the panel says "ready". */
+  onChannelReady?: ((context: ChannelReadyContext) => void | Promise<void>) | undefined;
+};
+
+type Step = "connect" | "switch" | "loading" | "deposit" | "topUp" | "confirming" | "ready";
+
+/**
+ * The reader's paywall: the price in tokens, then connect, switch network, get test tokens, choose the deposit and
+ * how to pay, watch the channel confirm, and be ready to read. Every step works by keyboard; focus moves to the
+ * new step; progress is announced.
+ *
+ * @example
+ * import { MicroRaidenProvider, Paywall } from "@micro-raiden/widget";
+ * <MicroRaidenProvider>
+ *   <Paywall requirements={requirements} url="/articles/1" onChannelReady={() => location.reload()} />
+ * </MicroRaidenProvider>
+ */
+export function Paywall({ requirements, url, onChannelReady }: PaywallProps): ReactNode {
+  const { messages, locale, client, confirmations: needed } = useWidgetContext();
+  const { address, status, chainId } = useConnection();
+  const tokenInfo = useTokenInfo(requirements, address);
+  const { data: channel } = useChannel({ requirements });
+  const gatewayUrl = new URL(requirements.gatewayPath, new URL(url, location.href)).href.replace(/\/$/, "");
+  const usable = channel?.state === "open" ? channel : undefined;
+  const receiverView = useReceiverChannelState(client, usable, gatewayUrl);
+
+  const step: Step =
+    status !== "connected" || !address
+      ? "connect"
+      : chainId !== requirements.chainId
+        ? "switch"
+        : !client || channel === undefined || !tokenInfo.token
+          ? "loading"
+          : !usable
+            ? "deposit"
+            : usable.deposit - usable.balance < requirements.price
+              ? "topUp"
+              : receiverView.data?.state !== "open"
+                ? "confirming"
+                : "ready";
+
+  const [readyError, setReadyError] = useState<unknown>();
+  const handled = useRef<string | undefined>(undefined);
+  const readyKey = step === "ready" && usable ? `${usable.sender}:${usable.openBlock}` : undefined;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per ready channel, whatever else re-renders.
+  useEffect(() => {
+    if (!readyKey || !onChannelReady || !client || !usable || handled.current === readyKey) return;
+    handled.current = readyKey;
+    setReadyError(undefined);
+    Promise.resolve()
+      .then(() => onChannelReady({ client, channel: usable }))
+      .catch(setReadyError);
+  }, [readyKey]);
+
+  const focusRef = useFocusOnChange<HTMLDivElement>(step);
+  const headingId = useId();
+  const { token } = tokenInfo;
+  const price = token ? formatTokenAmount(requirements.price, token, locale) : undefined;
+
+  return (
+    <section className="mr-panel" aria-labelledby={headingId}>
+      <style>{widgetCss}</style>
+      <h2 id={headingId} className="mr-price">
+        {price ? messages.price(price) : tokenInfo.failed ? messages.priceUnavailable : messages.priceUnknown}
+      </h2>
+      <div ref={focusRef} tabIndex={-1} className="mr-step" data-step={step}>
+        {step === "connect" && <ConnectStep />}
+        {step === "switch" && <SwitchChainStep requirements={requirements} />}
+        {(step === "deposit" || step === "topUp") && token && address && (
+          <DepositForm
+            requirements={requirements}
+            token={token}
+            reader={address}
+            balance={tokenInfo.balance}
+            faucet={tokenInfo.faucet}
+            onBalanceChanged={tokenInfo.refetchBalance}
+            channel={step === "topUp" ? usable : undefined}
+          />
+        )}
+        {step === "confirming" && (
+          <div>
+            <p>{messages.waitingForSite}</p>
+            <progress
+              className="mr-progress"
+              max={needed ?? undefined}
+              value={needed === undefined ? undefined : Math.min(receiverView.data?.confirmations ?? 0, needed)}
+              aria-label={messages.confirmations(receiverView.data?.confirmations ?? 0, needed)}
+            />
+          </div>
+        )}
+        {step === "ready" && !onChannelReady && <p className="mr-ok">{messages.ready}</p>}
+        {readyError !== undefined && <ErrorNotice error={readyError} />}
+      </div>
+      <div role="status" aria-live="polite" className="mr-muted">
+        <WalletActivityNotice />
+        {step === "confirming" && <p>{messages.confirmations(receiverView.data?.confirmations ?? 0, needed)}</p>}
+        {step === "ready" && onChannelReady && <p>{messages.ready}</p>}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,38 @@
+import type { Messages } from "../i18n/en.ts";
+
+export type ErrorDescription = {
+  /** The reader said no in the wallet (EIP-1193 4001): nothing happened, nothing was charged. */
+  rejected: boolean;
+  /** A plain sentence for the reader. */
+  sentence: string;
+  /** The error's own words, folded away: its `shortMessage`, then its `details`. */
+  details: string[];
+};
+
+/** An error as the reader should meet it: a rejection, or a human sentence with the technical part folded away. */
+export function describeError(error: unknown, messages: Messages): ErrorDescription {
+  const chain = causes(error);
+  if (chain.some((e) => e.name === "UserRejectedRequestError" || Reflect.get(e, "code") === 4001)) {
+    return { rejected: true, sentence: messages.rejected, details: [] };
+  }
+  const known = chain.find((e) => Object.hasOwn(messages.errors, e.name));
+  const sentence = known ? messages.errors[known.name as keyof Messages["errors"]] : messages.errors.generic;
+  const first = chain[0];
+  const shortMessage = first ? (text(Reflect.get(first, "shortMessage")) ?? first.message) : String(error);
+  const details = first ? text(Reflect.get(first, "details")) : undefined;
+  return {
+    rejected: false,
+    sentence,
+    details: [shortMessage, ...(details && details !== shortMessage ? [details] : [])],
+  };
+}
+
+function causes(error: unknown): Error[] {
+  const chain: Error[] = [];
+  for (let e: unknown = error; e instanceof Error && chain.length < 10; e = e.cause) chain.push(e);
+  return chain;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}

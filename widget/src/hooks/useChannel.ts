@@ -1,0 +1,58 @@
+import { getChannels, type PaymentRequirements, type StoredChannel, watchChannels } from "@micro-raiden/web-client";
+import { type UseQueryResult, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { useConnection } from "wagmi";
+import { useWidgetContext } from "../provider/WidgetContext.ts";
+import { channelQueryKey, channelQueryRoot } from "./channelQueryKey.ts";
+
+export type UseChannelParameters = {
+  requirements: PaymentRequirements;
+  /** How often to re-read storage, in ms: payments from other tabs and the Service Worker land there (default 2000). */
+  refetchInterval?: number | undefined;
+};
+
+/**
+ * The reader's current channel to the receiver of `requirements`: the newest one that is open (or closing, while
+ * its challenge period runs), as stored, kept fresh from storage and from the chain's events. `null` when there
+ * is none; undefined while loading or not connected.
+ *
+ * @example
+ * import { useChannel } from "@micro-raiden/widget";
+ * const { data: channel } = useChannel({ requirements });
+ */
+export function useChannel(parameters: UseChannelParameters): UseQueryResult<StoredChannel | null> {
+  const { requirements } = parameters;
+  const { client } = useWidgetContext();
+  const { address } = useConnection();
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    if (!client || !address) return;
+    // Top-ups, closes and settlements from anywhere (another tab, the receiver's challenge) reach storage here.
+    return watchChannels(client, {
+      chainId: requirements.chainId,
+      contract: requirements.contract,
+      token: requirements.token,
+      onChange: () => void queryClient.invalidateQueries({ queryKey: channelQueryRoot }),
+    });
+  }, [client, address, requirements.chainId, requirements.contract, requirements.token, queryClient]);
+
+  return useQuery({
+    queryKey: channelQueryKey(requirements, address),
+    enabled: Boolean(client && address),
+    refetchInterval: parameters.refetchInterval ?? 2000,
+    queryFn: async () => {
+      if (!client || !address) return null;
+      const channels = await getChannels(client, {
+        chainId: requirements.chainId,
+        contract: requirements.contract,
+        receiver: requirements.receiver,
+        sender: address,
+      });
+      const candidates = channels
+        .filter((c) => c.state !== "closed" && c.token.toLowerCase() === requirements.token.toLowerCase())
+        .sort((a, b) => (a.openBlock < b.openBlock ? 1 : -1));
+      return candidates.find((c) => c.state === "open") ?? candidates[0] ?? null;
+    },
+  });
+}

@@ -1,0 +1,21 @@
+import type { ChannelClient } from "@micro-raiden/web-client";
+import { NotConnectedError } from "@micro-raiden/web-client";
+import { type UseMutationResult, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useWidgetContext } from "../provider/WidgetContext.ts";
+import { channelQueryRoot } from "./channelQueryKey.ts";
+
+/** A web-client action as a TanStack mutation: needs the client, refreshes every channel view when done. */
+export function useChannelMutation<Variables, Result>(
+  action: (client: ChannelClient, variables: Variables) => Promise<Result>,
+): UseMutationResult<Result, Error, Variables> {
+  const { client, activity } = useWidgetContext();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (variables: Variables) => {
+      if (!client) throw new NotConnectedError();
+      activity.reset();
+      return action(client, variables);
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: channelQueryRoot }),
+  });
+}

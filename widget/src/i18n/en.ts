@@ -1,0 +1,84 @@
+// The widget's English text: the complete catalog every other language follows (its type is `Messages`).
+export const en = {
+  price: (amount: string) => `This page costs ${amount}.`,
+  priceUnknown: "Reading the price from the token…",
+  priceUnavailable: "The token's price details could not be read from this chain.",
+  payWithChannel: "Pay per page from a payment channel: one confirmation now, then no prompt while you read.",
+  chooseWallet: "Connect a wallet",
+  connectWith: (name: string) => `Connect ${name}`,
+  connecting: "Waiting for your wallet…",
+  noWallet: "No Ethereum wallet found in this browser.",
+  noWalletHelp: "Install a wallet extension such as MetaMask, then reload this page.",
+  installMetaMask: "Get MetaMask",
+  wrongChain: (chain: string) => `Your wallet is on another network. This site is paid on ${chain}.`,
+  switchChain: (chain: string) => `Switch to ${chain}`,
+  switchingChain: "Switching the network in your wallet…",
+  notEnoughTokens: (needed: string, held: string) => `You need ${needed} for this deposit, and hold ${held}.`,
+  faucet: (amount: string) => `Get ${amount} from the test faucet`,
+  faucetRunning: "Minting test tokens…",
+  noFaucet: "This network has no faucet: get the token from an exchange or a friend first.",
+  depositLabel: "Deposit",
+  depositHelp: (pages: string) => `Enough for about ${pages} pages. What you do not spend comes back when you close.`,
+  depositInvalid: "Enter an amount greater than the price, like 0.1.",
+  modeLegend: "How to pay",
+  modeSession: "Automatically, up to the deposit (no prompt per page)",
+  modeWallet: "Confirm each payment in my wallet",
+  methodPermit: "Opens with one signature and one transaction.",
+  methodErc1363: "Opens with one transaction.",
+  methodApprove: "Opens with two transactions (approve, then open).",
+  methodSponsored: "Opens with a signature only: the site pays the fee.",
+  open: (amount: string) => `Open a channel with ${amount}`,
+  topUp: (amount: string) => `Add ${amount}`,
+  confirmInWallet: "Confirm in your wallet.",
+  transactionPending: "Transaction sent, waiting for it to be mined:",
+  confirmations: (seen: number, needed: number | undefined) =>
+    needed === undefined ? `Confirmations: ${seen}` : `Confirmations: ${Math.min(seen, needed)} / ${needed}`,
+  waitingForSite: "Waiting for the site to accept the channel…",
+  ready: "Your channel is open. You can read paid pages now.",
+  continue: "Continue to the page",
+  rejected: "You rejected the request in your wallet. Nothing was charged.",
+  tryAgain: "Try again",
+  errorDetails: "Details",
+  errors: {
+    InsufficientFundsError: "Your account has not enough ETH to pay the network fee.",
+    WrongChainError: "Your wallet is on another network and could not be switched.",
+    TransactionRevertedError: "The transaction failed on the chain. Nothing was charged.",
+    ChannelManagerRevertError: "The channel contract refused the transaction.",
+    ReceiverApiError: "The site could not be reached or refused the request.",
+    AccountMismatchError: "Your wallet switched to another account than the channel's.",
+    NotConnectedError: "Connect your wallet first.",
+    PaymentRefusedError: "The site refused the payment.",
+    ConfirmationTimeoutError: "The network took too long to confirm the channel.",
+    generic: "Something went wrong.",
+  },
+  status: {
+    label: "Payment channel",
+    deposit: "Deposit",
+    spent: "Spent",
+    remaining: "Remaining",
+    budget: (pages: string) => `About ${pages} pages left`,
+    budgetWallet: "You confirm each payment in your wallet.",
+    lowBalance: "Your deposit is running low.",
+    close: "Close and get the rest back",
+    closing: "Closing…",
+    closed: (refund: string) => `Channel closed. Your token balance: ${refund}.`,
+    unreachable: "The site cannot be reached to close together.",
+    closeAlone: "Close without the site",
+    challenge: (blocks: string) => `The site may answer for ${blocks} more blocks; then you can settle.`,
+    settle: "Settle and get the rest back",
+    noChannel: "No open payment channel to this site.",
+  },
+} as const;
+
+/** The shape of a message catalog: every language has every message. */
+export type Messages = {
+  readonly [K in keyof typeof en]: (typeof en)[K] extends (...args: infer A) => string
+    ? (...args: A) => string
+    : (typeof en)[K] extends string
+      ? string
+      : {
+          readonly [L in keyof (typeof en)[K]]: (typeof en)[K][L] extends (...args: infer A) => string
+            ? (...args: A) => string
+            : string;
+        };
+};

@@ -1,0 +1,114 @@
+import {
+  type ChannelClient,
+  type ChannelStorage,
+  createChannelClient,
+  indexedDbStorage,
+  reconnect,
+  type SigningMode,
+} from "@micro-raiden/web-client";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { type ReactNode, useEffect, useMemo, useState } from "react";
+import type { Chain, EIP1193Provider } from "viem";
+import { type Config, useConfig, useConnection, WagmiProvider } from "wagmi";
+import { catalogs, chooseLocale, type Locale } from "../i18n/catalogs.ts";
+import { createWidgetConfig, defaultChains } from "./createWidgetConfig.ts";
+import { WidgetContext, type WidgetContextValue } from "./WidgetContext.ts";
+import { createWalletActivityStore, type WalletActivityStore } from "./walletActivity.ts";
+
+export type MicroRaidenProviderProps = {
+  children: ReactNode;
+  /** The host app's wagmi config. Without it the widget makes its own (EIP-6963 wallets, `chains`). */
+  config?: Config | undefined;
+  /** Chains for the widget's own config (default: the local Hardhat chain and Sepolia). */
+  chains?: readonly [Chain, ...Chain[]] | undefined;
+  /** The host app's TanStack Query client, if it has one. */
+  queryClient?: QueryClient | undefined;
+  /** The language; by default the browser's (English or German). */
+  locale?: Locale | undefined;
+  /** How the reader pays by default: "session" (automatically, up to the deposit) or "wallet" (confirm each). */
+  signing?: SigningMode | undefined;
+  /** Blocks the site waits for before a new channel counts, to show as progress ("confirmations 1 / 2"). */
+  confirmations?: number | undefined;
+  /** Where channels are kept (default IndexedDB, shared with the paid-navigation Service Worker). */
+  storage?: ChannelStorage | undefined;
+};
+
+/**
+ * Puts the µRaiden widget on a React tree: wagmi (the host's config or its own), TanStack Query, the channel
+ * client over the connected wallet (IndexedDB storage and Web Locks, so other tabs and the Service Worker see the
+ * same channels), and the reader's language.
+ *
+ * @example
+ * import { MicroRaidenProvider, Paywall } from "@micro-raiden/widget";
+ * <MicroRaidenProvider>
+ *   <Paywall requirements={requirements} url="/articles/1" />
+ * </MicroRaidenProvider>
+ */
+export function MicroRaidenProvider(props: MicroRaidenProviderProps): ReactNode {
+  const { chains } = props;
+  const config = useMemo(() => props.config ?? createWidgetConfig(chains ?? defaultChains), [props.config, chains]);
+  const queryClient = useMemo(() => props.queryClient ?? new QueryClient(), [props.queryClient]);
+  return (
+    <WagmiProvider config={config}>
+      <QueryClientProvider client={queryClient}>
+        <ChannelClientHost {...props} />
+      </QueryClientProvider>
+    </WagmiProvider>
+  );
+}
+
+function ChannelClientHost(props: MicroRaidenProviderProps): ReactNode {
+  const config = useConfig();
+  const { connector, status } = useConnection();
+  const storage = useMemo(() => props.storage ?? indexedDbStorage(), [props.storage]);
+  const activity = useMemo<WalletActivityStore>(() => createWalletActivityStore(), []);
+  const signing = props.signing ?? "session";
+  const [client, setClient] = useState<ChannelClient>();
+
+  useEffect(() => {
+    if (!connector || status !== "connected") {
+      setClient(undefined);
+      return;
+    }
+    let current = true;
+    void connector.getProvider().then(async (provider) => {
+      if (!isEip1193Provider(provider)) return;
+      // The same wallet wagmi connected, so the reader is never asked twice; reconnect asks nothing.
+      const next = createChannelClient({
+        provider: activity.observe(provider),
+        storage,
+        signing,
+        chains: config.chains,
+      });
+      await reconnect(next);
+      if (current) setClient(next);
+    });
+    return () => {
+      current = false;
+    };
+  }, [connector, status, storage, signing, activity, config.chains]);
+
+  const locale = chooseLocale(props.locale);
+  const value = useMemo<WidgetContextValue>(
+    () => ({
+      client,
+      storage,
+      locale,
+      messages: catalogs[locale],
+      signing,
+      confirmations: props.confirmations,
+      activity,
+    }),
+    [client, storage, locale, signing, props.confirmations, activity],
+  );
+  return <WidgetContext value={value}>{props.children}</WidgetContext>;
+}
+
+function isEip1193Provider(value: unknown): value is EIP1193Provider {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof Reflect.get(value, "request") === "function" &&
+    typeof Reflect.get(value, "on") === "function"
+  );
+}

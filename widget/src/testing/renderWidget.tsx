@@ -1,0 +1,14 @@
+import { render } from "@testing-library/react";
+import type { ReactNode } from "react";
+import { MicroRaidenProvider, type MicroRaidenProviderProps } from "../provider/MicroRaidenProvider.tsx";
+import { testConfirmations } from "./testConfirmations.ts";
+import { testChain } from "./testEnvironment.ts";
+
+/** Renders `ui` inside the widget's provider, configured for the test chain and the test receiver. */
+export function renderWidget(ui: ReactNode, props: Partial<Omit<MicroRaidenProviderProps, "children">> = {}) {
+  return render(
+    <MicroRaidenProvider chains={[testChain()]} confirmations={testConfirmations} locale="en" {...props}>
+      {ui}
+    </MicroRaidenProvider>,
+  );
+}
