@@ -125,6 +125,7 @@ it("the protocol entry exports exactly the protocol", async () => {
     "encodeWithdrawRequestBody",
     "getDomain",
     "headerNames",
+    "inspectChannelManagerCode",
     "isErrorCode",
     "isPaymentFailureCode",
     "maxHeaderValueLength",

@@ -1,22 +1,10 @@
-import {
-  type Address,
-  bytesToHex,
-  decodeAbiParameters,
-  domainSeparator,
-  type GetCodeErrorType,
-  getAddress,
-  type Hex,
-  hexToBytes,
-  isAddressEqual,
-  keccak256,
-  zeroHash,
-} from "viem";
+import { type Address, type GetCodeErrorType, getAddress, isAddressEqual } from "viem";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import {
   UntrustedChannelManagerError,
   type UntrustedChannelManagerErrorType,
 } from "../errors/UntrustedChannelManagerError.ts";
-import { channelManagerRuntimeCode, getDomain } from "../protocol/index.ts";
+import { inspectChannelManagerCode } from "../protocol/index.ts";
 
 export type VerifyChannelManagerParameters = {
   /** The contract a 402 or a deployment file names as the channel manager. */
@@ -46,57 +34,6 @@ export type VerifyChannelManagerErrorType = UntrustedChannelManagerErrorType | G
 const verified = new WeakMap<ChannelClient, Map<string, Promise<VerifyChannelManagerReturnType>>>();
 
 /**
- * Each per-deployment immutable's 32-byte word, taken out of `bytes` (which are left with zeros there); undefined
- * when the copies of one immutable disagree, which our compiler output never has.
- */
-function takeImmutables(bytes: Uint8Array): Map<string, Hex> | undefined {
-  const words = new Map<string, Hex>();
-  for (const [name, { offsets }] of Object.entries(channelManagerRuntimeCode.immutables)) {
-    const copies = new Set(offsets.map((offset) => bytesToHex(bytes.subarray(offset, offset + 32))));
-    const [word] = copies;
-    if (copies.size !== 1 || word === undefined) return undefined;
-    words.set(name, word);
-    for (const offset of offsets) bytes.fill(0, offset, offset + 32);
-  }
-  return words;
-}
-
-/** Why `code` at `address` is not a genuine manager on this chain, or the values it was deployed with. */
-function inspect(
-  code: Hex | undefined,
-  address: Address,
-  chainId: number,
-): string | { token: Address; challengePeriod: bigint } {
-  if (!code || code === "0x") return "it has no code (an account, or nothing deployed there)";
-  const bytes = hexToBytes(code);
-  if (bytes.length !== channelManagerRuntimeCode.byteLength) return "its code is not ChannelManager's";
-  const words = takeImmutables(bytes);
-  if (!words || keccak256(bytes) !== channelManagerRuntimeCode.maskedCodeHash)
-    return "its code is not ChannelManager's";
-  // The hash matched, so every word below exists; `?? zero` only satisfies the type checker.
-  const word = (name: keyof typeof channelManagerRuntimeCode.immutables): Hex => words.get(name) ?? zeroHash;
-  const [period] = decodeAbiParameters([{ type: "uint64" }], word("challengePeriod"));
-  const { min, max } = channelManagerRuntimeCode.challengePeriod;
-  if (period < BigInt(min) || period > BigInt(max)) {
-    return `its challenge period of ${period} blocks is outside ${min}..${max}`;
-  }
-  // Our code, but placed where the constructor did not run for this address and chain (copied code, another
-  // chain's deployment): a genuine deployment always caches its own address, chain id and EIP-712 domain.
-  const [cachedThis] = decodeAbiParameters([{ type: "address" }], word("cachedThis"));
-  const [cachedChainId] = decodeAbiParameters([{ type: "uint256" }], word("cachedChainId"));
-  const expectedDomain = domainSeparator({ domain: getDomain({ chainId, contract: address }) });
-  if (
-    !isAddressEqual(cachedThis, address) ||
-    cachedChainId !== BigInt(chainId) ||
-    word("cachedDomainSeparator") !== expectedDomain
-  ) {
-    return "its code was not deployed at this address on this chain";
-  }
-  const [token] = decodeAbiParameters([{ type: "address" }], word("token"));
-  return { token: getAddress(token), challengePeriod: period };
-}
-
-/**
  * Checks that `address` is a genuine `ChannelManager` before anything is deposited into it: its runtime code
  * (`eth_getCode`) must be ours with the per-deployment immutables masked, its challenge period within the contract's
  * bounds, its cached address, chain id and EIP-712 domain this deployment's own, and its token the one expected.
@@ -123,9 +60,12 @@ export async function verifyChannelManager(
   if (!answer) {
     answer = (async () => {
       const code = await client.publicClient.getCode({ address });
-      const found = inspect(code, address, chainId);
-      if (typeof found === "string") throw new UntrustedChannelManagerError({ address, chainId, reason: found });
-      return { address, chainId, trustedBy: "code" as const, ...found };
+      const inspection = inspectChannelManagerCode({ code, address, chainId });
+      if (!inspection.genuine) {
+        throw new UntrustedChannelManagerError({ address, chainId, reason: inspection.reason });
+      }
+      const { token, challengePeriod } = inspection;
+      return { address, chainId, trustedBy: "code" as const, token, challengePeriod };
     })();
     cache.set(key, answer);
     answer.catch(() => cache.delete(key));

@@ -48,6 +48,7 @@ export {
   requestErrorCodes,
 } from "./errorCodes.ts";
 export { type HeaderName, headerNames, maxHeaderValueLength } from "./headers.ts";
+export { type ChannelManagerCodeInspection, inspectChannelManagerCode } from "./inspectChannelManagerCode.ts";
 export { MalformedAttributeError, type MalformedAttributeErrorType } from "./MalformedAttributeError.ts";
 export { MalformedBodyError, type MalformedBodyErrorType } from "./MalformedBodyError.ts";
 export { MalformedHeaderError, type MalformedHeaderErrorType } from "./MalformedHeaderError.ts";
