@@ -1,0 +1,68 @@
+import { fetchWithPayment } from "@micro-raiden/web-client";
+import { decodePaymentResponseHeaders, headerNames, type PaymentRequirements } from "@micro-raiden/web-client/protocol";
+import { workerClient } from "./workerClient.ts";
+import type { NavigationVoucher, PaymentGrant } from "./workerMessages.ts";
+
+export type PayRequestParameters = {
+  /** The reader's grant for the receiver a 402 names, if any. */
+  findGrant: (requirements: PaymentRequirements) => Promise<PaymentGrant | undefined>;
+  /** Takes (removes) the wallet-signed voucher for this URL, if a page left one. */
+  takeVoucher: (url: string) => NavigationVoucher | undefined;
+  /** The network (the worker's global fetch; tests may wrap it). */
+  fetch: typeof globalThis.fetch;
+};
+
+/**
+ * What the worker answers a request with. It sends the request as it is; anything but a 402 is the answer (a free
+ * page, a page the browser still has in its cache from an earlier payment: no second charge). A 402 naming a
+ * receiver the reader granted (or a voucher for this URL) is paid with the web-client's `fetchWithPayment` and the
+ * paid answer returned. Whenever the payment cannot be made here (no channel, deposit or budget too small, a
+ * channel the receiver does not know, anything needing the wallet or the chain) the first 402 — the paywall page —
+ * is the answer: never a blank page, and the page's paywall takes over.
+ *
+ * Navigation requests cannot be rebuilt with their `navigate` mode; `fetchWithPayment` copies them with new
+ * headers, which the Fetch standard turns into `same-origin` mode while keeping the method, body, credentials and
+ * `manual` redirect mode (a redirect reaches the browser as such and it follows it as a navigation). A body is read
+ * from clones, so a POSTed form can be sent twice (unpaid, then paid).
+ */
+export async function payRequest(request: Request, parameters: PayRequestParameters): Promise<Response> {
+  // Kept before anything reads the body: the paid copy is made from it.
+  const original = request.clone();
+  const first = await parameters.fetch(request);
+  if (first.status !== 402) return first;
+
+  let requirements: PaymentRequirements;
+  try {
+    ({ requirements } = decodePaymentResponseHeaders(first.headers));
+  } catch {
+    return first; // Not a receiver's 402: not ours to pay.
+  }
+  const voucher = parameters.takeVoucher(request.url);
+  const grant = voucher ? undefined : await parameters.findGrant(requirements);
+  if (!voucher && !grant) return first;
+
+  // fetchWithPayment starts by sending the request unpaid; it has just been sent, so that first call gets this
+  // 402 (a copy: the original stays the answer if the payment fails) and every later call goes to the network.
+  let primed: Response | undefined = first.clone();
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    if (primed) {
+      const answer = primed;
+      primed = undefined;
+      return answer;
+    }
+    return parameters.fetch(input, init);
+  };
+  const client = voucher ? workerClient({ voucher, fetch }) : grant && workerClient({ grant, fetch });
+  if (!client) return first;
+  try {
+    // One attempt when no answer comes back: a navigation the reader waits on should not hang on retries.
+    return await fetchWithPayment(client, { input: original, retryCount: 1, confirmationTimeout: 0 });
+  } catch {
+    return first;
+  }
+}
+
+/** Whether a request already carries a payment (the page's own paid fetch): the worker leaves those alone. */
+export function carriesPayment(request: Request): boolean {
+  return request.headers.has(headerNames.balanceSignature);
+}

@@ -1,0 +1,86 @@
+// The payment Service Worker (built into micro-raiden-sw.js, served by the receiver at /micro-raiden-sw.js with
+// scope /). It pays for navigations and fetches to its own origin that answer 402, for receivers the reader
+// granted, so following a link to the next paid article loads it paid: no prompt, no paywall flash. See the widget
+// README, "Paid navigation".
+/// <reference lib="webworker" />
+import { grantStore } from "./grantStore.ts";
+import { carriesPayment, payRequest } from "./payRequest.ts";
+import {
+  decodeWorkerRequest,
+  type NavigationVoucher,
+  paymentWorkerProtocol,
+  type WorkerAnswer,
+} from "./workerMessages.ts";
+
+declare const self: ServiceWorkerGlobalScope;
+
+const grants = grantStore();
+
+/**
+ * Wallet-signed proofs waiting for their navigation, by URL. In memory on purpose: a voucher is for the navigation
+ * the page starts right after handing it over (the browser keeps the worker alive meanwhile); should the worker
+ * have been stopped in between, the reader sees the paywall and signs again, and no stale proof lingers on disk.
+ */
+const vouchers = new Map<string, { voucher: NavigationVoucher; expiresAt: number }>();
+const voucherLifetimeMs = 60_000;
+
+function takeVoucher(url: string): NavigationVoucher | undefined {
+  const entry = vouchers.get(url);
+  vouchers.delete(url);
+  return entry && entry.expiresAt > Date.now() ? entry.voucher : undefined;
+}
+
+// A new release takes over at once instead of waiting for every tab to close: what it shares with the old one
+// (channels, grants, locks) is versioned storage, and pages talk to it through versioned messages.
+self.addEventListener("install", (event) => {
+  event.waitUntil(self.skipWaiting());
+});
+self.addEventListener("activate", (event) => {
+  event.waitUntil(self.clients.claim());
+});
+
+self.addEventListener("fetch", (event) => {
+  const { request } = event;
+  if (!handles(request)) return;
+  event.respondWith(
+    payRequest(request, { findGrant: grants.find, takeVoucher, fetch: (input, init) => fetch(input, init) }),
+  );
+});
+
+/**
+ * Requests to this origin (the receiver's) that are navigations, or GETs from pages, and do not pay already. Other
+ * origins, other methods from scripts (their bodies may be streams) and the page's own paid requests pass by.
+ */
+function handles(request: Request): boolean {
+  if (new URL(request.url).origin !== self.location.origin) return false;
+  if (carriesPayment(request)) return false;
+  return request.mode === "navigate" || request.method === "GET";
+}
+
+self.addEventListener("message", (event) => {
+  const port = event.ports[0];
+  const answer = (message: WorkerAnswer) => port?.postMessage(message);
+  event.waitUntil(
+    (async () => {
+      try {
+        const message = decodeWorkerRequest(event.data);
+        if (!message) return;
+        if (message.type === "grant") await grants.put(message.grant);
+        if (message.type === "revoke") {
+          await grants.clear();
+          vouchers.clear();
+        }
+        if (message.type === "voucher") {
+          vouchers.set(message.voucher.url, { voucher: message.voucher, expiresAt: Date.now() + voucherLifetimeMs });
+        }
+        answer({ protocol: paymentWorkerProtocol, ok: true });
+      } catch (error) {
+        answer({
+          protocol: paymentWorkerProtocol,
+          ok: false,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    })(),
+  );
+});

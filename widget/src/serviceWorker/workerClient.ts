@@ -1,0 +1,75 @@
+import { type ChannelClient, createChannelClient, defaultLock, indexedDbStorage } from "@micro-raiden/web-client";
+import { balanceProofTypedData } from "@micro-raiden/web-client/protocol";
+import { type Address, custom, type Hex, hashTypedData, numberToHex, type TypedDataDefinition } from "viem";
+import { toAccount } from "viem/accounts";
+import type { NavigationVoucher, PaymentGrant } from "./workerMessages.ts";
+
+/**
+ * A channel client for the worker, on the pages' own channel storage (`indexedDbStorage()`, the same database) and
+ * lock (Web Locks, shared by every tab and the worker of the origin), so a payment here and one in a tab never sign
+ * conflicting balances.
+ *
+ * The worker has no wallet and no chain access. It signs with a channel's session key (`grant`) or presents the one
+ * proof the wallet signed for this navigation (`voucher`); its account refuses every other signature, and its
+ * transport answers only `eth_chainId`. Whatever needs more (opening or topping up a channel, waiting for
+ * confirmations, re-reading a channel from the chain) fails here, and the caller passes the 402 to the page, whose
+ * paywall has the wallet.
+ */
+export function workerClient(
+  parameters: { fetch: typeof globalThis.fetch } & (
+    | { grant: PaymentGrant; voucher?: undefined }
+    | { voucher: NavigationVoucher; grant?: undefined }
+  ),
+): ChannelClient {
+  const { grant, voucher } = parameters;
+  const chainId = grant?.chainId ?? voucher?.chainId ?? 0;
+  const sender = grant?.sender ?? voucher?.payment.sender;
+  if (sender === undefined) throw new Error("A worker client needs a grant or a voucher.");
+  return createChannelClient({
+    account: voucher ? voucherAccount(voucher) : refusingAccount(sender),
+    transport: custom({
+      async request({ method }) {
+        if (method === "eth_chainId") return numberToHex(chainId);
+        throw new Error(`The payment worker does not reach the chain (${method}); the page's paywall does.`);
+      },
+    }),
+    storage: indexedDbStorage(),
+    lock: defaultLock(),
+    // With a voucher, the "wallet" signature is the voucher's; with a grant, session keys only.
+    signing: voucher ? "wallet" : "session",
+    policy: grant?.policy ?? {},
+    fetch: parameters.fetch,
+  });
+}
+
+function refuse(): never {
+  throw new Error("The payment worker signs balance proofs with session keys only.");
+}
+
+function refusingAccount(address: Address) {
+  return toAccount({ address, signMessage: refuse, signTransaction: refuse, signTypedData: refuse });
+}
+
+/** An account whose only signature is the voucher's, and only for exactly the typed data the wallet signed. */
+function voucherAccount(voucher: NavigationVoucher) {
+  const { payment, chainId } = voucher;
+  const signed = hashTypedData(
+    balanceProofTypedData(
+      { chainId, contract: payment.contract },
+      { sender: payment.sender, receiver: payment.receiver, openBlock: payment.openBlock, balance: payment.balance },
+    ),
+  );
+  return toAccount({
+    address: payment.sender,
+    signMessage: refuse,
+    signTransaction: refuse,
+    async signTypedData(typedData): Promise<Hex> {
+      // A balance the voucher does not cover (another tab paid meanwhile, or the price changed) is refused, and the
+      // reader sees the paywall again rather than a proof nobody signed.
+      if (hashTypedData(typedData as TypedDataDefinition) !== signed) {
+        throw new Error("The wallet's proof for this navigation does not cover this payment.");
+      }
+      return payment.signature;
+    },
+  });
+}
