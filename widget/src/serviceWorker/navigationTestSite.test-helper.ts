@@ -1,0 +1,195 @@
+// The world of the paid-navigation tests: a real chain, the real receiver (spawned in this process, on a free
+// port) serving a small site of paid articles, the Service Worker built from its sources with the repo's Vite
+// config, the test page script, real Chromium, and readers with channels opened on chain.
+import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
+import { type ReceiverAppOptions, type RunningServer, startServer } from "@micro-raiden/receiver";
+import {
+  createChannelClient,
+  memoryStorage,
+  openChannel,
+  type StoredChannel,
+  serializeChannel,
+} from "@micro-raiden/web-client";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright";
+import { http, parseEther, toHex } from "viem";
+import { build, defaultClientConditions } from "vite";
+import type { NavigationTestOptions } from "./navigationTestPage.test-helper.ts";
+
+const widget = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+/** Every article costs this; `/pricey` costs more than any test channel holds. */
+export const articlePrice = parseEther("0.001");
+export const deposit = parseEther("0.02");
+
+/**
+ * The test site: paid articles (each a full document with an inline script and a link to the next), a page
+ * costing more than a channel holds, and a free index page that loads the test script.
+ */
+const siteRoutes: NonNullable<ReceiverAppOptions["routes"]> = (app, context) => {
+  const script = context.paywallScript ? `<script src="${context.paywallScript}" async></script>` : "";
+  app.get("/", (c) => c.html(`<!doctype html><title>Index</title><h1 id="index">Index</h1>${script}`));
+  app.get("/articles/:id", context.paywall({ price: articlePrice, teaser: () => "<p>Teaser</p>" }), (c) => {
+    const id = Number(c.req.param("id"));
+    return c.html(`<!doctype html><html><head><title>Article ${id}</title></head><body>
+<main id="paid-content" data-article="${id}"><h1>Article ${id}</h1><a id="next" href="/articles/${id + 1}">Next</a></main>
+<script>document.body.dataset.scriptRan = "yes";</script></body></html>`);
+  });
+  app.get("/pricey", context.paywall({ price: deposit * 2n }), (c) => c.html("<main id=paid-content>pricey</main>"));
+};
+
+export type NavigationTestSite = Awaited<ReturnType<typeof startNavigationTestSite>>;
+
+export async function startNavigationTestSite() {
+  const directory = await mkdtemp(join(tmpdir(), "micro-raiden-navigation-"));
+  const files = { worker: join(directory, "micro-raiden-sw.js"), page: join(directory, "page.js") };
+  const built = await buildBrowserFiles(directory);
+  await copyFile(built.worker, files.worker);
+  await copyFile(built.page, files.page);
+
+  const chain: TestChain = await startTestChain();
+  const receiverKey = chain.accounts[1]?.getHdKey().privateKey;
+  if (!receiverKey) throw new Error("no receiver key");
+  const server: RunningServer = await startServer({
+    rpcUrl: chain.rpcUrl,
+    deployment: chain.deployment,
+    privateKey: toHex(receiverKey),
+    dbPath: join(directory, "receiver.db"),
+    confirmations: 1,
+    pollIntervalMs: 100,
+    port: 0,
+    routes: siteRoutes,
+    serviceWorkerFile: files.worker,
+    paywallScriptFile: files.page,
+    log: () => {},
+  });
+  const browser: Browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+
+  let nextAccount = 2;
+  /** A reader (a Hardhat account of its own) with a session-key channel of `deposit` to the receiver, on chain. */
+  async function newReader(options: { signing?: "session" | "wallet" } = {}) {
+    const account = chain.accounts[nextAccount++];
+    const privateKey = account?.getHdKey().privateKey;
+    if (!account || !privateKey) throw new Error("out of test accounts");
+    await chain.mint(account.address, deposit * 2n);
+    const client = createChannelClient({
+      account,
+      transport: http(chain.rpcUrl),
+      storage: memoryStorage(),
+      signing: options.signing ?? "session",
+    });
+    const channel = await openChannel(client, {
+      chainId: chain.deployment.chainId,
+      contract: chain.deployment.channelManager,
+      token: chain.deployment.token,
+      receiver: server.receiver.address,
+      deposit,
+    });
+    await server.receiver.sync();
+    return { privateKey: toHex(privateKey), channel };
+  }
+
+  return {
+    url: server.url,
+    chain,
+    server,
+    browser,
+    files,
+    built,
+    newReader,
+    /** What the receiver has stored as the channel's balance (what the reader was charged). */
+    charged: (channel: StoredChannel) => server.receiver.getChannel(channel.sender, channel.openBlock)?.balance,
+    /**
+     * Opens `page` at `path` (a 402 page or the index, both load the test script), and starts paid navigation to
+     * `url` (default: that page itself) from there.
+     */
+    async startNavigation(
+      page: Page,
+      reader: { privateKey: `0x${string}`; channel: StoredChannel },
+      options: { from?: string; url?: string; signing?: "session" | "wallet"; budget?: bigint } = {},
+    ) {
+      await page.goto(`${server.url}${options.from ?? "/"}`);
+      await page.waitForFunction(() => "navigationTest" in window);
+      const parameters: NavigationTestOptions = {
+        privateKey: reader.privateKey,
+        rpcUrl: chain.rpcUrl,
+        chainId: chain.deployment.chainId,
+        channel: serializeChannel(reader.channel),
+        signing: options.signing ?? "session",
+        budget: options.budget?.toString(),
+        url: new URL(options.url ?? page.url(), server.url).href,
+      };
+      await page.evaluate((p) => {
+        const test = Reflect.get(window, "navigationTest") as { payAndNavigate(p: unknown): Promise<void> };
+        void test.payAndNavigate(p);
+      }, parameters);
+    },
+    /** What the page's test script recorded before navigating. */
+    async outcome(page: Page) {
+      return page.evaluate(() => ({
+        how: sessionStorage.getItem("navigationTest:how"),
+        error: sessionStorage.getItem("navigationTest:error"),
+        prompts: JSON.parse(sessionStorage.getItem("navigationTest:prompts") ?? "{}") as Record<string, number>,
+      }));
+    },
+    async newContext(options: { serviceWorkers?: "allow" | "block" } = {}): Promise<BrowserContext> {
+      return browser.newContext({ serviceWorkers: options.serviceWorkers ?? "allow" });
+    },
+    /** Serves another worker file from now on (as a new release would). */
+    async replaceWorker(source: string) {
+      await writeFile(files.worker, source);
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+      await chain.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Builds the Service Worker exactly as the release does (the repo's Vite config, mode `sw`) and the test page
+ * script (an IIFE of the navigation module, the web-client and the test wallet), into `directory`.
+ */
+async function buildBrowserFiles(directory: string) {
+  const out = join(directory, "build");
+  await build({
+    configFile: widget("../vite.config.ts"),
+    mode: "sw",
+    logLevel: "silent",
+    build: { outDir: out, sourcemap: false },
+  });
+  await build({
+    configFile: false,
+    logLevel: "silent",
+    resolve: { conditions: ["@micro-raiden/source", ...defaultClientConditions] },
+    build: {
+      outDir: out,
+      emptyOutDir: false,
+      sourcemap: false,
+      minify: false,
+      lib: {
+        entry: widget("src/serviceWorker/navigationTestPage.test-helper.ts"),
+        formats: ["iife"],
+        name: "navigationTestPage",
+        fileName: () => "page.js",
+      },
+    },
+  });
+  return { worker: join(out, "micro-raiden-sw.js"), page: join(out, "page.js") };
+}
