@@ -1,22 +1,31 @@
-// The paywall against the real chain and the real receiver, driven like a reader: by keyboard, with a
-// MetaMask-like wallet.
-import { screen, waitFor } from "@testing-library/react";
+// The paywall against the real chain and the real receiver, driven like a reader: by keyboard and mouse, with a
+// MetaMask-like wallet that can reject.
+import { screen, waitFor, within } from "@testing-library/react";
 import { parseEther } from "viem";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { userEvent } from "vitest/browser";
+import { reader } from "../testing/readers.ts";
 import { renderWidget } from "../testing/renderWidget.tsx";
-import { newReader, requirementsOf, type TestWallet } from "../testing/testEnvironment.ts";
+import { requirementsOf, testChain, tokenBalance } from "../testing/testEnvironment.ts";
 import { Paywall } from "./Paywall.tsx";
 
-let readers: (TestWallet & { stop(): void })[] = [];
-afterEach(() => {
-  for (const reader of readers) reader.stop();
-  readers = [];
-});
-async function reader(options: Parameters<typeof newReader>[0] = {}) {
-  const wallet = await newReader(options);
-  readers.push(wallet);
-  return wallet;
+const stepOf = (element: Element | null) => element?.closest("[data-step]")?.getAttribute("data-step");
+
+/** Every text the live region announced, in order (a step may pass quickly). */
+function announcements(): string[] {
+  const seen: string[] = [];
+  const observer = new MutationObserver(() => {
+    for (const region of document.querySelectorAll('[role="status"]')) {
+      const text = region.textContent ?? "";
+      if (text && seen.at(-1) !== text) seen.push(text);
+    }
+  });
+  observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+  return seen;
+}
+
+async function connect() {
+  await userEvent.click(await screen.findByRole("button", { name: "Connect Test Wallet" }));
 }
 
 describe("Paywall", () => {
@@ -24,26 +33,162 @@ describe("Paywall", () => {
     const wallet = await reader({ tokens: parseEther("1") });
     const requirements = await requirementsOf("/articles/1");
     const onChannelReady = vi.fn();
+    const announced = announcements();
     renderWidget(<Paywall requirements={requirements} url="/articles/1" onChannelReady={onChannelReady} />);
 
     expect(await screen.findByRole("heading", { name: "This page costs 0.001 TKN." })).toBeTruthy();
-    const connect = await screen.findByRole("button", { name: "Connect Test Wallet" });
-    connect.focus();
+    (await screen.findByRole("button", { name: "Connect Test Wallet" })).focus();
     await userEvent.keyboard("{Enter}");
 
     const deposit = await screen.findByRole("textbox", { name: "Deposit (TKN)" });
-    expect(document.activeElement?.closest("[data-step]")?.getAttribute("data-step")).toBe("deposit");
-    expect((deposit as HTMLInputElement).value).toBe("0.1");
+    // Focus moved to the new step.
+    expect(stepOf(document.activeElement)).toBe("deposit");
+    expect(deposit).toHaveProperty("value", "0.1");
     expect(screen.getByRole("radio", { name: /Automatically/ })).toHaveProperty("checked", true);
     expect(await screen.findByText("Opens with one signature and one transaction.")).toBeTruthy();
-    await userEvent.click(screen.getByRole("button", { name: "Open a channel with 0.1 TKN" }));
+    await userEvent.tab(); // the deposit field
+    await userEvent.tab(); // the payment mode
+    await userEvent.tab(); // the open button
+    expect(document.activeElement?.textContent).toBe("Open a channel with 0.1 TKN");
+    await userEvent.keyboard("{Enter}");
 
     await waitFor(() => expect(onChannelReady).toHaveBeenCalledTimes(1));
     const [{ channel }] = onChannelReady.mock.calls[0] ?? [];
     expect(channel.deposit).toBe(parseEther("0.1"));
     expect(channel.sessionKey).toBeDefined();
-    expect(wallet.prompts.eth_requestAccounts).toBe(1);
-    expect(wallet.prompts.eth_signTypedData_v4).toBe(1);
-    expect(wallet.prompts.eth_sendTransaction).toBe(1);
+    expect(wallet.prompts).toMatchObject({ eth_requestAccounts: 1, eth_signTypedData_v4: 1, eth_sendTransaction: 1 });
+    expect(announced.some((text) => text.includes("Confirm in your wallet."))).toBe(true);
+    expect(announced.some((text) => /Transaction sent.*0x[0-9a-f]{64}/.test(text))).toBe(true);
+    expect(announced.some((text) => text.includes("Confirmations: 1 / 2"))).toBe(true);
+    expect(announced.at(-1)).toContain("Your channel is open.");
+  });
+
+  it("says ready without a callback, and finds the open channel again after a reload", async () => {
+    await reader({ tokens: parseEther("1") });
+    const requirements = await requirementsOf("/articles/2");
+    const first = renderWidget(<Paywall requirements={requirements} url="/articles/2" />);
+    await connect();
+    await userEvent.click(await screen.findByRole("button", { name: "Open a channel with 0.2 TKN" }));
+    expect(await screen.findByText("Your channel is open. You can read paid pages now.")).toBeTruthy();
+    first.unmount();
+
+    const onChannelReady = vi.fn();
+    renderWidget(<Paywall requirements={requirements} url="/articles/2" onChannelReady={onChannelReady} />);
+    await waitFor(() => expect(onChannelReady).toHaveBeenCalledTimes(1));
+    expect(screen.queryByRole("textbox", { name: /Deposit/ })).toBeNull();
+  });
+
+  it("says what to install when no wallet is found", async () => {
+    const requirements = await requirementsOf("/articles/1");
+    renderWidget(<Paywall requirements={requirements} url="/articles/1" />);
+    expect(await screen.findByText("No Ethereum wallet found in this browser.")).toBeTruthy();
+    expect(screen.getByRole("link", { name: "Get MetaMask" }).getAttribute("href")).toBe(
+      "https://metamask.io/download/",
+    );
+  });
+
+  it("lists a wallet that is both announced and window.ethereum once, not again as Injected", async () => {
+    const wallet = await reader();
+    Reflect.set(window, "ethereum", wallet.provider);
+    const requirements = await requirementsOf("/articles/1");
+    renderWidget(<Paywall requirements={requirements} url="/articles/1" />);
+    const list = await screen.findByRole("list", { name: "Connect a wallet" });
+    await waitFor(() =>
+      expect(
+        within(list)
+          .getAllByRole("button")
+          .map((b) => b.textContent),
+      ).toEqual(["Connect Test Wallet"]),
+    );
+  });
+
+  it("switches the wallet to the site's chain, adding the chain when the wallet does not know it", async () => {
+    const other = { ...testChain(), id: 1, name: "Elsewhere" };
+    const wallet = await reader({ chains: [other], chainId: 1 });
+    const requirements = await requirementsOf("/articles/1");
+    renderWidget(<Paywall requirements={requirements} url="/articles/1" />);
+    await connect();
+    expect(await screen.findByText(/Your wallet is on another network/)).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Switch to Local test chain" }));
+    expect(await screen.findByRole("textbox", { name: "Deposit (TKN)" })).toBeTruthy();
+    expect(wallet.chainId()).toBe(testChain().id);
+    expect(wallet.prompts.wallet_addEthereumChain).toBe(1);
+  });
+
+  it("offers the demo token's faucet to a reader without tokens, then opens", async () => {
+    const wallet = await reader({ tokens: 0n });
+    const requirements = await requirementsOf("/articles/1");
+    renderWidget(<Paywall requirements={requirements} url="/articles/1" />);
+    await connect();
+    expect(await screen.findByText("You need 0.1 TKN for this deposit, and hold 0 TKN.")).toBeTruthy();
+    const open = screen.getByRole("button", { name: "Open a channel with 0.1 TKN" });
+    expect(open).toHaveProperty("disabled", true);
+    await userEvent.click(screen.getByRole("button", { name: "Get 0.1 TKN from the test faucet" }));
+    await waitFor(() => expect(open).toHaveProperty("disabled", false));
+    expect(await tokenBalance(wallet.account.address)).toBe(parseEther("0.1"));
+    await userEvent.click(open);
+    expect(await screen.findByText("Your channel is open. You can read paid pages now.")).toBeTruthy();
+  });
+
+  it("takes an edited deposit and wallet mode: no session key, every payment confirmed in the wallet", async () => {
+    await reader({ tokens: parseEther("1") });
+    const requirements = await requirementsOf("/articles/1");
+    const onChannelReady = vi.fn();
+    renderWidget(<Paywall requirements={requirements} url="/articles/1" onChannelReady={onChannelReady} />);
+    await connect();
+    const deposit = await screen.findByRole("textbox", { name: "Deposit (TKN)" });
+    await userEvent.fill(deposit, "0.0005");
+    expect(await screen.findByText("Enter an amount greater than the price, like 0.1.")).toBeTruthy();
+    await userEvent.fill(deposit, "0.05");
+    expect(await screen.findByText(/Enough for about 50 pages/)).toBeTruthy();
+    await userEvent.click(screen.getByRole("radio", { name: "Confirm each payment in my wallet" }));
+    await userEvent.click(screen.getByRole("button", { name: "Open a channel with 0.05 TKN" }));
+    await waitFor(() => expect(onChannelReady).toHaveBeenCalledTimes(1));
+    const [{ channel }] = onChannelReady.mock.calls[0] ?? [];
+    expect(channel.deposit).toBe(parseEther("0.05"));
+    expect(channel.sessionKey).toBeUndefined();
+  });
+
+  it("after a rejected signature and a rejected transaction says so plainly, charges nothing, and retry works", async () => {
+    const wallet = await reader({ tokens: parseEther("1") });
+    const requirements = await requirementsOf("/articles/1");
+    renderWidget(<Paywall requirements={requirements} url="/articles/1" />);
+    wallet.rejectNext("eth_requestAccounts");
+    await connect();
+    expect(await screen.findByText("You rejected the request in your wallet. Nothing was charged.")).toBeTruthy();
+    await connect();
+
+    const open = await screen.findByRole("button", { name: "Open a channel with 0.1 TKN" });
+    wallet.rejectNext("eth_signTypedData_v4");
+    await userEvent.click(open);
+    expect(await screen.findByText("You rejected the request in your wallet. Nothing was charged.")).toBeTruthy();
+    wallet.rejectNext("eth_sendTransaction");
+    await userEvent.click(screen.getByRole("button", { name: "Try again" }));
+    await waitFor(() => expect(wallet.prompts.eth_sendTransaction).toBe(1));
+    expect(await screen.findByText("You rejected the request in your wallet. Nothing was charged.")).toBeTruthy();
+    expect(await tokenBalance(wallet.account.address)).toBe(parseEther("1"));
+
+    await userEvent.click(screen.getByRole("button", { name: "Try again" }));
+    expect(await screen.findByText("Your channel is open. You can read paid pages now.")).toBeTruthy();
+    expect(await tokenBalance(wallet.account.address)).toBe(parseEther("0.9"));
+  });
+
+  it("explains any other error in a sentence, with the details folded away", async () => {
+    await reader({ tokens: parseEther("1"), eth: 0n });
+    const requirements = await requirementsOf("/articles/1");
+    renderWidget(<Paywall requirements={requirements} url="/articles/1" />);
+    await connect();
+    await userEvent.click(await screen.findByRole("button", { name: "Open a channel with 0.1 TKN" }));
+    const alert = await screen.findByRole("alert");
+    expect(within(alert).queryByText(/rejected/)).toBeNull();
+    const details = within(alert).getByText("Details").closest("details");
+    expect(details?.open).toBe(false);
+    expect(details?.textContent).toMatch(/fund|balance|gas/i);
+  });
+
+  it("speaks German when asked", async () => {
+    const requirements = await requirementsOf("/articles/3");
+    renderWidget(<Paywall requirements={requirements} url="/articles/3" />, { locale: "de" });
+    expect(await screen.findByRole("heading", { name: "Diese Seite kostet 0,005 TKN." })).toBeTruthy();
   });
 });
