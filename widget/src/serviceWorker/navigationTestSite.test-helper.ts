@@ -16,6 +16,7 @@ import {
 } from "@micro-raiden/web-client";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright";
 import { http, parseEther, toHex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { build, defaultClientConditions } from "vite";
 import type { NavigationTestOptions } from "./navigationTestPage.test-helper.ts";
 
@@ -79,12 +80,11 @@ export async function startNavigationTestSite() {
     ],
   });
 
-  let nextAccount = 2;
-  /** A reader (a Hardhat account of its own) with a session-key channel of `deposit` to the receiver, on chain. */
+  /** A reader (a fresh account with ETH and tokens) with a channel of `deposit` to the receiver, on chain. */
   async function newReader(options: { signing?: "session" | "wallet" } = {}) {
-    const account = chain.accounts[nextAccount++];
-    const privateKey = account?.getHdKey().privateKey;
-    if (!account || !privateKey) throw new Error("out of test accounts");
+    const privateKey = generatePrivateKey();
+    const account = privateKeyToAccount(privateKey);
+    await chain.testClient.setBalance({ address: account.address, value: parseEther("1") });
     await chain.mint(account.address, deposit * 2n);
     const client = createChannelClient({
       account,
@@ -100,7 +100,7 @@ export async function startNavigationTestSite() {
       deposit,
     });
     await server.receiver.sync();
-    return { privateKey: toHex(privateKey), channel };
+    return { privateKey, channel };
   }
 
   return {

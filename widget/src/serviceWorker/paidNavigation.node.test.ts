@@ -39,3 +39,194 @@ describe("paid navigation with the Service Worker (session key)", () => {
     }
   });
 });
+
+describe("paid navigation: what is not charged twice", () => {
+  it("goes back to a paid article, and opens it again, without paying again (the browser's private cache)", async () => {
+    const reader = await site.newReader();
+    const context = await site.newContext();
+    try {
+      const page = await context.newPage();
+      await site.startNavigation(page, reader, { from: "/articles/30" });
+      await page.locator("#paid-content[data-article='30']").waitFor();
+      await page.click("#next");
+      await page.locator("#paid-content[data-article='31']").waitFor();
+      assert.equal(site.charged(reader.channel), 2n * articlePrice);
+
+      await page.goBack();
+      await page.locator("#paid-content[data-article='30']").waitFor();
+      // A new navigation, not history: the worker's request is answered from the cache (private, max-age).
+      await page.goto(`${site.url}/articles/31`);
+      await page.locator("#paid-content[data-article='31']").waitFor();
+      assert.equal(site.charged(reader.channel), 2n * articlePrice, "nothing more charged");
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("charges two tabs navigating paid pages at the same time exactly once per page", async () => {
+    const reader = await site.newReader();
+    const context = await site.newContext();
+    try {
+      const [one, two] = [await context.newPage(), await context.newPage()];
+      await site.startNavigation(one, reader, { from: "/articles/40" });
+      await one.locator("#paid-content[data-article='40']").waitFor();
+      await two.goto(`${site.url}/`);
+      // Both tabs follow three links at once; the worker pays for both under the same lock.
+      const read = async (page: typeof one, ids: number[]) => {
+        for (const id of ids) {
+          await page.goto(`${site.url}/articles/${id}`);
+          await page.locator(`#paid-content[data-article='${id}']`).waitFor();
+        }
+      };
+      await Promise.all([read(one, [41, 42, 43]), read(two, [51, 52, 53])]);
+      assert.equal(site.charged(reader.channel), 7n * articlePrice, "seven articles, seven prices");
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("paid navigation: a payment that cannot be made shows the paywall, never a blank page", () => {
+  /** The page is the receiver's 402 paywall page, with its price. */
+  async function assertPaywall(page: import("playwright").Page) {
+    await page.locator("#micro-raiden-paywall").waitFor();
+    assert.match(await page.locator("#micro-raiden-paywall h2").innerText(), /This page costs \d[\d.]* TKN/);
+    assert.equal(await page.locator("#paid-content").count(), 0);
+  }
+
+  it("over the reader's budget", async () => {
+    const reader = await site.newReader();
+    const context = await site.newContext();
+    try {
+      const page = await context.newPage();
+      await site.startNavigation(page, reader, { from: "/articles/60", budget: articlePrice });
+      await page.locator("#paid-content[data-article='60']").waitFor();
+      const response = page.waitForResponse(`${site.url}/articles/61`);
+      await page.click("#next");
+      assert.equal((await response).status(), 402);
+      await assertPaywall(page);
+      assert.equal(site.charged(reader.channel), articlePrice, "only the page within the budget");
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("beyond the channel's deposit", async () => {
+    const reader = await site.newReader();
+    const context = await site.newContext();
+    try {
+      const page = await context.newPage();
+      await site.startNavigation(page, reader, { from: "/articles/70" });
+      await page.locator("#paid-content[data-article='70']").waitFor();
+      await page.goto(`${site.url}/pricey`);
+      await assertPaywall(page);
+      assert.equal(site.charged(reader.channel), articlePrice);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("refused by the receiver (a channel it does not know)", async () => {
+    const reader = await site.newReader();
+    const context = await site.newContext();
+    try {
+      const page = await context.newPage();
+      const unknown = { ...reader, channel: { ...reader.channel, openBlock: reader.channel.openBlock + 1000n } };
+      await site.startNavigation(page, unknown, { from: "/", url: "/articles/80" });
+      await page.waitForURL(`${site.url}/articles/80`);
+      await assertPaywall(page);
+      assert.equal((await site.outcome(page)).how, "worker");
+      assert.equal(site.charged(reader.channel), 0n);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("paid navigation: releases and fallbacks", () => {
+  it("replaces a Service Worker of an older release, which then pays", async () => {
+    const reader = await site.newReader();
+    const context = await site.newContext();
+    const current = await import("node:fs/promises").then((fs) => fs.readFile(site.files.worker, "utf8"));
+    try {
+      // An older release that intercepted nothing and does not speak this protocol.
+      await site.replaceWorker(`self.addEventListener("install", (e) => e.waitUntil(self.skipWaiting()));
+self.addEventListener("activate", (e) => e.waitUntil(self.clients.claim()));
+self.addEventListener("fetch", () => {});`);
+      const page = await context.newPage();
+      await page.goto(`${site.url}/`);
+      await page.evaluate(async () => {
+        await navigator.serviceWorker.register("/micro-raiden-sw.js", { scope: "/" });
+        await navigator.serviceWorker.ready;
+      });
+      await page.reload();
+      assert.equal(
+        await page.evaluate(() => navigator.serviceWorker.controller !== null),
+        true,
+        "the old one controls",
+      );
+
+      await site.replaceWorker(current);
+      await site.startNavigation(page, reader, { from: "/", url: "/articles/90" });
+      await page.locator("#paid-content[data-article='90']").waitFor();
+      assert.equal((await site.outcome(page)).how, "worker");
+      assert.equal(site.charged(reader.channel), articlePrice);
+      await page.click("#next");
+      await page.locator("#paid-content[data-article='91']").waitFor();
+      assert.equal(site.charged(reader.channel), 2n * articlePrice);
+    } finally {
+      await site.replaceWorker(current);
+      await context.close();
+    }
+  });
+
+  it("without Service Workers (blocked) delivers the paid page with a one-time ticket", async () => {
+    const reader = await site.newReader();
+    const context = await site.newContext({ serviceWorkers: "block" });
+    try {
+      const page = await context.newPage();
+      await site.startNavigation(page, reader, { from: "/articles/100" });
+      await page.locator("#paid-content[data-article='100']").waitFor();
+      assert.equal(page.url(), `${site.url}/articles/100`);
+      assert.equal(await page.evaluate(() => document.body.dataset.scriptRan), "yes");
+      assert.deepEqual(await site.outcome(page).then((o) => [o.how, o.error]), ["ticket", null]);
+      assert.equal(site.charged(reader.channel), articlePrice);
+      const cookies = await context.cookies();
+      assert.deepEqual(
+        cookies.filter((c) => c.name === "rdn-ticket"),
+        [],
+        "the ticket is used up and cleared",
+      );
+
+      // The ticket served one navigation: reloading does not read for free (the paywall offers to pay again).
+      const reload = await page.reload();
+      assert.equal(reload?.status(), 402);
+      assert.equal(site.charged(reader.channel), articlePrice);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("paid navigation in wallet mode", () => {
+  it("asks the wallet once for the page and hands the proof to the worker for that navigation", async () => {
+    const reader = await site.newReader({ signing: "wallet" });
+    const context = await site.newContext();
+    try {
+      const page = await context.newPage();
+      await site.startNavigation(page, reader, { from: "/articles/110", signing: "wallet" });
+      await page.locator("#paid-content[data-article='110']").waitFor();
+      const outcome = await site.outcome(page);
+      assert.deepEqual([outcome.how, outcome.error], ["worker", null]);
+      assert.equal(outcome.prompts.eth_signTypedData_v4, 1, "one signature prompt for one page");
+      assert.equal(site.charged(reader.channel), articlePrice);
+
+      // The proof was for that one navigation: the next page is the paywall's to ask for.
+      await page.click("#next");
+      await page.locator("#micro-raiden-paywall").waitFor();
+      assert.equal(site.charged(reader.channel), articlePrice);
+    } finally {
+      await context.close();
+    }
+  });
+});
