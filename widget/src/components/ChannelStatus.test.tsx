@@ -1,0 +1,95 @@
+// The status bar on paid pages, against the real chain and receiver: figures after real payments, the top-up
+// offer, the cooperative close with the refund on chain, and closing alone then settling when the site is gone.
+import type { PaymentRequirements } from "@micro-raiden/web-client";
+import { screen, waitFor } from "@testing-library/react";
+import { useState } from "react";
+import { parseEther } from "viem";
+import { describe, expect, it } from "vitest";
+import { userEvent } from "vitest/browser";
+import { usePaidFetch } from "../hooks/usePaidFetch.ts";
+import { reader } from "../testing/readers.ts";
+import { renderWidget } from "../testing/renderWidget.tsx";
+import { requirementsOf, testClient, testDeployment, tokenBalance } from "../testing/testEnvironment.ts";
+import { ChannelStatus } from "./ChannelStatus.tsx";
+import { Paywall } from "./Paywall.tsx";
+
+/** A single-page app's reader: fetches the paid article with usePaidFetch and shows it. */
+function Reader({ url }: { url: string }) {
+  const paidFetch = usePaidFetch();
+  const [text, setText] = useState("");
+  return (
+    <div>
+      <button
+        type="button"
+        disabled={!paidFetch}
+        onClick={async () => paidFetch && setText(await (await paidFetch(url)).text())}
+      >
+        Read
+      </button>
+      <output>{text}</output>
+    </div>
+  );
+}
+
+async function openThroughPaywall(requirements: PaymentRequirements, statusUrl: string, deposit?: string) {
+  renderWidget(
+    <>
+      <Paywall requirements={requirements} url="/articles/1" />
+      <ChannelStatus requirements={requirements} url={statusUrl} />
+      <Reader url="/articles/1" />
+    </>,
+  );
+  await userEvent.click(await screen.findByRole("button", { name: "Connect Test Wallet" }));
+  const field = await screen.findByRole("textbox", { name: "Deposit (TKN)" });
+  if (deposit) await userEvent.fill(field, deposit);
+  await userEvent.click(screen.getByRole("button", { name: /Open a channel/ }));
+  await screen.findByText("Your channel is open. You can read paid pages now.");
+}
+
+const figures = () => [...document.querySelectorAll(".mr-figures dd")].map((dd) => dd.textContent);
+
+describe("ChannelStatus", () => {
+  it("shows deposit, spent and remaining after a real payment, then closes and shows the refund", async () => {
+    const wallet = await reader({ tokens: parseEther("1") });
+    const requirements = await requirementsOf("/articles/1");
+    await openThroughPaywall(requirements, "/articles/1");
+    await waitFor(() => expect(figures()).toEqual(["0.1 TKN", "0 TKN", "0.1 TKN"]));
+    expect(screen.getByText("About 100 pages left")).toBeTruthy();
+
+    await userEvent.click(screen.getByRole("button", { name: "Read" }));
+    expect(await screen.findByText(/The whole article, paid for/)).toBeTruthy();
+    await waitFor(() => expect(figures()).toEqual(["0.1 TKN", "0.001 TKN", "0.099 TKN"]));
+    expect(screen.getByText("About 99 pages left")).toBeTruthy();
+    expect(wallet.prompts.eth_signTypedData_v4).toBe(1); // the permit only: the session key paid
+
+    await userEvent.click(screen.getByRole("button", { name: "Close and get the rest back" }));
+    expect(await screen.findByText("Channel closed. Your token balance: 0.999 TKN.")).toBeTruthy();
+    expect(await tokenBalance(wallet.account.address)).toBe(parseEther("0.999"));
+  });
+
+  it("offers a top-up when fewer than five pages remain", async () => {
+    await reader({ tokens: parseEther("1") });
+    const requirements = await requirementsOf("/articles/1");
+    await openThroughPaywall(requirements, "/articles/1", "0.004");
+    expect(await screen.findByText("Your deposit is running low.")).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Add 0.1 TKN" }));
+    await waitFor(() => expect(figures()).toEqual(["0.104 TKN", "0 TKN", "0.104 TKN"]));
+    expect(screen.queryByText("Your deposit is running low.")).toBeNull();
+  });
+
+  it("when the site cannot be reached, closes alone, shows the blocks left, and settles after the challenge", async () => {
+    const wallet = await reader({ tokens: parseEther("1") });
+    const requirements = await requirementsOf("/articles/1");
+    // A receiver origin nothing listens on: the cooperative close cannot reach it.
+    await openThroughPaywall(requirements, "http://127.0.0.1:9/articles/1");
+    await userEvent.click(await screen.findByRole("button", { name: "Close and get the rest back" }));
+    expect(await screen.findByText("The site cannot be reached to close together.")).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Close without the site" }));
+    expect(await screen.findByText(/The site may answer for \d+ more blocks; then you can settle\./)).toBeTruthy();
+
+    await testClient().mine({ blocks: testDeployment().challengePeriod + 1 });
+    await userEvent.click(await screen.findByRole("button", { name: "Settle and get the rest back" }));
+    expect(await screen.findByText("Channel closed. Your token balance: 1 TKN.")).toBeTruthy();
+    expect(await tokenBalance(wallet.account.address)).toBe(parseEther("1"));
+  });
+});
