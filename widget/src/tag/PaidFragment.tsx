@@ -1,0 +1,88 @@
+import { fetchWithPayment, type PaymentRequirements } from "@micro-raiden/web-client";
+import { decodePaymentResponseHeaders } from "@micro-raiden/web-client/protocol";
+import { useEffect, useRef, useState } from "react";
+import { ChannelStatus, Paywall } from "../index.ts";
+import { sanitizeFragment } from "./sanitizeFragment.ts";
+
+export type PaidFragmentProps = {
+  /** The paid resource on the receiver (another origin that lists this site in its CORS origins). */
+  src: string;
+};
+
+type State =
+  | { kind: "loading" }
+  | { kind: "paywall"; requirements: PaymentRequirements }
+  | { kind: "content"; html: string; baseUrl: string; paidWith?: PaymentRequirements }
+  | { kind: "failed"; message: string };
+
+/**
+ * A paid fragment of a static page: asks the receiver for `src` through CORS; on 402 shows the paywall with the
+ * requirements from the answer's headers, and once a channel can pay, buys it with `fetchWithPayment` and shows it
+ * sanitized (never as raw HTML). Free answers are shown the same way.
+ */
+export function PaidFragment({ src }: PaidFragmentProps) {
+  const [state, setState] = useState<State>({ kind: "loading" });
+
+  useEffect(() => {
+    const controller = new AbortController();
+    (async () => {
+      // No Accept: text/html, so a 402 is the receiver's short JSON answer, not its whole paywall page.
+      const response = await fetch(src, { signal: controller.signal, credentials: "omit" });
+      if (response.status === 402) {
+        setState({ kind: "paywall", requirements: decodePaymentResponseHeaders(response.headers).requirements });
+      } else if (response.ok) {
+        setState({ kind: "content", html: await response.text(), baseUrl: response.url });
+      } else {
+        setState({ kind: "failed", message: `${new URL(src).host} answered ${response.status}.` });
+      }
+    })().catch((error: unknown) => {
+      if (controller.signal.aborted) return;
+      setState({ kind: "failed", message: failureMessage(src, error) });
+    });
+    return () => controller.abort();
+  }, [src]);
+
+  switch (state.kind) {
+    case "loading":
+      return <p aria-busy="true">Loading…</p>;
+    case "failed":
+      return <p role="alert">{state.message}</p>;
+    case "content":
+      return (
+        <>
+          {state.paidWith && <ChannelStatus requirements={state.paidWith} url={src} />}
+          <SanitizedHtml html={state.html} baseUrl={state.baseUrl} />
+        </>
+      );
+    case "paywall":
+      return (
+        <Paywall
+          requirements={state.requirements}
+          url={src}
+          onChannelReady={async ({ client }) => {
+            const response = await fetchWithPayment(client, { input: src, init: { credentials: "omit" } });
+            if (!response.ok) throw new Error(`${new URL(src).host} answered ${response.status} to the payment.`);
+            const { requirements } = state;
+            setState({ kind: "content", html: await response.text(), baseUrl: response.url, paidWith: requirements });
+          }}
+        />
+      );
+  }
+}
+
+/** Remote HTML, sanitized, as nodes: React never sees it as a string, so nothing reaches innerHTML. */
+function SanitizedHtml({ html, baseUrl }: { html: string; baseUrl: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.replaceChildren(sanitizeFragment(html, baseUrl));
+  }, [html, baseUrl]);
+  return <div ref={ref} className="micro-raiden-fragment" />;
+}
+
+function failureMessage(src: string, error: unknown): string {
+  // A CORS refusal and a dead host look the same to a page (a TypeError): say both.
+  if (error instanceof TypeError) {
+    return `The paid content could not be loaded from ${new URL(src).host} (offline, or it does not allow this site).`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,55 @@
+import type { PaymentRequirements } from "@micro-raiden/web-client";
+import { decodePaywallAttributes } from "@micro-raiden/web-client/protocol";
+import { createRoot } from "react-dom/client";
+import { MicroRaidenProvider, type MicroRaidenProviderProps, Paywall, type PaywallProps } from "../index.ts";
+import { navigatePaid } from "../navigation/index.ts";
+import { createShadowMount } from "./createShadowMount.ts";
+
+export type MountOptions = {
+  /** What the resource costs and who sells it; default: the element's `data-*` attributes (the 402 page's). */
+  requirements?: PaymentRequirements | undefined;
+  /** The paid resource; default: this page's URL. */
+  url?: string | undefined;
+  /** The reader's language for the widget's text; default: the browser's. */
+  locale?: MicroRaidenProviderProps["locale"];
+  /** How payments are signed: a session key up to a budget (default) or a wallet prompt for each. */
+  signing?: MicroRaidenProviderProps["signing"];
+  /** The chains the receiver may be on, when not the local demo chain or Sepolia. */
+  chains?: MicroRaidenProviderProps["chains"];
+  /** What happens once a channel can pay; default: load the paid page as a real document (`navigatePaid`). */
+  onChannelReady?: PaywallProps["onChannelReady"];
+};
+
+/** A mounted widget: `unmount` removes it and leaves the host element's shadow root empty. */
+export type Mounted = { unmount(): void };
+
+/**
+ * Renders the paywall for a paid page into `element`'s shadow root: the price, the wallet, the deposit, and then
+ * the paid page itself, loaded as a real document. The 402 page's `#micro-raiden-paywall` is mounted this way on
+ * its own; any other site calls it through `window.microRaiden.mount`.
+ *
+ * @example
+ * // on a content site, after <script src="https://receiver.example/micro-raiden/paywall.js" async>
+ * window.microRaiden.mount(document.querySelector("#buy")!, { url: "https://receiver.example/articles/1" });
+ */
+export function mount(element: HTMLElement, options: MountOptions = {}): Mounted {
+  const requirements = options.requirements ?? decodePaywallAttributes(element);
+  const url = options.url ?? window.location.href;
+  const { container } = createShadowMount(element);
+  const root = createRoot(container);
+  root.render(
+    <MicroRaidenProvider locale={options.locale} signing={options.signing} chains={options.chains}>
+      <Paywall
+        requirements={requirements}
+        url={url}
+        onChannelReady={
+          options.onChannelReady ??
+          (async ({ client, channel }) => {
+            await navigatePaid(url, { client, channel, requirements });
+          })
+        }
+      />
+    </MicroRaidenProvider>,
+  );
+  return { unmount: () => root.unmount() };
+}

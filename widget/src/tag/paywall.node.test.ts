@@ -1,0 +1,114 @@
+// The script tag in real Chromium, built from the sources as a site gets it: it mounts itself on the receiver's
+// 402 page, keeps the content site's CSS out and its own in, and on a static site of another origin buys a paid
+// fragment through CORS and shows it without running anything the fragment carries.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { fragmentPrice, startTagTestSite, type TagTestSite } from "./tagTestSite.test-helper.ts";
+
+let site: TagTestSite;
+before(async () => {
+  site = await startTagTestSite();
+});
+after(() => site?.close());
+
+/** A static page of the content site that includes the tag from the receiver. */
+function contentPage(body: string, head = ""): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A blog</title>${head}</head>
+<body>${body}<script src="${site.receiverUrl}/micro-raiden/paywall.js" async></script></body></html>`;
+}
+
+describe("script tag: the receiver's 402 page", () => {
+  it("mounts on #micro-raiden-paywall, in a shadow root, with the price in tokens", async () => {
+    const reader = await site.newReader();
+    try {
+      const response = await reader.page.goto(`${site.receiverUrl}/articles/1`);
+      assert.equal(response?.status(), 402);
+      const paywall = reader.page.locator("#micro-raiden-paywall");
+      await paywall.getByText("This page costs 0.001 TKN.").waitFor();
+      assert.equal(await paywall.evaluate((element) => element.shadowRoot?.mode), "open");
+      await paywall.getByRole("button", { name: "Connect Test Wallet" }).waitFor();
+    } finally {
+      await reader.close();
+    }
+  });
+});
+
+describe("script tag: on a content site", () => {
+  it("keeps the site's CSS out of the widget and the widget's CSS out of the site", async () => {
+    const reader = await site.newReader();
+    try {
+      const url = site.sitePage(
+        "/styled",
+        contentPage(
+          `<p id="site-text">The site's own text.</p>
+           <div data-micro-raiden-src="${site.receiverUrl}/fragments/hostile">Subscribers read on…</div>`,
+          `<style>
+             body { color: rgb(255, 0, 0); font: 40px/3 serif; text-transform: uppercase; }
+             * { letter-spacing: 4px !important; }
+             p, button, h2, div { color: rgb(255, 0, 0) !important; background: rgb(255, 255, 0) !important; }
+           </style>`,
+        ),
+      );
+      await reader.page.goto(url);
+      const price = reader.page.getByText(`This page costs 0.001 TKN.`);
+      await price.waitFor();
+      const inside = await price.evaluate((element) => {
+        const style = getComputedStyle(element);
+        return {
+          color: style.color,
+          size: style.fontSize,
+          transform: style.textTransform,
+          spacing: style.letterSpacing,
+        };
+      });
+      assert.notEqual(inside.color, "rgb(255, 0, 0)");
+      assert.notEqual(inside.size, "40px");
+      assert.equal(inside.transform, "none");
+      assert.equal(inside.spacing, "normal");
+      // The widget's own stylesheet (margins and colours for its paragraphs and buttons) stays inside.
+      const outside = await reader.page.locator("#site-text").evaluate((element) => {
+        const style = getComputedStyle(element);
+        return { color: style.color, size: style.fontSize, margin: style.marginTop };
+      });
+      assert.deepEqual(outside, { color: "rgb(255, 0, 0)", size: "40px", margin: "40px" });
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it("buys a paid fragment from the receiver's origin and shows it, running nothing it carries", async () => {
+    const reader = await site.newReader();
+    try {
+      const url = site.sitePage(
+        "/post",
+        contentPage(
+          `<h1>A static post</h1><p>The free part.</p>
+           <div id="paid" data-micro-raiden-src="${site.receiverUrl}/fragments/hostile">Subscribers read on…</div>`,
+        ),
+      );
+      assert.notEqual(new URL(url).origin, new URL(site.receiverUrl).origin);
+      await reader.page.goto(url);
+      const paid = reader.page.locator("#paid");
+      await paid.getByText("This page costs 0.001 TKN.").waitFor();
+      await paid.getByRole("button", { name: "Connect Test Wallet" }).click();
+      await paid.getByRole("button", { name: /^Open a channel with/ }).click();
+      await paid.getByText("Worth every token.").waitFor({ timeout: 60_000 });
+
+      // Use every trap the fragment set, then look for any sign that one went off.
+      await paid.locator("#js-link").click();
+      await paid.getByText("hover").hover();
+      await reader.page.waitForTimeout(300);
+      assert.equal(await reader.page.evaluate(() => (window as { pwned?: unknown }).pwned), undefined);
+      assert.equal(reader.page.url(), url);
+      const markup = await paid.evaluate((element) => element.shadowRoot?.innerHTML ?? "");
+      assert.doesNotMatch(markup, /<script|<iframe|<svg|\son[a-z]+=|javascript:/i);
+
+      // Paid once, for the fragment's price, on one channel: what the receiver stored.
+      const channels = site.receiver.listChannels({ sender: reader.address });
+      assert.equal(channels.length, 1);
+      assert.equal(channels[0]?.balance, fragmentPrice);
+    } finally {
+      await reader.close();
+    }
+  });
+});

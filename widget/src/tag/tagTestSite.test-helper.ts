@@ -1,0 +1,153 @@
+// Set-up for the script tag's Playwright tests: the tag built fresh from the sources, a real local chain, the real
+// receiver serving the demo site plus a hostile paid fragment (its CORS listing the content site), a plain static
+// content site on another origin, and Chromium with the shared MetaMask-like wallet injected before page scripts.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startTestChain } from "@micro-raiden/contracts/testing";
+import { demoRoutes } from "@micro-raiden/demo-server";
+import { startServer } from "@micro-raiden/receiver";
+import { chromium, type Page } from "playwright";
+import { type Hex, parseEther, toHex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { build, defaultClientConditions, type Rolldown } from "vite";
+import type { MicroRaidenConfig } from "./paywall.tsx";
+import { type TestWalletConfig, testChain } from "./testWalletScript.test-helper.ts";
+
+const repository = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** What the hostile fragment costs, in token base units. */
+export const fragmentPrice = parseEther("0.001");
+
+/** A paid fragment that tries every way we know to run script in the page that shows it. */
+export const hostileFragment = `<article>
+  <h2>The paid part</h2>
+  <p id="paid-text">Worth every token.</p>
+  <script>window.pwned = (window.pwned || []).concat("script")</script>
+  <img src="x" onerror="window.pwned = (window.pwned || []).concat('onerror')" alt="">
+  <a id="js-link" href="javascript:window.pwned = (window.pwned || []).concat('link')">read more</a>
+  <svg onload="window.pwned = (window.pwned || []).concat('svg')"></svg>
+  <iframe srcdoc="<script>parent.pwned = ['iframe']</script>"></iframe>
+  <div onmouseover="window.pwned = (window.pwned || []).concat('hover')">hover</div>
+</article>`;
+
+/** Builds one browser entry in memory and returns its code. */
+async function buildScript(entry: string, mode?: string): Promise<string> {
+  const result = await build({
+    logLevel: "silent",
+    ...(mode
+      ? { configFile: `${repository}vite.config.ts`, mode }
+      : {
+          configFile: false,
+          resolve: { conditions: ["@micro-raiden/source", ...defaultClientConditions] },
+          define: { "process.env.NODE_ENV": JSON.stringify("production") },
+        }),
+    build: {
+      write: false,
+      sourcemap: false,
+      ...(mode ? {} : { lib: { entry, formats: ["iife"], name: "testWallet", fileName: () => "wallet.js" } }),
+    },
+  });
+  const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
+  const chunk = outputs.flatMap((output) => output.output).find((file) => file.type === "chunk");
+  if (chunk?.type !== "chunk") throw new Error(`Building ${entry} produced no script.`);
+  return chunk.code;
+}
+
+export type TagTestSite = Awaited<ReturnType<typeof startTagTestSite>>;
+
+export async function startTagTestSite() {
+  const directory = await mkdtemp(join(tmpdir(), "micro-raiden-tag-"));
+  const paywallScriptFile = join(directory, "paywall.js");
+  const [tag, walletScript, chain] = await Promise.all([
+    buildScript(`${repository}widget/src/tag/paywall.tsx`, "paywall"),
+    buildScript(`${repository}widget/src/tag/testWalletScript.test-helper.ts`),
+    startTestChain(),
+  ]);
+  await writeFile(paywallScriptFile, tag);
+
+  // The content site: static pages on its own origin, registered by the tests.
+  const pages = new Map<string, string>();
+  const site = createServer((request, response) => {
+    const page = pages.get(new URL(request.url ?? "/", "http://site").pathname);
+    response.writeHead(page ? 200 : 404, { "content-type": "text/html; charset=utf-8" });
+    response.end(page ?? "not found");
+  });
+  await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
+  // "localhost" and the receiver's "127.0.0.1" are different origins even before the ports differ.
+  const siteOrigin = `http://localhost:${(site.address() as AddressInfo).port}`;
+
+  const receiverKey = chain.accounts[1]?.getHdKey().privateKey;
+  if (!receiverKey) throw new Error("The test chain has no second account.");
+  const server = await startServer({
+    rpcUrl: chain.rpcUrl,
+    deployment: chain.deployment,
+    privateKey: toHex(receiverKey),
+    dbPath: join(directory, "receiver.db"),
+    confirmations: 1,
+    pollIntervalMs: 100,
+    port: 0,
+    paywallScriptFile,
+    corsOrigins: [siteOrigin],
+    log: () => {},
+    routes: (app, context) => {
+      demoRoutes(app, context);
+      app.get("/fragments/hostile", context.paywall({ price: fragmentPrice }), (c) => c.html(hostileFragment));
+    },
+  });
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+
+  /** A reader with ETH and demo tokens and a fresh browser context whose pages have the reader's wallet. */
+  async function newReader(): Promise<{ page: Page; address: Hex; close(): Promise<void> }> {
+    const privateKey = generatePrivateKey();
+    const { address } = privateKeyToAccount(privateKey);
+    await chain.testClient.setBalance({ address, value: parseEther("10") });
+    await chain.mint(address, parseEther("10"));
+    const context = await browser.newContext();
+    const config: TestWalletConfig = { privateKey, chainId: chain.deployment.chainId, rpcUrl: chain.rpcUrl };
+    // The test chain is on a free port, not the local chain's usual 8545: the site tells the tag where it is.
+    const tagConfig: MicroRaidenConfig = { chains: [testChain(chain.deployment.chainId, chain.rpcUrl)] };
+    await context.addInitScript({
+      content: `window.testWalletConfig = ${JSON.stringify(config)};
+window.microRaidenConfig = ${JSON.stringify(tagConfig)};
+${walletScript}`,
+    });
+    const page = await context.newPage();
+    return { page, address, close: () => context.close() };
+  }
+
+  return {
+    chain,
+    receiver: server.receiver,
+    receiverUrl: server.url,
+    siteOrigin,
+    /** Serves `html` at `path` on the content site and returns its URL. */
+    sitePage(path: string, html: string): string {
+      pages.set(path, html);
+      return `${siteOrigin}${path}`;
+    },
+    newReader,
+    async close() {
+      await browser.close();
+      await server.close();
+      await new Promise((resolve) => site.close(resolve));
+      await chain.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
