@@ -10,6 +10,10 @@ const steps: Step[] = [
   { name: "web-client", command: "npm", args: ["test", "--workspace", "web-client"], counts: true },
   { name: "receiver", command: "npm", args: ["test", "--workspace", "receiver"], counts: true },
   { name: "demo-server", command: "npm", args: ["test", "--workspace", "demo-server"], counts: true },
+  // The widget's Vitest run (real Chromium) ends with node-style `ℹ pass N` lines; its Playwright node tests are
+  // a second step so that each step's last summary is the whole of it.
+  { name: "widget (browser)", command: "npm", args: ["run", "test:browser", "--workspace", "widget"], counts: true },
+  { name: "widget (node)", command: "npm", args: ["run", "test:node", "--workspace", "widget"], counts: true },
   { name: "typecheck", command: "npm", args: ["run", "typecheck"], counts: false },
 ];
 

@@ -30,6 +30,8 @@ export default defineConfig({
     exclude: ["src/**/*.node.test.ts", "node_modules/**"],
     globalSetup: ["./src/testing/globalSetup.ts"],
     setupFiles: ["./src/testing/setup.ts"],
+    // Vitest's own report, then node's summary lines for the repository's test runner and CI.
+    reporters: ["default", "./src/testing/nodeStyleSummary.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     browser: {
