@@ -3,7 +3,9 @@
 // and no paywall, is charged exactly once per page, and sees the paywall (never a blank page) when a payment
 // cannot be made.
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
+import type { Page } from "playwright";
 import { articlePrice, type NavigationTestSite, startNavigationTestSite } from "./navigationTestSite.test-helper.ts";
 
 let site: NavigationTestSite;
@@ -72,7 +74,7 @@ describe("paid navigation: what is not charged twice", () => {
       await one.locator("#paid-content[data-article='40']").waitFor();
       await two.goto(`${site.url}/`);
       // Both tabs follow three links at once; the worker pays for both under the same lock.
-      const read = async (page: typeof one, ids: number[]) => {
+      const read = async (page: Page, ids: number[]) => {
         for (const id of ids) {
           await page.goto(`${site.url}/articles/${id}`);
           await page.locator(`#paid-content[data-article='${id}']`).waitFor();
@@ -88,9 +90,9 @@ describe("paid navigation: what is not charged twice", () => {
 
 describe("paid navigation: a payment that cannot be made shows the paywall, never a blank page", () => {
   /** The page is the receiver's 402 paywall page, with its price. */
-  async function assertPaywall(page: import("playwright").Page) {
+  async function assertPaywall(page: Page) {
     await page.locator("#micro-raiden-paywall").waitFor();
-    assert.match(await page.locator("#micro-raiden-paywall h2").innerText(), /This page costs \d[\d.]* TKN/);
+    assert.match((await page.locator("#micro-raiden-paywall h2").textContent()) ?? "", /This page costs \d[\d.]* TKN/);
     assert.equal(await page.locator("#paid-content").count(), 0);
   }
 
@@ -147,7 +149,7 @@ describe("paid navigation: releases and fallbacks", () => {
   it("replaces a Service Worker of an older release, which then pays", async () => {
     const reader = await site.newReader();
     const context = await site.newContext();
-    const current = await import("node:fs/promises").then((fs) => fs.readFile(site.files.worker, "utf8"));
+    const current = await readFile(site.files.worker, "utf8");
     try {
       // An older release that intercepted nothing and does not speak this protocol.
       await site.replaceWorker(`self.addEventListener("install", (e) => e.waitUntil(self.skipWaiting()));
