@@ -1,6 +1,7 @@
 // Test readers that are stopped (no longer announced) after each test, so every test meets only its own wallet.
 import { afterEach } from "vitest";
-import { newReader, type TestWallet } from "./testEnvironment.ts";
+import type { TestWallet } from "./createTestWallet.ts";
+import { newReader } from "./testEnvironment.ts";
 
 let active: (TestWallet & { stop(): void })[] = [];
 afterEach(() => {
