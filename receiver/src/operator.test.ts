@@ -24,20 +24,12 @@ import {
 } from "@micro-raiden/web-client";
 import {
   channelManagerAbi,
+  decodeOperatorResults,
   decodePaymentResponseHeaders,
   demoTokenAbi,
   headerNames,
 } from "@micro-raiden/web-client/protocol";
-import {
-  type Address,
-  createPublicClient,
-  createWalletClient,
-  type Hash,
-  http,
-  parseEther,
-  parseEventLogs,
-  toHex,
-} from "viem";
+import { type Address, createPublicClient, createWalletClient, http, parseEther, parseEventLogs, toHex } from "viem";
 import type { HDAccount } from "viem/accounts";
 import { articles, testRoutes } from "./http/testReceiver.test-helper.ts";
 import { type RunningServer, startServer } from "./startServer.ts";
@@ -58,15 +50,7 @@ type Sender = {
   /** What the receiver answered 200 for, in total. */
   paid: bigint;
 };
-type OperatorResultJson = {
-  sender_address: string;
-  open_block: string;
-  balance: string;
-  transaction_hash: string;
-  error?: string;
-  skipped_index?: number;
-  skipped_reason?: string;
-};
+type OperatorResultJson = { sender_address: string; open_block: string; balance: string; transaction_hash: string };
 type StatsJson = {
   deposit_sum: string;
   open_channels: number;
@@ -521,20 +505,20 @@ describe("operator commands and the proxied resource, end to end", () => {
     const receiverBefore = await tokenBalance(receiverAddress);
     const answer = await operatorPost("withdraw", { threshold: "1" });
     assert.equal(answer.status, 200, JSON.stringify(answer.json));
-    const results = answer.json as OperatorResultJson[];
-    assert.deepEqual(summarize(results), expected(...batch.map((s): [Sender, bigint] => [s, s.paid])));
+    const results = decodeOperatorResults(answer.json);
+    assert.deepEqual(summarize(answer.json), expected(...batch.map((s): [Sender, bigint] => [s, s.paid])));
 
     // One transaction for all four channels.
     assert.equal(await publicClient.getTransactionCount({ address: receiverAddress }), nonceBefore + 1);
-    const hashes = new Set(results.map((r) => r.transaction_hash));
-    assert.equal(hashes.size, 1);
-    const [hash] = hashes as Set<Hash>;
+    const [hash, ...others] = new Set(results.map((r) => r.transactionHash));
+    assert.ok(hash);
+    assert.deepEqual(others, []);
     // heidi's entry is reported skipped, under its own index in the batch, with the contract's reason.
-    const heidiIndex = results.findIndex((r) => r.sender_address.toLowerCase() === heidi.account.address.toLowerCase());
+    const heidiIndex = results.findIndex((r) => r.sender === heidi.account.address);
     assert.deepEqual(
-      results.map((r) => [r.skipped_index, r.skipped_reason, r.error]),
+      results.map((r) => [r.skipped, r.error]),
       results.map((_, i) =>
-        i === heidiIndex ? [heidiIndex, "ChannelNotFound", undefined] : [undefined, undefined, undefined],
+        i === heidiIndex ? [{ index: heidiIndex, reason: "ChannelNotFound" }, undefined] : [undefined, undefined],
       ),
     );
 

@@ -13,6 +13,7 @@ import {
   MalformedBodyError,
   parseDeployment,
 } from "@micro-raiden/web-client/protocol";
+import { UntrustedManagerError } from "./chain/UntrustedManagerError.ts";
 import type { ReceiverAppOptions } from "./http/receiverApp.ts";
 import { startServer } from "./startServer.ts";
 
@@ -127,6 +128,11 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       paywallScriptFile: values["paywall-script-file"],
       serviceWorkerFile: values["service-worker-file"],
       paidMaxAge: integer("paid-max-age", 0),
+    }).catch((error: unknown) => {
+      // Refusing a manager readers would refuse too is an answer, not a crash: one line, no stack.
+      if (!(error instanceof UntrustedManagerError)) throw error;
+      console.error(`${name}: ${error.message}`);
+      process.exit(1);
     });
     console.log(`receiver ${server.receiver.address} listening on ${server.url} (chain ${deployment.chainId})`);
     const stop = async () => {

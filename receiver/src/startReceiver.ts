@@ -1,6 +1,7 @@
 import type { Deployment } from "@micro-raiden/web-client/protocol";
 import { createPublicClient, createWalletClient, type Hex, http, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { assertGenuineManager } from "./chain/assertGenuineManager.ts";
 import { claimCredit } from "./chain/claimCredit.ts";
 import { createWatcher } from "./chain/createWatcher.ts";
 import { createOperator } from "./chain/operator.ts";
@@ -37,7 +38,8 @@ export type StartReceiverOptions = {
 /**
  * Starts a receiver from options: opens the store, syncs the chain from the deployment block (or the stored
  * cursor) and keeps following it — confirmations, reorgs, auto-challenges of stale closes. Refuses a chain that is
- * not the deployment's. Mount `paywall({ receiver, price })` on your routes and `receiverApi({ receiver })` at its
+ * not the deployment's, and a channel manager that is not a genuine ChannelManager of the deployment's token
+ * (UntrustedManagerError). Mount `paywall({ receiver, price })` on your routes and `receiverApi({ receiver })` at its
  * gateway path; `close()` stops it.
  *
  * @example
@@ -57,6 +59,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
   if (chainId !== options.deployment.chainId) {
     throw new Error(`The RPC serves chain ${chainId}, the deployment is on chain ${options.deployment.chainId}.`);
   }
+  await assertGenuineManager(publicClient, options.deployment);
   const token = await readTokenInfo(publicClient, options.deployment.token);
   const store = sqliteStore(options.dbPath);
   const proofWriter = workerProofWriter(options.dbPath);
