@@ -2,6 +2,7 @@ import type { Deployment, Payment, PaymentRequirements, ReceiverStats } from "@m
 import type { Address, Hex } from "viem";
 import type { ClaimResult } from "./chain/claimCredit.ts";
 import type { OperatorResult } from "./chain/operator.ts";
+import type { SponsoredOpener } from "./http/sponsoredOpener.ts";
 import type { ChannelStatus } from "./receiver/channelBook.ts";
 import type {
   AcceptedPayment,
@@ -44,6 +45,8 @@ export type Receiver = {
   readonly token: TokenInfo;
   /** Root of the REST API, sent as RDN-Gateway-Path (default `/api/1`). */
   readonly gatewayPath: string;
+  /** Present when the receiver sponsors opens: its 402s offer it and its REST API takes the requests. */
+  readonly sponsor?: SponsoredOpener | undefined;
   /** What a 402 for `price` asks for. */
   requirements(price: bigint): PaymentRequirements;
   /**

@@ -1,10 +1,11 @@
-import type { Deployment } from "@micro-raiden/web-client/protocol";
+import { apiPaths, type Deployment } from "@micro-raiden/web-client/protocol";
 import { createPublicClient, createWalletClient, type Hex, http, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { assertGenuineManager } from "./chain/assertGenuineManager.ts";
 import { claimCredit } from "./chain/claimCredit.ts";
 import { createWatcher } from "./chain/createWatcher.ts";
 import { createOperator } from "./chain/operator.ts";
+import { createSponsoredOpener, type SponsorOptions } from "./http/sponsoredOpener.ts";
 import type { Receiver } from "./Receiver.ts";
 import { readTokenInfo } from "./readTokenInfo.ts";
 import { createReceiverCore } from "./receiver/createReceiverCore.ts";
@@ -31,6 +32,11 @@ export type StartReceiverOptions = {
   pollIntervalMs?: number | undefined;
   /** How long a retried request whose answer was cut off may be served again for free, in ms (default 60 000). */
   repeatWindowMs?: number | undefined;
+  /**
+   * Open readers' channels for them and pay the gas (off by default): the 402s offer it (RDN-Sponsored-Open) and
+   * `receiverApi` takes the requests at `POST <gateway>/sponsored-open`, within a minimum deposit and rate limits.
+   */
+  sponsor?: SponsorOptions | undefined;
   /** Where operational messages go (default: console). */
   log?: ((level: "info" | "warn" | "error", message: string) => void) | undefined;
 };
@@ -90,6 +96,17 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
   return receiverFromCore(core, {
     publicClient,
     token,
+    sponsor:
+      options.sponsor &&
+      createSponsoredOpener({
+        ...options.sponsor,
+        deployment: options.deployment,
+        account,
+        publicClient,
+        walletClient,
+        path: `${core.gatewayPath}${apiPaths.sponsoredOpen}`,
+        sync: watcher.syncOnce,
+      }),
     operator: createOperator({ receiver: core, publicClient, walletClient, sync: watcher.syncOnce }),
     claim: () => claimCredit({ channelManager: options.deployment.channelManager, publicClient, walletClient }),
     sync: watcher.syncOnce,

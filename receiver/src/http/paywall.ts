@@ -4,6 +4,7 @@ import {
   encodeErrorBody,
   encodePaymentRequiredBody,
   encodePaymentResponseHeaders,
+  encodeSponsorOfferHeader,
   headerNames,
   MalformedHeaderError,
   type Payment,
@@ -63,6 +64,8 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
     const price = typeof options.price === "bigint" ? options.price : await options.price(c);
     if (price <= 0n) throw new Error("paywall: the price function returned a non-positive price.");
     const requirements = receiver.requirements(price);
+    // On every 402: a reader without a channel (or whose channel is gone) may take up the receiver's offer.
+    const offer = receiver.sponsor ? encodeSponsorOfferHeader(receiver.sponsor.offer) : {};
 
     let payment: Payment | undefined;
     try {
@@ -86,7 +89,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
         if (c.res.ok) setPaidCacheControl(c.res.headers, paidCacheControl);
         return;
       }
-      const headers = { ...encodePaymentResponseHeaders({ requirements }), "cache-control": "no-store" };
+      const headers = { ...encodePaymentResponseHeaders({ requirements }), ...offer, "cache-control": "no-store" };
       const { token } = receiver;
       const message = `Payment required: ${formatUnits(price, token.decimals)} ${token.symbol} (${price} token base units).`;
       if (prefersHtml(c)) {
@@ -111,6 +114,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
       const { failure, echo } = outcome;
       return c.json(encodeErrorBody(failure.code, paymentFailures[failure.code].message), 402, {
         ...encodePaymentResponseHeaders({ requirements, echo, failure }),
+        ...offer,
         "cache-control": "no-store",
       });
     }

@@ -5,6 +5,7 @@ import {
   decodeCloseAllRequestBody,
   decodeCloseRequestBody,
   decodeSenderPathParameter,
+  decodeSponsoredOpenRequestBody,
   decodeWithdrawRequestBody,
   encodeChannelDescription,
   encodeCloseResponseBody,
@@ -17,6 +18,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ChannelInfo, Receiver } from "../Receiver.ts";
 import { isOperator } from "./operatorAuth.ts";
+import { sponsoredOpenResponse } from "./sponsoredOpenResponse.ts";
 
 export type ReceiverApiOptions = {
   receiver: Receiver;
@@ -107,6 +109,18 @@ export function receiverApi(options: ReceiverApiOptions): Hono {
     decodeCloseAllRequestBody(await readJson(c.req.raw));
     return c.json(encodeOperatorResults(await receiver.closeAll()));
   });
+
+  const { sponsor } = receiver;
+  if (sponsor) {
+    // Two 65-byte signatures and eight fields: about 900 bytes.
+    const sponsorBody = bodyLimit({
+      maxSize: 2048,
+      onError: (c) => c.json(encodeErrorBody("malformed_body", "The request body is larger than 2 KiB."), 413),
+    });
+    api.post(apiPaths.sponsoredOpen, sponsorBody, async (c) =>
+      sponsoredOpenResponse(c, sponsor, decodeSponsoredOpenRequestBody(await readJson(c.req.raw))),
+    );
+  }
 
   // A sub-app's notFound is never called when mounted with app.route: answer unknown endpoints here instead.
   api.all("*", (c) => c.json(encodeErrorBody("not_found", "No such endpoint."), 404));

@@ -2,6 +2,7 @@ import { demoTokenAbi } from "@micro-raiden/web-client/protocol";
 import type { PublicClient } from "viem";
 import type { ClaimResult } from "../chain/claimCredit.ts";
 import type { Operator } from "../chain/operator.ts";
+import type { SponsoredOpener } from "../http/sponsoredOpener.ts";
 import type { ChannelInfo, Receiver, TokenInfo } from "../Receiver.ts";
 import type { ChannelView } from "./channelBook.ts";
 import type { ReceiverCore } from "./createReceiverCore.ts";
@@ -22,6 +23,7 @@ export function receiverFromCore(
     /** The token's symbol and decimals (`readTokenInfo`); without them prices are shown in base units. */
     token?: TokenInfo | undefined;
     operator?: Operator | undefined;
+    sponsor?: SponsoredOpener | undefined;
     /** Claims the receiver's credit on chain (`claimCredit`). */
     claim?: (() => Promise<ClaimResult>) | undefined;
     sync?: (() => Promise<void>) | undefined;
@@ -45,6 +47,7 @@ export function receiverFromCore(
     deployment: core.deployment,
     token: parts.token ?? { address: core.deployment.token, symbol: "base units", decimals: 0 },
     gatewayPath: core.gatewayPath,
+    sponsor: parts.sponsor,
     requirements: core.requirements,
     acceptPayment: core.acceptPayment,
     closingSignature: core.closingSignature,

@@ -12,18 +12,22 @@ import {
 } from "../errors/PaymentOutcomeUnknownError.ts";
 import { PaymentRefusedError, type PaymentRefusedErrorType } from "../errors/PaymentRefusedError.ts";
 import { PriceExceedsPolicyError, type PriceExceedsPolicyErrorType } from "../errors/PriceExceedsPolicyError.ts";
+import { ReceiverApiError } from "../errors/ReceiverApiError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import {
   type ChannelEcho,
   decodePaymentResponseHeaders,
+  decodeSponsorOfferHeader,
   encodePaymentHeaders,
   type MalformedHeaderErrorType,
   type Payment,
   type PaymentRequirements,
+  type SponsorOffer,
   verifyBalanceProof,
 } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { channelDomain, channelMessage } from "../storage/channelMessage.ts";
+import { detectDepositMethod } from "./detectDepositMethod.ts";
 import { getChannels } from "./getChannels.ts";
 import { type OpenChannelErrorType, openChannel } from "./openChannel.ts";
 import { pay } from "./pay.ts";
@@ -77,6 +81,9 @@ const maxResyncs = 2;
  * number of times. Waits (bounded) when the channel is not confirmed yet, resynchronizes from the receiver's echo on
  * an invalid amount (adopting it only if the echoed proof is the client's own), and throws a typed error instead of
  * paying when the price, the budget or the deposit does not allow it. Non-402 responses are returned untouched.
+ * When a channel must be opened and the 402 offers a sponsored open (RDN-Sponsored-Open) that the deposit and the
+ * token (EIP-2612) allow, the receiver opens it and pays the gas; when the receiver refuses, the client opens it
+ * itself.
  *
  * @example
  * import { fetchWithPayment } from "@micro-raiden/web-client";
@@ -103,7 +110,7 @@ export async function fetchWithPayment(
     if (maxPrice !== undefined && requirements.price > maxPrice) {
       throw new PriceExceedsPolicyError({ price: requirements.price, maxPrice, url: request.url });
     }
-    const channel = await channelFor(client, requirements, request.url, parameters);
+    const channel = await channelFor(client, requirements, request.url, parameters, sponsorOffer(response));
 
     response = await pay(client, {
       channel,
@@ -204,6 +211,7 @@ async function channelFor(
   requirements: PaymentRequirements,
   url: string,
   parameters: FetchWithPaymentParameters,
+  offer: SponsorOffer | undefined,
 ): Promise<StoredChannel> {
   const channels = await getChannels(client, {
     chainId: requirements.chainId,
@@ -221,13 +229,33 @@ async function channelFor(
     if (open[0]) throw new InsufficientDepositError({ channel: open[0], price: requirements.price });
     throw new ChannelRequiredError({ requirements, url });
   }
-  return openChannel(client, {
+  const manager = {
     chainId: requirements.chainId,
     contract: requirements.contract,
     token: requirements.token,
     receiver: requirements.receiver,
     deposit,
-  });
+  };
+  const method = await detectDepositMethod(client, { token: requirements.token });
+  if (offer && deposit >= offer.minDeposit && method === "permit") {
+    try {
+      return await openChannel(client, { ...manager, method: "sponsored", sponsorUrl: new URL(offer.path, url).href });
+    } catch (error) {
+      // The receiver said no (a limit, its minimum, no funds for gas): nothing was sent, pay the gas instead. Any other
+      // failure — the reader refused to sign, no answer at all — is not a refusal and is not papered over.
+      if (!(error instanceof ReceiverApiError)) throw error;
+    }
+  }
+  return openChannel(client, { ...manager, method });
+}
+
+/** The 402's sponsored-open offer; a malformed one is no offer (the client can always pay the gas itself). */
+function sponsorOffer(response: Response): SponsorOffer | undefined {
+  try {
+    return decodeSponsorOfferHeader(response.headers);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

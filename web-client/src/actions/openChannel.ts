@@ -1,10 +1,18 @@
-import { type Address, encodePacked, parseEventLogs, type UserRejectedRequestErrorType, zeroAddress } from "viem";
+import {
+  type Address,
+  encodePacked,
+  isAddressEqual,
+  parseEventLogs,
+  type UserRejectedRequestErrorType,
+  zeroAddress,
+} from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { ChannelClient, SigningMode } from "../client/createChannelClient.ts";
 import { currentAccount } from "../client/currentAccount.ts";
 import type { ChannelManagerRevertErrorType } from "../errors/ChannelManagerRevertError.ts";
 import { NoChannelOpenedError, type NoChannelOpenedErrorType } from "../errors/NoChannelOpenedError.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
+import type { ReceiverApiErrorType } from "../errors/ReceiverApiError.ts";
 import type { TransactionRevertedErrorType } from "../errors/TransactionRevertedError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import { channelManagerAbi } from "../protocol/index.ts";
@@ -12,6 +20,7 @@ import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { depositTransaction } from "./depositTransaction.ts";
 import { type DepositMethod, detectDepositMethod } from "./detectDepositMethod.ts";
 import { ensureChain } from "./ensureChain.ts";
+import { sponsoredOpenTransaction } from "./sponsoredOpenTransaction.ts";
 import { type VerifyChannelManagerErrorType, verifyChannelManager } from "./verifyChannelManager.ts";
 import { waitForSuccess } from "./waitForSuccess.ts";
 
@@ -24,9 +33,19 @@ export type OpenChannelParameters = ManagerParameters & {
   deposit: bigint;
   /** Defaults to the client's signing mode. "session" generates a key and registers it as the delegated signer. */
   signing?: SigningMode | undefined;
-  /** Defaults to the best the token supports: permit, then ERC-1363, then approve. */
-  method?: DepositMethod | undefined;
-};
+} & (
+    | {
+        /** Defaults to the best the token supports: permit, then ERC-1363, then approve. */
+        method?: DepositMethod | undefined;
+        sponsorUrl?: undefined;
+      }
+    | {
+        /** The receiver opens the channel and pays the gas: the account signs a permit and an authorization only. */
+        method: "sponsored";
+        /** The receiver's sponsored-open endpoint: a 402's RDN-Sponsored-Open path, on the receiver's origin. */
+        sponsorUrl: string;
+      }
+  );
 export type OpenChannelReturnType = StoredChannel;
 export type OpenChannelErrorType =
   | NotConnectedErrorType
@@ -35,6 +54,7 @@ export type OpenChannelErrorType =
   | TransactionRevertedErrorType
   | NoChannelOpenedErrorType
   | VerifyChannelManagerErrorType
+  | ReceiverApiErrorType
   | UserRejectedRequestErrorType;
 
 /**
@@ -42,7 +62,9 @@ export type OpenChannelErrorType =
  * (`verifyChannelManager`). One transaction when the token supports
  * EIP-2612 (one signature + one transaction) or ERC-1363; approve + createChannel otherwise. In session mode a fresh
  * key is generated and registered as the channel's delegated signer in the same transaction, so later payments need
- * no prompt.
+ * no prompt. With `method: "sponsored"` the account sends nothing and needs no ether: it signs a permit and an
+ * OpenAuthorization, the receiver at `sponsorUrl` submits `openOnBehalf` and pays the gas, and the channel is taken
+ * from that transaction's receipt only if it is exactly the one asked for (ReceiverApiError when the receiver refuses).
  *
  * @example
  * import { openChannel } from "@micro-raiden/web-client";
@@ -61,35 +83,58 @@ export async function openChannel(
   await verifyChannelManager(client, { address: contract, chainId: parameters.chainId, token });
   const sessionKey = (parameters.signing ?? client.signing) === "session" ? generatePrivateKey() : undefined;
   const delegatedSigner = sessionKey ? privateKeyToAccount(sessionKey).address : undefined;
-  const method = parameters.method ?? (await detectDepositMethod(client, { token }));
   const signer = delegatedSigner ?? zeroAddress;
 
   const manager = { chain, account, address: contract, abi: channelManagerAbi } as const;
-  const hash = await depositTransaction(
-    client,
-    { chain, account, contract, token, method },
-    {
-      withPermit: (p) =>
-        client.walletClient.writeContract({
-          ...manager,
-          functionName: "createChannelWithPermit",
-          args: [receiver, deposit, signer, p.deadline, p.v, p.r, p.s],
-        }),
-      withAllowance: () =>
-        client.walletClient.writeContract({
-          ...manager,
-          functionName: "createChannel",
-          args: [receiver, deposit, signer],
-        }),
-      erc1363Data: delegatedSigner
-        ? encodePacked(["address", "address"], [receiver, delegatedSigner])
-        : encodePacked(["address"], [receiver]),
-      amount: deposit,
-    },
-  );
+  const hash =
+    parameters.method === "sponsored"
+      ? await sponsoredOpenTransaction(client, {
+          account,
+          chainId: parameters.chainId,
+          contract,
+          token,
+          receiver,
+          deposit,
+          signer,
+          url: parameters.sponsorUrl,
+        })
+      : await depositTransaction(
+          client,
+          {
+            chain,
+            account,
+            contract,
+            token,
+            method: parameters.method ?? (await detectDepositMethod(client, { token })),
+          },
+          {
+            withPermit: (p) =>
+              client.walletClient.writeContract({
+                ...manager,
+                functionName: "createChannelWithPermit",
+                args: [receiver, deposit, signer, p.deadline, p.v, p.r, p.s],
+              }),
+            withAllowance: () =>
+              client.walletClient.writeContract({
+                ...manager,
+                functionName: "createChannel",
+                args: [receiver, deposit, signer],
+              }),
+            erc1363Data: delegatedSigner
+              ? encodePacked(["address", "address"], [receiver, delegatedSigner])
+              : encodePacked(["address"], [receiver]),
+            amount: deposit,
+          },
+        );
   const receipt = await waitForSuccess(client, hash);
+  // Exactly the channel asked for: a sponsored open's transaction hash comes from the receiver.
   const created = parseEventLogs({ abi: channelManagerAbi, eventName: "ChannelCreated", logs: receipt.logs }).find(
-    (log) => log.address.toLowerCase() === contract.toLowerCase(),
+    (log) =>
+      isAddressEqual(log.address, contract) &&
+      isAddressEqual(log.args.sender, account.address) &&
+      isAddressEqual(log.args.receiver, receiver) &&
+      log.args.deposit === deposit &&
+      isAddressEqual(log.args.signer, signer),
   );
   if (!created) throw new NoChannelOpenedError({ hash, contract });
   const channel: StoredChannel = {

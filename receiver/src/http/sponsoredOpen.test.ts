@@ -1,0 +1,293 @@
+// The sponsored open against a real chain: the receiver (startReceiver with `sponsor`) opens readers' channels and pays
+// the gas, and refuses everything it should without sending a transaction — its account's transaction count is
+// compared before and after each refusal.
+import assert from "node:assert/strict";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
+import {
+  apiPaths,
+  apiPrefix,
+  channelManagerAbi,
+  decodeErrorBody,
+  decodeSponsoredOpenResponseBody,
+  decodeSponsorOfferHeader,
+  demoTokenAbi,
+  encodeSponsoredOpenRequestBody,
+  openAuthorizationTypedData,
+  permitTypedData,
+  type SponsoredOpenRequestBody,
+} from "@micro-raiden/web-client/protocol";
+import type { Hono } from "hono";
+import { type Address, createPublicClient, getAddress, http, type LocalAccount, parseEther, toHex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import type { Receiver } from "../Receiver.ts";
+import { startReceiver } from "../startReceiver.ts";
+import { paywall } from "./paywall.ts";
+import { receiverApp } from "./receiverApp.ts";
+
+const minDeposit = parseEther("1");
+const url = `http://receiver.test${apiPrefix}${apiPaths.sponsoredOpen}`;
+
+let chain: TestChain;
+let receiver: Receiver;
+let app: Hono;
+let publicClient: ReturnType<typeof createPublicClient>;
+let receiverAddress: Address;
+
+before(async () => {
+  chain = await startTestChain();
+  const receiverKey = chain.accounts[2]?.getHdKey().privateKey ?? assert.fail();
+  receiverAddress = getAddress(chain.accounts[2]?.address ?? assert.fail());
+  publicClient = createPublicClient({ transport: http(chain.rpcUrl) });
+  receiver = await startReceiver({
+    rpcUrl: chain.rpcUrl,
+    deployment: chain.deployment,
+    privateKey: toHex(receiverKey),
+    dbPath: join(await mkdtemp(join(tmpdir(), "sponsored-")), "receiver.db"),
+    pollIntervalMs: 50,
+    log: () => {},
+    sponsor: {
+      minDeposit,
+      perSender: { limit: 1, windowMs: 86_400_000 },
+      perClient: { limit: 3, windowMs: 3_600_000 },
+    },
+  });
+  app = receiverApp({
+    receiver,
+    routes: (site) => site.get("/article", paywall({ receiver, price: parseEther("0.001") }), (c) => c.text("paid")),
+  });
+});
+after(async () => {
+  await receiver.close();
+  await chain.close();
+});
+
+/** A fresh reader holding tokens and no ether. */
+async function reader(tokens = parseEther("10")): Promise<LocalAccount> {
+  const account = privateKeyToAccount(generatePrivateKey());
+  if (tokens > 0n) await chain.mint(account.address, tokens);
+  return account;
+}
+
+/** What a client sends: a permit and an authorization signed by `account`, with `changes` signed over. */
+async function signedRequest(
+  account: LocalAccount,
+  changes: Partial<SponsoredOpenRequestBody> = {},
+  signAs: LocalAccount = account,
+): Promise<SponsoredOpenRequestBody> {
+  const { channelManager, token, chainId } = chain.deployment;
+  const [permitNonce, nonce] = await Promise.all([
+    publicClient.readContract({ address: token, abi: demoTokenAbi, functionName: "nonces", args: [account.address] }),
+    publicClient.readContract({
+      address: channelManager,
+      abi: channelManagerAbi,
+      functionName: "openingNonces",
+      args: [account.address],
+    }),
+  ]);
+  const body = {
+    contract: channelManager,
+    token,
+    sender: account.address,
+    receiver: receiverAddress,
+    deposit: minDeposit,
+    signer: privateKeyToAccount(generatePrivateKey()).address,
+    nonce,
+    deadline: BigInt(Math.floor(Date.now() / 1000) + 600),
+    ...changes,
+  };
+  const permitSignature = await signAs.signTypedData(
+    permitTypedData(
+      { name: "Demo Token", version: "1", chainId, verifyingContract: token },
+      { owner: body.sender, spender: channelManager, value: body.deposit, nonce: permitNonce, deadline: body.deadline },
+    ),
+  );
+  const authorizationSignature = await signAs.signTypedData(
+    openAuthorizationTypedData({ chainId, contract: body.contract }, body),
+  );
+  return { ...body, authorizationSignature, permitSignature, ...changes };
+}
+
+/** Posts a body (an object is sent as JSON, a string as is) from the client address `ip`. */
+function post(body: unknown, ip = "192.0.2.1") {
+  // What @hono/node-server puts in the context: the connection's socket.
+  const env = { incoming: { socket: { remoteAddress: ip, remotePort: 40000, remoteFamily: "IPv4" } } };
+  return app.request(
+    url,
+    {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    },
+    env,
+  );
+}
+const postRequest = (request: SponsoredOpenRequestBody, ip?: string) =>
+  post(encodeSponsoredOpenRequestBody(request), ip);
+
+const sentByReceiver = () => publicClient.getTransactionCount({ address: receiverAddress, blockTag: "pending" });
+
+/** Asserts the answer is the refusal `code` with `status`, and that the receiver sent no transaction for it. */
+async function refused(answer: Response | Promise<Response>, status: number, code: string) {
+  const before = await sentByReceiver();
+  const response = await answer;
+  const body: unknown = await response.json();
+  assert.equal(response.status, status, JSON.stringify(body));
+  assert.equal(decodeErrorBody(body).error.code, code);
+  assert.equal(await sentByReceiver(), before, "no transaction was sent");
+  return response;
+}
+
+describe("sponsored open: the offer", () => {
+  it("every 402 of a sponsoring receiver offers it, with the endpoint and the minimum deposit", async () => {
+    const response = await app.request("http://receiver.test/article");
+    assert.equal(response.status, 402);
+    assert.deepEqual(decodeSponsorOfferHeader(response.headers), { path: "/api/1/sponsored-open", minDeposit });
+  });
+});
+
+describe("sponsored open: a reader with tokens and no ether", () => {
+  let opened: SponsoredOpenRequestBody;
+
+  it("gets its channel opened by the receiver, who pays the gas", async () => {
+    const account = await reader();
+    opened = await signedRequest(account);
+    const receiverEther = await publicClient.getBalance({ address: receiverAddress });
+    const response = await postRequest(opened);
+    assert.equal(response.status, 200);
+    const { transactionHash, openBlock } = decodeSponsoredOpenResponseBody(await response.json());
+    const receipt = await publicClient.getTransactionReceipt({ hash: transactionHash });
+    assert.equal(getAddress(receipt.from), receiverAddress);
+    assert.equal(receipt.blockNumber, openBlock);
+    const [, deposit, , , , signer] = await publicClient.readContract({
+      address: chain.deployment.channelManager,
+      abi: channelManagerAbi,
+      functionName: "getChannelInfo",
+      args: [account.address, receiverAddress, openBlock],
+    });
+    assert.equal(deposit, minDeposit);
+    assert.equal(signer, opened.signer);
+    assert.equal(await publicClient.getBalance({ address: account.address }), 0n);
+    assert.ok((await publicClient.getBalance({ address: receiverAddress })) < receiverEther);
+    // The receiver synced before answering: the channel takes payments at once.
+    assert.equal(receiver.getChannel(account.address, openBlock)?.deposit, minDeposit);
+  });
+
+  it("a replayed authorization is refused (409 authorization_used)", async () => {
+    await refused(postRequest(opened), 409, "authorization_used");
+  });
+});
+
+describe("sponsored open: refusals that send nothing", () => {
+  it("another receiver (400 wrong_receiver)", async () => {
+    const account = await reader();
+    const other = getAddress(chain.accounts[3]?.address ?? assert.fail());
+    await refused(postRequest(await signedRequest(account, { receiver: other })), 400, "wrong_receiver");
+  });
+
+  it("a deposit below the minimum (400 deposit_too_small)", async () => {
+    const account = await reader();
+    await refused(postRequest(await signedRequest(account, { deposit: minDeposit - 1n })), 400, "deposit_too_small");
+  });
+
+  it("another token, or another channel manager (400 token_not_accepted, wrong_contract)", async () => {
+    const account = await reader();
+    const elsewhere = getAddress(chain.accounts[4]?.address ?? assert.fail());
+    await refused(postRequest(await signedRequest(account, { token: elsewhere })), 400, "token_not_accepted");
+    await refused(postRequest(await signedRequest(account, { contract: elsewhere })), 400, "wrong_contract");
+  });
+
+  it("an expired authorization, or one valid for too long (400 authorization_expired)", async () => {
+    const account = await reader();
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    await refused(postRequest(await signedRequest(account, { deadline: now - 1n })), 400, "authorization_expired");
+    await refused(postRequest(await signedRequest(account, { deadline: now + 7200n })), 400, "authorization_expired");
+  });
+
+  it("an authorization not signed by the sender (403 invalid_authorization)", async () => {
+    const account = await reader();
+    const forger = await reader(0n);
+    await refused(postRequest(await signedRequest(account, {}, forger)), 403, "invalid_authorization");
+  });
+
+  it("a nonce ahead of the sender's next one (409 authorization_used)", async () => {
+    const account = await reader();
+    await refused(postRequest(await signedRequest(account, { nonce: 1n })), 409, "authorization_used");
+  });
+
+  it("an open the chain would refuse, such as a sender without the tokens (422 open_refused)", async () => {
+    const account = await reader(0n);
+    await refused(postRequest(await signedRequest(account), "198.51.100.9"), 422, "open_refused");
+  });
+
+  it("malformed bodies (400 malformed_body) and an oversized one (413)", async () => {
+    const valid = encodeSponsoredOpenRequestBody(await signedRequest(await reader()));
+    for (const body of [
+      "not json",
+      "[]",
+      { ...valid, deposit: 1 },
+      { ...valid, deposit: "1.5" },
+      { ...valid, nonce: "-1" },
+      { ...valid, extra: "field" },
+      { ...valid, permit_signature: "0x1234" },
+      { ...valid, sender_address: "0xnot-an-address" },
+      Object.fromEntries(Object.entries(valid).filter(([name]) => name !== "authorization_signature")),
+    ]) {
+      await refused(post(body), 400, "malformed_body");
+    }
+    await refused(post({ ...valid, padding: "x".repeat(4096) }), 413, "malformed_body");
+  });
+});
+
+describe("sponsored open: rate limits", () => {
+  it("per sender: one open a day, then 429 sponsor_limit with Retry-After", async () => {
+    const account = await reader();
+    assert.equal((await postRequest(await signedRequest(account), "203.0.113.1")).status, 200);
+    const response = await refused(postRequest(await signedRequest(account), "203.0.113.2"), 429, "sponsor_limit");
+    assert.ok(Number(response.headers.get("retry-after")) > 3600);
+  });
+
+  it("per client address: three opens an hour from one address, whoever the senders", async () => {
+    const ip = "203.0.113.50";
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await postRequest(await signedRequest(await reader()), ip)).status, 200);
+    }
+    await refused(postRequest(await signedRequest(await reader()), ip), 429, "sponsor_limit");
+    // Another address is not held back by it.
+    assert.equal((await postRequest(await signedRequest(await reader()), "203.0.113.51")).status, 200);
+  });
+});
+
+describe("sponsored open: off by default", () => {
+  it("a receiver started without `sponsor` offers nothing and has no endpoint", async () => {
+    const plain = await startReceiver({
+      rpcUrl: chain.rpcUrl,
+      deployment: chain.deployment,
+      privateKey: toHex(chain.accounts[5]?.getHdKey().privateKey ?? assert.fail()),
+      dbPath: join(await mkdtemp(join(tmpdir(), "unsponsored-")), "receiver.db"),
+      log: () => {},
+    });
+    try {
+      const plainApp = receiverApp({
+        receiver: plain,
+        routes: (site) => site.get("/article", paywall({ receiver: plain, price: 1n }), (c) => c.text("paid")),
+      });
+      const offer = await plainApp.request("http://receiver.test/article");
+      assert.equal(offer.status, 402);
+      assert.equal(decodeSponsorOfferHeader(offer.headers), undefined);
+      const account = await reader();
+      const answer = await plainApp.request(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(encodeSponsoredOpenRequestBody(await signedRequest(account, { receiver: plain.address }))),
+      });
+      assert.equal(answer.status, 404);
+      assert.equal(decodeErrorBody(await answer.json()).error.code, "not_found");
+    } finally {
+      await plain.close();
+    }
+  });
+});

@@ -1,0 +1,212 @@
+import {
+  channelManagerAbi,
+  type Deployment,
+  openAuthorizationTypedData,
+  type RequestErrorCode,
+  type SponsoredOpenRequestBody,
+  type SponsorOffer,
+} from "@micro-raiden/web-client/protocol";
+import {
+  type Account,
+  BaseError,
+  ContractFunctionRevertedError,
+  type Hash,
+  isAddressEqual,
+  type PublicClient,
+  parseEventLogs,
+  parseSignature,
+  recoverTypedDataAddress,
+  type WalletClient,
+} from "viem";
+import { type RateLimit, sponsoredOpenLimiter } from "./sponsoredOpenLimiter.ts";
+
+/** The receiver's offer to open readers' channels and pay the gas (`startReceiver`'s `sponsor` option). */
+export type SponsorOptions = {
+  /** The smallest deposit a sponsored open may carry, in token base units: what a griefer must lock per open. */
+  minDeposit: bigint;
+  /** Sponsored opens per sender (default 3 a day). */
+  perSender?: RateLimit | undefined;
+  /** Sponsored opens per client IP address (default 10 an hour). */
+  perClient?: RateLimit | undefined;
+  /** The latest deadline accepted, in seconds from now (default 3600): no authorization is held for long. */
+  maxDeadlineAhead?: number | undefined;
+};
+
+/** What the endpoint answers: the mined channel, or why nothing was sent. */
+export type SponsoredOpenResult =
+  | { ok: true; transactionHash: Hash; openBlock: bigint }
+  | {
+      ok: false;
+      status: 400 | 403 | 409 | 422 | 429 | 503;
+      code: RequestErrorCode;
+      message: string;
+      /** For a 429: seconds until a retry can succeed. */
+      retryAfter?: number | undefined;
+    };
+
+/** A receiver's sponsored opens: what its 402s offer, and the open itself. */
+export type SponsoredOpener = {
+  readonly offer: SponsorOffer;
+  /** Checks a request, sends `openOnBehalf` with the receiver's key, waits for its receipt, and answers. */
+  open(request: SponsoredOpenRequestBody, client: string): Promise<SponsoredOpenResult>;
+};
+
+export type SponsoredOpenerParameters = SponsorOptions & {
+  deployment: Deployment;
+  /** The receiver's account: the channels' receiver and the sender of the transactions. */
+  account: Account;
+  publicClient: PublicClient;
+  walletClient: WalletClient;
+  /** Absolute path of the endpoint, for the offer. */
+  path: string;
+  /** Brings the receiver's view of the chain up to date, so the new channel takes payments at once. */
+  sync: () => Promise<void>;
+  now?: (() => number) | undefined;
+};
+
+/**
+ * The sponsored open: every check that can refuse a request runs before anything is sent — the receiver's own token,
+ * contract and address, the minimum deposit, the deadline, the sender's signature, its next nonce, the rate limits
+ * per sender and per client, and a simulation of the transaction — so a refused request costs the receiver no gas.
+ * Transactions are sent one at a time (the receiver's account nonce) and one sender has at most one in flight.
+ */
+export function createSponsoredOpener(parameters: SponsoredOpenerParameters): SponsoredOpener {
+  const { deployment, account, publicClient, walletClient, minDeposit } = parameters;
+  if (minDeposit <= 0n) throw new Error("sponsor: minDeposit must be positive.");
+  const now = parameters.now ?? Date.now;
+  const perSender = sponsoredOpenLimiter(parameters.perSender ?? { limit: 3, windowMs: 86_400_000 }, now);
+  const perClient = sponsoredOpenLimiter(parameters.perClient ?? { limit: 10, windowMs: 3_600_000 }, now);
+  const maxDeadlineAhead = BigInt(parameters.maxDeadlineAhead ?? 3600);
+  const inFlight = new Set<string>();
+  let sending: Promise<unknown> = Promise.resolve();
+  const manager = { address: deployment.channelManager, abi: channelManagerAbi } as const;
+  const refuse = (status: 400 | 403 | 409 | 422 | 429 | 503, code: RequestErrorCode, message: string) =>
+    ({ ok: false, status, code, message }) as const;
+
+  async function check(request: SponsoredOpenRequestBody): Promise<SponsoredOpenResult | undefined> {
+    if (!isAddressEqual(request.token, deployment.token)) {
+      return refuse(400, "token_not_accepted", `This receiver sponsors opens in ${deployment.token} only.`);
+    }
+    if (!isAddressEqual(request.contract, deployment.channelManager)) {
+      return refuse(400, "wrong_contract", `This receiver's channel manager is ${deployment.channelManager}.`);
+    }
+    if (!isAddressEqual(request.receiver, account.address)) {
+      return refuse(400, "wrong_receiver", `This receiver is ${account.address}.`);
+    }
+    if (request.deposit < minDeposit) {
+      return refuse(400, "deposit_too_small", `A sponsored open needs a deposit of at least ${minDeposit}.`);
+    }
+    const seconds = BigInt(Math.floor(now() / 1000));
+    if (request.deadline <= seconds) return refuse(400, "authorization_expired", "The deadline has passed.");
+    if (request.deadline > seconds + maxDeadlineAhead) {
+      return refuse(400, "authorization_expired", `The deadline is more than ${maxDeadlineAhead} s ahead.`);
+    }
+    const signedBy = await recoverTypedDataAddress({
+      ...openAuthorizationTypedData(
+        { chainId: deployment.chainId, contract: deployment.channelManager },
+        {
+          sender: request.sender,
+          receiver: request.receiver,
+          deposit: request.deposit,
+          signer: request.signer,
+          nonce: request.nonce,
+          deadline: request.deadline,
+        },
+      ),
+      signature: request.authorizationSignature,
+    });
+    if (!isAddressEqual(signedBy, request.sender)) {
+      return refuse(403, "invalid_authorization", "The open authorization is not signed by the sender.");
+    }
+    const expected = await publicClient.readContract({
+      ...manager,
+      functionName: "openingNonces",
+      args: [request.sender],
+    });
+    if (request.nonce !== expected) {
+      return refuse(409, "authorization_used", `The sender's next opening nonce is ${expected}, not ${request.nonce}.`);
+    }
+    return undefined;
+  }
+
+  /**
+   * The rate limits, checked and taken in one synchronous step so that concurrent requests cannot both pass. Taken
+   * before simulating: a client whose opens fail on chain still spends its allowance of attempts.
+   */
+  function admit(sender: string, client: string): SponsoredOpenResult | undefined {
+    if (inFlight.has(sender)) return limited("A sponsored open for this sender is in progress.", 1);
+    const wait = Math.max(perSender.waitFor(sender), perClient.waitFor(client));
+    if (wait > 0) return limited("Too many sponsored opens for this sender or from this address.", wait / 1000);
+    perSender.take(sender);
+    perClient.take(client);
+    inFlight.add(sender);
+    return undefined;
+  }
+
+  function limited(message: string, seconds: number): SponsoredOpenResult {
+    return { ...refuse(429, "sponsor_limit", message), retryAfter: Math.max(1, Math.ceil(seconds)) };
+  }
+
+  /** Simulates and sends under the send queue, so concurrent opens never pick the same account nonce. */
+  function send(request: SponsoredOpenRequestBody): Promise<Hash | SponsoredOpenResult> {
+    const permit = parseSignature(request.permitSignature);
+    const args = [
+      request.sender,
+      request.receiver,
+      request.deposit,
+      request.signer,
+      request.nonce,
+      request.deadline,
+      request.authorizationSignature,
+      Number(permit.v ?? BigInt(permit.yParity + 27)),
+      permit.r,
+      permit.s,
+    ] as const;
+    const queued = sending.then(async (): Promise<Hash | SponsoredOpenResult> => {
+      try {
+        const { request: call } = await publicClient.simulateContract({
+          ...manager,
+          account,
+          functionName: "openOnBehalf",
+          args,
+        });
+        return await walletClient.writeContract({ ...call, chain: null });
+      } catch (error) {
+        const reverted = error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionRevertedError);
+        if (reverted instanceof ContractFunctionRevertedError) {
+          const reason = reverted.data?.errorName ?? reverted.reason ?? "a revert";
+          return refuse(422, "open_refused", `The channel manager would refuse this open: ${reason}.`);
+        }
+        return refuse(503, "sponsor_unavailable", "The receiver could not send the transaction.");
+      }
+    });
+    sending = queued.catch(() => {});
+    return queued;
+  }
+
+  return {
+    offer: { path: parameters.path, minDeposit },
+    async open(request, client) {
+      const sender = request.sender.toLowerCase();
+      const refused = (await check(request)) ?? admit(sender, client);
+      if (refused) return refused;
+      try {
+        const sent = await send(request);
+        if (typeof sent !== "string") return sent;
+        const receipt = await publicClient.waitForTransactionReceipt({ hash: sent });
+        const created = parseEventLogs({
+          abi: channelManagerAbi,
+          eventName: "ChannelCreated",
+          logs: receipt.logs,
+        }).find((log) => isAddressEqual(log.address, deployment.channelManager));
+        if (receipt.status !== "success" || !created) {
+          return refuse(503, "sponsor_unavailable", `The open transaction ${sent} failed on chain.`);
+        }
+        await parameters.sync();
+        return { ok: true, transactionHash: sent, openBlock: created.args.openBlock };
+      } finally {
+        inFlight.delete(sender);
+      }
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { type Account, type Address, type Hash, type Hex, parseSignature } from "viem";
+import type { ChannelClient } from "../client/createChannelClient.ts";
+import { ReceiverApiError } from "../errors/ReceiverApiError.ts";
+import {
+  channelManagerAbi,
+  decodeErrorBody,
+  decodeSponsoredOpenResponseBody,
+  demoTokenAbi,
+  encodeSponsoredOpenRequestBody,
+  MalformedBodyError,
+  openAuthorizationTypedData,
+  permitTypedData,
+} from "../protocol/index.ts";
+
+/**
+ * How long the permit and the authorization stay valid, in seconds: long enough for the receiver to mine the open,
+ * short enough that a receiver that answered with an error cannot hold them and open the channel much later.
+ */
+const authorizationLifetime = 600;
+
+export type SponsoredOpenTransactionParameters = {
+  account: Account;
+  chainId: number;
+  contract: Address;
+  token: Address;
+  receiver: Address;
+  deposit: bigint;
+  /** The delegated signer, or the zero address. */
+  signer: Address;
+  /** The receiver's sponsored-open endpoint (a 402's RDN-Sponsored-Open path on the receiver's origin). */
+  url: string;
+};
+
+/**
+ * Signs an EIP-2612 permit for the deposit and an OpenAuthorization (two signatures, no transaction), posts them
+ * to the receiver, and returns the hash of the transaction the receiver sent. A refusal, or an answer that is not the
+ * protocol's, is ReceiverApiError; the caller checks the transaction's receipt itself.
+ */
+export async function sponsoredOpenTransaction(
+  client: ChannelClient,
+  parameters: SponsoredOpenTransactionParameters,
+): Promise<Hash> {
+  const { account, chainId, contract, token, receiver, deposit, signer, url } = parameters;
+  const { publicClient, walletClient } = client;
+  const [permitNonce, tokenDomain, nonce] = await Promise.all([
+    publicClient.readContract({ address: token, abi: demoTokenAbi, functionName: "nonces", args: [account.address] }),
+    publicClient.readContract({ address: token, abi: demoTokenAbi, functionName: "eip712Domain" }),
+    publicClient.readContract({
+      address: contract,
+      abi: channelManagerAbi,
+      functionName: "openingNonces",
+      args: [account.address],
+    }),
+  ]);
+  const deadline = BigInt(Math.floor(Date.now() / 1000) + authorizationLifetime);
+  const [, name, version, tokenChainId, verifyingContract] = tokenDomain;
+  const permitSignature = await walletClient.signTypedData({
+    account,
+    ...permitTypedData(
+      { name, version, chainId: Number(tokenChainId), verifyingContract },
+      { owner: account.address, spender: contract, value: deposit, nonce: permitNonce, deadline },
+    ),
+  });
+  const authorizationSignature = await walletClient.signTypedData({
+    account,
+    ...openAuthorizationTypedData(
+      { chainId, contract },
+      { sender: account.address, receiver, deposit, signer, nonce, deadline },
+    ),
+  });
+  const response = await client.fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(
+      encodeSponsoredOpenRequestBody({
+        contract,
+        token,
+        sender: account.address,
+        receiver,
+        deposit,
+        signer,
+        nonce,
+        deadline,
+        authorizationSignature: canonical(authorizationSignature),
+        permitSignature: canonical(permitSignature),
+      }),
+    ),
+  });
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = errorOf(body);
+    throw new ReceiverApiError({ status: response.status, url, code: error?.code, message: error?.message });
+  }
+  try {
+    return decodeSponsoredOpenResponseBody(body).transactionHash;
+  } catch (error) {
+    if (!(error instanceof MalformedBodyError)) throw error;
+    throw new ReceiverApiError({ status: response.status, url, message: error.shortMessage, cause: error });
+  }
+}
+
+/** A signature with v as 27 or 28, as the protocol's codecs want it (some wallets answer 0 or 1). */
+function canonical(signature: Hex): Hex {
+  const { r, s, yParity } = parseSignature(signature);
+  return `0x${r.slice(2)}${s.slice(2)}${(27 + yParity).toString(16)}`;
+}
+
+/** The error of a protocol error body, or undefined for anything else (a proxy's page, a framework's 404). */
+function errorOf(body: unknown) {
+  try {
+    return decodeErrorBody(body).error;
+  } catch {
+    return undefined;
+  }
+}
