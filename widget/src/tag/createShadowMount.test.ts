@@ -24,9 +24,12 @@ describe("createShadowMount", () => {
     const host = document.createElement("section");
     document.body.append(host);
     const { container } = createShadowMount(host);
+    const panel = document.createElement("section");
+    panel.className = "mr-panel";
     const text = document.createElement("p");
     text.textContent = "The price";
-    container.append(text);
+    panel.append(text);
+    container.append(panel);
 
     const style = getComputedStyle(text);
     expect(style.color).not.toBe("rgb(255, 0, 0)");
@@ -36,6 +39,19 @@ describe("createShadowMount", () => {
     expect(style.textAlign).not.toBe("right");
     expect(style.letterSpacing).toBe("normal");
     expect(style.textTransform).toBe("none");
+  });
+
+  it("a paid fragment outside the panels reads in the site's typography, but no site selector reaches it", () => {
+    pageStyle(`body { font-family: serif; color: rgb(10, 20, 30); } p { margin: 77px; }`);
+    const host = document.createElement("div");
+    document.body.append(host);
+    const { container } = createShadowMount(host);
+    const paragraph = document.createElement("p");
+    container.append(paragraph);
+    const style = getComputedStyle(paragraph);
+    expect(style.fontFamily).toBe("serif");
+    expect(style.color).toBe("rgb(10, 20, 30)");
+    expect(style.marginTop).not.toBe("77px");
   });
 
   it("the widget's styles do not reach the site", () => {

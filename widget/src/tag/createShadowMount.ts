@@ -3,12 +3,14 @@ export type ShadowMount = { shadowRoot: ShadowRoot; container: HTMLDivElement };
 
 // Inherited properties (font, color, line-height, text-align…) are the only page styles that cross a shadow
 // boundary, through the host element, which the page's selectors can still match (and beat any :host rule). So the
-// reset sits on the container inside, where no page selector reaches: the widget looks the same on every site.
-// Nothing in here matches outside.
+// reset sits on the widget's panels inside, where no page selector reaches, at zero specificity so the panels' own
+// styles still apply: they look the same on every site. A paid fragment, outside any panel, inherits the site's
+// typography like the rest of the post. Nothing in here matches outside.
 const baseStyle = `:host { display: block; }
 :host([hidden]) { display: none; }
-.micro-raiden { all: initial; display: block; font-family: system-ui, sans-serif; font-size: 16px; line-height: 1.5;
-  color: CanvasText; }`;
+.micro-raiden { display: block; }
+:where(.mr-panel) { all: initial; display: block; font-family: system-ui, sans-serif; font-size: 16px;
+  line-height: 1.5; color: CanvasText; }`;
 
 /**
  * Attaches an open shadow root to `element` (replacing the fallback content the page put there, which stays in the
