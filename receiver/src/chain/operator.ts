@@ -57,6 +57,8 @@ export function createOperator(parameters: {
   walletClient: WalletClient<Transport, Chain | undefined, Account>;
   /** Reads the chain now (the watcher's `syncOnce`): after a skip, so the book learns why before the next run. */
   sync?: (() => Promise<void>) | undefined;
+  /** Channels per `batchWithdraw` transaction (default {@link withdrawBatchSize}). */
+  batchSize?: number | undefined;
 }) {
   const { receiver, publicClient, walletClient } = parameters;
   const manager = { address: receiver.deployment.channelManager, abi: channelManagerAbi, chain: null } as const;
@@ -120,14 +122,15 @@ export function createOperator(parameters: {
   return {
     /**
      * Withdraws from every open channel whose unwithdrawn balance is at least `threshold`: one `batchWithdraw`
-     * transaction (one token transfer) per {@link withdrawBatchSize} channels. A channel the contract skips (closed
+     * transaction (one token transfer) per `batchSize` channels. A channel the contract skips (closed
      * meanwhile, say) is reported with `skipped` and withdraws nothing; the others in its batch are paid.
      */
     async withdraw(threshold: bigint): Promise<OperatorResult[]> {
       const proofs = receiver.withdrawable(threshold);
       const done: OperatorResult[] = [];
-      for (let start = 0; start < proofs.length; start += withdrawBatchSize) {
-        done.push(...(await withdrawBatch(proofs.slice(start, start + withdrawBatchSize))));
+      const size = parameters.batchSize ?? withdrawBatchSize;
+      for (let start = 0; start < proofs.length; start += size) {
+        done.push(...(await withdrawBatch(proofs.slice(start, start + size))));
       }
       // A skip means the book is behind the chain (mostly a close it has not read yet): catch up, so the next run
       // does not send the same entry again. A failed read changes nothing here; the watcher's poll retries it.

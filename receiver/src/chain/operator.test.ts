@@ -1,0 +1,126 @@
+// The operator's batch withdraw on a real chain, driven on the receiver core: channels are split into batches of
+// `batchSize` (one transaction and one token transfer each), and a batch that fails records nothing.
+import assert from "node:assert/strict";
+import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { demoTokenAbi } from "@micro-raiden/web-client/protocol";
+import { parseEventLogs } from "viem";
+import type { HDAccount } from "viem/accounts";
+import type { ReceiverCore } from "../receiver/createReceiverCore.ts";
+import { createOperator } from "./operator.ts";
+import { startWatcherChain, TOKENS, type WatcherChain, type WatcherHarness } from "./watcherFixture.test-helper.ts";
+
+describe("operator withdraw in batches", () => {
+  let fx: WatcherChain;
+  let h: WatcherHarness;
+
+  before(async () => {
+    fx = await startWatcherChain();
+  });
+  beforeEach(async () => {
+    await fx.reset();
+    h = fx.startReceiver({ dbPath: fx.newDbPath() });
+  });
+  afterEach(() => h.close());
+  after(() => fx.close());
+
+  const operator = (batchSize: number) =>
+    createOperator({
+      receiver: h.receiver,
+      publicClient: fx.publicClient,
+      walletClient: fx.wallet(fx.receiverAccount),
+      sync: h.watcher.syncOnce,
+      batchSize,
+    });
+
+  /** Pays `balance` on a channel through the receiver's payment path. */
+  async function pay(receiver: ReceiverCore, sender: HDAccount, openBlock: bigint, balance: bigint) {
+    const result = await receiver.acceptPayment(
+      {
+        contract: fx.deployment.channelManager,
+        receiver: receiver.address,
+        sender: sender.address,
+        openBlock,
+        balance,
+        signature: await fx.signProof(sender, openBlock, balance),
+      },
+      balance,
+      "GET /paid",
+    );
+    assert.equal(result.kind, "accepted");
+    await result.settle();
+  }
+
+  /** Five paid channels: three of the first sender, two of the second, paying 1..5 tokens. */
+  async function fiveChannels() {
+    const channels: { sender: HDAccount; openBlock: bigint; balance: bigint }[] = [];
+    for (const [index, sender] of [0, 0, 0, 1, 1].map((i) => [i, fx.senders[i]] as const)) {
+      assert.ok(sender, `sender ${index}`);
+      await fx.mint(sender.address);
+      channels.push({ sender, openBlock: await fx.open(sender, 10n * TOKENS), balance: 0n });
+    }
+    await h.watcher.syncOnce();
+    for (const [i, channel] of channels.entries()) {
+      channel.balance = BigInt(i + 1) * TOKENS;
+      await pay(h.receiver, channel.sender, channel.openBlock, channel.balance);
+    }
+    return channels;
+  }
+
+  it("sends one batchWithdraw per batchSize channels, each paying its channels in one transfer", async () => {
+    const channels = await fiveChannels();
+    const nonce = () => fx.publicClient.getTransactionCount({ address: fx.receiverAccount.address });
+    const before = await nonce();
+    const tokensBefore = await fx.tokenBalance(fx.receiverAccount.address);
+
+    const results = await operator(2).withdraw(1n);
+    assert.deepEqual(
+      results.map((r) => [r.error, r.skipped]),
+      channels.map(() => [undefined, undefined]),
+    );
+    assert.equal((await nonce()) - before, 3);
+    const batches = Map.groupBy(results, (r) => r.transactionHash);
+    assert.deepEqual(
+      [...batches.values()].map((batch) => batch.length),
+      [2, 2, 1],
+    );
+    for (const [hash, batch] of batches) {
+      assert.ok(hash);
+      const receipt = await fx.publicClient.getTransactionReceipt({ hash });
+      const transfers = parseEventLogs({ abi: demoTokenAbi, eventName: "Transfer", logs: receipt.logs });
+      assert.deepEqual(
+        transfers.map(({ args }) => args.value),
+        [batch.reduce((sum, r) => sum + r.balance, 0n)],
+      );
+    }
+    for (const { sender, openBlock, balance } of channels) {
+      assert.equal((await fx.channelInfo(sender.address, openBlock)).withdrawn, balance);
+    }
+    assert.equal((await fx.tokenBalance(fx.receiverAccount.address)) - tokensBefore, 15n * TOKENS);
+    assert.deepEqual(await operator(2).withdraw(1n), [], "everything is withdrawn, nothing is sent again");
+    assert.equal((await nonce()) - before, 3);
+  });
+
+  it("a batch that fails records nothing, and the next run withdraws it all", async () => {
+    const channels = await fiveChannels();
+    await fx.setEth(fx.receiverAccount.address, "0");
+    const failed = await operator(100).withdraw(1n);
+    assert.equal(failed.length, 5);
+    for (const result of failed) {
+      assert.equal(result.transactionHash, undefined);
+      assert.match(result.error ?? "", /./);
+    }
+    for (const { sender, openBlock } of channels) {
+      assert.equal((await fx.channelInfo(sender.address, openBlock)).withdrawn, 0n);
+    }
+
+    await fx.setEth(fx.receiverAccount.address, "10");
+    const retried = await operator(100).withdraw(1n);
+    assert.deepEqual(
+      retried.map((r) => [r.sender, r.openBlock, r.balance, r.error]),
+      channels.map((c) => [c.sender.address, c.openBlock, c.balance, undefined]),
+    );
+    for (const { sender, openBlock, balance } of channels) {
+      assert.equal((await fx.channelInfo(sender.address, openBlock)).withdrawn, balance);
+    }
+  });
+});
