@@ -16,6 +16,7 @@ export default defineConfig({
     include: [
       "@tanstack/react-query",
       "@testing-library/react",
+      "axe-core",
       "react",
       "react-dom/client",
       "react/jsx-dev-runtime",

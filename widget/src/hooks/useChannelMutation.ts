@@ -16,6 +16,10 @@ export function useChannelMutation<Variables, Result>(
       activity.reset();
       return action(client, variables);
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: channelQueryRoot }),
+    onSettled: () => {
+      // The transaction is mined (or failed): the panel shows the outcome now, not the hash.
+      activity.reset();
+      return queryClient.invalidateQueries({ queryKey: channelQueryRoot });
+    },
   });
 }
