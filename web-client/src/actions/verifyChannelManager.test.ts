@@ -1,6 +1,7 @@
 // The genuine-manager check against a real chain (startTestChain): the real deployment passes; the token contract,
 // our code with one byte changed, our code with an out-of-bounds challenge period, our code copied to another
-// address and an account are refused, and nothing is deposited into them; the allow-list and the cache.
+// address and an account are refused, and nothing is deposited into them (also not by fetchWithPayment on a
+// hostile 402); the allow-list and the cache.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
@@ -20,8 +21,9 @@ import type { HDAccount } from "viem/accounts";
 import { type ChannelClient, createChannelClient } from "../client/createChannelClient.ts";
 import { UntrustedChannelManagerError } from "../errors/UntrustedChannelManagerError.ts";
 import { memoryLock } from "../locks/memoryLock.ts";
-import { channelManagerRuntimeCode, demoTokenAbi } from "../protocol/index.ts";
+import { channelManagerRuntimeCode, demoTokenAbi, encodePaymentResponseHeaders } from "../protocol/index.ts";
 import { memoryStorage } from "../storage/memoryStorage.ts";
+import { fetchWithPayment } from "./fetchWithPayment.ts";
 import { openChannel } from "./openChannel.ts";
 import { topUp } from "./topUp.ts";
 import { verifyChannelManager } from "./verifyChannelManager.ts";
@@ -38,7 +40,7 @@ describe("verifyChannelManager against a real chain", () => {
   const copyAddress: Address = "0x00000000000000000000000000000000000c0de3";
 
   /** A client whose every RPC request is recorded in `calls`. */
-  function newClient(trustedManagers?: readonly Address[]): ChannelClient {
+  function newClient(trustedManagers?: readonly Address[], fetch?: typeof globalThis.fetch): ChannelClient {
     const methods: string[] = [];
     const base = http(chain.rpcUrl);
     const recording: Transport = (options) => {
@@ -57,6 +59,7 @@ describe("verifyChannelManager against a real chain", () => {
       storage: memoryStorage(),
       lock: memoryLock(),
       trustedManagers,
+      fetch,
     });
     calls.set(client, methods);
     return client;
@@ -224,5 +227,31 @@ describe("verifyChannelManager against a real chain", () => {
       isUntrusted(/code is not ChannelManager's/),
     );
     assert.equal(sent(client).length, sentBefore);
+  });
+
+  it("fetchWithPayment refuses to open a channel into the contract a hostile 402 names", async () => {
+    // A site whose 402 names our code patched to keep deposits, with the real token and a plausible price.
+    const hostile: typeof globalThis.fetch = async () =>
+      new Response(null, {
+        status: 402,
+        headers: encodePaymentResponseHeaders({
+          requirements: {
+            gatewayPath: "/api/1",
+            receiver,
+            contract: patchedAddress,
+            token: chain.deployment.token,
+            chainId: chain.deployment.chainId,
+            price: 1000n,
+          },
+        }),
+      });
+    const client = newClient(undefined, hostile);
+    const before = await tokenBalance(sender.address);
+    await assert.rejects(
+      fetchWithPayment(client, { input: "http://hostile.test/article", deposit: () => parseEther("5") }),
+      isUntrusted(/code is not ChannelManager's/),
+    );
+    assert.deepEqual(sent(client), []);
+    assert.equal(await tokenBalance(sender.address), before);
   });
 });
