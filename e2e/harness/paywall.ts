@@ -1,0 +1,31 @@
+// The reader's steps through the paywall, as a reader sees them: by the accessible names of what is on the screen
+// (Playwright's role locators reach into the widget's open shadow root).
+import { expect, type Page } from "@playwright/test";
+import { walletInfo } from "../wallet/walletInitScript.ts";
+
+/** The paywall panel the receiver's 402 page (or a paid fragment) shows. */
+export const paywallPanel = (page: Page) => page.locator("#micro-raiden-paywall, [data-micro-raiden-src]").first();
+
+export const connectButton = (page: Page) => page.getByRole("button", { name: `Connect ${walletInfo.name}` });
+export const openButton = (page: Page) => page.getByRole("button", { name: /^Open a channel with/ });
+
+/** The price line: "This page costs 0.001 TKN." */
+export async function expectPrice(page: Page, price: string): Promise<void> {
+  await expect(page.getByText(`This page costs ${price}.`)).toBeVisible();
+}
+
+/** Connect the wallet, then open a channel with the deposit the form suggests (or `deposit`, in tokens). */
+export async function connectAndOpen(page: Page, options: { deposit?: string; wallet?: boolean } = {}): Promise<void> {
+  await connectButton(page).click();
+  await openButton(page).waitFor();
+  if (options.deposit !== undefined) await page.getByLabel(/^Deposit/).fill(options.deposit);
+  if (options.wallet) await page.getByRole("radio", { name: "Confirm each payment in my wallet" }).check();
+  await openButton(page).click();
+}
+
+/** Waits for magazine article `id` as the real document: its own script ran and the URL is the article's. */
+export async function expectArticle(page: Page, url: string, id: number): Promise<void> {
+  await expect(page.locator(`#article[data-article="${id}"]`)).toBeVisible({ timeout: 45_000 });
+  expect(page.url()).toBe(url);
+  await expect(page.locator("body")).toHaveAttribute("data-script-ran", "yes");
+}

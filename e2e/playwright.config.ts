@@ -1,0 +1,42 @@
+// The e2e run: Playwright in Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium) against the chain, the
+// receiver and the content site that harness/globalSetup.ts starts. Two projects: `journeys` (the reader's journeys,
+// `npm test -w e2e`) and `screenshots` (`npm run screenshots`: PNGs of every paywall state for the widget's docs).
+import { defineConfig } from "@playwright/test";
+
+export default defineConfig({
+  globalSetup: "./harness/globalSetup.ts",
+  // Two cores: one worker per core, each journey in its own browser context with its own reader and channel.
+  workers: 2,
+  fullyParallel: true,
+  forbidOnly: true,
+  retries: 0,
+  timeout: 90_000,
+  expect: { timeout: 20_000 },
+  reporter: [["list"], ["./nodeStyleReporter.ts"]],
+  use: {
+    headless: true,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+    trace: "retain-on-failure",
+  },
+  outputDir: "test-results",
+  projects: [
+    { name: "journeys", testDir: "./journeys", testMatch: /\.spec\.ts$/ },
+    {
+      name: "screenshots",
+      testDir: "./screenshots",
+      testMatch: /\.shots\.ts$/,
+      use: { viewport: { width: 900, height: 760 } },
+    },
+  ],
+});
