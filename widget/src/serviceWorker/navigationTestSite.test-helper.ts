@@ -59,7 +59,9 @@ export async function startNavigationTestSite() {
     deployment: chain.deployment,
     privateKey: toHex(receiverKey),
     dbPath: join(directory, "receiver.db"),
-    confirmations: 1,
+    // Two: a fresh channel is mined but not yet confirmed until the next block, as a reader sees it right after
+    // opening on a chain that counts confirmations.
+    confirmations: 2,
     pollIntervalMs: 100,
     port: 0,
     routes: siteRoutes,
@@ -80,8 +82,14 @@ export async function startNavigationTestSite() {
     ],
   });
 
+  /** Mines the block that confirms what was mined last, and lets the receiver see it now. */
+  async function confirm() {
+    await chain.testClient.mine({ blocks: 1 });
+    await server.receiver.sync();
+  }
+
   /** A reader (a fresh account with ETH and tokens) with a channel of `deposit` to the receiver, on chain. */
-  async function newReader(options: { signing?: "session" | "wallet" } = {}) {
+  async function newReader(options: { signing?: "session" | "wallet"; confirmed?: boolean } = {}) {
     const privateKey = generatePrivateKey();
     const account = privateKeyToAccount(privateKey);
     await chain.testClient.setBalance({ address: account.address, value: parseEther("1") });
@@ -99,7 +107,7 @@ export async function startNavigationTestSite() {
       receiver: server.receiver.address,
       deposit,
     });
-    await server.receiver.sync();
+    if (options.confirmed !== false) await confirm();
     return { privateKey, channel };
   }
 
@@ -111,6 +119,7 @@ export async function startNavigationTestSite() {
     files,
     built,
     newReader,
+    confirm,
     /** What the receiver has stored as the channel's balance (what the reader was charged). */
     charged: (channel: StoredChannel) => server.receiver.getChannel(channel.sender, channel.openBlock)?.balance,
     /**

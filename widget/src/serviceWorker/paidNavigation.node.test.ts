@@ -42,6 +42,27 @@ describe("paid navigation with the Service Worker (session key)", () => {
   });
 });
 
+describe("paid navigation right after opening", () => {
+  it("waits for the receiver to see the new channel confirmed instead of showing the paywall again", async () => {
+    const reader = await site.newReader({ confirmed: false });
+    const context = await site.newContext();
+    try {
+      const page = await context.newPage();
+      // The worker's paid request is refused for want of confirmations; the next block confirms the channel.
+      const refused = context.waitForEvent("response", (response) =>
+        Object.keys(response.headers()).includes("rdn-insufficient-confirmations"),
+      );
+      await site.startNavigation(page, reader, { from: "/", url: "/articles/120" });
+      await refused;
+      await site.confirm();
+      await page.locator("#paid-content[data-article='120']").waitFor();
+      assert.equal(site.charged(reader.channel), articlePrice);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("paid navigation: what is not charged twice", () => {
   it("goes back to a paid article, and opens it again, without paying again (the browser's private cache)", async () => {
     const reader = await site.newReader();

@@ -1,4 +1,4 @@
-import { fetchWithPayment } from "@micro-raiden/web-client";
+import { fetchWithPayment, PaymentRefusedError } from "@micro-raiden/web-client";
 import { decodePaymentResponseHeaders, headerNames, type PaymentRequirements } from "@micro-raiden/web-client/protocol";
 import { workerClient } from "./workerClient.ts";
 import type { NavigationVoucher, PaymentGrant } from "./workerMessages.ts";
@@ -10,6 +10,8 @@ export type PayRequestParameters = {
   takeVoucher: (url: string) => NavigationVoucher | undefined;
   /** The network (the worker's global fetch; tests may wrap it). */
   fetch: typeof globalThis.fetch;
+  /** How long to keep asking while the receiver waits for the channel's confirmations, in ms (default 20 000). */
+  confirmationWaitMs?: number | undefined;
 };
 
 /**
@@ -54,13 +56,24 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
   };
   const client = voucher ? workerClient({ voucher, fetch }) : grant && workerClient({ grant, fetch });
   if (!client) return first;
-  try {
-    // One attempt when no answer comes back: a navigation the reader waits on should not hang on retries.
-    return await fetchWithPayment(client, { input: original, retryCount: 1, confirmationTimeout: 0 });
-  } catch {
-    return first;
+  const deadline = Date.now() + (parameters.confirmationWaitMs ?? 20_000);
+  for (;;) {
+    try {
+      // One attempt when no answer comes back: a navigation the reader waits on should not hang on retries.
+      return await fetchWithPayment(client, { input: original.clone(), retryCount: 1, confirmationTimeout: 0 });
+    } catch (error) {
+      // A channel opened moments ago that the receiver has not seen confirmed yet (it reads the chain every
+      // second or so): the worker cannot watch the chain, so it asks again shortly rather than show the paywall
+      // to a reader who has just paid the deposit. Nothing was recorded, so asking again pays once.
+      const unconfirmed = error instanceof PaymentRefusedError && error.failure?.code === "insufficient_confirmations";
+      if (!unconfirmed || Date.now() + confirmationPollMs > deadline) return first;
+      await new Promise((resolve) => setTimeout(resolve, confirmationPollMs));
+    }
   }
 }
+
+/** How often the worker asks again while the receiver waits for a channel's confirmations. */
+const confirmationPollMs = 500;
 
 /** Whether a request already carries a payment (the page's own paid fetch): the worker leaves those alone. */
 export function carriesPayment(request: Request): boolean {
