@@ -187,6 +187,19 @@ describe("Paywall", () => {
     expect(details?.textContent).toMatch(/fund|balance|gas/i);
   });
 
+  it("reads the token through the wallet when the site's chain is not in the widget's config", async () => {
+    await reader({ tokens: parseEther("1") });
+    const requirements = await requirementsOf("/articles/1");
+    const elsewhere = { ...testChain(), id: 11_155_111, name: "Elsewhere" };
+    renderWidget(<Paywall requirements={requirements} url="/articles/1" />, { chains: [elsewhere] });
+    expect(
+      await screen.findByRole("heading", { name: /price details could not be read|Reading the price/ }),
+    ).toBeTruthy();
+    await connect();
+    expect(await screen.findByRole("heading", { name: "This page costs 0.001 TKN." })).toBeTruthy();
+    expect(await screen.findByRole("button", { name: "Open a channel with 0.1 TKN" })).toBeTruthy();
+  });
+
   it("speaks German when asked", async () => {
     const requirements = await requirementsOf("/articles/3");
     renderWidget(<Paywall requirements={requirements} url="/articles/3" />, { locale: "de" });

@@ -15,8 +15,9 @@ export function describeError(error: unknown, messages: Messages): ErrorDescript
   if (chain.some((e) => e.name === "UserRejectedRequestError" || Reflect.get(e, "code") === 4001)) {
     return { rejected: true, sentence: messages.rejected, details: [] };
   }
-  const known = chain.find((e) => Object.hasOwn(messages.errors, e.name));
-  const sentence = known ? messages.errors[known.name as keyof Messages["errors"]] : messages.errors.generic;
+  const sentences = new Map<string, string>(Object.entries(messages.errors));
+  // The outermost error the catalog has a sentence for: viem wraps wallet errors, the web-client wraps reverts.
+  const sentence = chain.map((e) => sentences.get(e.name)).find((s) => s !== undefined) ?? messages.errors.generic;
   const first = chain[0];
   const shortMessage = first ? (text(Reflect.get(first, "shortMessage")) ?? first.message) : String(error);
   const details = first ? text(Reflect.get(first, "details")) : undefined;
