@@ -14,6 +14,7 @@ import {
   type StoredChannel,
   serializeChannel,
 } from "@micro-raiden/web-client";
+import { encodePaymentResponseHeaders, type PaymentRequirements } from "@micro-raiden/web-client/protocol";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright";
 import { http, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
@@ -40,6 +41,15 @@ const siteRoutes: NonNullable<ReceiverAppOptions["routes"]> = (app, context) => 
 <script>document.body.dataset.scriptRan = "yes";</script></body></html>`);
   });
   app.get("/pricey", context.paywall({ price: deposit * 2n }), (c) => c.html("<main id=paid-content>pricey</main>"));
+  // 402s asking for payment to someone the reader did not grant: another receiver, or a contract of its own.
+  const foreign = (requirements: PaymentRequirements) => () =>
+    new Response(`<!doctype html><title>Pay me</title><h1 id="foreign">Pay me</h1>`, {
+      status: 402,
+      headers: { ...encodePaymentResponseHeaders({ requirements }), "content-type": "text/html" },
+    });
+  const ours = context.receiver.requirements(articlePrice);
+  app.get("/foreign/receiver", foreign({ ...ours, receiver: "0x000000000000000000000000000000000000dEaD" }));
+  app.get("/foreign/contract", foreign({ ...ours, contract: "0x000000000000000000000000000000000000bEEF" }));
 };
 
 export type NavigationTestSite = Awaited<ReturnType<typeof startNavigationTestSite>>;

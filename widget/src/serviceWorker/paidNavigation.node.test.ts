@@ -166,6 +166,26 @@ describe("paid navigation: a payment that cannot be made shows the paywall, neve
   });
 });
 
+describe("paid navigation: the worker pays only whom the reader granted", () => {
+  it("passes through a 402 naming another receiver or another contract, paying nothing", async () => {
+    const reader = await site.newReader();
+    const context = await site.newContext();
+    try {
+      const page = await context.newPage();
+      await site.startNavigation(page, reader, { from: "/articles/130" });
+      await page.locator("#paid-content[data-article='130']").waitFor();
+      for (const path of ["/foreign/receiver", "/foreign/contract"]) {
+        const response = await page.goto(`${site.url}${path}`);
+        assert.equal(response?.status(), 402);
+        await page.locator("#foreign").waitFor();
+      }
+      assert.equal(site.charged(reader.channel), articlePrice, "only the granted receiver's article");
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("paid navigation: releases and fallbacks", () => {
   it("replaces a Service Worker of an older release, which then pays", async () => {
     const reader = await site.newReader();
