@@ -53,9 +53,12 @@ export default defineConfig(({ mode }): UserConfig => {
     case "example":
       return {
         root: widget("example"),
+        // Served under /example/ by the demo's content site (npm start), whose origin the receiver's CORS lists.
+        base: "./",
         plugins: [react()],
         resolve: { conditions },
-        build: { outDir: widget("dist/example"), emptyOutDir: true },
+        // The example bundles React, wagmi and viem in one app chunk, as a small app would; no split to advise.
+        build: { outDir: widget("dist/example"), emptyOutDir: true, chunkSizeWarningLimit: 1000 },
       };
     case "package":
       return {

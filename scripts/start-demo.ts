@@ -1,24 +1,33 @@
-// `npm start`: brings the whole demo up. Starts a Hardhat node, deploys the demo token and the channel manager,
-// funds a demo reader, starts the receiver with demo content, and prints the URLs, the chain and the reader's key
-// to import into MetaMask. Ctrl-C stops everything.
+// `npm start`: brings the whole demo up. Builds the widget's browser files (the script tag and the Service Worker),
+// starts a Hardhat node, deploys the demo token and the channel manager, funds a demo reader, starts the receiver
+// with demo content (serving the script tag and the worker), a static content site on another origin that sells
+// the receiver's articles as paid fragments, and prints the URLs, the chain and the reader's key to import into
+// MetaMask. Ctrl-C stops everything.
 //
 // With RPC_URL set it runs against that chain instead: DEPLOYMENT names its deployment file (otherwise it deploys
 // with DEPLOYER_KEY_FILE) and RECEIVER_KEY_FILE the receiver's key.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { extname, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deployContracts, HARDHAT_MNEMONIC, writeDeployment } from "@micro-raiden/contracts/deploy";
-import { demoRoutes } from "@micro-raiden/demo-server";
+import { articles, demoRoutes } from "@micro-raiden/demo-server";
 import { startServer } from "@micro-raiden/receiver";
 import { readPrivateKeyFile } from "@micro-raiden/web-client/node";
 import { demoTokenAbi, parseDeployment } from "@micro-raiden/web-client/protocol";
 import { createPublicClient, createWalletClient, formatEther, http, parseEther, toHex } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import { build } from "vite";
 
 const contractsDir = fileURLToPath(new URL("../contracts/", import.meta.url));
+const browserDir = fileURLToPath(new URL("../widget/dist/browser/", import.meta.url));
+const exampleDir = fileURLToPath(new URL("../widget/dist/example/", import.meta.url));
 const port = Number(process.env.CHAIN_PORT ?? 8545);
 const serverPort = Number(process.env.PORT ?? 3000);
+const sitePort = Number(process.env.SITE_PORT ?? 3001);
 const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -57,7 +66,67 @@ async function startLocalChain(): Promise<string> {
   return rpcUrl;
 }
 
+/**
+ * The widget's script tag and Service Worker, built from the sources as `npm run build:browser -w widget` does, and
+ * the React example app (`build:example`).
+ */
+async function buildBrowserFiles(): Promise<{ paywallScriptFile: string; serviceWorkerFile: string }> {
+  const configFile = fileURLToPath(new URL("../vite.config.ts", import.meta.url));
+  for (const mode of ["paywall", "sw", "example"]) await build({ configFile, mode, logLevel: "warn" });
+  return { paywallScriptFile: `${browserDir}paywall.js`, serviceWorkerFile: `${browserDir}micro-raiden-sw.js` };
+}
+
+/**
+ * A static blog on its own origin (`localhost`, where the receiver is `127.0.0.1`): its posts carry a free part
+ * and a paid fragment that the script tag buys from the receiver through CORS. The React example app is under
+ * /example/ on the same origin.
+ */
+async function startContentSite(receiverUrl: string): Promise<string> {
+  const page = (id: string, title: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} — a static blog</title>
+<style>body { max-width: 42rem; margin: 2rem auto; padding: 0 1rem; font: 18px/1.6 Georgia, serif; }</style></head>
+<body><p><a href="/">A static blog</a></p><h1>${title}</h1>
+<p>This page is plain static HTML on another origin than the receiver. The first part is free; the rest is a paid
+fragment the µRaiden script buys from the receiver and shows here.</p>
+<div data-micro-raiden-src="${receiverUrl}/articles/${id}"><p>The rest of this post is for paying readers.</p></div>
+<script src="${receiverUrl}/micro-raiden/paywall.js" async></script></body></html>`;
+  const posts = articles.map((article) => ({ path: `/posts/${article.id}`, html: page(article.id, article.title) }));
+  const index = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A static blog</title></head>
+<body><h1>A static blog</h1><ul>${articles.map((a) => `<li><a href="/posts/${a.id}">${a.title}</a></li>`).join("")}</ul>
+<p><a href="/example/">The same articles in a React app</a> (the widget imported as a component).</p></body></html>`;
+  const types: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript", css: "text/css" };
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? "/", "http://site").pathname;
+    if (path.startsWith("/example/")) {
+      // The built example app; normalize() keeps a request inside its folder.
+      const file = normalize(`/${path.slice("/example/".length) || "index.html"}`);
+      readFile(`${exampleDir}${file}`).then(
+        (body) => {
+          response.writeHead(200, { "content-type": types[extname(file).slice(1)] ?? "application/octet-stream" });
+          response.end(body);
+        },
+        () => {
+          response.writeHead(404, { "content-type": "text/plain" });
+          response.end("Not found.");
+        },
+      );
+      return;
+    }
+    const html = path === "/" ? index : posts.find((post) => post.path === path)?.html;
+    response.writeHead(html ? 200 : 404, { "content-type": "text/html; charset=utf-8" });
+    response.end(html ?? "Not found.");
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(sitePort, "127.0.0.1", resolve);
+  });
+  cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
+  return `http://localhost:${(server.address() as AddressInfo).port}`;
+}
+
 async function main() {
+  const browserFiles = await buildBrowserFiles();
   const external = process.env.RPC_URL;
   const rpcUrl = external ?? (await startLocalChain());
   const deployment = process.env.DEPLOYMENT
@@ -111,6 +180,8 @@ async function main() {
   // A fresh local chain reuses addresses and block numbers: proofs from the last run would haunt its channels.
   if (!external) await Promise.all(["", "-wal", "-shm"].map((suffix) => rm(`${dbPath}${suffix}`, { force: true })));
   const operatorToken = randomBytes(24).toString("hex");
+  // The content site's origin is fixed before the receiver starts: the receiver's CORS must list it.
+  const siteOrigin = `http://localhost:${sitePort}`;
   const server = await startServer({
     routes: demoRoutes,
     rpcUrl,
@@ -122,11 +193,14 @@ async function main() {
     pollIntervalMs: 500,
     // Readers holding tokens but no ether can open a channel: the receiver pays the gas of the open.
     sponsor: { minDeposit: parseEther("0.01") },
+    ...browserFiles,
+    corsOrigins: [siteOrigin],
     log: (level, message) => {
       if (level !== "info") console.error(`[receiver] ${message}`);
     },
   });
   cleanups.push(() => server.close());
+  const site = await startContentSite(server.url);
 
   console.log(`
 µRaiden demo is up.
@@ -135,6 +209,8 @@ async function main() {
   paid article       ${server.url}/articles/1
   dynamic price      ${server.url}/echodyn/hello
   free page          ${server.url}/free
+  content site       ${site}/          (static pages of another origin selling paid fragments)
+  React example      ${site}/example/  (the widget imported as a React component)
   receiver API       ${server.url}/api/1/stats
   operator token     ${operatorToken}   (Authorization: Bearer …, for /api/1/channels and operator commands)
   receiver           ${server.receiver.address}
