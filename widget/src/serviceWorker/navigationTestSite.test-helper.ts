@@ -40,6 +40,13 @@ const siteRoutes: NonNullable<ReceiverAppOptions["routes"]> = (app, context) => 
 <main id="paid-content" data-article="${id}"><h1>Article ${id}</h1><a id="next" href="/articles/${id + 1}">Next</a></main>
 <script>document.body.dataset.scriptRan = "yes";</script></body></html>`);
   });
+  // A form posted to a paid page (the body must reach it on the paid request), and a free short link redirecting to
+  // a paid article.
+  app.post("/comment", context.paywall({ price: articlePrice }), async (c) => {
+    const text = String((await c.req.parseBody()).text ?? "");
+    return c.html(`<!doctype html><main id="paid-content" data-article="comment"><p id="posted">${text}</p></main>`);
+  });
+  app.get("/go/:id", (c) => c.redirect(`/articles/${c.req.param("id")}`, 302));
   app.get("/pricey", context.paywall({ price: deposit * 2n }), (c) => c.html("<main id=paid-content>pricey</main>"));
   // 402s asking for payment to someone the reader did not grant: another receiver, or a contract of its own.
   const foreign = (requirements: PaymentRequirements) => () =>

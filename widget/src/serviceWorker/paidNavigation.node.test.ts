@@ -166,6 +166,37 @@ describe("paid navigation: a payment that cannot be made shows the paywall, neve
   });
 });
 
+describe("paid navigation: navigations that are more than a GET", () => {
+  it("pays for a posted form with its body, and follows a redirect to a paid page", async () => {
+    const reader = await site.newReader();
+    const context = await site.newContext();
+    try {
+      const page = await context.newPage();
+      await site.startNavigation(page, reader, { from: "/articles/140" });
+      await page.locator("#paid-content[data-article='140']").waitFor();
+
+      await page.evaluate(() => {
+        const form = document.createElement("form");
+        form.method = "post";
+        form.action = "/comment";
+        form.innerHTML = `<input name="text" value="paid, with its body">`;
+        document.body.append(form);
+        form.submit();
+      });
+      await page.locator("#posted").waitFor();
+      assert.equal(await page.locator("#posted").textContent(), "paid, with its body");
+      assert.equal(site.charged(reader.channel), 2n * articlePrice);
+
+      await page.goto(`${site.url}/go/141`);
+      await page.locator("#paid-content[data-article='141']").waitFor();
+      assert.equal(page.url(), `${site.url}/articles/141`, "the browser followed the redirect");
+      assert.equal(site.charged(reader.channel), 3n * articlePrice);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("paid navigation: the worker pays only whom the reader granted", () => {
   it("passes through a 402 naming another receiver or another contract, paying nothing", async () => {
     const reader = await site.newReader();
