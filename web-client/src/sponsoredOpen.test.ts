@@ -54,8 +54,11 @@ describe("sponsored open, client side, against a real chain", () => {
     await chain.close();
   });
 
-  /** A channel client for `account` whose fetch is the receiver's app; every URL it asked for is recorded. */
-  function clientFor(account: Account) {
+  /**
+   * A channel client for `account` whose fetch is the receiver's app (or `answer`, when it answers a request itself);
+   * every URL it asked for is recorded.
+   */
+  function clientFor(account: Account, answer: (request: Request) => Response | undefined = () => undefined) {
     const asked: string[] = [];
     const client: ChannelClient = createChannelClient({
       account,
@@ -65,7 +68,7 @@ describe("sponsored open, client side, against a real chain", () => {
       fetch: async (input, init) => {
         const request = new Request(input, init);
         asked.push(`${request.method} ${new URL(request.url).pathname}`);
-        return app.request(request);
+        return answer(request) ?? app.request(request);
       },
     });
     return { client, asked };
@@ -146,5 +149,20 @@ describe("sponsored open, client side, against a real chain", () => {
     const response = await fetchWithPayment(client, { input: `${origin}/article`, deposit: () => minDeposit / 2n });
     assert.equal(response.status, 200);
     assert.deepEqual(asked, ["GET /article", "GET /article"]);
+  });
+
+  it("an answer without a protocol code (a crash after sending, say) is not a refusal: no second open, an error", async () => {
+    const account = chain.accounts[8] ?? assert.fail();
+    await chain.mint(account.address, parseEther("2"));
+    const crash = (request: Request) =>
+      request.method === "POST" ? new Response("Internal Server Error", { status: 500 }) : undefined;
+    const { client, asked } = clientFor(account, crash);
+    const ether = await etherOf(account.address);
+    await assert.rejects(
+      fetchWithPayment(client, { input: `${origin}/article`, deposit: () => minDeposit }),
+      (error: unknown) => error instanceof ReceiverApiError && error.status === 500 && error.code === undefined,
+    );
+    assert.deepEqual(asked, ["GET /article", `POST ${apiPrefix}${apiPaths.sponsoredOpen}`]);
+    assert.equal(await etherOf(account.address), ether, "the reader sent no transaction of its own");
   });
 });

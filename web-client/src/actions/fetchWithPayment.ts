@@ -241,9 +241,10 @@ async function channelFor(
     try {
       return await openChannel(client, { ...manager, method: "sponsored", sponsorUrl: new URL(offer.path, url).href });
     } catch (error) {
-      // The receiver said no (a limit, its minimum, no funds for gas): nothing was sent, pay the gas instead. Any other
-      // failure — the reader refused to sign, no answer at all — is not a refusal and is not papered over.
-      if (!(error instanceof ReceiverApiError)) throw error;
+      // The receiver said no with a protocol code (a limit, its minimum, no funds for gas): nothing was sent, pay the
+      // gas instead. Anything else — the reader refused to sign, no answer, an answer without a code — may hide an
+      // open the receiver did send, and a second channel would lock a second deposit.
+      if (!(error instanceof ReceiverApiError && error.code !== undefined)) throw error;
     }
   }
   return openChannel(client, { ...manager, method });
