@@ -1,4 +1,4 @@
-import { type ChannelClient, fetchWithPayment, pay, type StoredChannel } from "@micro-raiden/web-client";
+import { BaseError, type ChannelClient, fetchWithPayment, pay, type StoredChannel } from "@micro-raiden/web-client";
 import { decodePaymentResponseHeaders, headerNames, type PaymentRequirements } from "@micro-raiden/web-client/protocol";
 import { askPaymentWorker } from "./askPaymentWorker.ts";
 import { registerPaymentWorker } from "./registerPaymentWorker.ts";
@@ -29,7 +29,8 @@ export type NavigatePaidReturnType = "worker" | "ticket";
  *   valid 30 s, redeemed once) and navigates; the receiver serves that navigation against the ticket.
  *
  * Resolves just before the document is replaced; rejects with the web-client's errors when the payment cannot be
- * made (budget, deposit, refusal, a rejected prompt), and the current page stays as it is.
+ * made (budget, deposit, refusal, a rejected prompt), and the current page stays as it is. `url` must be on the
+ * page's own origin (the receiver's): anything else is refused before paying (BaseError).
  *
  * @example
  * import { navigatePaid } from "@micro-raiden/widget";
@@ -40,8 +41,15 @@ export async function navigatePaid(url: string, parameters: NavigatePaidParamete
   const { client, channel } = parameters;
   const location = parameters.location ?? globalThis.location;
   const target = new URL(url, location.href);
-  // The worker only controls its own origin (the receiver's); another origin's page is a paid fragment's business.
-  const registration = target.origin === new URL(location.href).origin ? await registerPaymentWorker() : undefined;
+  // Both ways need the page on the receiver's origin: the worker controls only its own origin, and a ticket cookie
+  // is set and sent only there. Paying for another origin's page here would charge without delivering it; such
+  // content is a paid fragment's business (the script tag's data-micro-raiden-src).
+  if (target.origin !== new URL(location.href).origin) {
+    throw new BaseError(`navigatePaid loads pages of this origin only, not ${target.origin}.`, {
+      details: "Show content of another origin as a paid fragment.",
+    });
+  }
+  const registration = await registerPaymentWorker();
   const worker = registration?.active;
 
   if (worker && client.signing === "session" && channel.sessionKey) {

@@ -217,6 +217,24 @@ describe("paid navigation: the worker pays only whom the reader granted", () => 
   });
 });
 
+describe("paid navigation: only this origin's pages", () => {
+  it("refuses to pay for a page of another origin, which it could not deliver", async () => {
+    const reader = await site.newReader();
+    const context = await site.newContext();
+    try {
+      const page = await context.newPage();
+      const elsewhere = site.url.replace("127.0.0.1", "localhost");
+      await site.startNavigation(page, reader, { from: "/", url: `${elsewhere}/articles/150` });
+      await page.waitForFunction(() => sessionStorage.getItem("navigationTest:error") !== null);
+      assert.match((await site.outcome(page)).error ?? "", /this origin only/);
+      assert.equal(page.url(), `${site.url}/`);
+      assert.equal(site.charged(reader.channel), 0n);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("paid navigation: releases and fallbacks", () => {
   it("replaces a Service Worker of an older release, which then pays", async () => {
     const reader = await site.newReader();
