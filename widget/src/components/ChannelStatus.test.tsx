@@ -13,19 +13,23 @@ import { requirementsOf, testClient, testDeployment, tokenBalance } from "../tes
 import { ChannelStatus } from "./ChannelStatus.tsx";
 import { Paywall } from "./Paywall.tsx";
 
-/** A single-page app's reader: fetches the paid article with usePaidFetch and shows it. */
-function Reader({ url }: { url: string }) {
+/** A single-page app's reader: fetches paid articles with usePaidFetch and shows the last one. */
+function Reader({ urls }: { urls: string[] }) {
   const paidFetch = usePaidFetch();
   const [text, setText] = useState("");
   return (
     <div>
-      <button
-        type="button"
-        disabled={!paidFetch}
-        onClick={async () => paidFetch && setText(await (await paidFetch(url)).text())}
-      >
-        Read
-      </button>
+      {urls.map((url) => (
+        <button
+          key={url}
+          type="button"
+          disabled={!paidFetch}
+          // Past the browser cache: an earlier test may have bought this page in this browser already.
+          onClick={async () => paidFetch && setText(await (await paidFetch(url, { cache: "no-store" })).text())}
+        >
+          Read {url}
+        </button>
+      ))}
       <output>{text}</output>
     </div>
   );
@@ -36,7 +40,7 @@ async function openThroughPaywall(requirements: PaymentRequirements, statusUrl: 
     <>
       <Paywall requirements={requirements} url="/articles/1" />
       <ChannelStatus requirements={requirements} url={statusUrl} />
-      <Reader url="/articles/1" />
+      <Reader urls={["/articles/1", "/articles/2"]} />
     </>,
   );
   await userEvent.click(await screen.findByRole("button", { name: "Connect Test Wallet" }));
@@ -56,7 +60,7 @@ describe("ChannelStatus", () => {
     await waitFor(() => expect(figures()).toEqual(["0.1 TKN", "0 TKN", "0.1 TKN"]));
     expect(screen.getByText("About 100 pages left")).toBeTruthy();
 
-    await userEvent.click(screen.getByRole("button", { name: "Read" }));
+    await userEvent.click(screen.getByRole("button", { name: "Read /articles/1" }));
     expect(await screen.findByText(/The whole article, paid for/)).toBeTruthy();
     await waitFor(() => expect(figures()).toEqual(["0.1 TKN", "0.001 TKN", "0.099 TKN"]));
     expect(screen.getByText("About 99 pages left")).toBeTruthy();
@@ -65,6 +69,33 @@ describe("ChannelStatus", () => {
     await userEvent.click(screen.getByRole("button", { name: "Close and get the rest back" }));
     expect(await screen.findByText("Channel closed. Your token balance: 0.999 TKN.")).toBeTruthy();
     expect(await tokenBalance(wallet.account.address)).toBe(parseEther("0.999"));
+  });
+
+  it("in wallet mode asks the wallet once per payment, and says so", async () => {
+    const wallet = await reader({ tokens: parseEther("1") });
+    const requirements = await requirementsOf("/articles/1");
+    renderWidget(
+      <>
+        <Paywall requirements={requirements} url="/articles/1" />
+        <ChannelStatus requirements={requirements} url="/articles/1" />
+        <Reader urls={["/articles/1", "/articles/2"]} />
+      </>,
+      { signing: "wallet" },
+    );
+    await userEvent.click(await screen.findByRole("button", { name: "Connect Test Wallet" }));
+    expect(await screen.findByRole("radio", { name: "Confirm each payment in my wallet" })).toHaveProperty(
+      "checked",
+      true,
+    );
+    await userEvent.click(screen.getByRole("button", { name: /Open a channel/ }));
+    await screen.findByText("Your channel is open. You can read paid pages now.");
+    expect(await screen.findByText("You confirm each payment in your wallet.")).toBeTruthy();
+    const before = wallet.prompts.eth_signTypedData_v4;
+    await userEvent.click(screen.getByRole("button", { name: "Read /articles/1" }));
+    expect(await screen.findByText(/The whole article, paid for/)).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Read /articles/2" }));
+    await waitFor(() => expect(figures()).toEqual(["0.1 TKN", "0.003 TKN", "0.097 TKN"]));
+    expect(wallet.prompts.eth_signTypedData_v4 - before).toBe(2);
   });
 
   it("offers a top-up when fewer than five pages remain", async () => {

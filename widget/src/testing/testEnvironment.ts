@@ -91,7 +91,8 @@ export function tokenBalance(address: Address): Promise<bigint> {
 
 /** What a paid resource on the test receiver asks for: its 402's requirements, through the protocol's codec. */
 export async function requirementsOf(path: string): Promise<PaymentRequirements> {
-  const response = await fetch(path, { headers: { accept: "application/json" } });
+  // Past the browser cache: a paid answer to this page may be in it (paid answers are privately cacheable).
+  const response = await fetch(path, { headers: { accept: "application/json" }, cache: "no-store" });
   if (response.status !== 402) throw new Error(`${path} answered ${response.status}, not 402.`);
   return decodePaymentResponseHeaders(response.headers).requirements;
 }
