@@ -3,6 +3,7 @@
 // fragment through CORS and shows it without running anything the fragment carries.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { articles } from "@micro-raiden/demo-server";
 import { fragmentPrice, startTagTestSite, type TagTestSite } from "./tagTestSite.test-helper.ts";
 
 let site: TagTestSite;
@@ -27,6 +28,25 @@ describe("script tag: the receiver's 402 page", () => {
       await paywall.getByText("This page costs 0.001 TKN.").waitFor();
       assert.equal(await paywall.evaluate((element) => element.shadowRoot?.mode), "open");
       await paywall.getByRole("button", { name: "Connect Test Wallet" }).waitFor();
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it("once the reader opens a channel, loads the paid article as the real document at the same URL", async () => {
+    const reader = await site.newReader();
+    try {
+      const url = `${site.receiverUrl}/articles/2`;
+      await reader.page.goto(url);
+      const paywall = reader.page.locator("#micro-raiden-paywall");
+      await paywall.getByRole("button", { name: "Connect Test Wallet" }).click();
+      await paywall.getByRole("button", { name: /^Open a channel with/ }).click();
+      await reader.page.getByRole("heading", { name: "Payment channels in five minutes" }).waitFor({ timeout: 60_000 });
+      await reader.page.getByText("The whole article, paid for with a balance proof.").waitFor();
+      assert.equal(reader.page.url(), url);
+      assert.equal(await reader.page.locator("#micro-raiden-paywall").count(), 0);
+      const [channel] = site.receiver.listChannels({ sender: reader.address });
+      assert.equal(channel?.balance, articles[1].price);
     } finally {
       await reader.close();
     }
