@@ -21,7 +21,18 @@ import {
   type SponsoredOpenRequestBody,
 } from "@micro-raiden/web-client/protocol";
 import type { Hono } from "hono";
-import { type Address, createPublicClient, getAddress, http, type LocalAccount, parseEther, toHex } from "viem";
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  getAddress,
+  http,
+  type LocalAccount,
+  parseEther,
+  parseGwei,
+  parseSignature,
+  toHex,
+} from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { Receiver } from "../Receiver.ts";
 import { startReceiver } from "../startReceiver.ts";
@@ -258,6 +269,58 @@ describe("sponsored open: rate limits", () => {
     await refused(postRequest(await signedRequest(await reader()), ip), 429, "sponsor_limit");
     // Another address is not held back by it.
     assert.equal((await postRequest(await signedRequest(await reader()), "203.0.113.51")).status, 200);
+  });
+});
+
+describe("sponsored open: front-run from the mempool", () => {
+  it("when a copy of the receiver's pending open is mined first, the answer is the channel the copy opened", async () => {
+    const account = await reader();
+    const request = await signedRequest(account);
+    const copier = createWalletClient({ account: chain.accounts[9] ?? assert.fail(), transport: http(chain.rpcUrl) });
+    await chain.testClient.setAutomine(false);
+    try {
+      const sentBefore = await sentByReceiver();
+      const answer = postRequest(request, "203.0.113.77");
+      while ((await sentByReceiver()) === sentBefore) await new Promise((resolve) => setTimeout(resolve, 20));
+      // The copier saw the pending transaction and submits the same call with a higher tip: it is mined first.
+      const { v, r, s } = parseSignature(request.permitSignature);
+      const copy = await copier.writeContract({
+        chain: null,
+        address: chain.deployment.channelManager,
+        abi: channelManagerAbi,
+        functionName: "openOnBehalf",
+        args: [
+          request.sender,
+          request.receiver,
+          request.deposit,
+          request.signer,
+          request.nonce,
+          request.deadline,
+          request.authorizationSignature,
+          Number(v),
+          r,
+          s,
+        ],
+        gas: 300_000n,
+        maxFeePerGas: parseGwei("1000"),
+        maxPriorityFeePerGas: parseGwei("500"),
+      });
+      await chain.testClient.mine({ blocks: 1 });
+      await chain.testClient.setAutomine(true);
+      const response = await answer;
+      assert.equal(response.status, 200);
+      const { transactionHash, openBlock } = decodeSponsoredOpenResponseBody(await response.json());
+      assert.equal(transactionHash, copy);
+      const [, deposit] = await publicClient.readContract({
+        address: chain.deployment.channelManager,
+        abi: channelManagerAbi,
+        functionName: "getChannelInfo",
+        args: [account.address, receiverAddress, openBlock],
+      });
+      assert.equal(deposit, minDeposit);
+    } finally {
+      await chain.testClient.setAutomine(true);
+    }
   });
 });
 

@@ -17,6 +17,7 @@ import {
   parseSignature,
   recoverTypedDataAddress,
   type WalletClient,
+  zeroAddress,
 } from "viem";
 import { type RateLimit, sponsoredOpenLimiter } from "./sponsoredOpenLimiter.ts";
 
@@ -148,8 +149,11 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
     return { ...refuse(429, "sponsor_limit", message), retryAfter: Math.max(1, Math.ceil(seconds)) };
   }
 
-  /** Simulates and sends under the send queue, so concurrent opens never pick the same account nonce. */
-  function send(request: SponsoredOpenRequestBody): Promise<Hash | SponsoredOpenResult> {
+  /**
+   * Simulates and sends under the send queue, so concurrent opens never pick the same account nonce. Returns the hash
+   * and the chain's head just before sending.
+   */
+  function send(request: SponsoredOpenRequestBody): Promise<{ hash: Hash; head: bigint } | SponsoredOpenResult> {
     const permit = parseSignature(request.permitSignature);
     const args = [
       request.sender,
@@ -163,15 +167,16 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
       permit.r,
       permit.s,
     ] as const;
-    const queued = sending.then(async (): Promise<Hash | SponsoredOpenResult> => {
+    const queued = sending.then(async (): Promise<{ hash: Hash; head: bigint } | SponsoredOpenResult> => {
       try {
+        const head = await publicClient.getBlockNumber({ cacheTime: 0 });
         const { request: call } = await publicClient.simulateContract({
           ...manager,
           account,
           functionName: "openOnBehalf",
           args,
         });
-        return await walletClient.writeContract({ ...call, chain: null });
+        return { hash: await walletClient.writeContract({ ...call, chain: null }), head };
       } catch (error) {
         const reverted = error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionRevertedError);
         if (reverted instanceof ContractFunctionRevertedError) {
@@ -185,6 +190,29 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
     return queued;
   }
 
+  /**
+   * The channel someone else opened with this very authorization between `fromBlock` and `toBlock`: anyone may copy a
+   * pending openOnBehalf from the mempool and submit it first, and then ours reverts. The reader's channel exists all
+   * the same; answering with it keeps the client from opening a second one.
+   */
+  async function openedByAnother(request: SponsoredOpenRequestBody, fromBlock: bigint, toBlock: bigint) {
+    const logs = await publicClient.getContractEvents({
+      ...manager,
+      eventName: "ChannelCreated",
+      args: { sender: request.sender, receiver: request.receiver },
+      fromBlock,
+      toBlock,
+    });
+    // The manager stores a sender naming itself as signer as no signer.
+    const signer = isAddressEqual(request.signer, request.sender) ? zeroAddress : request.signer;
+    const log = logs.find(
+      (l) => l.args.deposit === request.deposit && l.args.signer && isAddressEqual(l.args.signer, signer),
+    );
+    return log?.args.openBlock === undefined
+      ? undefined
+      : { transactionHash: log.transactionHash, openBlock: log.args.openBlock };
+  }
+
   return {
     offer: { path: parameters.path, minDeposit },
     async open(request, client) {
@@ -193,18 +221,21 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
       if (refused) return refused;
       try {
         const sent = await send(request);
-        if (typeof sent !== "string") return sent;
-        const receipt = await publicClient.waitForTransactionReceipt({ hash: sent });
+        if ("ok" in sent) return sent;
+        const receipt = await publicClient.waitForTransactionReceipt({ hash: sent.hash });
         const created = parseEventLogs({
           abi: channelManagerAbi,
           eventName: "ChannelCreated",
           logs: receipt.logs,
         }).find((log) => isAddressEqual(log.address, deployment.channelManager));
-        if (receipt.status !== "success" || !created) {
-          return refuse(503, "sponsor_unavailable", `The open transaction ${sent} failed on chain.`);
+        const opened = created
+          ? { transactionHash: sent.hash, openBlock: created.args.openBlock }
+          : await openedByAnother(request, sent.head + 1n, receipt.blockNumber);
+        if (!opened) {
+          return refuse(503, "sponsor_unavailable", `The open transaction ${sent.hash} failed on chain.`);
         }
         await parameters.sync();
-        return { ok: true, transactionHash: sent, openBlock: created.args.openBlock };
+        return { ok: true, ...opened };
       } finally {
         inFlight.delete(sender);
       }
