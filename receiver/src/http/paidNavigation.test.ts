@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { decodePaywallAttributes, headerNames } from "@micro-raiden/web-client/protocol";
+import { decodeErrorBody, decodePaywallAttributes, headerNames } from "@micro-raiden/web-client/protocol";
 import { Hono } from "hono";
 import { parseEther } from "viem";
 import type { Receiver } from "../Receiver.ts";
@@ -163,6 +163,13 @@ describe("paid navigation: the widget's files", () => {
     assert.equal(response.headers.get("cache-control"), "public, max-age=300");
     assert.equal(response.headers.get("service-worker-allowed"), null);
     assert.equal(await response.text(), "window.microRaiden = {};");
+  });
+
+  it("answers a JSON 404 for a configured file that is not built", async () => {
+    const missing = receiverApp({ receiver: t.receiver, serviceWorkerFile: join(dir.path, "not-built.js") });
+    const response = await missing.request("/micro-raiden-sw.js");
+    assert.equal(response.status, 404);
+    assert.equal(decodeErrorBody(await response.json()).error.code, "not_found");
   });
 
   it("serves neither file when none is configured", async () => {

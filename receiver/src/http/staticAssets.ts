@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
+import { encodeErrorBody } from "@micro-raiden/web-client/protocol";
 import { Hono } from "hono";
 
 /** Where the receiver serves the widget's files. The worker must sit at the root to control every page (scope `/`). */
@@ -22,7 +23,8 @@ export type StaticAssetsOptions = {
  * `If-None-Match` with 304. Files are read again when they change on disk, so a rebuild needs no restart.
  *
  * @example
- * import { Hono } from "hono";
+ * import { encodeErrorBody } from "@micro-raiden/web-client/protocol";
+import { Hono } from "hono";
  * import { staticAssets } from "@micro-raiden/receiver";
  * const app = new Hono();
  * app.route("/", staticAssets({ serviceWorkerFile: "dist/browser/micro-raiden-sw.js" }));
@@ -32,7 +34,10 @@ export function staticAssets(options: StaticAssetsOptions): Hono {
   const serve = (file: string, headers: Record<string, string>) => {
     const read = cachedFile(file);
     return async (c: { req: { header(name: string): string | undefined } }) => {
-      const { body, etag } = await read();
+      const file = await read();
+      // Not built (yet): the protocol's JSON 404, as for any other missing path, rather than a 500.
+      if (!file) return Response.json(encodeErrorBody("not_found", "This file has not been built."), { status: 404 });
+      const { body, etag } = file;
       const common = { ...headers, etag, "x-content-type-options": "nosniff" };
       if (matchesEtag(c.req.header("if-none-match"), etag)) return new Response(null, { status: 304, headers: common });
       return new Response(body, {
@@ -58,7 +63,12 @@ export function staticAssets(options: StaticAssetsOptions): Hono {
 function cachedFile(file: string) {
   let cached: { mtimeMs: number; size: number; body: Uint8Array<ArrayBuffer>; etag: string } | undefined;
   return async () => {
-    const { mtimeMs, size } = await stat(file);
+    const found = await stat(file).catch((error: unknown) => {
+      if (error instanceof Error && "code" in error && error.code === "ENOENT") return undefined;
+      throw error;
+    });
+    if (!found) return undefined;
+    const { mtimeMs, size } = found;
     if (cached?.mtimeMs !== mtimeMs || cached.size !== size) {
       const body = new Uint8Array(await readFile(file));
       const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
