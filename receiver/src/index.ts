@@ -7,6 +7,8 @@ export { defaultPaidMaxAge, type PaywallOptions, type Price, paywall } from "./h
 export { type ReceiverApiOptions, receiverApi } from "./http/receiverApi.ts";
 export type { ReceiverAppOptions, ReceiverRoutesContext } from "./http/receiverApp.ts";
 export { receiverApp } from "./http/receiverApp.ts";
+export type { SponsoredOpener, SponsoredOpenResult, SponsorOptions } from "./http/sponsoredOpener.ts";
+export type { RateLimit } from "./http/sponsoredOpenLimiter.ts";
 export { assetPaths, type StaticAssetsOptions, staticAssets } from "./http/staticAssets.ts";
 export { upstreamProxy } from "./http/upstreamProxy.ts";
 export type { ChannelInfo, Receiver, TokenInfo } from "./Receiver.ts";

@@ -62,7 +62,6 @@ export type SponsoredOpenerParameters = SponsorOptions & {
   path: string;
   /** Brings the receiver's view of the chain up to date, so the new channel takes payments at once. */
   sync: () => Promise<void>;
-  now?: (() => number) | undefined;
 };
 
 /**
@@ -74,9 +73,8 @@ export type SponsoredOpenerParameters = SponsorOptions & {
 export function createSponsoredOpener(parameters: SponsoredOpenerParameters): SponsoredOpener {
   const { deployment, account, publicClient, walletClient, minDeposit } = parameters;
   if (minDeposit <= 0n) throw new Error("sponsor: minDeposit must be positive.");
-  const now = parameters.now ?? Date.now;
-  const perSender = sponsoredOpenLimiter(parameters.perSender ?? { limit: 3, windowMs: 86_400_000 }, now);
-  const perClient = sponsoredOpenLimiter(parameters.perClient ?? { limit: 10, windowMs: 3_600_000 }, now);
+  const perSender = sponsoredOpenLimiter(parameters.perSender ?? { limit: 3, windowMs: 86_400_000 });
+  const perClient = sponsoredOpenLimiter(parameters.perClient ?? { limit: 10, windowMs: 3_600_000 });
   const maxDeadlineAhead = BigInt(parameters.maxDeadlineAhead ?? 3600);
   const inFlight = new Set<string>();
   let sending: Promise<unknown> = Promise.resolve();
@@ -97,7 +95,7 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
     if (request.deposit < minDeposit) {
       return refuse(400, "deposit_too_small", `A sponsored open needs a deposit of at least ${minDeposit}.`);
     }
-    const seconds = BigInt(Math.floor(now() / 1000));
+    const seconds = BigInt(Math.floor(Date.now() / 1000));
     if (request.deadline <= seconds) return refuse(400, "authorization_expired", "The deadline has passed.");
     if (request.deadline > seconds + maxDeadlineAhead) {
       return refuse(400, "authorization_expired", `The deadline is more than ${maxDeadlineAhead} s ahead.`);
