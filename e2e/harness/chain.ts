@@ -54,3 +54,15 @@ export async function fund(account: LocalAccount, amounts: { eth: bigint; tokens
 export async function mine(blocks: number): Promise<void> {
   await testClient.mine({ blocks });
 }
+
+/** The channel's ChannelSettled event (what each side was paid when it ended), or undefined while it has not. */
+export async function settlement(sender: Address, receiver: Address, openBlock: bigint) {
+  const logs = await publicClient.getContractEvents({
+    address: world.deployment.channelManager,
+    abi: channelManagerAbi,
+    eventName: "ChannelSettled",
+    args: { sender, receiver },
+    fromBlock: openBlock,
+  });
+  return logs.find((log) => log.args.openBlock === openBlock)?.args;
+}

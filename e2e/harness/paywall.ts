@@ -9,6 +9,16 @@ export const paywallPanel = (page: Page) => page.locator("#micro-raiden-paywall,
 export const connectButton = (page: Page) => page.getByRole("button", { name: `Connect ${walletInfo.name}` });
 export const openButton = (page: Page) => page.getByRole("button", { name: /^Open a channel with/ });
 
+/** The widget's error notice (its details folded in, as text). */
+export const failure = (page: Page) => page.getByRole("alert").filter({ hasText: /\S/ });
+
+/** Fails with the widget's whole error notice, details included, when one is shown. */
+export async function expectNoFailure(page: Page): Promise<void> {
+  const shown = failure(page);
+  if (await shown.count()) expect.soft(await shown.first().textContent(), "the widget showed an error").toBe("");
+  expect(await shown.count()).toBe(0);
+}
+
 /** The price line: "This page costs 0.001 TKN." */
 export async function expectPrice(page: Page, price: string): Promise<void> {
   await expect(page.getByText(`This page costs ${price}.`)).toBeVisible();
@@ -25,7 +35,23 @@ export async function connectAndOpen(page: Page, options: { deposit?: string; wa
 
 /** Waits for magazine article `id` as the real document: its own script ran and the URL is the article's. */
 export async function expectArticle(page: Page, url: string, id: number): Promise<void> {
-  await expect(page.locator(`#article[data-article="${id}"]`)).toBeVisible({ timeout: 45_000 });
+  const article = page.locator(`#article[data-article="${id}"]`);
+  await expect(article.or(failure(page)).first()).toBeVisible({ timeout: 45_000 });
+  await expectNoFailure(page);
+  await expect(article).toBeVisible();
   expect(page.url()).toBe(url);
   await expect(page.locator("body")).toHaveAttribute("data-script-ran", "yes");
+}
+
+/**
+ * Follows the page's "Next article" link to magazine article `id`. Where the next page is the paywall's to pay (wallet
+ * mode, no Service Worker), the paywall may ask the reader to continue: that click is the reader's, no wallet prompt.
+ */
+export async function followNext(page: Page, url: string, id: number): Promise<void> {
+  await page.locator("#next").click();
+  const article = page.locator(`#article[data-article="${id}"]`);
+  const proceed = page.getByRole("button", { name: "Continue to the page" });
+  await expect(article.or(proceed)).toBeVisible({ timeout: 45_000 });
+  if (await proceed.isVisible()) await proceed.click();
+  await expectArticle(page, url, id);
 }

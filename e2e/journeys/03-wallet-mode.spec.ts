@@ -1,0 +1,25 @@
+// Journey 3: wallet mode ("confirm each payment in my wallet"): exactly one eth_signTypedData_v4 prompt per article.
+import { expect, test } from "../harness/fixtures.ts";
+import { magazinePath, magazinePrice } from "../harness/magazineRoutes.ts";
+import { connectAndOpen, expectArticle, followNext } from "../harness/paywall.ts";
+import { onlyChannel } from "../harness/receiverRecords.ts";
+
+test("wallet mode: one signature prompt per article, each charged once", async ({ newReader, world }) => {
+  const reader = await newReader();
+  const { page, wallet } = reader;
+  const url = (id: number) => `${world.receiverUrl}${magazinePath(id)}`;
+  await page.goto(url(1));
+  await connectAndOpen(page, { wallet: true });
+  await expectArticle(page, url(1), 1);
+  // The permit's signature opened the channel; the article's payment is the second.
+  expect(wallet.prompts.eth_signTypedData_v4).toBe(2);
+  expect((await onlyChannel(reader.address)).balance).toBe(magazinePrice);
+
+  for (const id of [2, 3]) {
+    const before = wallet.prompts.eth_signTypedData_v4;
+    await followNext(page, url(id), id);
+    expect(wallet.prompts.eth_signTypedData_v4 - before, `one prompt for article ${id}`).toBe(1);
+    expect((await onlyChannel(reader.address)).balance).toBe(BigInt(id) * magazinePrice);
+  }
+  expect(wallet.prompts.eth_sendTransaction, "no transaction after the open").toBe(1);
+});
