@@ -64,6 +64,7 @@ export function ChannelStatus({ requirements, url }: ChannelStatusProps): ReactN
             channel={channel}
             token={token}
             requirements={requirements}
+            url={url}
             reader={address}
             balance={tokenInfo.balance}
             faucet={tokenInfo.faucet}
@@ -88,6 +89,7 @@ export function ChannelStatus({ requirements, url }: ChannelStatusProps): ReactN
 
 function OpenChannel(props: {
   channel: StoredChannel;
+  url: string;
   token: TokenInfo;
   requirements: PaymentRequirements;
   reader: `0x${string}`;
@@ -126,6 +128,7 @@ function OpenChannel(props: {
           <p className="mr-error">{messages.status.lowBalance}</p>
           <DepositForm
             requirements={requirements}
+            url={props.url}
             token={token}
             reader={props.reader}
             balance={props.balance}

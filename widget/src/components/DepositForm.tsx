@@ -1,6 +1,10 @@
 import {
+  type ChannelClient,
   detectDepositMethod,
+  type OpenChannelParameters,
+  openChannel,
   type PaymentRequirements,
+  ReceiverApiError,
   type SigningMode,
   type StoredChannel,
 } from "@micro-raiden/web-client";
@@ -8,7 +12,8 @@ import { useQuery } from "@tanstack/react-query";
 import { type ReactNode, useId, useState } from "react";
 import type { Address } from "viem";
 import { formatTokenAmount, parseTokenAmount, type TokenInfo, tokenAmountInput } from "../format/formatTokenAmount.ts";
-import { useOpenChannel } from "../hooks/useOpenChannel.ts";
+import { useChannelMutation } from "../hooks/useChannelMutation.ts";
+import { useSponsorOffer } from "../hooks/useSponsorOffer.ts";
 import { useTopUp } from "../hooks/useTopUp.ts";
 import type { Messages } from "../i18n/en.ts";
 import { useWidgetContext } from "../provider/WidgetContext.ts";
@@ -17,6 +22,8 @@ import { FaucetButton } from "./FaucetButton.tsx";
 
 export type DepositFormProps = {
   requirements: PaymentRequirements;
+  /** The paid resource: its 402 says whether the receiver sponsors the open. */
+  url: string;
   token: TokenInfo;
   reader: Address;
   /** The reader's token balance, when known. */
@@ -40,7 +47,8 @@ export function DepositForm(props: DepositFormProps): ReactNode {
   const { messages, locale, client, signing: defaultSigning } = useWidgetContext();
   const [text, setText] = useState(() => tokenAmountInput(requirements.price * defaultPages, token.decimals, locale));
   const [signing, setSigning] = useState<SigningMode>(defaultSigning);
-  const open = useOpenChannel();
+  const open = useChannelMutation(openSponsoredOrNot);
+  const offer = useSponsorOffer(props.url);
   const topUp = useTopUp();
   const mutation = channel ? topUp : open;
   const inputId = useId();
@@ -55,10 +63,15 @@ export function DepositForm(props: DepositFormProps): ReactNode {
   const amount = parseTokenAmount(text, token.decimals, locale);
   const valid = amount !== undefined && amount >= requirements.price;
   const short = valid && props.balance !== undefined && props.balance < amount;
+  // The receiver pays the gas when it offers to, for a deposit it accepts and a token with permit: the default then.
+  const sponsorUrl =
+    !channel && offer && valid && amount >= offer.minDeposit && method.data === "permit"
+      ? new URL(offer.path, new URL(props.url, location.href)).href
+      : undefined;
   const submit = () => {
     if (!valid || short) return;
     if (channel) topUp.mutate({ channel, amount });
-    else open.mutate({ ...requirements, deposit: amount, signing });
+    else open.mutate({ parameters: { ...requirements, deposit: amount, signing }, sponsorUrl });
   };
 
   return (
@@ -104,7 +117,7 @@ export function DepositForm(props: DepositFormProps): ReactNode {
           ))}
         </fieldset>
       )}
-      {method.data && <p className="mr-muted">{methodText(method.data, messages)}</p>}
+      {method.data && <p className="mr-muted">{methodText(sponsorUrl ? "sponsored" : method.data, messages)}</p>}
       {short && (
         <div>
           <p>
@@ -149,4 +162,23 @@ function methodText(method: string, messages: Messages): string | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * Opens the channel through the receiver's sponsor when there is one, and by the reader's own transaction when the
+ * receiver refuses with a protocol code (a limit, its minimum): then nothing was sent. Anything else — a rejected
+ * signature, no answer — may hide an open the receiver did send, and a second channel would lock a second deposit.
+ */
+async function openSponsoredOrNot(
+  client: ChannelClient,
+  { parameters, sponsorUrl }: { parameters: OpenChannelParameters; sponsorUrl: string | undefined },
+): Promise<StoredChannel> {
+  if (sponsorUrl) {
+    try {
+      return await openChannel(client, { ...parameters, method: "sponsored", sponsorUrl });
+    } catch (error) {
+      if (!(error instanceof ReceiverApiError && error.code !== undefined)) throw error;
+    }
+  }
+  return openChannel(client, parameters);
 }

@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from "vitest";
 import { userEvent } from "vitest/browser";
 import { reader } from "../testing/readers.ts";
 import { renderWidget } from "../testing/renderWidget.tsx";
-import { requirementsOf, testChain, tokenBalance } from "../testing/testEnvironment.ts";
+import { publicTestClient, requirementsOf, testChain, tokenBalance } from "../testing/testEnvironment.ts";
 import { Paywall } from "./Paywall.tsx";
 
 const stepOf = (element: Element | null) => element?.closest("[data-step]")?.getAttribute("data-step");
@@ -62,6 +62,21 @@ describe("Paywall", () => {
     // How many blocks came already depends on the chain; the progress towards the site's two is shown.
     expect(announced.some((text) => /Confirmations: \d \/ 2/.test(text))).toBe(true);
     expect(announced.at(-1)).toContain("Your channel is open.");
+  });
+
+  it("opens with signatures only and no ether when the receiver sponsors the open", async () => {
+    const wallet = await reader({ tokens: parseEther("1"), eth: 0n });
+    const requirements = await requirementsOf("/articles/1");
+    const onChannelReady = vi.fn();
+    renderWidget(<Paywall requirements={requirements} url="/articles/1" onChannelReady={onChannelReady} />);
+    await connect();
+    await userEvent.fill(await screen.findByRole("textbox", { name: "Deposit (TKN)" }), "0.5");
+    expect(await screen.findByText("Opens with a signature only: the site pays the fee.")).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Open a channel with 0.5 TKN" }));
+    await waitFor(() => expect(onChannelReady).toHaveBeenCalledTimes(1));
+    expect(wallet.prompts.eth_sendTransaction).toBe(0);
+    expect(await publicTestClient().getBalance({ address: wallet.account.address })).toBe(0n);
+    expect(await tokenBalance(wallet.account.address)).toBe(parseEther("0.5"));
   });
 
   it("says ready without a callback, and finds the open channel again after a reload", async () => {

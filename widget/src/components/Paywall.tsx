@@ -93,6 +93,7 @@ export function Paywall({ requirements, url, onChannelReady }: PaywallProps): Re
         {(step === "deposit" || step === "topUp") && token && address && (
           <DepositForm
             requirements={requirements}
+            url={url}
             token={token}
             reader={address}
             balance={tokenInfo.balance}

@@ -10,7 +10,7 @@ import { startServer } from "@micro-raiden/receiver";
 import { toHex } from "viem";
 import type { TestProject } from "vitest/node";
 import { setTestReceiverUrl } from "./receiverProxy.ts";
-import { testConfirmations } from "./testConfirmations.ts";
+import { testConfirmations, testSponsorMinDeposit } from "./testConfirmations.ts";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const chain = await startTestChain();
@@ -28,6 +28,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     pollIntervalMs: 100,
     port: 0,
     routes: demoRoutes,
+    // Sponsored opens only from half a token up: the default deposits of the tests pay their own gas.
+    sponsor: { minDeposit: testSponsorMinDeposit },
     log: () => {},
   });
   setTestReceiverUrl(server.url);
