@@ -14,6 +14,8 @@ const steps: Step[] = [
   // a second step so that each step's last summary is the whole of it.
   { name: "widget (browser)", command: "npm", args: ["run", "test:browser", "--workspace", "widget"], counts: true },
   { name: "widget (node)", command: "npm", args: ["run", "test:node", "--workspace", "widget"], counts: true },
+  // Builds, packs and installs the packages outside the repo, and runs their README examples there.
+  { name: "packages", command: "npm", args: ["run", "check:packages"], counts: true },
   { name: "typecheck", command: "npm", args: ["run", "typecheck"], counts: false },
 ];
 

@@ -1,10 +1,13 @@
 // npm run bench:client — what a payment costs the client, and what the library costs a page.
 //   1. preparing one session-key payment: lock, sign the balance proof, persist the new balance (median, p99);
 //   2. balance-proof verifications per second (what a receiver or a recovering client does);
-//   3. the browser entry's size, minified + gzipped, with viem external and with viem bundled.
-import { mkdtemp, rm } from "node:fs/promises";
+//   3. what a user downloads: each entry of the built package (dist/, what npm pack ships), its own files as
+//      emitted and the entry bundled and minified (esbuild), gzipped, with viem external and bundled.
+// The timings run the sources: the built JavaScript is the same code with the types erased.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { custom, type Hex } from "viem";
@@ -96,24 +99,46 @@ while (performance.now() - started < 3000) {
 const perSecond = verified / ((performance.now() - started) / 1000);
 console.log(`   ${Math.round(perSecond).toLocaleString("en-US")} verifications/s (${ms(1000 / perSecond)} each)`);
 
-console.log("\n3. Browser entry (src/index.ts), minified + gzipped (esbuild, ESM, browser)");
-async function size(external: string[]) {
+console.log("\n3. The built entries (dist/), as emitted and bundled + minified (esbuild, ESM), raw / gzip");
+const dist = fileURLToPath(new URL("../dist/", import.meta.url));
+const kB = (n: number) => `${(n / 1000).toFixed(1)} kB`;
+const sizes = (code: Uint8Array) => `${kB(code.byteLength)} / ${kB(gzipSync(code, { level: 9 }).byteLength)}`;
+/** The entry and every module it imports from the package, as tsc emitted them (comments, no minification). */
+async function emitted(entry: string): Promise<Uint8Array> {
   const result = await build({
-    entryPoints: [new URL("../src/index.ts", import.meta.url).pathname],
+    entryPoints: [join(dist, entry)],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: "esm",
+    platform: "neutral",
+    packages: "external",
+    logLevel: "silent",
+  });
+  const files = Object.keys(result.metafile.inputs).map((input) => readFile(input));
+  return Buffer.concat(await Promise.all(files));
+}
+async function bundled(entry: string, external: string[]): Promise<Uint8Array> {
+  const result = await build({
+    entryPoints: [join(dist, entry)],
     bundle: true,
     minify: true,
     format: "esm",
-    platform: "browser",
+    platform: entry === "node.js" ? "node" : "browser",
     target: "es2022",
     write: false,
     external,
     logLevel: "silent",
   });
-  const code = result.outputFiles[0]?.contents ?? new Uint8Array();
-  return { raw: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
+  return result.outputFiles[0]?.contents ?? new Uint8Array();
 }
-const kB = (n: number) => `${(n / 1000).toFixed(1)} kB`;
-const external = await size(["viem", "viem/*"]);
-const bundled = await size([]);
-console.log(`   viem external: ${kB(external.raw)} minified, ${kB(external.gzip)} gzip`);
-console.log(`   viem bundled : ${kB(bundled.raw)} minified, ${kB(bundled.gzip)} gzip`);
+for (const [name, entry] of [
+  ["@micro-raiden/web-client", "index.js"],
+  ["@micro-raiden/web-client/protocol", "protocol/index.js"],
+  ["@micro-raiden/web-client/node", "node.js"],
+] as const) {
+  console.log(`   ${name} (dist/${entry})`);
+  console.log(`     emitted modules, unminified : ${sizes(await emitted(entry))}`);
+  console.log(`     minified, viem external     : ${sizes(await bundled(entry, ["viem", "viem/*"]))}`);
+  console.log(`     minified, viem bundled      : ${sizes(await bundled(entry, []))}`);
+}

@@ -1,0 +1,281 @@
+// npm run check:packages — the packages as a user gets them. Builds and packs each one, lints it (publint, attw),
+// installs the tarballs into a scratch project outside the repo and there runs the README examples against a real
+// chain: the machine client pays the receiver started by its CLI and by a Hono app; strict tsc under bundler and
+// nodenext resolution type-checks them. Also proves the repo itself still runs the sources, not dist.
+import assert from "node:assert/strict";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { writeDeployment } from "@micro-raiden/contracts/deploy";
+import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
+import { decodePaymentRequiredBody, decodePaymentResponseHeaders } from "@micro-raiden/web-client/protocol";
+import { type Hex, parseEther, toHex } from "viem";
+import type { HDAccount } from "viem/accounts";
+import { readmeBlocks } from "./check-packages/readmeBlocks.ts";
+import { type RunningProcess, run, start } from "./check-packages/run.ts";
+import { userEnvironment } from "./check-packages/userEnvironment.ts";
+
+const repo = fileURLToPath(new URL("..", import.meta.url));
+const tsc = join(repo, "node_modules", "typescript", "bin", "tsc");
+const readme = (dir: string) => readFile(join(repo, dir, "README.md"), "utf8");
+
+/** The packages a user installs, and the entry points each one's exports promise. */
+const packages = [
+  { name: "@micro-raiden/web-client", dir: "web-client", entries: ["", "/protocol", "/node"] },
+  { name: "@micro-raiden/receiver", dir: "receiver", entries: [""] },
+] as const;
+
+/** The version this repo tests with, so the scratch install takes what the npm cache already has. */
+async function repoVersion(name: string): Promise<string> {
+  const manifest = JSON.parse(await readFile(join(repo, "node_modules", name, "package.json"), "utf8"));
+  return `${name}@${manifest.version}`;
+}
+
+const privateKey = (account: HDAccount): Hex => toHex(account.getHdKey().privateKey ?? new Uint8Array());
+async function writeKey(path: string, account: HDAccount) {
+  await writeFile(path, `${privateKey(account)}\n`, { mode: 0o600 });
+  await chmod(path, 0o600);
+}
+
+let work: string;
+let scratch: string;
+const tarballs = new Map<string, string>();
+
+before(async () => {
+  work = await mkdtemp(join(tmpdir(), "micro-raiden-packages-"));
+  const packed = join(work, "tarballs");
+  await mkdir(packed);
+  // npm pack runs each package's prepack (its build) first.
+  const pack = await run(
+    "npm",
+    ["pack", ...packages.flatMap((p) => ["--workspace", p.dir]), "--pack-destination", packed],
+    { cwd: repo, env: process.env },
+  );
+  assert.equal(pack.code, 0, `npm pack failed:\n${pack.stdout}\n${pack.stderr}`);
+  for (const file of await readdir(packed)) {
+    const owner = packages.find((p) => file.startsWith(`${p.name.slice(1).replace("/", "-")}-`));
+    if (owner) tarballs.set(owner.name, join(packed, file));
+  }
+  assert.equal(tarballs.size, packages.length, `tarballs: ${[...tarballs.values()].join(", ")}`);
+
+  scratch = join(work, "app");
+  await mkdir(scratch);
+  await writeFile(join(scratch, "package.json"), `${JSON.stringify({ name: "app", private: true, type: "module" })}\n`);
+  // Exactly what the READMEs' install lines name: our packages from their tarballs, the rest from the registry.
+  const names = new Set<string>(["@types/node"]);
+  for (const p of packages) {
+    const [install] = readmeBlocks(await readme(p.dir), "sh");
+    assert.match(install ?? "", /^npm install /, `${p.dir}/README.md starts with its install line`);
+    for (const name of (install ?? "").trim().split(/\s+/).slice(2)) names.add(name);
+  }
+  const specs = await Promise.all([...names].map((name) => tarballs.get(name) ?? repoVersion(name)));
+  const install = await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...specs], {
+    cwd: scratch,
+    env: userEnvironment(),
+  });
+  assert.equal(install.code, 0, `npm install in the scratch project failed:\n${install.stdout}\n${install.stderr}`);
+});
+
+after(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe("the repo runs its TypeScript sources, never dist", () => {
+  // dist exists now (the packs built it), so a repo that lost the source condition would silently run stale builds.
+  const specifiers = packages.flatMap((p) => p.entries.map((entry) => `${p.name}${entry}`));
+
+  it("resolves every entry point to src in this process and in the node processes tests spawn", async () => {
+    for (const specifier of specifiers) {
+      assert.match(import.meta.resolve(specifier), /\/src\/[\w/]+\.ts$/, `${specifier} in this process`);
+    }
+    const child = await run(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `for (const s of ${JSON.stringify(specifiers)}) console.log(import.meta.resolve(s))`,
+      ],
+      { cwd: join(repo, "demo-server"), env: process.env },
+    );
+    assert.equal(child.code, 0, child.stderr);
+    const resolved = child.stdout.trim().split("\n");
+    assert.equal(resolved.length, specifiers.length);
+    for (const url of resolved) assert.match(url, /\/src\/[\w/]+\.ts$/, "in a spawned node process");
+  });
+
+  it("type-checks the workspaces against the sources", async () => {
+    const listed = await run(process.execPath, [tsc, "-p", "receiver", "--listFilesOnly"], {
+      cwd: repo,
+      env: process.env,
+    });
+    assert.match(listed.stdout, /web-client\/src\/protocol\/index\.ts/);
+    assert.doesNotMatch(listed.stdout, /\/(web-client|receiver)\/dist\//);
+  });
+});
+
+describe("lint", () => {
+  for (const p of packages) {
+    it(`${p.name}: publint --strict finds nothing`, async () => {
+      const result = await run("npx", ["publint", "run", tarballs.get(p.name) ?? "", "--strict"], {
+        cwd: repo,
+        env: process.env,
+      });
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+    });
+    it(`${p.name}: attw finds no type resolution problem (ESM-only profile)`, async () => {
+      const result = await run(
+        "npx",
+        ["attw", tarballs.get(p.name) ?? "", "--profile", "esm-only", "--format", "ascii"],
+        {
+          cwd: repo,
+          env: process.env,
+        },
+      );
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+    });
+  }
+});
+
+describe("installed from the tarballs, outside the repo", () => {
+  let chain: TestChain;
+  let upstream: Server;
+  let upstreamUrl: string;
+  let mining: NodeJS.Timeout;
+  const running: RunningProcess[] = [];
+  const machineClient = () => join(scratch, "machine-client.ts");
+
+  before(async () => {
+    const [clientReadme, receiverReadme] = [await readme("web-client"), await readme("receiver")];
+    const [machine, browser] = readmeBlocks(clientReadme, "ts");
+    const [hono] = readmeBlocks(receiverReadme, "ts");
+    assert.ok(machine && browser && hono, "the READMEs' examples");
+    await writeFile(machineClient(), machine);
+    await writeFile(join(scratch, "browser-client.ts"), browser);
+    await writeFile(join(scratch, "hono-app.ts"), hono);
+
+    chain = await startTestChain();
+    // Some blocks on top, so confirmations never wait on a quiet chain.
+    mining = setInterval(() => void chain.testClient.mine({ blocks: 1 }).catch(() => {}), 500);
+    upstream = createServer((request, response) => response.end(`upstream page ${request.url}`));
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+    const address = upstream.address();
+    assert.ok(address && typeof address === "object");
+    upstreamUrl = `http://127.0.0.1:${address.port}`;
+  });
+
+  after(async () => {
+    clearInterval(mining);
+    await Promise.all(running.map((process) => process.stop()));
+    if (upstream) await new Promise((resolve) => upstream.close(resolve));
+    await chain?.close();
+  });
+
+  /** A folder with the receiver's key and the deployment file, as the README's commands expect them. */
+  async function receiverFolder(name: string, account: HDAccount): Promise<string> {
+    const dir = join(scratch, name);
+    await mkdir(dir);
+    await writeKey(join(dir, "receiver.key"), account);
+    await writeDeployment(join(dir, "deployment.json"), chain.deployment);
+    return dir;
+  }
+
+  /** Runs the web-client README's machine client for `url` as a sender holding tokens, in its own folder. */
+  async function payWithMachineClient(name: string, sender: HDAccount, url: string) {
+    const dir = join(scratch, name);
+    await mkdir(dir);
+    await writeKey(join(dir, "sender.key"), sender);
+    await chain.mint(sender.address, parseEther("10"));
+    return run(process.execPath, [machineClient()], {
+      cwd: dir,
+      env: userEnvironment({ RPC_URL: chain.rpcUrl, PAID_URL: url }),
+    });
+  }
+
+  /** An unpaid request gets the 402 with the price in the protocol's JSON body and headers. */
+  async function assertPaymentRequired(url: string, price: bigint) {
+    const response = await fetch(url, { headers: { accept: "application/json" } });
+    assert.equal(response.status, 402);
+    assert.equal(decodePaymentRequiredBody(await response.json()).price, price);
+    assert.equal(decodePaymentResponseHeaders(response.headers).requirements.price, price);
+  }
+
+  it("micro-raiden-server --help lists its commands and options", async () => {
+    const help = await run("npx", ["--no", "--", "micro-raiden-server", "--help"], {
+      cwd: scratch,
+      env: userEnvironment(),
+    });
+    assert.equal(help.code, 0, help.stderr);
+    for (const word of ["start", "withdraw", "close-all", "--rpc-url", "--private-key-file", "--deployment", "--db"]) {
+      assert.ok(help.stdout.includes(word), `--help mentions ${word}:\n${help.stdout}`);
+    }
+    for (const word of ["--port", "--confirmations", "--operator-token-file", "--upstream", "--price"]) {
+      assert.ok(help.stdout.includes(word), `--help mentions ${word}`);
+    }
+  });
+
+  it("the CLI's receiver answers 402, then 200 to the web-client README's machine client", async () => {
+    const [, receiver, sender] = chain.accounts;
+    assert.ok(receiver && sender);
+    const dir = await receiverFolder("cli", receiver);
+    const price = 1000n;
+    const args = ["start", "--rpc-url", chain.rpcUrl, "--private-key-file", "receiver.key"];
+    args.push("--deployment", "deployment.json", "--db", "receiver.db", "--port", "0", "--poll-interval", "100");
+    args.push("--upstream", upstreamUrl, "--price", String(price));
+    const { process: server, match } = await start("npx", ["--no", "--", "micro-raiden-server", ...args], {
+      cwd: dir,
+      env: userEnvironment(),
+      ready: /listening on (http:\/\/\S+)/,
+    });
+    running.push(server);
+    const url = `${match[1]}/proxy/hello`;
+    await assertPaymentRequired(url, price);
+    const paid = await payWithMachineClient("cli-sender", sender, url);
+    assert.equal(paid.code, 0, paid.stdout + paid.stderr);
+    assert.equal(paid.stdout.trim(), `200 paid ${price}: upstream page /hello`);
+  });
+
+  it("the receiver README's Hono app answers 402, then 200 to the machine client", async () => {
+    const [, , , receiver, sender] = chain.accounts;
+    assert.ok(receiver && sender);
+    const dir = await receiverFolder("hono", receiver);
+    const { process: server, match } = await start(process.execPath, [join(scratch, "hono-app.ts")], {
+      cwd: dir,
+      env: userEnvironment({ RPC_URL: chain.rpcUrl, PORT: "0" }),
+      ready: /listening on (\d+)/,
+    });
+    running.push(server);
+    const url = `http://127.0.0.1:${match[1]}/reports/1`;
+    await assertPaymentRequired(url, 10n ** 15n);
+    const paid = await payWithMachineClient("hono-sender", sender, url);
+    assert.equal(paid.code, 0, paid.stdout + paid.stderr);
+    assert.equal(paid.stdout.trim(), `200 paid ${10n ** 15n}: the paid report`);
+  });
+
+  // Both resolutions at once: each tsc run checks the whole of viem's declarations too (no skipLibCheck, so ours are
+  // checked as a user's project would see them).
+  describe("strict consumers", { concurrency: true }, () => {
+    for (const resolution of ["bundler", "nodenext"] as const) {
+      it(`strict tsc type-checks the README examples with moduleResolution ${resolution}`, async () => {
+        const config = {
+          compilerOptions: {
+            strict: true,
+            noEmit: true,
+            target: "es2022",
+            lib: ["es2023", "dom"],
+            types: ["node"],
+            module: resolution === "bundler" ? "preserve" : "nodenext",
+            moduleResolution: resolution,
+          },
+          files: ["machine-client.ts", "browser-client.ts", "hono-app.ts"],
+        };
+        const file = `tsconfig.${resolution}.json`;
+        await writeFile(join(scratch, file), JSON.stringify(config, null, 2));
+        const result = await run(process.execPath, [tsc, "-p", file], { cwd: scratch, env: userEnvironment() });
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+      });
+    }
+  });
+});
