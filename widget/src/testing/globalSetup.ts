@@ -10,7 +10,7 @@ import { startServer } from "@micro-raiden/receiver";
 import { toHex } from "viem";
 import type { TestProject } from "vitest/node";
 import { setTestReceiverUrl } from "./receiverProxy.ts";
-import { testConfirmations, testSponsorMinDeposit } from "./testConfirmations.ts";
+import { testConfirmations, testSponsorMinDeposit } from "./testReceiverSettings.ts";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const chain = await startTestChain();

@@ -1,3 +1,4 @@
+// What the test receiver is configured with, for tests that show or rely on it.
 /** Blocks the test receiver waits for before a channel counts: more than one, so the progress shows. */
 export const testConfirmations = 2;
 
