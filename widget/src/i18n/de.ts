@@ -72,4 +72,10 @@ export const de: Messages = {
     settle: "Abrechnen und Rest zurückerhalten",
     noChannel: "Kein offener Zahlungskanal zu dieser Seite.",
   },
+  fragment: {
+    loading: "Der bezahlte Teil wird geladen…",
+    unreachable: (host) =>
+      `Der bezahlte Teil konnte nicht von ${host} geladen werden (offline, oder diese Seite ist dort nicht zugelassen).`,
+    refused: (host, status) => `${host} hat mit ${status} statt mit dem bezahlten Teil geantwortet.`,
+  },
 };

@@ -68,6 +68,12 @@ export const en = {
     settle: "Settle and get the rest back",
     noChannel: "No open payment channel to this site.",
   },
+  fragment: {
+    loading: "Loading the paid part…",
+    unreachable: (host: string) =>
+      `The paid part could not be loaded from ${host} (it is offline, or does not allow this site).`,
+    refused: (host: string, status: number) => `${host} answered ${status} instead of the paid part.`,
+  },
 } as const;
 
 /** The shape of a message catalog: every language has every message. */

@@ -1,7 +1,8 @@
 import { fetchWithPayment, type PaymentRequirements } from "@micro-raiden/web-client";
 import { decodePaymentResponseHeaders } from "@micro-raiden/web-client/protocol";
 import { useEffect, useRef, useState } from "react";
-import { ChannelStatus, Paywall } from "../index.ts";
+import { ChannelStatus, type Messages, Paywall } from "../index.ts";
+import { useWidgetContext } from "../provider/WidgetContext.ts";
 import { sanitizeFragment } from "./sanitizeFragment.ts";
 
 export type PaidFragmentProps = {
@@ -13,7 +14,7 @@ type State =
   | { kind: "loading" }
   | { kind: "paywall"; requirements: PaymentRequirements }
   | { kind: "content"; html: string; baseUrl: string; paidWith?: PaymentRequirements }
-  | { kind: "failed"; message: string };
+  | { kind: "failed"; message: (messages: Messages) => string };
 
 /**
  * A paid fragment of a static page: asks the receiver for `src` through CORS; on 402 shows the paywall with the
@@ -21,7 +22,9 @@ type State =
  * sanitized (never as raw HTML). Free answers are shown the same way.
  */
 export function PaidFragment({ src }: PaidFragmentProps) {
+  const { messages } = useWidgetContext();
   const [state, setState] = useState<State>({ kind: "loading" });
+  const host = new URL(src).host;
 
   useEffect(() => {
     const controller = new AbortController();
@@ -33,20 +36,21 @@ export function PaidFragment({ src }: PaidFragmentProps) {
       } else if (response.ok) {
         setState({ kind: "content", html: await response.text(), baseUrl: response.url });
       } else {
-        setState({ kind: "failed", message: `${new URL(src).host} answered ${response.status}.` });
+        const { status } = response;
+        setState({ kind: "failed", message: (m) => m.fragment.refused(host, status) });
       }
     })().catch((error: unknown) => {
       if (controller.signal.aborted) return;
-      setState({ kind: "failed", message: failureMessage(src, error) });
+      setState({ kind: "failed", message: failureMessage(host, error) });
     });
     return () => controller.abort();
-  }, [src]);
+  }, [src, host]);
 
   switch (state.kind) {
     case "loading":
-      return <p aria-busy="true">Loading…</p>;
+      return <p aria-busy="true">{messages.fragment.loading}</p>;
     case "failed":
-      return <p role="alert">{state.message}</p>;
+      return <p role="alert">{state.message(messages)}</p>;
     case "content":
       return (
         <>
@@ -61,7 +65,8 @@ export function PaidFragment({ src }: PaidFragmentProps) {
           url={src}
           onChannelReady={async ({ client }) => {
             const response = await fetchWithPayment(client, { input: src, init: { credentials: "omit" } });
-            if (!response.ok) throw new Error(`${new URL(src).host} answered ${response.status} to the payment.`);
+            // The Paywall shows what the onChannelReady callback throws, as a sentence with details.
+            if (!response.ok) throw new Error(messages.fragment.refused(host, response.status));
             const { requirements } = state;
             setState({ kind: "content", html: await response.text(), baseUrl: response.url, paidWith: requirements });
           }}
@@ -79,10 +84,9 @@ function SanitizedHtml({ html, baseUrl }: { html: string; baseUrl: string }) {
   return <div ref={ref} className="micro-raiden-fragment" />;
 }
 
-function failureMessage(src: string, error: unknown): string {
-  // A CORS refusal and a dead host look the same to a page (a TypeError): say both.
-  if (error instanceof TypeError) {
-    return `The paid content could not be loaded from ${new URL(src).host} (offline, or it does not allow this site).`;
-  }
-  return error instanceof Error ? error.message : String(error);
+function failureMessage(host: string, error: unknown): (messages: Messages) => string {
+  // A CORS refusal and a dead host look the same to a page (a TypeError): the sentence says both.
+  if (error instanceof TypeError) return (messages) => messages.fragment.unreachable(host);
+  const message = error instanceof Error ? error.message : String(error);
+  return () => message;
 }

@@ -41,8 +41,9 @@ describe("script tag: the receiver's 402 page", () => {
       const paywall = reader.page.locator("#micro-raiden-paywall");
       await paywall.getByRole("button", { name: "Connect Test Wallet" }).click();
       await paywall.getByRole("button", { name: /^Open a channel with/ }).click();
-      await reader.page.getByRole("heading", { name: "Payment channels in five minutes" }).waitFor({ timeout: 60_000 });
-      await reader.page.getByText("The whole article, paid for with a balance proof.").waitFor();
+      // The 402 page's teaser has the same heading: wait for the article's own text.
+      await reader.page.getByText("The whole article, paid for with a balance proof.").waitFor({ timeout: 90_000 });
+      await reader.page.getByRole("heading", { name: "Payment channels in five minutes" }).waitFor();
       assert.equal(reader.page.url(), url);
       assert.equal(await reader.page.locator("#micro-raiden-paywall").count(), 0);
       const [channel] = site.receiver.listChannels({ sender: reader.address });
@@ -96,6 +97,23 @@ describe("script tag: on a content site", () => {
     }
   });
 
+  it("on a site the receiver does not list, reads nothing and says why", async () => {
+    const reader = await site.newReader();
+    try {
+      const listed = site.sitePage(
+        "/unlisted",
+        contentPage(`<div id="paid" data-micro-raiden-src="${site.receiverUrl}/fragments/hostile">Read on…</div>`),
+      );
+      // The same static site reached as 127.0.0.1 is another origin, one the receiver's CORS does not name.
+      const unlisted = listed.replace("//localhost:", "//127.0.0.1:");
+      await reader.page.goto(unlisted);
+      await reader.page.locator("#paid").getByRole("alert").filter({ hasText: "does not allow this site" }).waitFor();
+      assert.deepEqual(site.receiver.listChannels({ sender: reader.address }), []);
+    } finally {
+      await reader.close();
+    }
+  });
+
   it("buys a paid fragment from the receiver's origin and shows it, running nothing it carries", async () => {
     const reader = await site.newReader();
     try {
@@ -112,7 +130,7 @@ describe("script tag: on a content site", () => {
       await paid.getByText("This page costs 0.001 TKN.").waitFor();
       await paid.getByRole("button", { name: "Connect Test Wallet" }).click();
       await paid.getByRole("button", { name: /^Open a channel with/ }).click();
-      await paid.getByText("Worth every token.").waitFor({ timeout: 60_000 });
+      await paid.getByText("Worth every token.").waitFor({ timeout: 90_000 });
 
       // Use every trap the fragment set, then look for any sign that one went off.
       await paid.locator("#js-link").click();

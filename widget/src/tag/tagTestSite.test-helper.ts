@@ -119,6 +119,8 @@ export async function startTagTestSite() {
     await chain.testClient.setBalance({ address, value: parseEther("10") });
     await chain.mint(address, parseEther("10"));
     const context = await browser.newContext();
+    // Opening a channel waits for blocks and the receiver's watcher; on a busy machine that takes a while.
+    context.setDefaultTimeout(90_000);
     const config: TestWalletConfig = { privateKey, chainId: chain.deployment.chainId, rpcUrl: chain.rpcUrl };
     // The test chain is on a free port, not the local chain's usual 8545: the site tells the tag where it is.
     const tagConfig: MicroRaidenConfig = { chains: [testChain(chain.deployment.chainId, chain.rpcUrl)] };
