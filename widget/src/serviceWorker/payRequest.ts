@@ -10,6 +10,11 @@ export type PayRequestParameters = {
   takeVoucher: (url: string) => NavigationVoucher | undefined;
   /** The network (the worker's global fetch; tests may wrap it). */
   fetch: typeof globalThis.fetch;
+  /**
+   * The browser's answer to the navigation it already sent while the worker started (navigation preload), used as
+   * the unpaid answer instead of sending the request again.
+   */
+  preloaded?: Promise<Response | undefined> | undefined;
   /** How long to keep asking while the receiver waits for the channel's confirmations, in ms (default 20 000). */
   confirmationWaitMs?: number | undefined;
 };
@@ -30,7 +35,7 @@ export type PayRequestParameters = {
 export async function payRequest(request: Request, parameters: PayRequestParameters): Promise<Response> {
   // Kept before anything reads the body: the paid copy is made from it.
   const original = request.clone();
-  const first = await parameters.fetch(request);
+  const first = (await parameters.preloaded) ?? (await parameters.fetch(request));
   if (first.status !== 402) return first;
 
   let requirements: PaymentRequirements;

@@ -36,14 +36,21 @@ self.addEventListener("install", (event) => {
   event.waitUntil(self.skipWaiting());
 });
 self.addEventListener("activate", (event) => {
-  event.waitUntil(self.clients.claim());
+  // Navigation preload: the browser sends a navigation while the worker is still starting, so a free page (or the
+  // unpaid first try of a paid one) costs no worker start-up time.
+  event.waitUntil(Promise.all([self.clients.claim(), self.registration.navigationPreload?.enable()]));
 });
 
 self.addEventListener("fetch", (event) => {
   const { request } = event;
   if (!handles(request)) return;
   event.respondWith(
-    payRequest(request, { findGrant: grants.find, takeVoucher, fetch: (input, init) => fetch(input, init) }),
+    payRequest(request, {
+      findGrant: grants.find,
+      takeVoucher,
+      fetch: (input, init) => fetch(input, init),
+      preloaded: request.mode === "navigate" ? event.preloadResponse : undefined,
+    }),
   );
 });
 
