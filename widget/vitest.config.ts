@@ -10,6 +10,9 @@ import { receiverProxy } from "./src/testing/receiverProxy.ts";
 export default defineConfig({
   // Workspace packages resolve to their TypeScript sources, never to a stale dist/.
   resolve: { conditions: ["@micro-raiden/source", ...defaultClientConditions] },
+  // The global setup (the chain and the receiver) runs in Node, in Vitest's own "__vitest__" environment, which
+  // resolves with the server conditions: it needs the condition too (Vitest adds its defaults to this list).
+  environments: { __vitest__: { resolve: { conditions: ["@micro-raiden/source"] } } },
   plugins: [receiverProxy()],
   // Found up front, so Vite does not reload a test page halfway to optimize a dependency it just met.
   optimizeDeps: {
