@@ -1,12 +1,20 @@
 // The paywall against the real chain and the real receiver, driven like a reader: by keyboard and mouse, with a
 // MetaMask-like wallet that can reject.
+import { channelManagerAbi } from "@micro-raiden/web-client/protocol";
 import { screen, waitFor, within } from "@testing-library/react";
-import { parseEther } from "viem";
+import { createWalletClient, http, parseEther } from "viem";
 import { describe, expect, it, vi } from "vitest";
 import { userEvent } from "vitest/browser";
 import { reader } from "../testing/readers.ts";
 import { renderWidget } from "../testing/renderWidget.tsx";
-import { publicTestClient, requirementsOf, testChain, tokenBalance } from "../testing/testEnvironment.ts";
+import {
+  publicTestClient,
+  requirementsOf,
+  testChain,
+  testClient,
+  testDeployment,
+  tokenBalance,
+} from "../testing/testEnvironment.ts";
 import { Paywall } from "./Paywall.tsx";
 
 const stepOf = (element: Element | null) => element?.closest("[data-step]")?.getAttribute("data-step");
@@ -21,6 +29,17 @@ function announcements(): string[] {
     }
   });
   observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+  return seen;
+}
+
+/** Every step the panel showed, in order: what the reader saw, however briefly. */
+function stepsShown(): string[] {
+  const seen: string[] = [];
+  const record = () => {
+    const step = document.querySelector(".mr-step[data-step]")?.getAttribute("data-step");
+    if (step && seen.at(-1) !== step) seen.push(step);
+  };
+  new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true });
   return seen;
 }
 
@@ -92,6 +111,52 @@ describe("Paywall", () => {
     renderWidget(<Paywall requirements={requirements} url="/articles/2" onChannelReady={onChannelReady} />);
     await waitFor(() => expect(onChannelReady).toHaveBeenCalledTimes(1));
     expect(screen.queryByRole("textbox", { name: /Deposit/ })).toBeNull();
+  });
+
+  it("drops a channel that was closed and settled while no page watched, and offers a new one", async () => {
+    const wallet = await reader({ tokens: parseEther("1") });
+    const requirements = await requirementsOf("/articles/1");
+    const onChannelReady = vi.fn();
+    const first = renderWidget(
+      <Paywall requirements={requirements} url="/articles/1" onChannelReady={onChannelReady} />,
+    );
+    await connect();
+    await userEvent.click(await screen.findByRole("button", { name: "Open a channel with 0.1 TKN" }));
+    await waitFor(() => expect(onChannelReady).toHaveBeenCalledTimes(1));
+    const [{ channel }] = onChannelReady.mock.calls[0] ?? [];
+    first.unmount();
+
+    // The reader's account closes the channel from elsewhere (no page of the site open) and settles it.
+    const account = createWalletClient({ account: wallet.account, chain: testChain(), transport: http() });
+    const { channelManager, challengePeriod } = testDeployment();
+    const send = async (hash: Promise<`0x${string}`>) =>
+      publicTestClient().waitForTransactionReceipt({ hash: await hash });
+    await send(
+      account.writeContract({
+        address: channelManager,
+        abi: channelManagerAbi,
+        functionName: "uncooperativeClose",
+        args: [requirements.receiver, channel.openBlock, 0n],
+      }),
+    );
+    await testClient().mine({ blocks: challengePeriod + 1 });
+    await send(
+      account.writeContract({
+        address: channelManager,
+        abi: channelManagerAbi,
+        functionName: "settle",
+        args: [wallet.account.address, requirements.receiver, channel.openBlock],
+      }),
+    );
+    expect(await tokenBalance(wallet.account.address)).toBe(parseEther("1"));
+
+    const again = vi.fn();
+    const steps = stepsShown();
+    renderWidget(<Paywall requirements={requirements} url="/articles/1" onChannelReady={again} />);
+    expect(await screen.findByRole("button", { name: "Open a channel with 0.1 TKN" })).toBeTruthy();
+    // Straight to a new deposit: never "waiting for the site" on the settled channel, not even for a moment.
+    expect(steps.filter((step) => step !== "connect" && step !== "loading")).toEqual(["deposit"]);
+    expect(again).not.toHaveBeenCalled();
   });
 
   it("says what to install when no wallet is found", async () => {

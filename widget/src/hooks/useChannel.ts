@@ -1,4 +1,10 @@
-import { getChannels, type PaymentRequirements, type StoredChannel, watchChannels } from "@micro-raiden/web-client";
+import {
+  type ChannelClient,
+  getChannels,
+  type PaymentRequirements,
+  type StoredChannel,
+  watchChannels,
+} from "@micro-raiden/web-client";
 import { type UseQueryResult, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { useConnection } from "wagmi";
@@ -11,10 +17,13 @@ export type UseChannelParameters = {
   refetchInterval?: number | undefined;
 };
 
+/** The channel lists each client has read from the chain already (the getChannels filter, joined). */
+const verifiedByClient = new WeakMap<ChannelClient, Set<string>>();
+
 /**
  * The reader's current channel to the receiver of `requirements`: the newest one that is open (or closing, while
- * its challenge period runs), as stored, kept fresh from storage and from the chain's events. `null` when there
- * is none; undefined while loading or not connected.
+ * its challenge period runs), as stored, read from the chain once and then kept fresh from storage and the chain's
+ * events. `null` when there is none; undefined while loading or not connected.
  *
  * @example
  * import { useChannel } from "@micro-raiden/widget";
@@ -43,12 +52,27 @@ export function useChannel(parameters: UseChannelParameters): UseQueryResult<Sto
     refetchInterval: parameters.refetchInterval ?? 2000,
     queryFn: async () => {
       if (!client || !address) return null;
-      const channels = await getChannels(client, {
+      const filter = {
         chainId: requirements.chainId,
         contract: requirements.contract,
         receiver: requirements.receiver,
         sender: address,
-      });
+      };
+      // Storage knows only what this origin's pages saw: a close or settlement while none was open (the receiver's
+      // challenge, another device) is read from the chain once per client; from then on watchChannels follows it.
+      const verified = verifiedByClient.get(client) ?? new Set<string>();
+      verifiedByClient.set(client, verified);
+      const key = Object.values(filter).join(":").toLowerCase();
+      const channels = verified.has(key)
+        ? await getChannels(client, filter)
+        : await getChannels(client, { ...filter, refresh: true }).then(
+            (fresh) => {
+              verified.add(key);
+              return fresh;
+            },
+            // The chain could not be read: show what storage knows, and read the chain again on the next poll.
+            () => getChannels(client, filter),
+          );
       const candidates = channels
         .filter((c) => c.state !== "closed" && c.token.toLowerCase() === requirements.token.toLowerCase())
         .sort((a, b) => (a.openBlock < b.openBlock ? 1 : -1));
