@@ -51,6 +51,7 @@ export class E2eWallet {
   #chainId: number;
   #connectedOrigins = new Set<string>();
   #rejections = new Map<PromptMethod, number>();
+  #holds = new Map<PromptMethod, Promise<void>>();
 
   /** `chains`: what the wallet knows; it starts on `chainId` (default the first). */
   constructor(parameters: { account: LocalAccount; chains: Chain[]; chainId?: number }) {
@@ -70,6 +71,16 @@ export class E2eWallet {
   /** The reader rejects the next `times` prompts of `method` (4001). */
   rejectNext(method: PromptMethod, times = 1): void {
     this.#rejections.set(method, (this.#rejections.get(method) ?? 0) + times);
+  }
+
+  /**
+   * The next prompt of `method` stays open (the reader has not decided yet) until the returned function is called:
+   * what the page shows while a prompt is open can be looked at.
+   */
+  holdNext(method: PromptMethod): () => void {
+    let release = () => {};
+    this.#holds.set(method, new Promise<void>((resolve) => (release = resolve)));
+    return () => release();
   }
 
   /** All prompts so far, of every method. */
@@ -106,6 +117,9 @@ export class E2eWallet {
     if ((promptMethods as readonly string[]).includes(method)) {
       const prompt = method as PromptMethod;
       this.prompts[prompt] += 1;
+      const hold = this.#holds.get(prompt);
+      this.#holds.delete(prompt);
+      await hold;
       const left = this.#rejections.get(prompt) ?? 0;
       if (left > 0) {
         this.#rejections.set(prompt, left - 1);
