@@ -9,9 +9,7 @@ import { startOwnReceiver } from "../harness/startOwnReceiver.ts";
 
 const ether = 10n ** 18n;
 
-// Bug (widget): the paywall never takes the receiver's RDN-Sponsored-Open offer; it offers "one signature and one
-// transaction" and, with no ETH, ends at "Something went wrong." (not even the not-enough-ETH sentence).
-test.fixme("a reader with tokens and no ETH opens through the receiver's sponsored open and reads", async ({
+test("a reader with tokens and no ETH opens through the receiver's sponsored open and reads", async ({
   newReader,
   world,
 }) => {

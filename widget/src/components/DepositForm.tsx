@@ -13,6 +13,7 @@ import { type ReactNode, useId, useState } from "react";
 import type { Address } from "viem";
 import { formatTokenAmount, parseTokenAmount, type TokenInfo, tokenAmountInput } from "../format/formatTokenAmount.ts";
 import { useChannelMutation } from "../hooks/useChannelMutation.ts";
+import { useEtherBalance } from "../hooks/useEtherBalance.ts";
 import { useSponsorOffer } from "../hooks/useSponsorOffer.ts";
 import { useTopUp } from "../hooks/useTopUp.ts";
 import type { Messages } from "../i18n/en.ts";
@@ -40,7 +41,8 @@ export const defaultPages = 100n;
 /**
  * The deposit (default 100 × the price, editable in tokens) and, when opening, how to pay: automatically with a
  * session key up to the deposit (default) or confirming each payment in the wallet. Offers the faucet when the
- * reader holds too little of a demo token.
+ * reader holds too little of a demo token. A reader with no ether is never sent to a transaction: the receiver's
+ * sponsored open when it applies, else a sentence saying what is missing (and the sponsor's minimum deposit).
  */
 export function DepositForm(props: DepositFormProps): ReactNode {
   const { requirements, token, channel } = props;
@@ -48,7 +50,8 @@ export function DepositForm(props: DepositFormProps): ReactNode {
   const [text, setText] = useState(() => tokenAmountInput(requirements.price * defaultPages, token.decimals, locale));
   const [signing, setSigning] = useState<SigningMode>(defaultSigning);
   const open = useChannelMutation(openSponsoredOrNot);
-  const offer = useSponsorOffer(props.url);
+  const { offer, pending: offerPending } = useSponsorOffer(props.url);
+  const ether = useEtherBalance(props.reader, requirements.chainId);
   const topUp = useTopUp();
   const mutation = channel ? topUp : open;
   const inputId = useId();
@@ -64,14 +67,19 @@ export function DepositForm(props: DepositFormProps): ReactNode {
   const valid = amount !== undefined && amount >= requirements.price;
   const short = valid && props.balance !== undefined && props.balance < amount;
   // The receiver pays the gas when it offers to, for a deposit it accepts and a token with permit: the default then.
+  const sponsor = !channel && method.data === "permit" ? offer : undefined;
   const sponsorUrl =
-    !channel && offer && valid && amount >= offer.minDeposit && method.data === "permit"
-      ? new URL(offer.path, new URL(props.url, location.href)).href
+    sponsor && valid && amount >= sponsor.minDeposit
+      ? new URL(sponsor.path, new URL(props.url, location.href)).href
       : undefined;
+  // Until the offer and the token's method are known, so is not whether the reader would be sent a transaction.
+  const deciding = !channel && (offerPending || method.isPending);
+  const noEther = !deciding && !sponsorUrl && ether === 0n;
   const submit = () => {
-    if (!valid || short) return;
+    if (!valid || short || deciding || noEther) return;
     if (channel) topUp.mutate({ channel, amount });
-    else open.mutate({ parameters: { ...requirements, deposit: amount, signing }, sponsorUrl });
+    // With no ether, a refused sponsored open cannot fall back to the reader's own transaction.
+    else open.mutate({ parameters: { ...requirements, deposit: amount, signing }, sponsorUrl, fallback: ether !== 0n });
   };
 
   return (
@@ -139,7 +147,29 @@ export function DepositForm(props: DepositFormProps): ReactNode {
           )}
         </div>
       )}
-      <button type="submit" className="mr-button" disabled={!valid || short || mutation.isPending}>
+      {noEther && (
+        <div>
+          <p className="mr-error">
+            {sponsor && valid
+              ? messages.noEtherSponsorMin(formatTokenAmount(sponsor.minDeposit, token, locale))
+              : messages.noEther}
+          </p>
+          {sponsor && valid && (
+            <button
+              type="button"
+              className="mr-button mr-button-secondary"
+              onClick={() => setText(tokenAmountInput(sponsor.minDeposit, token.decimals, locale))}
+            >
+              {messages.depositSponsorMin(formatTokenAmount(sponsor.minDeposit, token, locale))}
+            </button>
+          )}
+        </div>
+      )}
+      <button
+        type="submit"
+        className="mr-button"
+        disabled={!valid || short || deciding || noEther || mutation.isPending}
+      >
         {valid
           ? (channel ? messages.topUp : messages.open)(formatTokenAmount(amount, token, locale))
           : (channel ? messages.topUp : messages.open)("…")}
@@ -166,18 +196,23 @@ function methodText(method: string, messages: Messages): string | undefined {
 
 /**
  * Opens the channel through the receiver's sponsor when there is one, and by the reader's own transaction when the
- * receiver refuses with a protocol code (a limit, its minimum): then nothing was sent. Anything else — a rejected
+ * receiver refuses with a protocol code (a limit, its minimum) and the reader has ether (`fallback`): then nothing
+ * was sent. Anything else — a rejected
  * signature, no answer — may hide an open the receiver did send, and a second channel would lock a second deposit.
  */
 async function openSponsoredOrNot(
   client: ChannelClient,
-  { parameters, sponsorUrl }: { parameters: OpenChannelParameters; sponsorUrl: string | undefined },
+  {
+    parameters,
+    sponsorUrl,
+    fallback,
+  }: { parameters: OpenChannelParameters; sponsorUrl: string | undefined; fallback: boolean },
 ): Promise<StoredChannel> {
   if (sponsorUrl) {
     try {
       return await openChannel(client, { ...parameters, method: "sponsored", sponsorUrl });
     } catch (error) {
-      if (!(error instanceof ReceiverApiError && error.code !== undefined)) throw error;
+      if (!(fallback && error instanceof ReceiverApiError && error.code !== undefined)) throw error;
     }
   }
   return openChannel(client, parameters);

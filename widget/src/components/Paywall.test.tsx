@@ -254,14 +254,36 @@ describe("Paywall", () => {
     expect(await tokenBalance(wallet.account.address)).toBe(parseEther("0.9"));
   });
 
+  it("never sends a reader with no ether to a transaction: it says so, and the sponsor's minimum opens", async () => {
+    const wallet = await reader({ tokens: parseEther("1"), eth: 0n });
+    const requirements = await requirementsOf("/articles/1");
+    const onChannelReady = vi.fn();
+    renderWidget(<Paywall requirements={requirements} url="/articles/1" onChannelReady={onChannelReady} />);
+    await connect();
+    // The default deposit (0.1 TKN) is below what the site sponsors (0.5 TKN).
+    expect(
+      await screen.findByText(
+        "Your account has no ETH for a network fee. The site pays the fee when you deposit at least 0.5 TKN.",
+      ),
+    ).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Open a channel with 0.1 TKN" })).toHaveProperty("disabled", true);
+    await userEvent.click(screen.getByRole("button", { name: "Deposit 0.5 TKN" }));
+    expect(await screen.findByText("Opens with a signature only: the site pays the fee.")).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Open a channel with 0.5 TKN" }));
+    await waitFor(() => expect(onChannelReady).toHaveBeenCalledTimes(1));
+    expect(wallet.prompts.eth_sendTransaction).toBe(0);
+  });
+
   it("explains any other error in a sentence, with the details folded away", async () => {
-    await reader({ tokens: parseEther("1"), eth: 0n });
+    // One wei: not nothing, so the transaction is tried, and the node refuses it for its fee.
+    await reader({ tokens: parseEther("1"), eth: 1n });
     const requirements = await requirementsOf("/articles/1");
     renderWidget(<Paywall requirements={requirements} url="/articles/1" />);
     await connect();
     await userEvent.click(await screen.findByRole("button", { name: "Open a channel with 0.1 TKN" }));
     const alert = await screen.findByRole("alert");
     expect(within(alert).queryByText(/rejected/)).toBeNull();
+    expect(within(alert).getByText("Your account has not enough ETH to pay the network fee.")).toBeTruthy();
     const details = within(alert).getByText("Details").closest("details");
     expect(details?.open).toBe(false);
     expect(details?.textContent).toMatch(/fund|balance|gas/i);

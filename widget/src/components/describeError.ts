@@ -16,8 +16,11 @@ export function describeError(error: unknown, messages: Messages): ErrorDescript
     return { rejected: true, sentence: messages.rejected, details: [] };
   }
   const sentences = new Map<string, string>(Object.entries(messages.errors));
-  // The outermost error the catalog has a sentence for: viem wraps wallet errors, the web-client wraps reverts.
-  const sentence = chain.map((e) => sentences.get(e.name)).find((s) => s !== undefined) ?? messages.errors.generic;
+  // The outermost error the catalog has a sentence for: viem wraps wallet errors, the web-client wraps reverts. A
+  // wallet that passes the node's refusal on as a generic RPC error still names the missing fee in its words.
+  const sentence =
+    chain.map((e) => sentences.get(e.name)).find((s) => s !== undefined) ??
+    (chain.some(lacksFunds) ? messages.errors.InsufficientFundsError : messages.errors.generic);
   const first = chain[0];
   const shortMessage = first ? (text(Reflect.get(first, "shortMessage")) ?? first.message) : String(error);
   const details = first ? text(Reflect.get(first, "details")) : undefined;
@@ -26,6 +29,16 @@ export function describeError(error: unknown, messages: Messages): ErrorDescript
     sentence,
     details: [shortMessage, ...(details && details !== shortMessage ? [details] : [])],
   };
+}
+
+/** Geth's, Hardhat's and viem's words for an account that cannot pay a transaction's fee (and value). */
+const fundsMissing =
+  /insufficient funds|(doesn't|does not) have enough funds|exceeds transaction sender account balance/i;
+
+function lacksFunds(error: Error): boolean {
+  return [error.message, Reflect.get(error, "details")].some(
+    (words) => typeof words === "string" && fundsMissing.test(words),
+  );
 }
 
 function causes(error: unknown): Error[] {

@@ -31,6 +31,11 @@ export const de: Messages = {
   methodErc1363: "Eröffnung mit einer Transaktion.",
   methodApprove: "Eröffnung mit zwei Transaktionen (Freigabe, dann Eröffnung).",
   methodSponsored: "Eröffnung nur mit einer Signatur: die Seite zahlt die Gebühr.",
+  noEther:
+    "Das braucht eine Transaktion, und Ihr Konto hat kein ETH für deren Netzwerkgebühr. Besorgen Sie sich zuerst etwas ETH in diesem Netzwerk.",
+  noEtherSponsorMin: (min) =>
+    `Ihr Konto hat kein ETH für eine Netzwerkgebühr. Die Seite zahlt die Gebühr ab einer Einzahlung von ${min}.`,
+  depositSponsorMin: (min) => `${min} einzahlen`,
   open: (amount) => `Kanal mit ${amount} eröffnen`,
   topUp: (amount) => `${amount} nachladen`,
   confirmInWallet: "Bitte in Ihrer Wallet bestätigen.",

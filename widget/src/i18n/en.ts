@@ -27,6 +27,11 @@ export const en = {
   methodErc1363: "Opens with one transaction.",
   methodApprove: "Opens with two transactions (approve, then open).",
   methodSponsored: "Opens with a signature only: the site pays the fee.",
+  noEther:
+    "This needs a transaction, and your account has no ETH for its network fee. Get a little ETH on this network first.",
+  noEtherSponsorMin: (min: string) =>
+    `Your account has no ETH for a network fee. The site pays the fee when you deposit at least ${min}.`,
+  depositSponsorMin: (min: string) => `Deposit ${min}`,
   open: (amount: string) => `Open a channel with ${amount}`,
   topUp: (amount: string) => `Add ${amount}`,
   confirmInWallet: "Confirm in your wallet.",
