@@ -41,8 +41,15 @@ export function grantStore(factory: IDBFactory = indexedDB) {
   };
 
   return {
-    async put(grant: PaymentGrant): Promise<void> {
-      await transact("readwrite", (store) => store.put(encodeWorkerRequest({ type: "grant", grant }), grantKey(grant)));
+    /** Stores `grant` in place of the receiver's previous one; resolves with whether that one was different. */
+    async put(grant: PaymentGrant): Promise<boolean> {
+      const encoded = encodeWorkerRequest({ type: "grant", grant });
+      const previous = await transact("readwrite", (store) => {
+        const read = store.get(grantKey(grant));
+        read.onsuccess = () => store.put(encoded, grantKey(grant));
+        return read;
+      });
+      return JSON.stringify(previous) !== JSON.stringify(encoded);
     },
     /** The grant for the receiver `requirements` name, if the reader gave one. A corrupt entry counts as none. */
     async find(requirements: PaymentRequirements): Promise<PaymentGrant | undefined> {

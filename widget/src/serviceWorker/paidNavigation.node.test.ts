@@ -86,6 +86,42 @@ describe("paid navigation: what is not charged twice", () => {
     }
   });
 
+  it("reloads a paid article without paying again (the worker's kept copy), until the reader revokes the worker", async () => {
+    const reader = await site.newReader();
+    const context = await site.newContext();
+    try {
+      const page = await context.newPage();
+      await site.startNavigation(page, reader, { from: "/articles/35" });
+      await page.locator("#paid-content[data-article='35']").waitFor();
+      assert.equal(site.charged(reader.channel), articlePrice);
+
+      // A reload skips the browser's cache: the network answers 402, and the worker answers with the page it paid.
+      const reloaded = page.waitForResponse(`${site.url}/articles/35`);
+      await page.reload();
+      assert.equal((await reloaded).status(), 200);
+      await page.locator("#paid-content[data-article='35']").waitFor();
+      assert.equal(await page.evaluate(() => document.body.dataset.scriptRan), "yes", "the real page again");
+      assert.equal(site.charged(reader.channel), articlePrice, "a reload is charged once");
+
+      // Revoked (the reader disconnected): the worker forgets the pages it kept, and a reload shows the paywall.
+      await page.goto(`${site.url}/`);
+      await page.waitForFunction(() => "navigationTest" in window);
+      const revoked = await page.evaluate(() => {
+        const test = Reflect.get(window, "navigationTest") as { revokePaymentWorker(): Promise<boolean> };
+        return test.revokePaymentWorker();
+      });
+      assert.equal(revoked, true);
+      await page.goto(`${site.url}/articles/35`);
+      const afterRevoke = page.waitForResponse(`${site.url}/articles/35`);
+      await page.reload();
+      assert.equal((await afterRevoke).status(), 402);
+      await page.locator("#micro-raiden-paywall").waitFor();
+      assert.equal(site.charged(reader.channel), articlePrice, "nothing more charged");
+    } finally {
+      await context.close();
+    }
+  });
+
   it("charges two tabs navigating paid pages at the same time exactly once per page", async () => {
     const reader = await site.newReader();
     const context = await site.newContext();

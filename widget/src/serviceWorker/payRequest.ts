@@ -1,5 +1,6 @@
 import { fetchWithPayment, PaymentRefusedError } from "@micro-raiden/web-client";
 import { decodePaymentResponseHeaders, headerNames, type PaymentRequirements } from "@micro-raiden/web-client/protocol";
+import type { KeptPages } from "./keptPages.ts";
 import { workerClient } from "./workerClient.ts";
 import type { NavigationVoucher, PaymentGrant } from "./workerMessages.ts";
 
@@ -15,6 +16,8 @@ export type PayRequestParameters = {
    * the unpaid answer instead of sending the request again.
    */
   preloaded?: Promise<Response | undefined> | undefined;
+  /** The paid pages the worker keeps, so a reload within their max-age is not paid again. */
+  kept?: KeptPages | undefined;
   /** How long to keep asking while the receiver waits for the channel's confirmations, in ms (default 20 000). */
   confirmationWaitMs?: number | undefined;
 };
@@ -26,6 +29,10 @@ export type PayRequestParameters = {
  * paid answer returned. Whenever the payment cannot be made here (no channel, deposit or budget too small, a
  * channel the receiver does not know, anything needing the wallet or the chain) the first 402 — the paywall page —
  * is the answer: never a blank page, and the page's paywall takes over.
+ *
+ * A reload skips the browser's HTTP cache, so the network answers 402 for a page paid seconds ago: when the worker
+ * kept that page's paid answer (`kept`, within the receiver's `private, max-age`), the kept copy is the answer and
+ * nothing is paid. A paid GET navigation's answer is kept before it is returned.
  *
  * Navigation requests cannot be rebuilt with their `navigate` mode; `fetchWithPayment` copies them with new
  * headers, which the Fetch standard turns into `same-origin` mode while keeping the method, body, credentials and
@@ -43,6 +50,11 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
     ({ requirements } = decodePaymentResponseHeaders(first.headers));
   } catch {
     return first; // Not a receiver's 402: not ours to pay.
+  }
+  const kept = await parameters.kept?.find(original);
+  if (kept) {
+    await first.body?.cancel();
+    return kept;
   }
   const voucher = parameters.takeVoucher(request.url);
   const grant = voucher ? undefined : await parameters.findGrant(requirements);
@@ -65,7 +77,11 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
   for (;;) {
     try {
       // One attempt when no answer comes back: a navigation the reader waits on should not hang on retries.
-      return await fetchWithPayment(client, { input: original.clone(), retryCount: 1, confirmationTimeout: 0 });
+      const paid = await fetchWithPayment(client, { input: original.clone(), retryCount: 1, confirmationTimeout: 0 });
+      // Kept before the page gets it, so a reload right after it loaded finds it. A failure to keep costs the
+      // reader nothing now (only a later reload would be paid), so it does not fail the paid answer.
+      await parameters.kept?.keep(original, paid).catch(() => {});
+      return paid;
     } catch (error) {
       // A channel opened moments ago that the receiver has not seen confirmed yet (it reads the chain every
       // second or so): the worker cannot watch the chain, so it asks again shortly rather than show the paywall

@@ -4,6 +4,7 @@
 // README, "Paid navigation".
 /// <reference lib="webworker" />
 import { grantStore } from "./grantStore.ts";
+import { keptPages } from "./keptPages.ts";
 import { carriesPayment, payRequest } from "./payRequest.ts";
 import {
   decodeWorkerRequest,
@@ -15,6 +16,7 @@ import {
 declare const self: ServiceWorkerGlobalScope;
 
 const grants = grantStore();
+const kept = keptPages(self.caches);
 
 /**
  * Wallet-signed proofs waiting for their navigation, by URL. In memory on purpose: a voucher is for the navigation
@@ -48,6 +50,7 @@ self.addEventListener("fetch", (event) => {
     payRequest(request, {
       findGrant: grants.find,
       takeVoucher,
+      kept,
       fetch: (input, init) => fetch(input, init),
       preloaded: request.mode === "navigate" ? event.preloadResponse : undefined,
     }),
@@ -72,10 +75,12 @@ self.addEventListener("message", (event) => {
       try {
         const message = decodeWorkerRequest(event.data);
         if (!message) return;
-        if (message.type === "grant") await grants.put(message.grant);
+        // Pages kept for one grant are not served under another (another sender, budget or price limit).
+        if (message.type === "grant" && (await grants.put(message.grant))) await kept.clear();
         if (message.type === "revoke") {
           await grants.clear();
           vouchers.clear();
+          await kept.clear();
         }
         if (message.type === "voucher") {
           vouchers.set(message.voucher.url, { voucher: message.voucher, expiresAt: Date.now() + voucherLifetimeMs });

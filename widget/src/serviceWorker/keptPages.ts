@@ -1,0 +1,66 @@
+/** The Cache Storage cache holding the worker's paid pages (its own: nothing else on the origin reads or writes it). */
+const cacheName = "micro-raiden-paid-pages";
+/** Until when a kept copy may be served (epoch ms). Set by the worker on its copy, never sent to the page. */
+const keptUntilHeader = "micro-raiden-kept-until";
+
+/** The paid pages the worker keeps; see {@link keptPages}. */
+export type KeptPages = ReturnType<typeof keptPages>;
+
+/**
+ * The paid answers of GET navigations the worker paid, kept in Cache Storage by URL for as long as the receiver let
+ * the reader's browser keep them (`Cache-Control: private, max-age=N` on the paid answer; nothing without a
+ * max-age, nothing marked `no-store`). A reload skips the browser's own HTTP cache, so the network answers 402 for a
+ * page paid a moment ago; the worker then serves the kept copy instead of paying for the same page again.
+ * Cleared when the reader revokes the worker or grants it something else.
+ */
+export function keptPages(storage: CacheStorage = caches) {
+  return {
+    /** Keeps `response`, the paid answer to `request`, when it is a GET navigation's and the receiver allows it. */
+    async keep(request: Request, response: Response): Promise<void> {
+      if (request.method !== "GET" || request.mode !== "navigate" || response.status !== 200) return;
+      const maxAge = privateMaxAge(response.headers.get("cache-control"));
+      if (!maxAge) return;
+      const headers = new Headers(response.headers);
+      headers.set(keptUntilHeader, String(Date.now() + maxAge * 1000));
+      const copy = new Response(response.clone().body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers,
+      });
+      await (await storage.open(cacheName)).put(request.url, copy);
+    },
+    /** The kept paid answer for a GET navigation to `request`'s URL, while its max-age lasts. */
+    async find(request: Request): Promise<Response | undefined> {
+      if (request.method !== "GET" || request.mode !== "navigate") return undefined;
+      const cache = await storage.open(cacheName);
+      const kept = await cache.match(request.url);
+      if (!kept) return undefined;
+      const until = Number(kept.headers.get(keptUntilHeader));
+      if (!(until > Date.now())) {
+        await cache.delete(request.url);
+        return undefined;
+      }
+      const headers = new Headers(kept.headers);
+      headers.delete(keptUntilHeader);
+      return new Response(kept.body, { status: kept.status, statusText: kept.statusText, headers });
+    },
+    async clear(): Promise<void> {
+      await storage.delete(cacheName);
+    },
+  };
+}
+
+/**
+ * The max-age in seconds of a paid answer's `Cache-Control` (the receiver sends `private, max-age=N`), or undefined
+ * when there is none, it is zero, or the answer must not be stored (`no-store`) or reused unchecked (`no-cache`).
+ */
+export function privateMaxAge(cacheControl: string | null): number | undefined {
+  if (!cacheControl) return undefined;
+  let maxAge: number | undefined;
+  for (const directive of cacheControl.split(",")) {
+    const [name = "", value] = directive.trim().toLowerCase().split("=", 2);
+    if (name === "no-store" || name === "no-cache") return undefined;
+    if (name === "max-age" && value !== undefined && /^\d+$/.test(value)) maxAge = Number(value);
+  }
+  return maxAge !== undefined && maxAge > 0 ? maxAge : undefined;
+}
