@@ -1,8 +1,9 @@
 import { askPaymentWorker } from "./askPaymentWorker.ts";
 
 /**
- * Stops automatic payments: the payment worker forgets every grant, pending wallet proof and paid page it kept. For a reader who
- * disconnects, switches account, or turns paid browsing off; `navigatePaid` grants again when they pay next.
+ * Stops automatic payments: the payment worker forgets every grant, pending wallet proof and paid page it kept. For
+ * a reader who disconnects, switches account, or turns paid browsing off; `navigatePaid` grants again when they pay
+ * next.
  * Resolves with whether a worker confirmed it (false where there is none: then nothing was granted either).
  *
  * @example
