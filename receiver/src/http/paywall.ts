@@ -14,6 +14,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { formatUnits } from "viem";
 import type { Receiver } from "../Receiver.ts";
 import { navigationTickets } from "./navigationTickets.ts";
+import { setPaidRequirements } from "./paidRequirements.ts";
 import { paywallPage } from "./paywallPage.ts";
 
 /** A price in token base units, fixed or computed from the request (µRaiden's dynamic price). */
@@ -85,6 +86,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
       // The fallback of paid navigation without a Service Worker: the page paid for this very request and the
       // reload that follows presents the one-time ticket it got (see navigationTickets).
       if (tickets.redeem(c, requestKey(c))) {
+        setPaidRequirements(c, requirements);
         await next();
         if (c.res.ok) setPaidCacheControl(c.res.headers, paidCacheControl);
         return;
@@ -119,6 +121,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
       });
     }
 
+    setPaidRequirements(c, requirements);
     try {
       await next();
     } catch (error) {

@@ -1,18 +1,28 @@
 import { encodeErrorBody } from "@micro-raiden/web-client/protocol";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import type { HtmlEscapedString } from "hono/utils/html";
 import type { Receiver } from "../Receiver.ts";
+import { channelStatusBar } from "./channelStatusBar.ts";
 import { cors } from "./cors.ts";
 import { type PaywallOptions, paywall } from "./paywall.ts";
 import { receiverApi } from "./receiverApi.ts";
 import { assetPaths, staticAssets } from "./staticAssets.ts";
 import { upstreamProxy } from "./upstreamProxy.ts";
 
-/** What `routes` gets: the receiver, and `paywall` with this app's defaults (the paywall script) filled in. */
+/**
+ * What `routes` gets: the receiver, and `paywall` and `channelStatusBar` with this app's defaults (the paywall
+ * script) filled in.
+ */
 export type ReceiverRoutesContext = {
   receiver: Receiver;
-  /** URL of the paywall script, for a site's own pages that show the reader's channel (undefined: none). */
+  /** URL of the paywall script, for a site's own pages that load the widget (undefined: none). */
   paywallScript: string | undefined;
   paywall: (options: Omit<PaywallOptions, "receiver">) => ReturnType<typeof paywall>;
+  /**
+   * For a handler behind `paywall`: the reader's channel status bar for its page (the element with the requirements
+   * this request was charged for, and this app's paywall script), to put in the page's HTML.
+   */
+  channelStatusBar: (c: Context) => HtmlEscapedString;
 };
 
 export type ReceiverAppOptions = {
@@ -62,7 +72,12 @@ export function receiverApp(options: ReceiverAppOptions): Hono {
     paywall({ paywallScript, paidMaxAge: options.paidMaxAge, ...paywallOptions, receiver });
   app.route("/", staticAssets(options));
   app.route(receiver.gatewayPath, receiverApi({ receiver, operatorToken: options.operatorToken }));
-  options.routes?.(app, { receiver, paywallScript, paywall: bound });
+  options.routes?.(app, {
+    receiver,
+    paywallScript,
+    paywall: bound,
+    channelStatusBar: (c) => channelStatusBar(c, { paywallScript }),
+  });
   if (options.upstream) {
     app.all(
       "/proxy/*",
