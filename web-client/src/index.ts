@@ -41,6 +41,12 @@ export {
   fetchWithPayment,
 } from "./actions/fetchWithPayment.ts";
 export {
+  type FetchWithStoredChannelErrorType,
+  type FetchWithStoredChannelParameters,
+  type FetchWithStoredChannelReturnType,
+  fetchWithStoredChannel,
+} from "./actions/fetchWithStoredChannel.ts";
+export {
   type GetChannelsErrorType,
   type GetChannelsParameters,
   type GetChannelsReturnType,
@@ -119,6 +125,12 @@ export {
   type SigningMode,
   type SpendingPolicy,
 } from "./client/createChannelClient.ts";
+export {
+  type CreatePaymentClientParameters,
+  type CreatePaymentClientReturnType,
+  createPaymentClient,
+} from "./client/createPaymentClient.ts";
+export type { PaymentClient } from "./client/PaymentClient.ts";
 export { AccountMismatchError, type AccountMismatchErrorType } from "./errors/AccountMismatchError.ts";
 export { BudgetExceededError, type BudgetExceededErrorType } from "./errors/BudgetExceededError.ts";
 export { ChannelManagerRevertError, type ChannelManagerRevertErrorType } from "./errors/ChannelManagerRevertError.ts";

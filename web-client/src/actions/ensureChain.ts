@@ -1,11 +1,5 @@
-import {
-  type Chain,
-  defineChain,
-  SwitchChainError,
-  UserRejectedRequestError,
-  type UserRejectedRequestErrorType,
-} from "viem";
-import type { ChannelClient } from "../client/createChannelClient.ts";
+import { type Chain, defineChain, type UserRejectedRequestErrorType } from "viem";
+import type { PaymentClient } from "../client/PaymentClient.ts";
 import { WrongChainError, type WrongChainErrorType } from "../errors/WrongChainError.ts";
 
 export type EnsureChainParameters = { chainId: number };
@@ -22,7 +16,7 @@ export type EnsureChainErrorType = WrongChainErrorType | UserRejectedRequestErro
  * const chain = await ensureChain(client, { chainId: 31337 });
  */
 export async function ensureChain(
-  client: ChannelClient,
+  client: PaymentClient,
   { chainId }: EnsureChainParameters,
 ): Promise<EnsureChainReturnType> {
   const known = client.chains.find((chain) => chain.id === chainId);
@@ -40,9 +34,11 @@ export async function ensureChain(
   try {
     await client.walletClient.switchChain({ id: chainId });
   } catch (error) {
-    if (error instanceof UserRejectedRequestError) throw error;
+    // Told apart by their EIP-1193 codes (viem's UserRejectedRequestError is 4001, its SwitchChainError 4902), not
+    // by class: importing viem's RPC error classes would weigh on every bundle that signs (a Service Worker's too).
+    if (hasCode(error, 4001)) throw error;
     // 4902: the wallet does not know the chain. Add it (which also switches), if we know how to describe it.
-    const unknownChain = error instanceof SwitchChainError || hasCode(error, 4902);
+    const unknownChain = hasCode(error, 4902);
     if (!unknownChain || !known) throw new WrongChainError({ expected: chainId, actual: current, cause: error });
     await client.walletClient.addChain({ chain: known });
   }

@@ -16,7 +16,8 @@ import {
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { connectedAddress } from "../client/connectedAddress.ts";
-import { type ChannelClient, createChannelClient, type SpendingPolicy } from "../client/createChannelClient.ts";
+import { createChannelClient, type SpendingPolicy } from "../client/createChannelClient.ts";
+import type { PaymentClient } from "../client/PaymentClient.ts";
 import type { ChannelLock } from "../locks/ChannelLock.ts";
 import { memoryLock } from "../locks/memoryLock.ts";
 import {
@@ -164,7 +165,7 @@ export async function testClient(parameters: TestClientParameters = {}) {
  * session key as its delegated signer, so payments are signed without any chain call.
  */
 export async function storeChannel(
-  client: ChannelClient,
+  client: PaymentClient,
   overrides: Partial<StoredChannel> = {},
 ): Promise<StoredChannel & { sessionKey: Hex; delegatedSigner: Address }> {
   const sessionKey = overrides.sessionKey ?? generatePrivateKey();
@@ -189,7 +190,7 @@ export async function storeChannel(
 }
 
 /** The stored balance of a channel (throws if the channel is gone). */
-export async function storedBalance(client: ChannelClient, key: ChannelKey): Promise<bigint> {
+export async function storedBalance(client: PaymentClient, key: ChannelKey): Promise<bigint> {
   const stored = await client.storage.get(key);
   if (!stored) throw new Error(`channel ${key.openBlock} is not stored`);
   return stored.balance;

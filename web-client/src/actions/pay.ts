@@ -1,5 +1,5 @@
 import type { UserRejectedRequestErrorType } from "viem";
-import type { ChannelClient } from "../client/createChannelClient.ts";
+import type { PaymentClient } from "../client/PaymentClient.ts";
 import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
 import { BudgetExceededError, type BudgetExceededErrorType } from "../errors/BudgetExceededError.ts";
 import { ChannelNotOpenError, type ChannelNotOpenErrorType } from "../errors/ChannelNotOpenError.ts";
@@ -52,7 +52,7 @@ export type PayErrorType =
  *   },
  * });
  */
-export async function pay<T>(client: ChannelClient, parameters: PayParameters<T>): Promise<PayReturnType<T>> {
+export async function pay<T>(client: PaymentClient, parameters: PayParameters<T>): Promise<PayReturnType<T>> {
   const { amount, send } = parameters;
   const key = parameters.channel;
   return client.lock(receiverLockName(key), async () => {

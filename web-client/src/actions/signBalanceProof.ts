@@ -1,5 +1,5 @@
 import type { Hex, UserRejectedRequestErrorType } from "viem";
-import type { ChannelClient } from "../client/createChannelClient.ts";
+import type { PaymentClient } from "../client/PaymentClient.ts";
 import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
@@ -30,7 +30,7 @@ export type SignBalanceProofErrorType =
  * const signature = await signBalanceProof(client, { channel, balance: channel.balance + 1000n });
  */
 export function signBalanceProof(
-  client: ChannelClient,
+  client: PaymentClient,
   { channel, balance }: SignBalanceProofParameters,
 ): Promise<SignBalanceProofReturnType> {
   return signForChannel(

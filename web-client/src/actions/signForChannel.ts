@@ -1,9 +1,8 @@
 import type { Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { signTypedData } from "viem/accounts";
 import { assertChannelSender } from "../client/assertChannelSender.ts";
 import { channelAccount } from "../client/channelAccount.ts";
-import type { ChannelClient } from "../client/createChannelClient.ts";
-import type { balanceProofTypedData, closeRequestTypedData } from "../protocol/index.ts";
+import type { ChannelTypedData, PaymentClient } from "../client/PaymentClient.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { ensureChain } from "./ensureChain.ts";
 
@@ -13,13 +12,14 @@ import { ensureChain } from "./ensureChain.ts";
  * while the wallet's current account is the channel's sender.
  */
 export async function signForChannel(
-  client: ChannelClient,
+  client: PaymentClient,
   channel: StoredChannel,
-  typedData: ReturnType<typeof balanceProofTypedData> | ReturnType<typeof closeRequestTypedData>,
+  typedData: ChannelTypedData,
 ): Promise<Hex> {
   if (client.signing === "session" && channel.sessionKey) {
     assertChannelSender(client, channel);
-    return privateKeyToAccount(channel.sessionKey).signTypedData(typedData);
+    // The key signs directly: an account object would also bring viem's transaction serializers along.
+    return signTypedData({ ...typedData, privateKey: channel.sessionKey });
   }
   const account = await channelAccount(client, channel);
   await ensureChain(client, { chainId: channel.chainId });

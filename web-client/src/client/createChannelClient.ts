@@ -14,7 +14,8 @@ import type { ChannelLock } from "../locks/ChannelLock.ts";
 import { defaultLock } from "../locks/defaultLock.ts";
 import type { ChannelStorage } from "../storage/ChannelStorage.ts";
 import { memoryStorage } from "../storage/memoryStorage.ts";
-import type { Connection, ConnectionStore } from "./Connection.ts";
+import type { ConnectionStore } from "./Connection.ts";
+import { connectionStore } from "./connectionStore.ts";
 import { selectedAccount } from "./selectedAccount.ts";
 import { walletChainId } from "./walletChainId.ts";
 
@@ -133,33 +134,6 @@ export function createChannelClient(parameters: CreateChannelClientParameters): 
     publicClient: createPublicClient({ transport }),
     walletClient: createWalletClient({ transport, account }),
   };
-}
-
-function connectionStore(initial: Connection, listen: (store: ConnectionStore) => () => void): ConnectionStore {
-  let state = initial;
-  let stop: (() => void) | undefined;
-  const listeners = new Set<(connection: Connection, previous: Connection) => void>();
-  const store: ConnectionStore = {
-    getState: () => state,
-    setState(next) {
-      if (next.status === state.status && next.address === state.address && next.chainId === state.chainId) return;
-      const previous = state;
-      state = next;
-      for (const listener of [...listeners]) listener(next, previous);
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    follow() {
-      stop ??= listen(store);
-    },
-    unfollow() {
-      stop?.();
-      stop = undefined;
-    },
-  };
-  return store;
 }
 
 /** A browser wallet's connection: disconnected until `connect`, then it follows the wallet's own events. */

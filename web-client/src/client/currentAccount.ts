@@ -1,6 +1,6 @@
 import type { Account, JsonRpcAccount } from "viem";
 import { NotConnectedError } from "../errors/NotConnectedError.ts";
-import type { ChannelClient } from "./createChannelClient.ts";
+import type { PaymentClient } from "./PaymentClient.ts";
 import { selectedAccount } from "./selectedAccount.ts";
 
 /**
@@ -8,7 +8,7 @@ import { selectedAccount } from "./selectedAccount.ts";
  * selected right now. The wallet is asked (`eth_accounts`, no prompt) rather than trusting its last event, so a
  * switch of account in the wallet is never missed; the connection is updated with the answer.
  */
-export async function currentAccount(client: ChannelClient): Promise<Account> {
+export async function currentAccount(client: PaymentClient): Promise<Account> {
   if (client.account) return client.account;
   if (client.connection.getState().status === "disconnected") throw new NotConnectedError();
   const address = selectedAccount(await client.walletClient.request({ method: "eth_accounts" }));

@@ -1,4 +1,4 @@
-import { fetchWithPayment, PaymentRefusedError } from "@micro-raiden/web-client";
+import { fetchWithStoredChannel, PaymentRefusedError } from "@micro-raiden/web-client";
 import { decodePaymentResponseHeaders, headerNames, type PaymentRequirements } from "@micro-raiden/web-client/protocol";
 import type { KeptPages } from "./keptPages.ts";
 import { workerClient } from "./workerClient.ts";
@@ -25,7 +25,7 @@ export type PayRequestParameters = {
 /**
  * What the worker answers a request with. It sends the request as it is; anything but a 402 is the answer (a free
  * page, a page the browser still has in its cache from an earlier payment: no second charge). A 402 naming a
- * receiver the reader granted (or a voucher for this URL) is paid with the web-client's `fetchWithPayment` and the
+ * receiver the reader granted (or a voucher for this URL) is paid with the web-client's `fetchWithStoredChannel` and the
  * paid answer returned. Whenever the payment cannot be made here (no channel, deposit or budget too small, a
  * channel the receiver does not know, anything needing the wallet or the chain) the first 402 — the paywall page —
  * is the answer: never a blank page, and the page's paywall takes over.
@@ -34,7 +34,7 @@ export type PayRequestParameters = {
  * kept that page's paid answer (`kept`, within the receiver's `private, max-age`), the kept copy is the answer and
  * nothing is paid. A paid GET navigation's answer is kept before it is returned.
  *
- * Navigation requests cannot be rebuilt with their `navigate` mode; `fetchWithPayment` copies them with new
+ * Navigation requests cannot be rebuilt with their `navigate` mode; `fetchWithStoredChannel` copies them with new
  * headers, which the Fetch standard turns into `same-origin` mode while keeping the method, body, credentials and
  * `manual` redirect mode (a redirect reaches the browser as such and it follows it as a navigation). A body is read
  * from clones, so a POSTed form can be sent twice (unpaid, then paid).
@@ -60,7 +60,7 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
   const grant = voucher ? undefined : await parameters.findGrant(requirements);
   if (!voucher && !grant) return first;
 
-  // fetchWithPayment starts by sending the request unpaid; it has just been sent, so that first call gets this
+  // fetchWithStoredChannel starts by sending the request unpaid; it has just been sent, so that first call gets this
   // 402 (a copy: the original stays the answer if the payment fails) and every later call goes to the network.
   let primed: Response | undefined = first.clone();
   const fetch: typeof globalThis.fetch = async (input, init) => {
@@ -77,7 +77,7 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
   for (;;) {
     try {
       // One attempt when no answer comes back: a navigation the reader waits on should not hang on retries.
-      const paid = await fetchWithPayment(client, { input: original.clone(), retryCount: 1, confirmationTimeout: 0 });
+      const paid = await fetchWithStoredChannel(client, { input: original.clone(), retryCount: 1 });
       // Kept before the page gets it, so a reload right after it loaded finds it. A failure to keep costs the
       // reader nothing now (only a later reload would be paid), so it does not fail the paid answer.
       await parameters.kept?.keep(original, paid).catch(() => {});

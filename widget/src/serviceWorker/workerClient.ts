@@ -1,38 +1,32 @@
-import { type ChannelClient, createChannelClient, defaultLock, indexedDbStorage } from "@micro-raiden/web-client";
+import { createPaymentClient, defaultLock, indexedDbStorage, type PaymentClient } from "@micro-raiden/web-client";
 import { balanceProofTypedData } from "@micro-raiden/web-client/protocol";
-import { type Address, custom, type Hex, hashTypedData, numberToHex, type TypedDataDefinition } from "viem";
+import { type Address, type Hex, hashTypedData, type TypedDataDefinition } from "viem";
 import { toAccount } from "viem/accounts";
 import type { NavigationVoucher, PaymentGrant } from "./workerMessages.ts";
 
 /**
- * A channel client for the worker, on the pages' own channel storage (`indexedDbStorage()`, the same database) and
+ * A payment client for the worker (the web-client's `createPaymentClient`: no chain, no viem clients), on the pages' own channel storage (`indexedDbStorage()`, the same database) and
  * lock (Web Locks, shared by every tab and the worker of the origin), so a payment here and one in a tab never sign
  * conflicting balances.
  *
  * The worker has no wallet and no chain access. It signs with a channel's session key (`grant`) or presents the one
- * proof the wallet signed for this navigation (`voucher`); its account refuses every other signature, and its
- * transport answers only `eth_chainId`. Whatever needs more (opening or topping up a channel, waiting for
- * confirmations, re-reading a channel from the chain) fails here, and the caller passes the 402 to the page, whose
- * paywall has the wallet.
+ * proof the wallet signed for this navigation (`voucher`); its account refuses every other signature. Whatever needs
+ * more (opening or topping up a channel, waiting for confirmations, re-reading a channel from the chain) is beyond
+ * `fetchWithStoredChannel`, and the caller passes the 402 to the page, whose paywall has the wallet.
  */
 export function workerClient(
   parameters: { fetch: typeof globalThis.fetch } & (
     | { grant: PaymentGrant; voucher?: undefined }
     | { voucher: NavigationVoucher; grant?: undefined }
   ),
-): ChannelClient {
+): PaymentClient {
   const { grant, voucher } = parameters;
-  const chainId = grant?.chainId ?? voucher?.chainId ?? 0;
+  const chainId = grant?.chainId ?? voucher?.chainId;
   const sender = grant?.sender ?? voucher?.payment.sender;
-  if (sender === undefined) throw new Error("A worker client needs a grant or a voucher.");
-  return createChannelClient({
+  if (sender === undefined || chainId === undefined) throw new Error("A worker client needs a grant or a voucher.");
+  return createPaymentClient({
     account: voucher ? voucherAccount(voucher) : refusingAccount(sender),
-    transport: custom({
-      async request({ method }) {
-        if (method === "eth_chainId") return numberToHex(chainId);
-        throw new Error(`The payment worker does not reach the chain (${method}); the page's paywall does.`);
-      },
-    }),
+    chainId,
     storage: indexedDbStorage(),
     lock: defaultLock(),
     // With a voucher, the "wallet" signature is the voucher's; with a grant, session keys only.

@@ -1,0 +1,267 @@
+import type { UserRejectedRequestErrorType } from "viem";
+import { connectedAddress } from "../client/connectedAddress.ts";
+import type { PaymentClient } from "../client/PaymentClient.ts";
+import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
+import type { BudgetExceededErrorType } from "../errors/BudgetExceededError.ts";
+import { ChannelRequiredError, type ChannelRequiredErrorType } from "../errors/ChannelRequiredError.ts";
+import { InsufficientDepositError, type InsufficientDepositErrorType } from "../errors/InsufficientDepositError.ts";
+import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
+import {
+  PaymentOutcomeUnknownError,
+  type PaymentOutcomeUnknownErrorType,
+} from "../errors/PaymentOutcomeUnknownError.ts";
+import { PaymentRefusedError, type PaymentRefusedErrorType } from "../errors/PaymentRefusedError.ts";
+import { PriceExceedsPolicyError, type PriceExceedsPolicyErrorType } from "../errors/PriceExceedsPolicyError.ts";
+import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
+import {
+  type ChannelEcho,
+  decodePaymentResponseHeaders,
+  encodePaymentHeaders,
+  type MalformedHeaderErrorType,
+  type Payment,
+  type PaymentRequirements,
+  verifyBalanceProof,
+} from "../protocol/index.ts";
+import type { StoredChannel } from "../storage/ChannelStorage.ts";
+import { channelDomain, channelMessage } from "../storage/channelMessage.ts";
+import { pay } from "./pay.ts";
+import { receiverLockName } from "./receiverLockName.ts";
+
+export type FetchWithStoredChannelParameters = {
+  /** What `fetch` takes first: a URL or a Request. */
+  input: RequestInfo | URL;
+  /** What `fetch` takes second. Its `signal` also stops retrying. */
+  init?: RequestInit | undefined;
+  /**
+   * How many times a paid request that got no HTTP answer at all (connection refused or reset) is sent again with
+   * the same payment before giving up (default 4: five attempts in all).
+   */
+  retryCount?: number | undefined;
+  /** Wait before the first such retry, in ms, doubling each time (default 200). */
+  retryDelay?: number | undefined;
+};
+export type FetchWithStoredChannelReturnType = Response;
+export type FetchWithStoredChannelErrorType =
+  | MalformedHeaderErrorType
+  | PriceExceedsPolicyErrorType
+  | BudgetExceededErrorType
+  | ChannelRequiredErrorType
+  | InsufficientDepositErrorType
+  | PaymentRefusedErrorType
+  | PaymentOutcomeUnknownErrorType
+  | AccountMismatchErrorType
+  | NotConnectedErrorType
+  | WrongChainErrorType
+  | UserRejectedRequestErrorType;
+
+/**
+ * `fetch` that pays on HTTP 402 from the channels already in the client's storage, and never reaches the chain:
+ * reads the receiver's requirements, checks them against the spending policy, signs a balance proof for the price on
+ * a stored open channel to that receiver (its session key, or the wallet in wallet mode) under the receiver's lock,
+ * and sends the request again with the payment; the balance is recorded once the receiver acknowledged it. A paid
+ * request that gets no answer at all is sent again with the same payment (never a second one), and an invalid
+ * amount is resynchronized from the receiver's echo (adopted only if the echoed proof is the client's own).
+ * Whatever needs the chain — no channel that can pay (ChannelRequiredError, InsufficientDepositError), a channel the
+ * receiver has not seen confirmed or does not know (PaymentRefusedError with the receiver's reason) — throws;
+ * `fetchWithPayment` is this plus opening channels, waiting for confirmations and re-reading channels from the
+ * chain. Works with any `PaymentClient`, such as one from `createPaymentClient`.
+ *
+ * @example
+ * import { createPaymentClient, fetchWithStoredChannel, indexedDbStorage } from "@micro-raiden/web-client";
+ * const client = createPaymentClient({ account, chainId: 31337, storage: indexedDbStorage() });
+ * const response = await fetchWithStoredChannel(client, { input: "/articles/1" });
+ */
+export function fetchWithStoredChannel(
+  client: PaymentClient,
+  parameters: FetchWithStoredChannelParameters,
+): Promise<FetchWithStoredChannelReturnType> {
+  return payOnPaymentRequired(client, parameters, {});
+}
+
+/** What `fetchWithPayment` adds to the stored-channel payment: the ways back that go through the chain. */
+export type ChainRecovery = {
+  /** Opens a channel when none stored can pay; undefined when the caller allows none. */
+  openChannel?: (
+    requirements: PaymentRequirements,
+    url: string,
+    response: Response,
+  ) => Promise<StoredChannel | undefined>;
+  /** Waits until `blocks` more blocks are mined (the receiver's confirmations); rejects when it gives up. */
+  waitForBlocks?: (blocks: bigint) => Promise<void>;
+  /** Re-reads a channel the receiver refused from the chain, into storage. */
+  refreshChannel?: (channel: StoredChannel) => Promise<unknown>;
+};
+
+/** Resynchronizations (from an echo, or from the chain) allowed per request before giving up. */
+const maxResyncs = 2;
+
+/** The payment loop of `fetchWithStoredChannel` and `fetchWithPayment`: one source for both. */
+export async function payOnPaymentRequired(
+  client: PaymentClient,
+  parameters: FetchWithStoredChannelParameters,
+  recovery: ChainRecovery,
+): Promise<Response> {
+  const request = new Request(parameters.input, parameters.init);
+  let response = await client.fetch(request.clone());
+  if (response.status !== 402) return response;
+
+  let resyncs = 0;
+  // Each 402 is decoded once: its requirements drive the next payment, its echo and failure the recovery.
+  let decoded = decodePaymentResponseHeaders(response.headers);
+  for (;;) {
+    const { requirements } = decoded;
+    const { maxPrice } = client.policy;
+    if (maxPrice !== undefined && requirements.price > maxPrice) {
+      throw new PriceExceedsPolicyError({ price: requirements.price, maxPrice, url: request.url });
+    }
+    const channel = await channelFor(client, requirements, request.url, response, recovery);
+
+    response = await pay(client, {
+      channel,
+      amount: requirements.price,
+      send: async (payment) => {
+        const answer = await sendPaid(client, request, payment, parameters);
+        return { accepted: answer.ok && acknowledges(answer, payment), result: answer };
+      },
+    });
+    if (response.status !== 402) return response;
+
+    decoded = decodePaymentResponseHeaders(response.headers);
+    const { echo, failure } = decoded;
+    const refused = (cause?: unknown) =>
+      new PaymentRefusedError({ status: response.status, url: request.url, ...(failure ? { failure } : {}), cause });
+    if (!failure) throw refused();
+    switch (failure.code) {
+      case "insufficient_confirmations":
+        if (!recovery.waitForBlocks) throw refused();
+        await recovery.waitForBlocks(failure.value).catch((error: unknown) => {
+          throw refused(error);
+        });
+        continue;
+      case "invalid_amount":
+        if (++resyncs > maxResyncs || !echo || !(await adoptEcho(client, channel, echo))) throw refused();
+        continue;
+      case "nonexisting_channel":
+      case "invalid_balance_proof":
+        // Our view of the channel is stale (closed, or a different deposit): refresh it from the chain and
+        // choose again; a channel that is gone is not used a second time.
+        if (++resyncs > maxResyncs || !recovery.refreshChannel) throw refused();
+        await recovery.refreshChannel(channel);
+        if (failure.code === "invalid_balance_proof") throw refused();
+        continue;
+    }
+  }
+}
+
+/**
+ * The newest stored open channel to the receiver that can cover the price; else the one `recovery` opens, else
+ * InsufficientDepositError (an open channel ran dry: a top-up only the caller can decide on) or ChannelRequiredError.
+ */
+async function channelFor(
+  client: PaymentClient,
+  requirements: PaymentRequirements,
+  url: string,
+  response: Response,
+  recovery: ChainRecovery,
+): Promise<StoredChannel> {
+  const channels = await client.storage.list({
+    chainId: requirements.chainId,
+    contract: requirements.contract,
+    sender: connectedAddress(client),
+    receiver: requirements.receiver,
+  });
+  const open = channels
+    .filter((c) => c.state === "open" && c.token.toLowerCase() === requirements.token.toLowerCase())
+    .sort((a, b) => (a.openBlock < b.openBlock ? 1 : -1));
+  const usable = open.find((c) => c.deposit - c.balance >= requirements.price);
+  if (usable) return usable;
+  const opened = await recovery.openChannel?.(requirements, url, response);
+  if (opened) return opened;
+  if (open[0]) throw new InsufficientDepositError({ channel: open[0], price: requirements.price });
+  throw new ChannelRequiredError({ requirements, url });
+}
+
+/**
+ * Sends the paid request, and sends exactly the same one again (same proof, same balance) when no HTTP answer came
+ * back: the receiver may have committed the payment before the connection died, and serves an exact repeat of a
+ * channel's latest proof once, without charging again (see the protocol README). Runs under the receiver's lock,
+ * so no other payment can come between. An abort by the caller is not retried.
+ */
+async function sendPaid(
+  client: PaymentClient,
+  request: Request,
+  payment: Payment,
+  parameters: FetchWithStoredChannelParameters,
+): Promise<Response> {
+  const retryCount = parameters.retryCount ?? 4;
+  const retryDelay = parameters.retryDelay ?? 200;
+  const headers = new Headers(request.headers);
+  for (const [name, value] of Object.entries(encodePaymentHeaders(payment))) headers.set(name, value);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.fetch(new Request(request.clone(), { headers }));
+    } catch (error) {
+      // Fetch rejects with a TypeError when there is no response at all; anything else is not a network failure.
+      if (request.signal.aborted || !(error instanceof TypeError)) throw error;
+      if (attempt >= retryCount) {
+        throw new PaymentOutcomeUnknownError({ url: request.url, payment, attempts: attempt + 1, cause: error });
+      }
+      await sleep(retryDelay * 2 ** attempt, request.signal);
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Whether a 2xx really took this payment: the paywall's answer echoes the new balance for this sender. A 2xx from
+ * anything else (a cache, a resource that became free, a redirect elsewhere) must not raise the recorded balance.
+ */
+function acknowledges(response: Response, payment: Payment): boolean {
+  try {
+    const { echo } = decodePaymentResponseHeaders(response.headers);
+    return echo?.sender === payment.sender && echo.balance === payment.balance;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Takes the receiver's echoed balance as the channel's, but only when the echoed proof was signed by this client
+ * for exactly this channel (so a receiver cannot inflate what the client thinks it paid), or when the receiver
+ * has no proof at all (balance zero: the receiver can only lose by it).
+ */
+async function adoptEcho(client: PaymentClient, channel: StoredChannel, echo: ChannelEcho): Promise<boolean> {
+  if (echo.sender.toLowerCase() !== channel.sender.toLowerCase()) return false;
+  if (!echo.signature) {
+    if (echo.balance !== 0n) return false;
+  } else {
+    const ours = await verifyBalanceProof({
+      domain: channelDomain(channel),
+      message: channelMessage(channel, echo.balance),
+      signature: echo.signature,
+      delegatedSigner: channel.delegatedSigner,
+    });
+    if (!ours || echo.balance > channel.deposit) return false;
+  }
+  return client.lock(receiverLockName(channel), async () => {
+    const latest = (await client.storage.get(channel)) ?? channel;
+    // A parallel request recorded a newer accepted balance meanwhile: that one is fresher than this echo.
+    if (latest.balance === channel.balance) {
+      await client.storage.put({ ...latest, balance: echo.balance, balanceSignature: echo.signature });
+    }
+    return true;
+  });
+}
