@@ -1,5 +1,5 @@
 import type { PaymentRequirements, StoredChannel } from "@micro-raiden/web-client";
-import { type ReactNode, useId } from "react";
+import { type ReactNode, useId, useRef } from "react";
 import { useBlockNumber, useConnection } from "wagmi";
 import { formatTokenAmount, type TokenInfo } from "../format/formatTokenAmount.ts";
 import { useChannel } from "../hooks/useChannel.ts";
@@ -19,6 +19,11 @@ export type ChannelStatusProps = {
   requirements: PaymentRequirements;
   /** A paid resource of the site: the receiver's REST API is on its origin (for the cooperative close). */
   url: string;
+  /**
+   * `"panel"` (default): a box beside the content. `"bar"`: one compact row across a paid page (the script tag's
+   * `#micro-raiden-status`); the top-up form and notices open below it.
+   */
+  variant?: "panel" | "bar" | undefined;
 };
 
 /** Fewer pages than this left in the deposit: offer a top-up. */
@@ -35,9 +40,9 @@ export const lowPages = 5n;
  *   <ChannelStatus requirements={requirements} url={location.href} />
  * </MicroRaidenProvider>
  */
-export function ChannelStatus({ requirements, url }: ChannelStatusProps): ReactNode {
+export function ChannelStatus({ requirements, url, variant = "panel" }: ChannelStatusProps): ReactNode {
   const { messages, locale } = useWidgetContext();
-  const { address } = useConnection();
+  const { address, status } = useConnection();
   const tokenInfo = useTokenInfo(requirements, address);
   const { data: channel } = useChannel({ requirements });
   const close = useCloseChannel();
@@ -47,11 +52,24 @@ export function ChannelStatus({ requirements, url }: ChannelStatusProps): ReactN
   const gatewayUrl = new URL(requirements.gatewayPath, new URL(url, location.href)).href.replace(/\/$/, "");
 
   const closedNow = settle.data?.state === "closed" || close.data?.state === "closed";
-  const view = closedNow ? "closed" : !channel ? "none" : channel.state === "closing" ? "closing" : "open";
-  const focusRef = useFocusOnChange<HTMLDivElement>(view);
+  // While the wallet reconnects on a freshly loaded page the channel is not known yet: saying "no channel" then would
+  // be wrong for a moment on every paid page.
+  const view = closedNow
+    ? "closed"
+    : channel === undefined && status !== "disconnected"
+      ? "loading"
+      : !channel
+        ? "none"
+        : channel.state === "closing"
+          ? "closing"
+          : "open";
+  // What the page loads with (after the wallet reconnected) is no change the reader made: focus stays where it is.
+  const loadedView = useRef<typeof view | undefined>(undefined);
+  if (view !== "loading" && loadedView.current === undefined) loadedView.current = view;
+  const focusRef = useFocusOnChange<HTMLDivElement>(view === "loading" || view === loadedView.current ? "" : view);
 
   return (
-    <section className="mr-panel" aria-labelledby={headingId}>
+    <section className={variant === "bar" ? "mr-panel mr-status-bar" : "mr-panel"} aria-labelledby={headingId}>
       <style>{widgetCss}</style>
       <h2 id={headingId}>{messages.status.label}</h2>
       <div ref={focusRef} tabIndex={-1} className="mr-step" data-view={view}>
@@ -110,7 +128,7 @@ function OpenChannel(props: {
   const percent = channel.deposit > 0n ? Number((remaining * 100n) / channel.deposit) : 0;
   const closeFailed = props.closeError !== null && !describeError(props.closeError, messages).rejected;
   return (
-    <div>
+    <div className="mr-open">
       <dl className="mr-figures">
         <dt>{messages.status.deposit}</dt>
         <dt>{messages.status.spent}</dt>
@@ -119,12 +137,14 @@ function OpenChannel(props: {
         <dd>{format(channel.balance)}</dd>
         <dd>{format(remaining)}</dd>
       </dl>
-      <div className="mr-bar" aria-hidden="true">
-        <span style={{ width: `${percent}%` }} />
+      <div className="mr-left">
+        <div className="mr-bar" aria-hidden="true">
+          <span style={{ width: `${percent}%` }} />
+        </div>
+        <p>{channel.sessionKey ? messages.status.budget(pages.toString()) : messages.status.budgetWallet}</p>
       </div>
-      <p>{channel.sessionKey ? messages.status.budget(pages.toString()) : messages.status.budgetWallet}</p>
       {pages < lowPages && (
-        <div>
+        <div className="mr-topup">
           <p className="mr-error">{messages.status.lowBalance}</p>
           <DepositForm
             requirements={requirements}
@@ -148,9 +168,13 @@ function OpenChannel(props: {
           {props.closing ? messages.status.closing : messages.status.close}
         </button>
       </div>
-      {props.closeError && <ErrorNotice error={props.closeError} />}
+      {props.closeError && (
+        <div className="mr-wide">
+          <ErrorNotice error={props.closeError} />
+        </div>
+      )}
       {closeFailed && (
-        <div>
+        <div className="mr-wide">
           <p>{messages.status.unreachable}</p>
           <button type="button" className="mr-button" disabled={props.closing} onClick={props.onCloseAlone}>
             {messages.status.closeAlone}

@@ -54,6 +54,27 @@ export const widgetCss = `
 .mr-bar > span { display: block; height: 100%; background: var(--mr-accent); transition: width .3s ease-out; }
 .mr-panel details { margin-top: .25rem; }
 .mr-panel pre { white-space: pre-wrap; font-size: .85rem; }
+.mr-status-bar {
+  max-width: none; padding: .5rem 1rem; border-radius: 0; border-width: 0 0 1px;
+  display: flex; flex-wrap: wrap; align-items: center; gap: .25rem 1.25rem;
+}
+/* The figures name themselves in a bar; the heading stays for assistive technology, which lists the region by it. */
+.mr-status-bar h2 {
+  position: absolute; width: 1px; height: 1px; margin: 0; overflow: hidden; clip-path: inset(50%); white-space: nowrap;
+}
+.mr-status-bar > .mr-step { margin: 0; flex: 1 1 20rem; }
+.mr-status-bar > [role="status"]:empty { display: none; }
+.mr-status-bar .mr-open { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem 1.5rem; }
+.mr-status-bar .mr-figures { margin: 0; gap: 0 1.25rem; }
+.mr-status-bar .mr-figures dt { font-size: .8rem; }
+.mr-status-bar .mr-left { flex: 0 1 11rem; }
+.mr-status-bar .mr-left p, .mr-status-bar .mr-step > p { margin: 0; }
+.mr-status-bar .mr-bar { height: .375rem; margin-bottom: .25rem; }
+.mr-status-bar .mr-actions { margin: 0; }
+.mr-status-bar .mr-button { min-height: 2.25rem; padding: .3rem .75rem; }
+/* The top-up form and notices open below the row, whatever their place in the markup. */
+.mr-status-bar .mr-topup, .mr-status-bar .mr-wide { flex: 1 1 100%; order: 1; }
+.mr-status-bar .mr-topup > .mr-error { margin: .25rem 0 0; }
 @media (prefers-reduced-motion: reduce) {
   .mr-panel *, .mr-panel *::before, .mr-panel *::after { transition: none !important; animation: none !important; }
 }

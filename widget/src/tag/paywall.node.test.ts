@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { articles } from "@micro-raiden/demo-server";
+import type { Locator } from "playwright";
 import { fragmentPrice, startTagTestSite, type TagTestSite } from "./tagTestSite.test-helper.ts";
 
 let site: TagTestSite;
@@ -11,6 +12,18 @@ before(async () => {
   site = await startTagTestSite();
 });
 after(() => site?.close());
+
+/** Waits until `locator`'s elements read `expected`, in order (the widget re-reads the channel every 2 s). */
+async function waitForTexts(locator: Locator, expected: string[]): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let actual: string[] = [];
+  while (Date.now() < deadline) {
+    actual = await locator.allTextContents();
+    if (actual.join("|") === expected.join("|")) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  assert.deepEqual(actual, expected);
+}
 
 /** A static page of the content site that includes the tag from the receiver. */
 function contentPage(body: string, head = ""): string {
@@ -48,6 +61,42 @@ describe("script tag: the receiver's 402 page", () => {
       assert.equal(await reader.page.locator("#micro-raiden-paywall").count(), 0);
       const [channel] = site.receiver.listChannels({ sender: reader.address });
       assert.equal(channel?.balance, articles[1].price);
+    } finally {
+      await reader.close();
+    }
+  });
+});
+
+describe("script tag: the status bar on the receiver's paid pages", () => {
+  it("shows deposit, spent and remaining, and follows the Service Worker's payment for the next article", async () => {
+    const reader = await site.newReader();
+    try {
+      const { page } = reader;
+      await page.goto(`${site.receiverUrl}/articles/1`);
+      const paywall = page.locator("#micro-raiden-paywall");
+      await paywall.getByRole("button", { name: "Connect Test Wallet" }).click();
+      // The suggested deposit: 100 × the first article's 0.001 TKN.
+      await paywall.getByRole("button", { name: "Open a channel with 0.1 TKN" }).click();
+
+      const bar = page.locator("#micro-raiden-status");
+      const figures = bar.locator("dd");
+      await page.getByText("The whole article, paid for with a balance proof.").waitFor({ timeout: 90_000 });
+      await bar.getByRole("heading", { name: "Payment channel" }).waitFor();
+      await waitForTexts(figures, ["0.1 TKN", "0.001 TKN", "0.099 TKN"]);
+      await bar.getByText("About 99 pages left").waitFor();
+      assert.equal(await bar.evaluate((element) => element.shadowRoot?.mode), "open");
+
+      // The next article (0.002 TKN) is paid by the Service Worker as the page loads: no paywall, and the new
+      // document's bar counts both articles, with the pages left at this article's price.
+      await page.getByRole("link", { name: /^Next: Payment channels in five minutes/ }).click();
+      await page.waitForURL(`${site.receiverUrl}/articles/2`);
+      await page.getByRole("heading", { name: "Payment channels in five minutes" }).waitFor();
+      assert.equal(await page.locator("#micro-raiden-paywall").count(), 0);
+      await waitForTexts(figures, ["0.1 TKN", "0.003 TKN", "0.097 TKN"]);
+      await bar.getByText("About 48 pages left").waitFor();
+      await bar.getByRole("button", { name: "Close and get the rest back" }).waitFor();
+      const [channel] = site.receiver.listChannels({ sender: reader.address });
+      assert.equal(channel?.balance, articles[0].price + articles[1].price);
     } finally {
       await reader.close();
     }

@@ -1,6 +1,7 @@
-// Set-up for the script tag's Playwright tests: the tag built fresh from the sources, a real local chain, the real
-// receiver serving the demo site plus a hostile paid fragment (its CORS listing the content site), a plain static
-// content site on another origin, and Chromium with the shared MetaMask-like wallet injected before page scripts.
+// Set-up for the script tag's Playwright tests: the tag and the payment Service Worker built fresh from the sources,
+// a real local chain, the real receiver serving the demo site plus a hostile paid fragment (its CORS listing the
+// content site), a plain static content site on another origin, and Chromium with the shared MetaMask-like wallet
+// injected before page scripts.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -62,12 +63,14 @@ export type TagTestSite = Awaited<ReturnType<typeof startTagTestSite>>;
 export async function startTagTestSite() {
   const directory = await mkdtemp(join(tmpdir(), "micro-raiden-tag-"));
   const paywallScriptFile = join(directory, "paywall.js");
-  const [tag, walletScript, chain] = await Promise.all([
+  const serviceWorkerFile = join(directory, "micro-raiden-sw.js");
+  const [tag, worker, walletScript, chain] = await Promise.all([
     buildScript(`${repository}widget/src/tag/paywall.tsx`, "paywall"),
+    buildScript(`${repository}widget/src/serviceWorker/worker.ts`, "sw"),
     buildScript(`${repository}widget/src/tag/testWalletScript.test-helper.ts`),
     startTestChain(),
   ]);
-  await writeFile(paywallScriptFile, tag);
+  await Promise.all([writeFile(paywallScriptFile, tag), writeFile(serviceWorkerFile, worker)]);
 
   // The content site: static pages on its own origin, registered by the tests.
   const pages = new Map<string, string>();
@@ -91,6 +94,7 @@ export async function startTagTestSite() {
     pollIntervalMs: 100,
     port: 0,
     paywallScriptFile,
+    serviceWorkerFile,
     corsOrigins: [siteOrigin],
     log: () => {},
     routes: (app, context) => {
