@@ -3,6 +3,7 @@ import { encodeErrorBody } from "@micro-raiden/web-client/protocol";
 import type { Hono } from "hono";
 import { html } from "hono/html";
 import { formatUnits, parseEther } from "viem";
+import { demoPage } from "./demoPage.ts";
 
 /** The demo articles: different prices, one teaser each. */
 export const articles = [
@@ -25,21 +26,25 @@ const findArticle = (id: string | undefined) => articles.find((a) => a.id === id
  * import { demoRoutes } from "@micro-raiden/demo-server";
  * const server = await startServer({ ...options, routes: demoRoutes });
  */
-export function demoRoutes(app: Hono, { receiver, paywall, paywallScript }: ReceiverRoutesContext): void {
+export function demoRoutes(
+  app: Hono,
+  { receiver, paywall, paywallScript, channelStatusBar }: ReceiverRoutesContext,
+): void {
   // Prices in tokens, from the token's own symbol and decimals (read once when the receiver started).
   const tokens = (amount: bigint) => `${formatUnits(amount, receiver.token.decimals)} ${receiver.token.symbol}`;
   app.get("/", (c) =>
-    c.html(html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8" /><title>µRaiden demo</title></head>
-<body>
-  <h1>µRaiden demo</h1>
+    c.html(
+      demoPage({
+        title: "µRaiden demo",
+        body: html`<h1>µRaiden demo</h1>
   <p>Pay a fraction of a cent per page through a payment channel. <a href="/free">A free page</a>.</p>
   <ul>
     ${articles.map((a) => html`<li><a href="/articles/${a.id}">${a.title}</a> — ${tokens(a.price)}</li>`)}
     <li><a href="/echodyn/hello">/echodyn/&lt;text&gt;</a> — ${tokens(pricePerCharacter)} per character</li>
   </ul>
-  ${paywallScript ? html`<script src="${paywallScript}" async></script>` : ""}
-</body></html>`),
+  ${paywallScript ? html`<script src="${paywallScript}" async></script>` : ""}`,
+      }),
+    ),
   );
   app.get("/free", (c) => c.text("This page is free. Everything else here costs a little."));
 
@@ -54,8 +59,15 @@ export function demoRoutes(app: Hono, { receiver, paywall, paywallScript }: Rece
     }),
     (c) => {
       const article = findArticle(c.req.param("id")) ?? articles[0];
-      return c.html(html`<!doctype html><html lang="en"><head><meta charset="utf-8" /><title>${article.title}</title></head>
-<body><article><h1>${article.title}</h1><p>The whole article, paid for with a balance proof.</p></article></body></html>`);
+      const next = articles[articles.indexOf(article) + 1];
+      return c.html(
+        demoPage({
+          title: article.title,
+          top: channelStatusBar(c),
+          body: html`<article><h1>${article.title}</h1><p>The whole article, paid for with a balance proof.</p></article>
+  ${next ? html`<p><a href="/articles/${next.id}">Next: ${next.title}</a> — ${tokens(next.price)}</p>` : ""}`,
+        }),
+      );
     },
   );
 
