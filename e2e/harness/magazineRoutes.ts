@@ -1,5 +1,6 @@
 // The e2e site's own paid pages, beside the demo's: a magazine whose articles are full documents with an inline
-// script (so a spec can tell the real document ran) and a link to the next article (so a spec can follow links).
+// script (so a spec can tell the real document ran), a link to the next article (so a spec can follow links) and
+// the reader's channel status bar.
 import type { ReceiverAppOptions } from "@micro-raiden/receiver";
 import { parseEther } from "viem";
 
@@ -9,7 +10,10 @@ export const magazinePrice = parseEther("0.001");
 /** The path of magazine article `id`. */
 export const magazinePath = (id: number) => `/magazine/${id}`;
 
-export const magazineRoutes: NonNullable<ReceiverAppOptions["routes"]> = (app, { paywall, paywallScript }) => {
+export const magazineRoutes: NonNullable<ReceiverAppOptions["routes"]> = (
+  app,
+  { paywall, paywallScript, channelStatusBar },
+) => {
   const script = paywallScript ? `<script src="${paywallScript}" async></script>` : "";
   app.get("/magazine", (c) =>
     c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>The magazine</title></head>
@@ -26,7 +30,7 @@ export const magazineRoutes: NonNullable<ReceiverAppOptions["routes"]> = (app, {
     (c) => {
       const id = Number(c.req.param("id"));
       return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Magazine article ${id}</title>
-</head><body><main id="article" data-article="${id}"><h1>Magazine article ${id}</h1>
+</head><body>${channelStatusBar(c)}<main id="article" data-article="${id}"><h1>Magazine article ${id}</h1>
 <p>The whole article, paid for with a balance proof.</p><a id="next" href="${magazinePath(id + 1)}">Next article</a></main>
 <script>document.body.dataset.scriptRan = "yes";</script></body></html>`);
     },

@@ -28,7 +28,23 @@ test("three more paid articles by links: zero prompts, each charged once", async
   expect(stored.deposit - stored.balance).toBe(96n * magazinePrice);
 });
 
-test.fixme("the status bar on a paid article shows deposit, spent and remaining", async () => {
-  // Missing in the widget: a paid article loaded as a document (the receiver's 200 page) carries no status bar
-  // (issue 10, item 7); only paid fragments and React apps render <ChannelStatus>.
+test("the status bar on a paid article shows deposit, spent and remaining", async ({ newReader, world }) => {
+  const reader = await newReader();
+  const { page } = reader;
+  const url = (id: number) => `${world.receiverUrl}${magazinePath(id)}`;
+  await page.goto(url(1));
+  await connectAndOpen(page);
+  await expectArticle(page, url(1), 1);
+  const bar = page.locator("#micro-raiden-status");
+  // The suggested deposit is 100 articles: 0.1 TKN.
+  await expect(bar.locator("dd")).toHaveText(["0.1 TKN", "0.001 TKN", "0.099 TKN"], { timeout: 45_000 });
+  await expect(bar.getByText("About 99 pages left")).toBeVisible();
+
+  // The next article is paid on the way (the Service Worker): its page's bar counts it.
+  await page.locator("#next").click();
+  await expectArticle(page, url(2), 2);
+  await expect(bar.locator("dd")).toHaveText(["0.1 TKN", "0.002 TKN", "0.098 TKN"], { timeout: 45_000 });
+  await expect(bar.getByText("About 98 pages left")).toBeVisible();
+  await expect(bar.getByRole("button", { name: "Close and get the rest back" })).toBeVisible();
+  expect((await onlyChannel(reader.address)).balance).toBe(2n * magazinePrice);
 });
