@@ -1,6 +1,6 @@
 // The second origin: a plain static site (`http://localhost:<port>`, where the receiver is `127.0.0.1`) whose posts
 // have a free part and a paid fragment bought from the receiver by the script tag through CORS, plus whatever a spec
-// puts under `/static/` (the React example app, built by its spec).
+// puts under `/static/` (global setup builds the React example app into `/static/example/`).
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -1,6 +1,7 @@
 // Global setup of the e2e run: builds the widget's browser files when they are missing or older than their sources,
 // starts a Hardhat node with the contracts deployed (its own process), the static content site of another origin
-// and the receiver (its own process, CORS listing the site), and hands their addresses to the workers. Returns the
+// and the receiver (its own process, CORS listing the site), builds the React example for them onto the site, and
+// hands their addresses to the workers. Returns the
 // teardown, which stops everything; what started before a failure is stopped too.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -35,6 +36,19 @@ async function newest(dir: string): Promise<number> {
   return latest;
 }
 
+/** Runs `npm run <script> -w widget [-- args]` from the repository; throws when it fails. */
+async function runWidgetScript(script: string, args: string[] = [], env: Record<string, string> = {}): Promise<void> {
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn("npm", ["run", script, "--workspace", "widget", ...(args.length ? ["--", ...args] : [])], {
+      cwd: repository,
+      stdio: "inherit",
+      env: { ...process.env, ...env },
+    });
+    child.once("exit", resolve);
+  });
+  if (code !== 0) throw new Error(`npm run ${script} -w widget failed (${code}).`);
+}
+
 async function buildBrowserFilesWhenStale(): Promise<void> {
   const built = await Promise.all(
     Object.values(browserFiles).map((file) =>
@@ -49,14 +63,19 @@ async function buildBrowserFilesWhenStale(): Promise<void> {
     (await stat(join(repository, "vite.config.ts"))).mtimeMs,
   );
   if (Math.min(...built) > sources) return;
-  const code = await new Promise<number | null>((resolve) => {
-    const child = spawn("npm", ["run", "build:browser", "--workspace", "widget"], {
-      cwd: repository,
-      stdio: "inherit",
-    });
-    child.once("exit", resolve);
+  await runWidgetScript("build:browser");
+}
+
+/**
+ * The React example app (widget/example/, the workspace's widget sources) built for this run's receiver and chain,
+ * which are on free ports: both are build-time settings of the example, so it is built every run (about a second).
+ * The content site serves it at `/static/example/`.
+ */
+async function buildExample(outDir: string, receiverUrl: string, rpcUrl: string): Promise<void> {
+  await runWidgetScript("build:example", ["--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"], {
+    VITE_RECEIVER_URL: receiverUrl,
+    VITE_RPC_URL: rpcUrl,
   });
-  if (code !== 0) throw new Error(`npm run build:browser -w widget failed (${code}).`);
 }
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -102,6 +121,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const receiver = await spawnReceiver(options);
     stops.push(() => receiver.stop());
     receiverUrl = receiver.value;
+    await buildExample(join(siteStaticDir, "example"), receiverUrl, rpcUrl);
 
     const world: World = {
       rpcUrl,

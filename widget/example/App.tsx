@@ -2,6 +2,7 @@ import { fetchWithPayment, type PaymentRequirements } from "@micro-raiden/web-cl
 import { decodePaymentResponseHeaders } from "@micro-raiden/web-client/protocol";
 import { ChannelStatus, MicroRaidenProvider, Paywall } from "@micro-raiden/widget";
 import { useEffect, useState } from "react";
+import type { Chain } from "viem";
 
 const articles = [
   { path: "/articles/1", title: "Why micropayments failed, and why they might not now" },
@@ -9,10 +10,16 @@ const articles = [
 ];
 
 /** A reading app: pick an article, pay for it through the widget, read it. */
-export function App({ receiverUrl }: { receiverUrl: string }) {
+export function App({
+  receiverUrl,
+  chains,
+}: {
+  receiverUrl: string;
+  chains?: readonly [Chain, ...Chain[]] | undefined;
+}) {
   const [path, setPath] = useState(articles[0]?.path ?? "/articles/1");
   return (
-    <MicroRaidenProvider>
+    <MicroRaidenProvider chains={chains}>
       <main style={{ maxWidth: "40rem", margin: "2rem auto", fontFamily: "system-ui, sans-serif" }}>
         <h1>Paid reading, in a React app</h1>
         <nav style={{ display: "flex", flexWrap: "wrap", gap: ".5rem", margin: "1rem 0" }}>
