@@ -1,7 +1,9 @@
 // npm run check:packages — the packages as a user gets them. Builds and packs each one, lints it (publint, attw),
 // installs the tarballs into a scratch project outside the repo and there runs the README examples against a real
-// chain: the machine client pays the receiver started by its CLI and by a Hono app; strict tsc under bundler and
-// nodenext resolution type-checks them. Also proves the repo itself still runs the sources, not dist.
+// chain: the machine client pays the receiver started by its CLI and by a Hono app; Vite builds a fresh React app
+// around the widget's example; the widget's script tag, served by that CLI receiver from the installed package, shows
+// the paywall on a static page of another origin in Chromium; strict tsc under bundler and nodenext resolution
+// type-checks them all. Also proves the repo itself still runs the sources, not dist.
 import assert from "node:assert/strict";
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
@@ -12,11 +14,14 @@ import { fileURLToPath } from "node:url";
 import { writeDeployment } from "@micro-raiden/contracts/deploy";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
 import { decodePaymentRequiredBody, decodePaymentResponseHeaders } from "@micro-raiden/web-client/protocol";
+import { chromium } from "playwright";
 import { type Hex, parseEther, toHex } from "viem";
 import type { HDAccount } from "viem/accounts";
 import { readmeBlocks } from "./check-packages/readmeBlocks.ts";
 import { type RunningProcess, run, start } from "./check-packages/run.ts";
+import { type StaticSite, startStaticSite } from "./check-packages/staticSite.ts";
 import { userEnvironment } from "./check-packages/userEnvironment.ts";
+import { writeViteApp } from "./check-packages/viteApp.ts";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const tsc = join(repo, "node_modules", "typescript", "bin", "tsc");
@@ -26,7 +31,27 @@ const readme = (dir: string) => readFile(join(repo, dir, "README.md"), "utf8");
 const packages = [
   { name: "@micro-raiden/web-client", dir: "web-client", entries: ["", "/protocol", "/node"] },
   { name: "@micro-raiden/receiver", dir: "receiver", entries: [""] },
+  { name: "@micro-raiden/widget", dir: "widget", entries: ["", "/navigation"] },
 ] as const;
+
+/** What a React developer has beside the widget README's install line: a bundler and React's types. */
+const appTooling = ["vite", "@vitejs/plugin-react", "@types/react", "@types/react-dom"];
+
+/**
+ * The widget's browser files: classic scripts to serve (script tag, Service Worker), found by path through the
+ * exports map, never imported as modules, so they have no types for attw to find.
+ */
+const browserFiles = ["browser/paywall.js", "browser/micro-raiden-sw.js"];
+
+/**
+ * tsc's error lines, less those inside wagmi's own declarations: wagmi 3.7's .d.ts files do not check against
+ * TanStack Query 5.108 under TypeScript 7 (an InfiniteQuery type given six type arguments where it takes five, and
+ * key constraints). Any app with both and skipLibCheck off sees them (create-vite's template turns skipLibCheck on);
+ * they are wagmi's to fix, and everything else, ours included, must check clean.
+ */
+function errorsOutsideWagmi(output: string): string[] {
+  return output.split("\n").filter((line) => /\berror TS\d+/.test(line) && !line.startsWith("node_modules/wagmi/"));
+}
 
 /** The version this repo tests with, so the scratch install takes what the npm cache already has. */
 async function repoVersion(name: string): Promise<string> {
@@ -65,7 +90,7 @@ before(async () => {
   await mkdir(scratch);
   await writeFile(join(scratch, "package.json"), `${JSON.stringify({ name: "app", private: true, type: "module" })}\n`);
   // Exactly what the READMEs' install lines name: our packages from their tarballs, the rest from the registry.
-  const names = new Set<string>(["@types/node"]);
+  const names = new Set<string>(["@types/node", ...appTooling]);
   for (const p of packages) {
     const [install] = readmeBlocks(await readme(p.dir), "sh");
     assert.match(install ?? "", /^npm install /, `${p.dir}/README.md starts with its install line`);
@@ -107,12 +132,14 @@ describe("the repo runs its TypeScript sources, never dist", () => {
   });
 
   it("type-checks the workspaces against the sources", async () => {
-    const listed = await run(process.execPath, [tsc, "-p", "receiver", "--listFilesOnly"], {
-      cwd: repo,
-      env: process.env,
-    });
-    assert.match(listed.stdout, /web-client\/src\/protocol\/index\.ts/);
-    assert.doesNotMatch(listed.stdout, /\/(web-client|receiver)\/dist\//);
+    for (const workspace of ["receiver", "widget"]) {
+      const listed = await run(process.execPath, [tsc, "-p", workspace, "--listFilesOnly"], {
+        cwd: repo,
+        env: process.env,
+      });
+      assert.match(listed.stdout, /web-client\/src\/protocol\/index\.ts/, workspace);
+      assert.doesNotMatch(listed.stdout, /\/(web-client|receiver|widget)\/dist\//, workspace);
+    }
   });
 });
 
@@ -126,14 +153,9 @@ describe("lint", () => {
       assert.equal(result.code, 0, result.stdout + result.stderr);
     });
     it(`${p.name}: attw finds no type resolution problem (ESM-only profile)`, async () => {
-      const result = await run(
-        "npx",
-        ["attw", tarballs.get(p.name) ?? "", "--profile", "esm-only", "--format", "ascii"],
-        {
-          cwd: repo,
-          env: process.env,
-        },
-      );
+      const args = ["attw", tarballs.get(p.name) ?? "", "--profile", "esm-only", "--format", "ascii"];
+      if (p.dir === "widget") args.push("--exclude-entrypoints", ...browserFiles);
+      const result = await run("npx", args, { cwd: repo, env: process.env });
       assert.equal(result.code, 0, result.stdout + result.stderr);
     });
   }
@@ -143,18 +165,26 @@ describe("installed from the tarballs, outside the repo", () => {
   let chain: TestChain;
   let upstream: Server;
   let upstreamUrl: string;
+  let site: StaticSite;
   let mining: NodeJS.Timeout;
+  let cliReceiver: Promise<string> | undefined;
   const running: RunningProcess[] = [];
   const machineClient = () => join(scratch, "machine-client.ts");
+  /** What the CLI's receiver asks per request: 0.001 TKN, so the paywall's sentence is one a reader would read. */
+  const cliPrice = parseEther("0.001");
 
   before(async () => {
-    const [clientReadme, receiverReadme] = [await readme("web-client"), await readme("receiver")];
-    const [machine, browser] = readmeBlocks(clientReadme, "ts");
-    const [hono] = readmeBlocks(receiverReadme, "ts");
-    assert.ok(machine && browser && hono, "the READMEs' examples");
+    const [clientReadme, receiverReadme, widgetReadme] = await Promise.all(
+      ["web-client", "receiver", "widget"].map(readme),
+    );
+    const [machine, browser] = readmeBlocks(clientReadme ?? "", "ts");
+    const [hono] = readmeBlocks(receiverReadme ?? "", "ts");
+    const [reactApp] = readmeBlocks(widgetReadme ?? "", "tsx");
+    assert.ok(machine && browser && hono && reactApp, "the READMEs' examples");
     await writeFile(machineClient(), machine);
     await writeFile(join(scratch, "browser-client.ts"), browser);
     await writeFile(join(scratch, "hono-app.ts"), hono);
+    await writeViteApp(join(scratch, "react-app"), reactApp);
 
     chain = await startTestChain();
     // Some blocks on top, so confirmations never wait on a quiet chain.
@@ -164,12 +194,14 @@ describe("installed from the tarballs, outside the repo", () => {
     const address = upstream.address();
     assert.ok(address && typeof address === "object");
     upstreamUrl = `http://127.0.0.1:${address.port}`;
+    site = await startStaticSite();
   });
 
   after(async () => {
     clearInterval(mining);
     await Promise.all(running.map((process) => process.stop()));
     if (upstream) await new Promise((resolve) => upstream.close(resolve));
+    await site?.close();
     await chain?.close();
   });
 
@@ -180,6 +212,46 @@ describe("installed from the tarballs, outside the repo", () => {
     await writeKey(join(dir, "receiver.key"), account);
     await writeDeployment(join(dir, "deployment.json"), chain.deployment);
     return dir;
+  }
+
+  /** Where the installed widget's `exports` put one of its browser files, resolved as the user's Node does. */
+  async function installedWidgetFile(file: string): Promise<string> {
+    const resolved = await run(
+      process.execPath,
+      ["--input-type=module", "-e", `console.log(import.meta.resolve("@micro-raiden/widget/${file}"))`],
+      { cwd: scratch, env: userEnvironment() },
+    );
+    assert.equal(resolved.code, 0, resolved.stderr);
+    const path = fileURLToPath(resolved.stdout.trim());
+    assert.ok(path.startsWith(join(scratch, "node_modules")), `${file} comes from the installed package: ${path}`);
+    return path;
+  }
+
+  /**
+   * The receiver `npx micro-raiden-server start` runs from the installed package, proxying the upstream under
+   * /proxy/ at `cliPrice`, serving the installed widget's script tag and Service Worker and letting the static site
+   * buy fragments. Started once, for the tests that need it; resolves with its URL.
+   */
+  function startCliReceiver(): Promise<string> {
+    cliReceiver ??= (async () => {
+      const [, receiver] = chain.accounts;
+      assert.ok(receiver);
+      const dir = await receiverFolder("cli", receiver);
+      const args = ["start", "--rpc-url", chain.rpcUrl, "--private-key-file", "receiver.key"];
+      args.push("--deployment", "deployment.json", "--db", "receiver.db", "--port", "0", "--poll-interval", "100");
+      args.push("--upstream", upstreamUrl, "--price", String(cliPrice), "--cors-origin", site.origin);
+      args.push("--paywall-script-file", await installedWidgetFile("browser/paywall.js"));
+      args.push("--service-worker-file", await installedWidgetFile("browser/micro-raiden-sw.js"));
+      const { process: server, match } = await start("npx", ["--no", "--", "micro-raiden-server", ...args], {
+        cwd: dir,
+        env: userEnvironment(),
+        ready: /listening on (http:\/\/\S+)/,
+      });
+      running.push(server);
+      assert.ok(match[1]);
+      return match[1];
+    })();
+    return cliReceiver;
   }
 
   /** Runs the web-client README's machine client for `url` as a sender holding tokens, in its own folder. */
@@ -217,24 +289,13 @@ describe("installed from the tarballs, outside the repo", () => {
   });
 
   it("the CLI's receiver answers 402, then 200 to the web-client README's machine client", async () => {
-    const [, receiver, sender] = chain.accounts;
-    assert.ok(receiver && sender);
-    const dir = await receiverFolder("cli", receiver);
-    const price = 1000n;
-    const args = ["start", "--rpc-url", chain.rpcUrl, "--private-key-file", "receiver.key"];
-    args.push("--deployment", "deployment.json", "--db", "receiver.db", "--port", "0", "--poll-interval", "100");
-    args.push("--upstream", upstreamUrl, "--price", String(price));
-    const { process: server, match } = await start("npx", ["--no", "--", "micro-raiden-server", ...args], {
-      cwd: dir,
-      env: userEnvironment(),
-      ready: /listening on (http:\/\/\S+)/,
-    });
-    running.push(server);
-    const url = `${match[1]}/proxy/hello`;
-    await assertPaymentRequired(url, price);
+    const [, , sender] = chain.accounts;
+    assert.ok(sender);
+    const url = `${await startCliReceiver()}/proxy/hello`;
+    await assertPaymentRequired(url, cliPrice);
     const paid = await payWithMachineClient("cli-sender", sender, url);
     assert.equal(paid.code, 0, paid.stdout + paid.stderr);
-    assert.equal(paid.stdout.trim(), `200 paid ${price}: upstream page /hello`);
+    assert.equal(paid.stdout.trim(), `200 paid ${cliPrice}: upstream page /hello`);
   });
 
   it("the receiver README's Hono app answers 402, then 200 to the machine client", async () => {
@@ -254,8 +315,83 @@ describe("installed from the tarballs, outside the repo", () => {
     assert.equal(paid.stdout.trim(), `200 paid ${10n ** 15n}: the paid report`);
   });
 
-  // Both resolutions at once: each tsc run checks the whole of viem's declarations too (no skipLibCheck, so ours are
-  // checked as a user's project would see them).
+  it("Vite builds a fresh React app around the widget README's example, the widget inside", async () => {
+    const build = await run("npx", ["--no", "--", "vite", "build", "react-app", "--logLevel", "warn"], {
+      cwd: scratch,
+      env: userEnvironment(),
+    });
+    assert.equal(build.code, 0, build.stdout + build.stderr);
+    const dist = join(scratch, "react-app", "dist");
+    assert.match(
+      await readFile(join(dist, "index.html"), "utf8"),
+      /<script type="module"[^>]*src="\/assets\/[\w-]+\.js"/,
+    );
+    const scripts = (await readdir(join(dist, "assets"))).filter((file) => file.endsWith(".js"));
+    const code = (await Promise.all(scripts.map((file) => readFile(join(dist, "assets", file), "utf8")))).join("\n");
+    // The paywall's own sentence and the protocol's header name: the widget and the web-client were bundled.
+    assert.ok(code.includes("This page costs "), "the app's bundle holds the paywall");
+    assert.ok(code.includes("RDN-Price"), "the app's bundle holds the web-client's protocol");
+  });
+
+  it("the widget README's script tag, on a static page of another origin, shows the paywall with the price in tokens", async () => {
+    const receiverUrl = await startCliReceiver();
+    const [tag = ""] = readmeBlocks(await readme("widget"), "html");
+    assert.ok(tag.includes("https://receiver.example/"), "the widget README's script tag");
+    const paidUrl = `${receiverUrl}/proxy/article`;
+    const body = tag
+      .replaceAll("https://receiver.example/articles/1", paidUrl)
+      .replaceAll("https://receiver.example", receiverUrl);
+    // The check's chain is on a free port, not the local chain's usual 8545: the site tells the tag where it is.
+    const chainConfig = {
+      id: chain.deployment.chainId,
+      name: "Local test chain",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [chain.rpcUrl] } },
+    };
+    const config = `window.microRaidenConfig = ${JSON.stringify({ chains: [chainConfig] })};`;
+    const pageUrl = site.page(
+      "/posts/1",
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A blog</title><script>${config}</script>
+</head><body><h1>A post</h1>${body}</body></html>`,
+    );
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    try {
+      const context = await browser.newContext({ locale: "en-US" });
+      // Reading the token's symbol and decimals from the chain takes a while on a busy machine.
+      context.setDefaultTimeout(60_000);
+      const errors: string[] = [];
+      const page = await context.newPage();
+      page.on("pageerror", (error) => errors.push(error.message));
+      await page.goto(pageUrl);
+      const fragment = page.locator("[data-micro-raiden-src]");
+      await fragment.getByText("This page costs 0.001 TKN.").waitFor();
+      assert.equal(await fragment.evaluate((element) => element.shadowRoot?.mode), "open");
+      assert.deepEqual(errors, [], "no script error on the page");
+
+      // The receiver's own 402 page loads the same installed file from /micro-raiden/paywall.js.
+      await context.addInitScript({ content: config });
+      const paywallPage = await context.newPage();
+      const response = await paywallPage.goto(paidUrl);
+      assert.equal(response?.status(), 402);
+      await paywallPage.locator("#micro-raiden-paywall").getByText("This page costs 0.001 TKN.").waitFor();
+    } finally {
+      await browser.close();
+    }
+  });
+
+  // Both resolutions at once: each tsc run checks the whole of viem's and wagmi's declarations too (no skipLibCheck,
+  // so ours are checked as a user's project would see them).
   describe("strict consumers", { concurrency: true }, () => {
     for (const resolution of ["bundler", "nodenext"] as const) {
       it(`strict tsc type-checks the README examples with moduleResolution ${resolution}`, async () => {
@@ -264,17 +400,20 @@ describe("installed from the tarballs, outside the repo", () => {
             strict: true,
             noEmit: true,
             target: "es2022",
-            lib: ["es2023", "dom"],
+            lib: ["es2023", "dom", "dom.iterable"],
             types: ["node"],
+            jsx: "react-jsx",
             module: resolution === "bundler" ? "preserve" : "nodenext",
             moduleResolution: resolution,
           },
-          files: ["machine-client.ts", "browser-client.ts", "hono-app.ts"],
+          files: ["machine-client.ts", "browser-client.ts", "hono-app.ts", "react-app/src/main.tsx"],
         };
         const file = `tsconfig.${resolution}.json`;
         await writeFile(join(scratch, file), JSON.stringify(config, null, 2));
         const result = await run(process.execPath, [tsc, "-p", file], { cwd: scratch, env: userEnvironment() });
-        assert.equal(result.code, 0, result.stdout + result.stderr);
+        const output = result.stdout + result.stderr;
+        assert.ok(result.code === 0 || /error TS/.test(output), output);
+        assert.deepEqual(errorsOutsideWagmi(output), [], output);
       });
     }
   });
