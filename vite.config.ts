@@ -4,7 +4,6 @@
 //   paywall-react                                     the same with React itself instead of Preact (bench:bundle)
 //   sw       widget/dist/browser/micro-raiden-sw.js   the Service Worker the receiver serves at its site root
 //   example  widget/dist/example/                     the React example app (widget/example/)
-//   package  widget/dist/bench/                       the ESM package, dependencies external (bench:bundle only)
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defaultClientConditions, defineConfig, type UserConfig } from "vite";
@@ -60,24 +59,9 @@ export default defineConfig(({ mode }): UserConfig => {
         // The example bundles React, wagmi and viem in one app chunk, as a small app would; no split to advise.
         build: { outDir: widget("dist/example"), emptyOutDir: true, chunkSizeWarningLimit: 1000 },
       };
-    case "package":
-      return {
-        plugins: [react()],
-        resolve: { conditions },
-        build: {
-          outDir: widget("dist/bench"),
-          emptyOutDir: true,
-          copyPublicDir: false,
-          lib: { entry: widget("src/index.ts"), formats: ["es"], fileName: () => "index.js" },
-          // What an app installing the package already has, or gets from npm beside it.
-          rolldownOptions: {
-            external: (id) => /^(react|react-dom|wagmi|viem|@tanstack|@wagmi|@micro-raiden|dompurify)(\/|$)/.test(id),
-          },
-        },
-      };
     default:
       throw new Error(
-        `vite.config.ts: pick a build with --mode paywall, paywall-react, sw, example or package (got "${mode}").`,
+        `vite.config.ts: pick a build with --mode paywall, paywall-react, sw or example (got "${mode}").`,
       );
   }
 });

@@ -1,52 +1,82 @@
-// `npm run bench:bundle`: builds each browser artifact with the root vite.config.ts (in memory, nothing written)
-// and prints its raw, gzip and brotli sizes against the issue's targets. The script tag and the Service Worker
-// have everything inside; the ESM package has its dependencies external (what an app's bundler adds on top).
-import { existsSync } from "node:fs";
+// `npm run bench:bundle` (builds first): the sizes of what the widget package ships, read from dist/ as npm pack
+// takes it — raw, gzip and brotli, against the issue's targets. The script tag and the Service Worker are the files
+// themselves (everything inside). The ESM entries are what an app's bundler adds on top of the dependencies it
+// already has: the entry and the package modules it imports, minified, react/wagmi/viem/TanStack/web-client external.
+// One row is not shipped: the script tag rendered with React 19 instead of Preact compat, for comparison.
+import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build, type Rolldown } from "vite";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const configFile = `${root}vite.config.ts`;
+const dist = fileURLToPath(new URL("../dist/", import.meta.url));
 
-type Row = { name: string; mode: string; entry: string; targetGzipKb?: number };
-const rows: Row[] = [
-  { name: "script tag (Preact compat)", mode: "paywall", entry: "widget/src/tag/paywall.tsx", targetGzipKb: 120 },
-  { name: "script tag (React 19)", mode: "paywall-react", entry: "widget/src/tag/paywall.tsx" },
-  { name: "Service Worker", mode: "sw", entry: "widget/src/serviceWorker/worker.ts", targetGzipKb: 25 },
-  { name: "ESM package (deps external)", mode: "package", entry: "widget/src/index.ts" },
-];
-
-const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
-
-async function measure(mode: string): Promise<{ raw: number; gzip: number; brotli: number }> {
-  const result = await build({ configFile, mode, logLevel: "silent", build: { write: false, sourcemap: false } });
-  const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
-  const code = outputs
-    .flatMap((output) => output.output)
-    .filter((file): file is Rolldown.OutputChunk => file.type === "chunk")
-    .map((chunk) => chunk.code)
-    .join("\n");
-  const bytes = Buffer.from(code);
+type Size = { raw: number; gzip: number; brotli: number };
+const measure = (code: string | Uint8Array): Size => {
+  const bytes = typeof code === "string" ? Buffer.from(code) : code;
   return {
     raw: bytes.length,
     gzip: gzipSync(bytes, { level: 9 }).length,
     brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
   };
+};
+
+/** The chunks' code of an in-memory Vite build, with the ids of the modules they hold. */
+async function buildInMemory(config: Parameters<typeof build>[0]): Promise<{ code: string; modules: string[] }> {
+  const result = await build({ ...config, logLevel: "silent" });
+  const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
+  const chunks = outputs
+    .flatMap((output) => output.output)
+    .filter((file): file is Rolldown.OutputChunk => file.type === "chunk");
+  return { code: chunks.map((chunk) => chunk.code).join("\n"), modules: chunks.flatMap((c) => Object.keys(c.modules)) };
 }
 
-console.log(`${"artifact".padEnd(30)} ${"raw".padStart(10)} ${"gzip".padStart(10)} ${"brotli".padStart(10)}  target`);
-for (const row of rows) {
-  if (!existsSync(`${root}${row.entry}`)) {
-    console.log(`${row.name.padEnd(30)} not built: ${row.entry} does not exist yet`);
-    continue;
-  }
-  const size = await measure(row.mode);
+/** What a host app already has (or gets from npm beside the widget): left out of the ESM figures. */
+const external = (id: string) =>
+  /^(react|react-dom|wagmi|viem|@tanstack|@wagmi|@micro-raiden\/web-client|dompurify)(\/|$)/.test(id);
+
+/** A built ESM entry of dist/: its modules as emitted (what npm ships) and minified into one chunk. */
+async function esmEntry(entry: string): Promise<{ emitted: Size; minified: Size }> {
+  const { code, modules } = await buildInMemory({
+    configFile: false,
+    build: {
+      write: false,
+      sourcemap: false,
+      lib: { entry: `${dist}${entry}`, formats: ["es"], fileName: () => "entry.js" },
+      rolldownOptions: { external },
+    },
+  });
+  const files = await Promise.all(modules.filter((id) => id.startsWith(dist)).map((id) => readFile(id)));
+  return { emitted: measure(Buffer.concat(files)), minified: measure(code) };
+}
+
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
+function row(name: string, size: Size, targetGzipKb?: number) {
   const target =
-    row.targetGzipKb === undefined
+    targetGzipKb === undefined
       ? ""
-      : `≤ ${row.targetGzipKb} kB gzip: ${size.gzip <= row.targetGzipKb * 1000 ? "met" : "MISSED"}`;
+      : `≤ ${targetGzipKb} kB gzip: ${size.gzip <= targetGzipKb * 1000 ? "met" : "MISSED"}`;
   console.log(
-    `${row.name.padEnd(30)} ${kb(size.raw).padStart(10)} ${kb(size.gzip).padStart(10)} ${kb(size.brotli).padStart(10)}  ${target}`,
+    `${name.padEnd(56)} ${kb(size.raw).padStart(10)} ${kb(size.gzip).padStart(10)} ${kb(size.brotli).padStart(10)}  ${target}`,
   );
 }
+
+console.log(
+  `${"artifact (dist/)".padEnd(56)} ${"raw".padStart(10)} ${"gzip".padStart(10)} ${"brotli".padStart(10)}  target`,
+);
+row("script tag, browser/paywall.js", measure(await readFile(`${dist}browser/paywall.js`)), 120);
+row("Service Worker, browser/micro-raiden-sw.js", measure(await readFile(`${dist}browser/micro-raiden-sw.js`)), 25);
+for (const [name, entry] of [
+  ["@micro-raiden/widget", "index.js"],
+  ["@micro-raiden/widget/navigation", "navigation/index.js"],
+] as const) {
+  const { emitted, minified } = await esmEntry(entry);
+  row(`${name}, emitted modules`, emitted);
+  row(`${name}, minified, deps external`, minified);
+}
+const react = await buildInMemory({
+  configFile: `${root}vite.config.ts`,
+  mode: "paywall-react",
+  build: { write: false, sourcemap: false },
+});
+row("script tag with React 19 (not shipped)", measure(react.code));
