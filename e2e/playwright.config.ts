@@ -1,6 +1,7 @@
 // The e2e run: Playwright in Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium) against the chain, the
-// receiver and the content site that harness/globalSetup.ts starts. Two projects: `journeys` (the reader's journeys,
-// `npm test -w e2e`) and `screenshots` (`npm run screenshots`: PNGs of every paywall state for the widget's docs).
+// receiver and the content site that harness/globalSetup.ts starts. Three projects: `journeys` (the reader's journeys,
+// `npm test -w e2e`), `screenshots` (`npm run screenshots`: PNGs of every paywall state for the widget's docs) and
+// `bench` (`npm run bench:e2e`: time to content, paid against free).
 import { defineConfig } from "@playwright/test";
 
 export default defineConfig({
@@ -38,5 +39,6 @@ export default defineConfig({
       testMatch: /\.shots\.ts$/,
       use: { viewport: { width: 900, height: 760 } },
     },
+    { name: "bench", testDir: "./bench", testMatch: /\.bench\.ts$/ },
   ],
 });

@@ -66,3 +66,8 @@ export async function settlement(sender: Address, receiver: Address, openBlock: 
   });
   return logs.find((log) => log.args.openBlock === openBlock)?.args;
 }
+
+/** Turns the node's automine off (transactions wait in its pool until `mine`) or back on. */
+export async function setAutomine(enabled: boolean): Promise<void> {
+  await testClient.setAutomine(enabled);
+}

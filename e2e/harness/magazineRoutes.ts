@@ -10,6 +10,9 @@ export const magazinePrice = parseEther("0.001");
 /** The path of magazine article `id`. */
 export const magazinePath = (id: number) => `/magazine/${id}`;
 
+/** The path of magazine article `id` served free (no paywall, no status bar). */
+export const freeMagazinePath = (id: number) => `/free-magazine/${id}`;
+
 export const magazineRoutes: NonNullable<ReceiverAppOptions["routes"]> = (
   app,
   { paywall, paywallScript, channelStatusBar },
@@ -21,18 +24,19 @@ export const magazineRoutes: NonNullable<ReceiverAppOptions["routes"]> = (
       .map((id) => `<li><a href="${magazinePath(id)}">Article ${id}</a></li>`)
       .join("")}</ul>${script}</body></html>`),
   );
+  // The article's document; `bar` is the paid page's channel status bar (none on the free twin).
+  const article = (id: number, bar: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Magazine article ${id}</title></head><body>${bar}<main id="article" data-article="${id}"><h1>Magazine article ${id}</h1>
+<p>The whole article, paid for with a balance proof.</p><a id="next" href="${magazinePath(id + 1)}">Next article</a></main>
+<script>document.body.dataset.scriptRan = "yes";</script></body></html>`;
   app.get(
     "/magazine/:id",
     paywall({
       price: magazinePrice,
       teaser: (c) => `<h1>Magazine article ${c.req.param("id")}</h1><p>The first paragraph is free…</p>`,
     }),
-    (c) => {
-      const id = Number(c.req.param("id"));
-      return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Magazine article ${id}</title>
-</head><body>${channelStatusBar(c)}<main id="article" data-article="${id}"><h1>Magazine article ${id}</h1>
-<p>The whole article, paid for with a balance proof.</p><a id="next" href="${magazinePath(id + 1)}">Next article</a></main>
-<script>document.body.dataset.scriptRan = "yes";</script></body></html>`);
-    },
+    (c) => c.html(article(Number(c.req.param("id")), channelStatusBar(c))),
   );
+  // The same document served free, for `npm run bench:e2e` to compare a paid navigation with.
+  app.get("/free-magazine/:id", (c) => c.html(article(Number(c.req.param("id")), "")));
 };

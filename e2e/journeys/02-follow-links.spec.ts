@@ -48,3 +48,28 @@ test("the status bar on a paid article shows deposit, spent and remaining", asyn
   await expect(bar.getByRole("button", { name: "Close and get the rest back" })).toBeVisible();
   expect((await onlyChannel(reader.address)).balance).toBe(2n * magazinePrice);
 });
+
+test("after the reader disconnects the wallet, the next link shows the paywall and charges nothing", async ({
+  newReader,
+  world,
+}) => {
+  const reader = await newReader();
+  const { page, wallet } = reader;
+  const url = (id: number) => `${world.receiverUrl}${magazinePath(id)}`;
+  await page.goto(url(1));
+  await connectAndOpen(page);
+  await expectArticle(page, url(1), 1);
+  await page.locator("#next").click();
+  await expectArticle(page, url(2), 2);
+  // The status bar is the widget on this page: it has the account once the wallet reconnected.
+  await expect(page.getByRole("button", { name: "Close and get the rest back" })).toBeVisible({ timeout: 45_000 });
+
+  await wallet.disconnect(page);
+  // The bar stops offering the channel's actions once the widget heard the wallet let go.
+  await expect(page.getByRole("button", { name: "Close and get the rest back" })).toHaveCount(0, { timeout: 20_000 });
+  await page.locator("#next").click();
+  await expect(page.locator("#micro-raiden-paywall")).toBeVisible({ timeout: 45_000 });
+  expect(page.url()).toBe(url(3));
+  await expect(page.locator("#article")).toHaveCount(0);
+  expect((await onlyChannel(reader.address)).balance, "nothing paid after the disconnect").toBe(2n * magazinePrice);
+});

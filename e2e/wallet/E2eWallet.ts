@@ -4,10 +4,10 @@
 // params, chain switch with 4902 for a chain it does not know and `wallet_addEthereumChain`, 4001 when the reader
 // rejects, transactions signed here with a viem local account and sent to the node, everything else forwarded to
 // the current chain's node. It counts every prompt by method and can be told to reject the next ones.
-import type { BrowserContext } from "@playwright/test";
+import type { BrowserContext, Page } from "@playwright/test";
 import { type Chain, createWalletClient, defineChain, type Hex, http, numberToHex } from "viem";
 import type { LocalAccount } from "viem/accounts";
-import { walletBinding, walletInitScript } from "./walletInitScript.ts";
+import { walletBinding, walletEmitter, walletInitScript } from "./walletInitScript.ts";
 
 /** The methods that open a prompt in MetaMask. */
 export const promptMethods = [
@@ -81,6 +81,18 @@ export class E2eWallet {
     let release = () => {};
     this.#holds.set(method, new Promise<void>((resolve) => (release = resolve)));
     return () => release();
+  }
+
+  /**
+   * The reader disconnects `page`'s site in the wallet, as in MetaMask's "connected sites": the site loses the
+   * account and the page hears `accountsChanged` with none.
+   */
+  async disconnect(page: Page): Promise<void> {
+    this.#connectedOrigins.delete(new URL(page.url()).origin);
+    await page.evaluate((emitter) => {
+      const emit = Reflect.get(window, emitter) as (event: string, value: unknown) => void;
+      emit("accountsChanged", []);
+    }, walletEmitter);
   }
 
   /** All prompts so far, of every method. */

@@ -7,6 +7,7 @@
 export const walletInfo = { name: "E2E Wallet", rdns: "org.micro-raiden.e2e-wallet" } as const;
 
 export const walletBinding = "__e2eWallet";
+export const walletEmitter = "__e2eWalletEmit";
 
 export const walletInitScript = `(() => {
   const call = window[${JSON.stringify(walletBinding)}];
@@ -30,6 +31,8 @@ export const walletInitScript = `(() => {
     removeListener(event, listener) { listeners.get(event)?.delete(listener); return provider; },
   };
   Object.defineProperty(window, "ethereum", { value: provider, configurable: true });
+  // What the wallet does on its own (the reader disconnects the site in it): E2eWallet emits through this.
+  Object.defineProperty(window, ${JSON.stringify(walletEmitter)}, { value: emit });
   const detail = Object.freeze({
     info: Object.freeze({
       uuid: crypto.randomUUID(),

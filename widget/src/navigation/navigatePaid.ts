@@ -33,7 +33,7 @@ export type NavigatePaidReturnType = "worker" | "ticket";
  * page's own origin (the receiver's): anything else is refused before paying (BaseError).
  *
  * @example
- * import { navigatePaid } from "@micro-raiden/widget";
+ * import { navigatePaid } from "@micro-raiden/widget/navigation";
  * <Paywall requirements={requirements} url={location.href}
  *   onChannelReady={({ client, channel }) => navigatePaid(location.href, { client, channel, requirements })} />
  */

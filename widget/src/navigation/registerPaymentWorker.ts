@@ -19,7 +19,7 @@ let registering: Promise<ServiceWorkerRegistration | undefined> | undefined;
  * `clients.claim`). One registration per page: later calls share the first one's outcome.
  *
  * @example
- * import { registerPaymentWorker } from "@micro-raiden/widget";
+ * import { registerPaymentWorker } from "@micro-raiden/widget/navigation";
  * const registration = await registerPaymentWorker(); // undefined: paid navigation uses the ticket fallback
  */
 export function registerPaymentWorker(

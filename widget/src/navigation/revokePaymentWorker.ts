@@ -7,7 +7,7 @@ import { askPaymentWorker } from "./askPaymentWorker.ts";
  * Resolves with whether a worker confirmed it (false where there is none: then nothing was granted either).
  *
  * @example
- * import { revokePaymentWorker } from "@micro-raiden/widget";
+ * import { revokePaymentWorker } from "@micro-raiden/widget/navigation";
  * await revokePaymentWorker();
  */
 export async function revokePaymentWorker(): Promise<boolean> {

@@ -7,10 +7,11 @@ import {
   type SigningMode,
 } from "@micro-raiden/web-client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { type ReactNode, useEffect, useMemo, useState } from "react";
-import type { Chain, EIP1193Provider } from "viem";
+import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
+import type { Address, Chain, EIP1193Provider } from "viem";
 import { type Config, useConfig, useConnection, WagmiProvider } from "wagmi";
 import { catalogs, chooseLocale, type Locale } from "../i18n/catalogs.ts";
+import { revokePaymentWorker } from "../navigation/revokePaymentWorker.ts";
 import { createWidgetConfig, defaultChains } from "./createWidgetConfig.ts";
 import { WidgetContext, type WidgetContextValue } from "./WidgetContext.ts";
 import { createWalletActivityStore, type WalletActivityStore } from "./walletActivity.ts";
@@ -59,7 +60,8 @@ export function MicroRaidenProvider(props: MicroRaidenProviderProps): ReactNode 
 
 function ChannelClientHost(props: MicroRaidenProviderProps): ReactNode {
   const config = useConfig();
-  const { connector, status } = useConnection();
+  const { connector, status, address } = useConnection();
+  usePaymentWorkerRevokedOnAccountChange(status, address);
   const storage = useMemo(() => props.storage ?? indexedDbStorage(), [props.storage]);
   const activity = useMemo<WalletActivityStore>(() => createWalletActivityStore(), []);
   const signing = props.signing ?? "session";
@@ -102,6 +104,23 @@ function ChannelClientHost(props: MicroRaidenProviderProps): ReactNode {
     [client, storage, locale, signing, props.confirmations, activity],
   );
   return <WidgetContext value={value}>{props.children}</WidgetContext>;
+}
+
+/**
+ * A reader who disconnects or switches to another account in the wallet has stopped paying from the account they
+ * were on: the payment worker forgets its grants (in every tab), so no link followed afterwards is paid from the old
+ * channel's session key. Only a change from an account this page saw connected counts: a page that loads while the
+ * wallet reconnects passes through "disconnected" first and must not revoke what the previous page granted.
+ */
+function usePaymentWorkerRevokedOnAccountChange(status: string, address: Address | undefined): void {
+  const connected = useRef<Address | undefined>(undefined);
+  useEffect(() => {
+    const previous = connected.current;
+    if (status === "connected") connected.current = address;
+    else if (status === "disconnected") connected.current = undefined;
+    else return; // connecting or reconnecting: nothing decided yet
+    if (previous !== undefined && previous !== connected.current) void revokePaymentWorker().catch(() => false);
+  }, [status, address]);
 }
 
 function isEip1193Provider(value: unknown): value is EIP1193Provider {

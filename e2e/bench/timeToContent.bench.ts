@@ -1,0 +1,79 @@
+// `npm run bench:e2e`: what paying costs a reader in time, in real Chromium on the local chain.
+// - Time to content of a paid article (channel open, session key, the Service Worker paying on the way) against the
+//   same article served free by the same receiver, median of 20 navigations each, and their ratio (target ≤ 1.2).
+//   Time to content is the navigation's DOMContentLoaded end as the browser measured it (Navigation Timing, from the
+//   navigation's start): the document is parsed and its inline script ran. Paid and free alternate, each article a
+//   new URL, so neither side profits from a cache or a drift of the machine's load.
+// - The first visit: the 402 page, connect, one-transaction deposit, the paid article — wall-clock seconds.
+// Prints figures; asserts only that each navigation delivered the article (never on a timing).
+import type { Page } from "@playwright/test";
+import { expect, test } from "../harness/fixtures.ts";
+import { freeMagazinePath, magazinePath, magazinePrice } from "../harness/magazineRoutes.ts";
+import { connectAndOpen, expectArticle } from "../harness/paywall.ts";
+import { onlyChannel } from "../harness/receiverRecords.ts";
+
+const rounds = 20;
+const warmUp = 3;
+
+/** Navigates to `url` and returns its time to content in milliseconds, as the browser measured it. */
+async function timeToContent(page: Page, url: string, id: number): Promise<number> {
+  await page.goto(url, { waitUntil: "domcontentloaded" });
+  await expect(page.locator(`#article[data-article="${id}"]`)).toBeAttached();
+  return page.evaluate(() => {
+    const [navigation] = performance.getEntriesByType("navigation") as PerformanceNavigationTiming[];
+    if (!navigation) throw new Error("No navigation timing.");
+    return navigation.domContentLoadedEventEnd - navigation.startTime;
+  });
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+test("time to content: paid vs free, and the first visit", async ({ newReader, world }) => {
+  test.setTimeout(300_000);
+  const reader = await newReader();
+  const { page, wallet } = reader;
+  const paidUrl = (id: number) => `${world.receiverUrl}${magazinePath(id)}`;
+  const freeUrl = (id: number) => `${world.receiverUrl}${freeMagazinePath(id)}`;
+
+  const started = performance.now();
+  await page.goto(paidUrl(1));
+  await connectAndOpen(page);
+  await expectArticle(page, paidUrl(1), 1);
+  const firstVisit = (performance.now() - started) / 1000;
+  const promptsAfterOpen = wallet.promptCount();
+
+  const paid: number[] = [];
+  const free: number[] = [];
+  for (let round = 0; round < warmUp + rounds; round++) {
+    const id = 2 + round;
+    const paidMs = await timeToContent(page, paidUrl(id), id);
+    const freeMs = await timeToContent(page, freeUrl(id), id);
+    if (round >= warmUp) {
+      paid.push(paidMs);
+      free.push(freeMs);
+    }
+  }
+  expect(wallet.promptCount(), "the paid navigations asked the wallet nothing").toBe(promptsAfterOpen);
+  expect((await onlyChannel(reader.address)).balance, "each paid article charged once").toBe(
+    BigInt(1 + warmUp + rounds) * magazinePrice,
+  );
+
+  const paidMedian = median(paid);
+  const freeMedian = median(free);
+  console.log(
+    [
+      "",
+      `time to content, median of ${rounds} navigations (after ${warmUp} warm-up rounds), Chromium, local chain:`,
+      `  paid (session key, Service Worker)  ${ms(paidMedian)}   (min ${ms(Math.min(...paid))}, max ${ms(Math.max(...paid))})`,
+      `  free (same article)                 ${ms(freeMedian)}   (min ${ms(Math.min(...free))}, max ${ms(Math.max(...free))})`,
+      `  ratio paid / free                   ${(paidMedian / freeMedian).toFixed(2)}   (target ≤ 1.2)`,
+      `first visit (402 page → connect → one-transaction deposit → article): ${firstVisit.toFixed(2)} s`,
+      "",
+    ].join("\n"),
+  );
+});
