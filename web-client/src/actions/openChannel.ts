@@ -6,7 +6,6 @@ import {
   type UserRejectedRequestErrorType,
   zeroAddress,
 } from "viem";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import type { ChannelClient, SigningMode } from "../client/createChannelClient.ts";
 import { currentAccount } from "../client/currentAccount.ts";
 import type { ChannelManagerRevertErrorType } from "../errors/ChannelManagerRevertError.ts";
@@ -16,6 +15,7 @@ import type { ReceiverApiErrorType } from "../errors/ReceiverApiError.ts";
 import type { TransactionRevertedErrorType } from "../errors/TransactionRevertedError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import { channelManagerAbi } from "../protocol/index.ts";
+import { generateSessionKey, keyAddress } from "../protocol/secp256k1.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { depositTransaction } from "./depositTransaction.ts";
 import { type DepositMethod, detectDepositMethod } from "./detectDepositMethod.ts";
@@ -81,8 +81,8 @@ export async function openChannel(
   const chain = await ensureChain(client, { chainId: parameters.chainId });
   // Before anything is signed or approved: a hostile 402 may name a contract that keeps deposits.
   await verifyChannelManager(client, { address: contract, chainId: parameters.chainId, token });
-  const sessionKey = (parameters.signing ?? client.signing) === "session" ? generatePrivateKey() : undefined;
-  const delegatedSigner = sessionKey ? privateKeyToAccount(sessionKey).address : undefined;
+  const sessionKey = (parameters.signing ?? client.signing) === "session" ? generateSessionKey() : undefined;
+  const delegatedSigner = sessionKey ? keyAddress(sessionKey) : undefined;
   const signer = delegatedSigner ?? zeroAddress;
 
   const manager = { chain, account, address: contract, abi: channelManagerAbi } as const;

@@ -1,8 +1,8 @@
 import type { Hex } from "viem";
-import { signTypedData } from "viem/accounts";
 import { assertChannelSender } from "../client/assertChannelSender.ts";
 import { channelAccount } from "../client/channelAccount.ts";
 import type { ChannelTypedData, PaymentClient } from "../client/PaymentClient.ts";
+import { signTypedDataWithKey } from "../protocol/secp256k1.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { ensureChain } from "./ensureChain.ts";
 
@@ -19,7 +19,7 @@ export async function signForChannel(
   if (client.signing === "session" && channel.sessionKey) {
     assertChannelSender(client, channel);
     // The key signs directly: an account object would also bring viem's transaction serializers along.
-    return signTypedData({ ...typedData, privateKey: channel.sessionKey });
+    return signTypedDataWithKey(typedData, channel.sessionKey);
   }
   const account = await channelAccount(client, channel);
   await ensureChain(client, { chainId: channel.chainId });

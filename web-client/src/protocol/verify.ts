@@ -1,4 +1,5 @@
-import { type Address, type Hex, isAddressEqual, recoverTypedDataAddress } from "viem";
+import { type Address, type Hex, isAddressEqual } from "viem";
+import { recoverTypedDataSigner } from "./secp256k1.ts";
 import {
   balanceProofTypedData,
   type ChannelBalance,
@@ -87,7 +88,7 @@ async function recover(
 ): Promise<Address | undefined> {
   if (signatureDefect(signature)) return undefined;
   try {
-    return await recoverTypedDataAddress({ ...typedData, signature });
+    return await recoverTypedDataSigner(typedData, signature);
   } catch {
     // An (r, s) that is not a point on the curve: no signer.
     return undefined;
