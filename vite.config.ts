@@ -33,7 +33,7 @@ const preactCompat = [
  * and all it imports in lazy initializers (some 220 of viem's modules, through its tempo chain's and `call`'s lazy
  * imports) and keep the imported namespace whole (schnorr and hash-to-curve with @noble/curves' secp256k1). The
  * lazy imports in what we ship are destructurings (`const { a, b } = await import("x");`): they become static
- * imports (appended, so no line moves). Script tag −4.4 kB gzip.
+ * imports (appended, so no line moves).
  */
 function staticLazyImports(): Plugin {
   const lazyImport = /const \{ ([\w$]+(?:, [\w$]+)*) \} = await import\((["'])([^"']+)\2\);/g;
