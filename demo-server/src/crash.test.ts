@@ -27,7 +27,9 @@ import { pricePerCharacter } from "./createDemoApp.ts";
 import { type SpawnedDemoServer, spawnDemoServer } from "./testing/spawnDemoServer.ts";
 
 const senders = 12;
-const requestsPerSender = 25;
+// Each sender pays at least this many requests, and goes on paying until every kill has happened: on a fast
+// machine a fixed load could end before the killer is through.
+const minimumRequests = 25;
 const kills = 6;
 const price = pricePerCharacter; // /echodyn/x: one character
 
@@ -130,19 +132,16 @@ it(`${senders} senders paying through ${kills} SIGKILLs: no acknowledged payment
     }
   }
 
-  let paying = true;
+  let killing = true;
   const load = Promise.all(
     all.map(async (sender) => {
-      for (let i = 0; i < requestsPerSender; i++) await read(sender);
+      while (killing || sender.served < minimumRequests) await read(sender);
     }),
-  ).finally(() => {
-    paying = false;
-  });
+  );
 
   let killed = 0;
-  while (killed < kills && paying) {
+  while (killed < kills) {
     await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 450));
-    if (!paying) break;
     const acknowledgedBefore = all.map((sender) => sender.acknowledged);
     server.child.kill("SIGKILL");
     await server.exited;
@@ -158,19 +157,19 @@ it(`${senders} senders paying through ${kills} SIGKILLs: no acknowledged payment
     });
     server = await start();
   }
+  killing = false;
   await load;
   server.child.kill("SIGTERM");
   await server.exited;
-  assert.ok(killed >= 5, `only ${killed} kills happened while the senders paid: make the load longer`);
 
   const stored = storedBalances();
   for (const sender of all) {
-    assert.equal(sender.served, requestsPerSender);
+    assert.ok(sender.served >= minimumRequests);
     const charged = stored.get(sender.key) ?? 0n;
     assert.equal(
       charged,
-      BigInt(requestsPerSender) * price,
-      `${sender.key}: charged ${charged / price} times for ${requestsPerSender} requests`,
+      BigInt(sender.served) * price,
+      `${sender.key}: charged ${charged / price} times for ${sender.served} requests`,
     );
     assert.equal(sender.acknowledged, charged);
   }

@@ -39,7 +39,8 @@ test("a fresh browser context finds the channel again: no second deposit, no dou
   // wallet's): the paywall may find the account without asking. Otherwise the reader connects.
   const connect = connectButton(fresh.page);
   await expect(article.or(openButton(fresh.page)).or(proceed).or(connect).first()).toBeVisible({ timeout: 45_000 });
-  if (await connect.isVisible()) await connect.click();
+  // The click may start the paid navigation at once (the paywall finds the channel and pays): not waited on here.
+  if (await connect.isVisible()) await connect.click({ noWaitAfter: true });
   await expect(article.or(openButton(fresh.page)).or(proceed).first()).toBeVisible({ timeout: 45_000 });
   await expect(openButton(fresh.page), "no second deposit offered as the way on").toHaveCount(0);
   if (await proceed.isVisible()) await proceed.click();

@@ -20,6 +20,7 @@ import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { depositTransaction } from "./depositTransaction.ts";
 import { type DepositMethod, detectDepositMethod } from "./detectDepositMethod.ts";
 import { ensureChain } from "./ensureChain.ts";
+import { receiverLockName } from "./receiverLockName.ts";
 import { sponsoredOpenTransaction } from "./sponsoredOpenTransaction.ts";
 import { type VerifyChannelManagerErrorType, verifyChannelManager } from "./verifyChannelManager.ts";
 import { waitForSuccess } from "./waitForSuccess.ts";
@@ -152,6 +153,17 @@ export async function openChannel(
     state: "open",
     settleBlock: undefined,
   };
-  await client.storage.put(channel);
-  return channel;
+  // Written under the receiver's lock, like every merge of chain state: a watcher that saw the ChannelCreated event
+  // first (this page's watchChannels, another tab) refreshes the channel into storage without the session key, which
+  // only this call knows. Unlocked, its write could land just after this one and the reader would be asked to sign
+  // every payment from then on.
+  return client.lock(receiverLockName(channel), async () => {
+    const known = await client.storage.get(channel);
+    const stored =
+      known && known.balance > channel.balance
+        ? { ...channel, balance: known.balance, balanceSignature: known.balanceSignature }
+        : channel;
+    await client.storage.put(stored);
+    return stored;
+  });
 }

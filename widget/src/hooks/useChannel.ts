@@ -3,6 +3,7 @@ import {
   getChannels,
   type PaymentRequirements,
   type StoredChannel,
+  syncChannels,
   watchChannels,
 } from "@micro-raiden/web-client";
 import { type UseQueryResult, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -22,8 +23,8 @@ const verifiedByClient = new WeakMap<ChannelClient, Set<string>>();
 
 /**
  * The reader's current channel to the receiver of `requirements`: the newest one that is open (or closing, while
- * its challenge period runs), as stored, read from the chain once and then kept fresh from storage and the chain's
- * events. `null` when there is none; undefined while loading or not connected.
+ * its challenge period runs), as stored, read from the chain once (found there by its ChannelCreated event when this
+ * browser stored none) and then kept fresh from storage and the chain's events. `null` when there is none; undefined while loading or not connected.
  *
  * @example
  * import { useChannel } from "@micro-raiden/widget";
@@ -52,6 +53,7 @@ export function useChannel(parameters: UseChannelParameters): UseQueryResult<Sto
     refetchInterval: parameters.refetchInterval ?? 2000,
     queryFn: async () => {
       if (!client || !address) return null;
+      const manager = { chainId: requirements.chainId, contract: requirements.contract, token: requirements.token };
       const filter = {
         chainId: requirements.chainId,
         contract: requirements.contract,
@@ -66,9 +68,18 @@ export function useChannel(parameters: UseChannelParameters): UseQueryResult<Sto
       const channels = verified.has(key)
         ? await getChannels(client, filter)
         : await getChannels(client, { ...filter, refresh: true }).then(
-            (fresh) => {
+            async (fresh) => {
+              // A browser that never saw a channel to this receiver (storage cleared, another profile or device) may
+              // still have one on chain: look for it once before the paywall offers a second deposit. A node that
+              // refuses a log query from the first block (some limit the range) leaves the stored view.
+              const found = fresh.some((c) => c.state !== "closed")
+                ? fresh
+                : await syncChannels(client, { ...manager, fromBlock: 0n }).then(
+                    () => getChannels(client, filter),
+                    () => fresh,
+                  );
               verified.add(key);
-              return fresh;
+              return found;
             },
             // The chain could not be read: show what storage knows, and read the chain again on the next poll.
             () => getChannels(client, filter),
