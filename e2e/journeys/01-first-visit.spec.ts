@@ -1,6 +1,6 @@
 // Journey 1: a first visit to a paid article → the paywall → connect → deposit in one transaction → the real article
 // (its inline script ran, the URL is the article's). The receiver stored one payment; the chain holds the deposit.
-import { channelOnChain, tokenBalance } from "../harness/chain.ts";
+import { channelOnChain, mine, setAutomine, tokenBalance } from "../harness/chain.ts";
 import { expect, test } from "../harness/fixtures.ts";
 import { magazinePath, magazinePrice } from "../harness/magazineRoutes.ts";
 import { connectAndOpen, expectArticle, expectPrice } from "../harness/paywall.ts";
@@ -34,4 +34,36 @@ test("first visit: paywall, connect, one-transaction deposit, then the real arti
   const onChain = await channelOnChain(reader.address, world.receiverAddress, stored.openBlock);
   expect(onChain.deposit).toBe(deposit);
   expect(await tokenBalance(reader.address)).toBe(10n * ether - deposit);
+});
+
+// On a live chain the deposit waits seconds for its block, and this page's chain watcher may see the new channel
+// before the open has its receipt. The paywall must wait for the open (which holds the session key) instead of
+// paying, and navigating away, with the channel as the watcher stored it: the next article is then paid with no
+// prompt. The node's automine is off for a moment (other workers' transactions wait that long too).
+test("a deposit that waits for its block: the session key still pays the next article, no prompt", async ({
+  newReader,
+  world,
+}) => {
+  const reader = await newReader();
+  const { page, wallet } = reader;
+  const url = (id: number) => `${world.receiverUrl}${magazinePath(id)}`;
+  await page.goto(url(1));
+  const release = wallet.holdNext("eth_sendTransaction");
+  await connectAndOpen(page);
+  await setAutomine(false);
+  try {
+    release();
+    await expect(page.getByText(/^Transaction sent/)).toBeVisible({ timeout: 45_000 });
+    // Long enough for the page's watchers to poll the pending block a few times.
+    await page.waitForTimeout(1_500);
+  } finally {
+    await setAutomine(true);
+    await mine(1);
+  }
+  await expectArticle(page, url(1), 1);
+  const prompts = wallet.promptCount();
+  await page.locator("#next").click();
+  await expectArticle(page, url(2), 2);
+  expect(wallet.promptCount(), `no prompt for the next article: ${JSON.stringify(wallet.prompts)}`).toBe(prompts);
+  expect((await onlyChannel(reader.address)).balance).toBe(2n * magazinePrice);
 });

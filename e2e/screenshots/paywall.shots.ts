@@ -58,7 +58,9 @@ test("the 402 page: connect, deposit, the transaction on its way, the paid artic
   });
   // The status bar has caught up with the second payment.
   await expect(page.getByText("0.003 TKN").first()).toBeVisible();
-  expect(wallet.promptCount(), "the next article asked the wallet nothing").toBe(prompts);
+  expect(wallet.promptCount(), `the next article asked the wallet nothing: ${JSON.stringify(wallet.prompts)}`).toBe(
+    prompts,
+  );
   await shot(page, "5-next-article-no-prompt");
 });
 

@@ -12,6 +12,7 @@ import { useQuery } from "@tanstack/react-query";
 import { type ReactNode, useId, useState } from "react";
 import type { Address } from "viem";
 import { formatTokenAmount, parseTokenAmount, type TokenInfo, tokenAmountInput } from "../format/formatTokenAmount.ts";
+import { channelOpeningKey } from "../hooks/channelQueryKey.ts";
 import { useChannelMutation } from "../hooks/useChannelMutation.ts";
 import { useEtherBalance } from "../hooks/useEtherBalance.ts";
 import { useSponsorOffer } from "../hooks/useSponsorOffer.ts";
@@ -49,7 +50,7 @@ export function DepositForm(props: DepositFormProps): ReactNode {
   const { messages, locale, client, signing: defaultSigning } = useWidgetContext();
   const [text, setText] = useState(() => tokenAmountInput(requirements.price * defaultPages, token.decimals, locale));
   const [signing, setSigning] = useState<SigningMode>(defaultSigning);
-  const open = useChannelMutation(openSponsoredOrNot);
+  const open = useChannelMutation(openSponsoredOrNot, { mutationKey: channelOpeningKey });
   const { offer, pending: offerPending } = useSponsorOffer(props.url);
   const ether = useEtherBalance(props.reader, requirements.chainId);
   const topUp = useTopUp();

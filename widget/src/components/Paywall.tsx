@@ -1,7 +1,9 @@
 import type { ChannelClient, PaymentRequirements, StoredChannel } from "@micro-raiden/web-client";
+import { useIsMutating } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { useConnection } from "wagmi";
 import { formatTokenAmount } from "../format/formatTokenAmount.ts";
+import { channelOpeningKey } from "../hooks/channelQueryKey.ts";
 import { useChannel } from "../hooks/useChannel.ts";
 import { useReceiverChannelState } from "../hooks/useReceiverChannelState.ts";
 import { useTokenInfo } from "../hooks/useTokenInfo.ts";
@@ -46,6 +48,8 @@ export function Paywall({ requirements, url, onChannelReady }: PaywallProps): Re
   const { data: channel } = useChannel({ requirements });
   const gatewayUrl = new URL(requirements.gatewayPath, new URL(url, location.href)).href.replace(/\/$/, "");
   const usable = channel?.state === "open" ? channel : undefined;
+  // While an open runs, the deposit form shows its progress; the channel it makes counts once it has its key.
+  const opening = useIsMutating({ mutationKey: channelOpeningKey }) > 0;
   const receiverView = useReceiverChannelState(client, usable, gatewayUrl);
 
   const step: Step =
@@ -55,7 +59,7 @@ export function Paywall({ requirements, url, onChannelReady }: PaywallProps): Re
         ? "switch"
         : !client || channel === undefined || !tokenInfo.token
           ? "loading"
-          : !usable
+          : !usable || opening
             ? "deposit"
             : usable.deposit - usable.balance < requirements.price
               ? "topUp"
@@ -71,8 +75,10 @@ export function Paywall({ requirements, url, onChannelReady }: PaywallProps): Re
     if (!readyKey || !onChannelReady || !client || !usable || handled.current === readyKey) return;
     handled.current = readyKey;
     setReadyError(undefined);
-    Promise.resolve()
-      .then(() => onChannelReady({ client, channel: usable }))
+    // Storage has the latest of the channel (its session key, a payment from another tab) whatever the query held.
+    client.storage
+      .get(usable)
+      .then((latest) => onChannelReady({ client, channel: latest ?? usable }))
       .catch(setReadyError);
   }, [readyKey]);
 

@@ -7,10 +7,12 @@ import { channelQueryRoot } from "./channelQueryKey.ts";
 /** A web-client action as a TanStack mutation: needs the client, refreshes every channel view when done. */
 export function useChannelMutation<Variables, Result>(
   action: (client: ChannelClient, variables: Variables) => Promise<Result>,
+  options: { mutationKey?: readonly unknown[] | undefined } = {},
 ): UseMutationResult<Result, Error, Variables> {
   const { client, activity } = useWidgetContext();
   const queryClient = useQueryClient();
   return useMutation({
+    ...(options.mutationKey ? { mutationKey: options.mutationKey } : {}),
     mutationFn: (variables: Variables) => {
       if (!client) throw new NotConnectedError();
       activity.reset();

@@ -1,5 +1,6 @@
 import { type OpenChannelParameters, type OpenChannelReturnType, openChannel } from "@micro-raiden/web-client";
 import type { UseMutationResult } from "@tanstack/react-query";
+import { channelOpeningKey } from "./channelQueryKey.ts";
 import { useChannelMutation } from "./useChannelMutation.ts";
 
 /**
@@ -12,5 +13,5 @@ import { useChannelMutation } from "./useChannelMutation.ts";
  * open.mutate({ ...requirements, deposit: requirements.price * 100n });
  */
 export function useOpenChannel(): UseMutationResult<OpenChannelReturnType, Error, OpenChannelParameters> {
-  return useChannelMutation(openChannel);
+  return useChannelMutation(openChannel, { mutationKey: channelOpeningKey });
 }
