@@ -3,6 +3,18 @@ import { html, raw } from "hono/html";
 import { formatUnits } from "viem";
 import type { TokenInfo } from "../Receiver.ts";
 
+// A readable page and nothing more: the paywall panel brings its own styles in its shadow root. A site that wants its
+// own look serves its own 402 page (the paywall's `teaser` is HTML) or renders the widget itself.
+const pageCss = `
+body { margin: 0; font: 18px/1.6 system-ui, sans-serif; color: #1b1f24; background: #fdfcfa; }
+main { max-width: 40rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
+h1 { font-size: 2rem; line-height: 1.25; margin: 1rem 0; }
+a { color: #0b5cad; }
+@media (prefers-color-scheme: dark) {
+  body { color: #e8ecf1; background: #16191d; }
+  a { color: #8cc4ff; }
+}`;
+
 /**
  * The 402 page a browser gets: the teaser, the price in tokens, and the paywall script (the widget's script tag,
  * loaded as a classic async script) that mounts itself on `#micro-raiden-paywall`, opens a channel and pays. Without
@@ -25,6 +37,7 @@ export function paywallPage(parameters: {
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Payment required</title>
+    <style>${raw(pageCss)}</style>
   </head>
   <body>
     <main>
