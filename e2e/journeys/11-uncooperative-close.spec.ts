@@ -70,4 +70,10 @@ test("after the challenge the reader's page shows the outcome", async ({ newRead
   await page.goto(`${world.siteUrl}/posts/3`);
   await expect(openButton(page).or(page.getByText(paidText))).toBeVisible({ timeout: 45_000 });
   await expect(openButton(page), "the closed channel is gone: a new one is offered").toBeVisible();
+  await expect(
+    page.getByText(
+      "Your last channel to this site was settled on chain: 0.002 TKN went to the site, 0.098 TKN came back to you.",
+    ),
+    "the paywall says how the old channel ended: at the receiver's latest balance, the rest refunded",
+  ).toBeVisible();
 });

@@ -44,6 +44,7 @@ it("the main entry exports exactly the public API", async () => {
     "fetchWithStoredChannel",
     "getChannels",
     "getConnection",
+    "getSettlement",
     "indexedDbStorage",
     "memoryLock",
     "memoryStorage",

@@ -52,6 +52,11 @@ export {
   type GetChannelsReturnType,
   getChannels,
 } from "./actions/getChannels.ts";
+export {
+  type GetSettlementParameters,
+  type GetSettlementReturnType,
+  getSettlement,
+} from "./actions/getSettlement.ts";
 export { type GetConnectionReturnType, getConnection } from "./actions/getConnection.ts";
 export {
   type ManagerParameters,

@@ -10,6 +10,7 @@ export { useChannelClient } from "./hooks/useChannelClient.ts";
 export { type UseCloseChannelVariables, useCloseChannel } from "./hooks/useCloseChannel.ts";
 export { useOpenChannel } from "./hooks/useOpenChannel.ts";
 export { usePaidFetch } from "./hooks/usePaidFetch.ts";
+export { type PreviousSettlement, usePreviousSettlement } from "./hooks/usePreviousSettlement.ts";
 export { useSettleChannel } from "./hooks/useSettleChannel.ts";
 export { useTopUp } from "./hooks/useTopUp.ts";
 export { catalogs, chooseLocale, type Locale } from "./i18n/catalogs.ts";

@@ -154,6 +154,12 @@ describe("Paywall", () => {
     const steps = stepsShown();
     renderWidget(<Paywall requirements={requirements} url="/articles/1" onChannelReady={again} />);
     expect(await screen.findByRole("button", { name: "Open a channel with 0.1 TKN" })).toBeTruthy();
+    // How the old channel ended, read from the chain: nothing went to the site, the whole deposit came back.
+    expect(
+      await screen.findByText(
+        "Your last channel to this site was settled on chain: 0 TKN went to the site, 0.1 TKN came back to you.",
+      ),
+    ).toBeTruthy();
     // Straight to a new deposit: never "waiting for the site" on the settled channel, not even for a moment.
     expect(steps.filter((step) => step !== "connect" && step !== "loading")).toEqual(["deposit"]);
     expect(again).not.toHaveBeenCalled();

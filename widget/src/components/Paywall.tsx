@@ -5,6 +5,7 @@ import { useConnection } from "wagmi";
 import { formatTokenAmount } from "../format/formatTokenAmount.ts";
 import { channelOpeningKey } from "../hooks/channelQueryKey.ts";
 import { useChannel } from "../hooks/useChannel.ts";
+import { usePreviousSettlement } from "../hooks/usePreviousSettlement.ts";
 import { useReceiverChannelState } from "../hooks/useReceiverChannelState.ts";
 import { useTokenInfo } from "../hooks/useTokenInfo.ts";
 import { useWidgetContext } from "../provider/WidgetContext.ts";
@@ -82,6 +83,8 @@ export function Paywall({ requirements, url, onChannelReady }: PaywallProps): Re
       .catch(setReadyError);
   }, [readyKey]);
 
+  // Coming back after a close this browser did not watch (the site's challenge, another device): how it ended.
+  const { data: previous } = usePreviousSettlement({ requirements, enabled: step === "deposit" && !usable });
   const focusRef = useFocusOnChange<HTMLDivElement>(step);
   const headingId = useId();
   const { token } = tokenInfo;
@@ -96,6 +99,14 @@ export function Paywall({ requirements, url, onChannelReady }: PaywallProps): Re
       <div ref={focusRef} tabIndex={-1} className="mr-step" data-step={step}>
         {step === "connect" && <ConnectStep />}
         {step === "switch" && <SwitchChainStep requirements={requirements} />}
+        {step === "deposit" && !usable && previous && token && (
+          <p>
+            {messages.previousSettled(
+              formatTokenAmount(previous.settlement.balance, token, locale),
+              formatTokenAmount(previous.settlement.senderRefund, token, locale),
+            )}
+          </p>
+        )}
         {(step === "deposit" || step === "topUp") && token && address && (
           <DepositForm
             requirements={requirements}

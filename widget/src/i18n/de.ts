@@ -44,6 +44,8 @@ export const de: Messages = {
     needed === undefined ? `Bestätigungen: ${seen}` : `Bestätigungen: ${Math.min(seen, needed)} / ${needed}`,
   waitingForSite: "Warte, bis die Seite den Kanal annimmt…",
   ready: "Ihr Kanal ist offen. Sie können jetzt bezahlte Seiten lesen.",
+  previousSettled: (paid, refund) =>
+    `Ihr letzter Kanal zu dieser Seite wurde auf der Chain abgerechnet: ${paid} gingen an die Seite, ${refund} kamen an Sie zurück.`,
   continue: "Weiter zur Seite",
   rejected: "Sie haben die Anfrage in Ihrer Wallet abgelehnt. Es wurde nichts berechnet.",
   tryAgain: "Erneut versuchen",

@@ -40,6 +40,8 @@ export const en = {
     needed === undefined ? `Confirmations: ${seen}` : `Confirmations: ${Math.min(seen, needed)} / ${needed}`,
   waitingForSite: "Waiting for the site to accept the channel…",
   ready: "Your channel is open. You can read paid pages now.",
+  previousSettled: (paid: string, refund: string) =>
+    `Your last channel to this site was settled on chain: ${paid} went to the site, ${refund} came back to you.`,
   continue: "Continue to the page",
   rejected: "You rejected the request in your wallet. Nothing was charged.",
   tryAgain: "Try again",
