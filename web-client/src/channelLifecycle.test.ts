@@ -1,6 +1,7 @@
 // The client against a real chain and the real receiver: Hardhat's node over HTTP with the real contracts
 // (startTestChain), a viem account as sender (the machine-client path), and @micro-raiden/receiver's REST API served
 // in-process (`app.request` as the client's fetch).
+
 import assert from "node:assert/strict";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -8,8 +9,9 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
 import { type Receiver, receiverApp, startReceiver } from "@micro-raiden/receiver";
-import { http, parseEther, toHex } from "viem";
+import { createClient, custom, http, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { readContract, waitForTransactionReceipt } from "viem/actions";
 import { closeChannel } from "./actions/closeChannel.ts";
 import { closeChannelUncooperatively } from "./actions/closeChannelUncooperatively.ts";
 import { detectDepositMethod } from "./actions/detectDepositMethod.ts";
@@ -86,7 +88,7 @@ describe("channel lifecycle against a real chain", () => {
   });
   const senderAddress = () => chain.accounts[1]?.address ?? assert.fail();
   const onChain = (openBlock: bigint) =>
-    client.publicClient.readContract({
+    readContract(client.publicClient, {
       address: chain.deployment.channelManager,
       abi: channelManagerAbi,
       functionName: "getChannelInfo",
@@ -127,19 +129,26 @@ describe("channel lifecycle against a real chain", () => {
 
   it("counts a top-up once when a refresh (another tab, watchChannels) stored the new deposit first", async () => {
     const channel = await openChannel(client, { ...manager(), deposit });
-    // Another tab refreshes the channel from the chain right after the top-up is mined, before this tab records it.
+    // Another tab refreshes the channel from the chain right after the top-up is mined, before this tab records it:
+    // the first receipt this client reads comes back only once that refresh is stored.
+    let raced = false;
     const racing: ChannelClient = {
       ...client,
-      publicClient: {
-        ...client.publicClient,
-        waitForTransactionReceipt: async (parameters) => {
-          const receipt = await client.publicClient.waitForTransactionReceipt(parameters);
-          await refreshChannel(client, channel);
-          return receipt;
-        },
-      },
+      publicClient: createClient({
+        transport: custom({
+          async request({ method, params }) {
+            const result: unknown = await client.publicClient.transport.request({ method, params });
+            if (method === "eth_getTransactionReceipt" && result && !raced) {
+              raced = true;
+              await refreshChannel(client, channel);
+            }
+            return result;
+          },
+        }),
+      }),
     };
     const toppedUp = await topUp(racing, { channel, amount: parseEther("1"), method: "erc1363" });
+    assert.ok(raced, "the refresh ran between the receipt and the top-up's own write");
     const [, onChainDeposit] = await onChain(channel.openBlock);
     assert.equal(onChainDeposit, deposit + parseEther("1"));
     assert.equal(toppedUp.deposit, onChainDeposit);
@@ -296,7 +305,7 @@ describe("channel lifecycle against a real chain", () => {
   });
 
   async function tokenBalance(address: `0x${string}`) {
-    return client.publicClient.readContract({
+    return readContract(client.publicClient, {
       address: chain.deployment.token,
       abi: demoTokenAbi,
       functionName: "balanceOf",

@@ -1,4 +1,5 @@
 import type { UserRejectedRequestErrorType } from "viem";
+import { writeContract } from "viem/actions";
 import { channelAccount } from "../client/channelAccount.ts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { mapContractError } from "../client/mapContractError.ts";
@@ -49,19 +50,17 @@ export async function closeChannel(
   const account = await channelAccount(client, channel);
   const chain = await ensureChain(client, { chainId: channel.chainId });
   const closingSignature = await requestClosingSignature(client, { channel, gatewayUrl: parameters.gatewayUrl });
-  const hash = await client.walletClient
-    .writeContract({
-      chain,
-      account,
-      address: channel.contract,
-      abi: channelManagerAbi,
-      functionName: "cooperativeClose",
-      // The sender submits, so its own balance signature is not needed on chain.
-      args: [channel.sender, channel.receiver, channel.openBlock, channel.balance, "0x", closingSignature],
-    })
-    .catch((error: unknown) => {
-      throw mapContractError(error);
-    });
+  const hash = await writeContract(client.walletClient, {
+    chain,
+    account,
+    address: channel.contract,
+    abi: channelManagerAbi,
+    functionName: "cooperativeClose",
+    // The sender submits, so its own balance signature is not needed on chain.
+    args: [channel.sender, channel.receiver, channel.openBlock, channel.balance, "0x", closingSignature],
+  }).catch((error: unknown) => {
+    throw mapContractError(error);
+  });
   await waitForSuccess(client, hash);
   const closed: StoredChannel = { ...channel, state: "closed" };
   await client.storage.put(closed);

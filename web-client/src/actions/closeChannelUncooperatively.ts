@@ -1,4 +1,5 @@
 import { parseEventLogs, type UserRejectedRequestErrorType } from "viem";
+import { writeContract } from "viem/actions";
 import { channelAccount } from "../client/channelAccount.ts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { mapContractError } from "../client/mapContractError.ts";
@@ -40,18 +41,16 @@ export async function closeChannelUncooperatively(
   const channel = (await client.storage.get(parameters.channel)) ?? parameters.channel;
   const account = await channelAccount(client, channel);
   const chain = await ensureChain(client, { chainId: channel.chainId });
-  const hash = await client.walletClient
-    .writeContract({
-      chain,
-      account,
-      address: channel.contract,
-      abi: channelManagerAbi,
-      functionName: "uncooperativeClose",
-      args: [channel.receiver, channel.openBlock, channel.balance],
-    })
-    .catch((error: unknown) => {
-      throw mapContractError(error);
-    });
+  const hash = await writeContract(client.walletClient, {
+    chain,
+    account,
+    address: channel.contract,
+    abi: channelManagerAbi,
+    functionName: "uncooperativeClose",
+    args: [channel.receiver, channel.openBlock, channel.balance],
+  }).catch((error: unknown) => {
+    throw mapContractError(error);
+  });
   const receipt = await waitForSuccess(client, hash);
   const [requested] = parseEventLogs({
     abi: channelManagerAbi,

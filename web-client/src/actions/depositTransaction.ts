@@ -1,4 +1,5 @@
 import { type Account, type Address, type Chain, type Hash, type Hex, parseSignature } from "viem";
+import { getBlock, readContract, signTypedData, writeContract } from "viem/actions";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { mapContractError } from "../client/mapContractError.ts";
 import { demoTokenAbi, permitTypedData } from "../protocol/index.ts";
@@ -28,7 +29,7 @@ export async function depositTransaction(
   const { chain, account, contract, token, method } = parameters;
   try {
     if (method === "erc1363") {
-      return await walletClient.writeContract({
+      return await writeContract(walletClient, {
         chain,
         account,
         address: token,
@@ -39,18 +40,18 @@ export async function depositTransaction(
     }
     if (method === "permit") {
       const [nonce, domain, block] = await Promise.all([
-        publicClient.readContract({
+        readContract(publicClient, {
           address: token,
           abi: demoTokenAbi,
           functionName: "nonces",
           args: [account.address],
         }),
-        publicClient.readContract({ address: token, abi: demoTokenAbi, functionName: "eip712Domain" }),
-        publicClient.getBlock(),
+        readContract(publicClient, { address: token, abi: demoTokenAbi, functionName: "eip712Domain" }),
+        getBlock(publicClient),
       ]);
       const [, name, version, chainId, verifyingContract] = domain;
       const deadline = block.timestamp + 3600n;
-      const signature = await walletClient.signTypedData({
+      const signature = await signTypedData(walletClient, {
         account,
         ...permitTypedData(
           { name, version, chainId: Number(chainId), verifyingContract },
@@ -60,14 +61,14 @@ export async function depositTransaction(
       const { r, s, v, yParity } = parseSignature(signature);
       return await calls.withPermit({ deadline, v: Number(v ?? BigInt(yParity + 27)), r, s });
     }
-    const allowance = await publicClient.readContract({
+    const allowance = await readContract(publicClient, {
       address: token,
       abi: demoTokenAbi,
       functionName: "allowance",
       args: [account.address, contract],
     });
     if (allowance < calls.amount) {
-      const approval = await walletClient.writeContract({
+      const approval = await writeContract(walletClient, {
         chain,
         account,
         address: token,

@@ -1,4 +1,5 @@
 import { type Address, zeroAddress } from "viem";
+import { readContract } from "viem/actions";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { demoTokenAbi } from "../protocol/index.ts";
 
@@ -23,20 +24,23 @@ export async function detectDepositMethod(
   { token }: DetectDepositMethodParameters,
 ): Promise<DetectDepositMethodReturnType> {
   const supportsPermit = await Promise.all([
-    client.publicClient.readContract({
+    readContract(client.publicClient, {
       address: token,
       abi: demoTokenAbi,
       functionName: "nonces",
       args: [zeroAddress],
     }),
-    client.publicClient.readContract({ address: token, abi: demoTokenAbi, functionName: "eip712Domain" }),
+    readContract(client.publicClient, { address: token, abi: demoTokenAbi, functionName: "eip712Domain" }),
   ]).then(
     () => true,
     () => false,
   );
   if (supportsPermit) return "permit";
-  const supports1363 = await client.publicClient
-    .readContract({ address: token, abi: demoTokenAbi, functionName: "supportsInterface", args: [erc1363InterfaceId] })
-    .catch(() => false);
+  const supports1363 = await readContract(client.publicClient, {
+    address: token,
+    abi: demoTokenAbi,
+    functionName: "supportsInterface",
+    args: [erc1363InterfaceId],
+  }).catch(() => false);
   return supports1363 ? "erc1363" : "approve";
 }

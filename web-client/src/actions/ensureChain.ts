@@ -1,4 +1,5 @@
 import { type Chain, defineChain, type UserRejectedRequestErrorType } from "viem";
+import { addChain, getChainId, switchChain } from "viem/actions";
 import type { PaymentClient } from "../client/PaymentClient.ts";
 import { WrongChainError, type WrongChainErrorType } from "../errors/WrongChainError.ts";
 
@@ -28,11 +29,11 @@ export async function ensureChain(
       nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
       rpcUrls: { default: { http: [] } },
     });
-  const current = await client.walletClient.getChainId();
+  const current = await getChainId(client.walletClient);
   if (current === chainId) return chain;
   if (client.account) throw new WrongChainError({ expected: chainId, actual: current });
   try {
-    await client.walletClient.switchChain({ id: chainId });
+    await switchChain(client.walletClient, { id: chainId });
   } catch (error) {
     // Told apart by their EIP-1193 codes (viem's UserRejectedRequestError is 4001, its SwitchChainError 4902), not
     // by class: importing viem's RPC error classes would weigh on every bundle that signs (a Service Worker's too).
@@ -40,9 +41,9 @@ export async function ensureChain(
     // 4902: the wallet does not know the chain. Add it (which also switches), if we know how to describe it.
     const unknownChain = hasCode(error, 4902);
     if (!unknownChain || !known) throw new WrongChainError({ expected: chainId, actual: current, cause: error });
-    await client.walletClient.addChain({ chain: known });
+    await addChain(client.walletClient, { chain: known });
   }
-  const now = await client.walletClient.getChainId();
+  const now = await getChainId(client.walletClient);
   if (now !== chainId) throw new WrongChainError({ expected: chainId, actual: now });
   return chain;
 }

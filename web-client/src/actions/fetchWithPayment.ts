@@ -1,4 +1,5 @@
 import type { UserRejectedRequestErrorType } from "viem";
+import { getBlockNumber } from "viem/actions";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
 import type { BudgetExceededErrorType } from "../errors/BudgetExceededError.ts";
@@ -128,8 +129,8 @@ async function waitForBlocks(
 ): Promise<void> {
   const pollInterval = parameters.pollInterval ?? 1000;
   const wanted = blocks > 0n ? blocks : 1n;
-  const target = (await client.publicClient.getBlockNumber({ cacheTime: 0 })) + wanted;
-  while ((await client.publicClient.getBlockNumber({ cacheTime: 0 })) < target) {
+  const target = (await getBlockNumber(client.publicClient, { cacheTime: 0 })) + wanted;
+  while ((await getBlockNumber(client.publicClient, { cacheTime: 0 })) < target) {
     if (Date.now() + pollInterval > deadline) {
       throw new ConfirmationTimeoutError({ blocks: wanted, timeout: parameters.confirmationTimeout ?? 60_000 });
     }

@@ -6,6 +6,7 @@ import {
   type UserRejectedRequestErrorType,
   zeroAddress,
 } from "viem";
+import { writeContract } from "viem/actions";
 import type { ChannelClient, SigningMode } from "../client/createChannelClient.ts";
 import { currentAccount } from "../client/currentAccount.ts";
 import type { ChannelManagerRevertErrorType } from "../errors/ChannelManagerRevertError.ts";
@@ -110,13 +111,13 @@ export async function openChannel(
           },
           {
             withPermit: (p) =>
-              client.walletClient.writeContract({
+              writeContract(client.walletClient, {
                 ...manager,
                 functionName: "createChannelWithPermit",
                 args: [receiver, deposit, signer, p.deadline, p.v, p.r, p.s],
               }),
             withAllowance: () =>
-              client.walletClient.writeContract({
+              writeContract(client.walletClient, {
                 ...manager,
                 functionName: "createChannel",
                 args: [receiver, deposit, signer],

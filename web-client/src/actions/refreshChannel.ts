@@ -1,4 +1,5 @@
 import { type Address, zeroAddress } from "viem";
+import { readContract } from "viem/actions";
 import { connectedAddress } from "../client/connectedAddress.ts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
@@ -31,7 +32,7 @@ export async function refreshChannel(
   const { chainId, contract, token, receiver, openBlock } = parameters;
   const sender = parameters.sender ?? connectedAddress(client);
   const key = { chainId, contract, sender, receiver, openBlock };
-  const [, deposit, withdrawn, settleBlock, , signer] = await client.publicClient.readContract({
+  const [, deposit, withdrawn, settleBlock, , signer] = await readContract(client.publicClient, {
     address: contract,
     abi: channelManagerAbi,
     functionName: "getChannelInfo",

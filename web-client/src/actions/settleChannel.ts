@@ -1,4 +1,5 @@
 import type { UserRejectedRequestErrorType } from "viem";
+import { writeContract } from "viem/actions";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { currentAccount } from "../client/currentAccount.ts";
 import { mapContractError } from "../client/mapContractError.ts";
@@ -35,18 +36,16 @@ export async function settleChannel(
 ): Promise<SettleChannelReturnType> {
   const account = await currentAccount(client);
   const chain = await ensureChain(client, { chainId: channel.chainId });
-  const hash = await client.walletClient
-    .writeContract({
-      chain,
-      account,
-      address: channel.contract,
-      abi: channelManagerAbi,
-      functionName: "settle",
-      args: [channel.sender, channel.receiver, channel.openBlock],
-    })
-    .catch((error: unknown) => {
-      throw mapContractError(error);
-    });
+  const hash = await writeContract(client.walletClient, {
+    chain,
+    account,
+    address: channel.contract,
+    abi: channelManagerAbi,
+    functionName: "settle",
+    args: [channel.sender, channel.receiver, channel.openBlock],
+  }).catch((error: unknown) => {
+    throw mapContractError(error);
+  });
   await waitForSuccess(client, hash);
   const settled: StoredChannel = { ...((await client.storage.get(channel)) ?? channel), state: "closed" };
   await client.storage.put(settled);

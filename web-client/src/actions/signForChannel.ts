@@ -1,4 +1,5 @@
 import type { Hex } from "viem";
+import { signTypedData } from "viem/actions";
 import { assertChannelSender } from "../client/assertChannelSender.ts";
 import { channelAccount } from "../client/channelAccount.ts";
 import type { ChannelTypedData, PaymentClient } from "../client/PaymentClient.ts";
@@ -23,5 +24,5 @@ export async function signForChannel(
   }
   const account = await channelAccount(client, channel);
   await ensureChain(client, { chainId: channel.chainId });
-  return client.walletClient.signTypedData({ ...typedData, account });
+  return signTypedData(client.walletClient, { ...typedData, account });
 }

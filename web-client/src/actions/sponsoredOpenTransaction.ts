@@ -1,4 +1,5 @@
 import { type Account, type Address, type Hash, type Hex, parseSignature } from "viem";
+import { readContract, signTypedData } from "viem/actions";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { ReceiverApiError } from "../errors/ReceiverApiError.ts";
 import {
@@ -43,9 +44,9 @@ export async function sponsoredOpenTransaction(
   const { account, chainId, contract, token, receiver, deposit, signer, url } = parameters;
   const { publicClient, walletClient } = client;
   const [permitNonce, tokenDomain, nonce] = await Promise.all([
-    publicClient.readContract({ address: token, abi: demoTokenAbi, functionName: "nonces", args: [account.address] }),
-    publicClient.readContract({ address: token, abi: demoTokenAbi, functionName: "eip712Domain" }),
-    publicClient.readContract({
+    readContract(publicClient, { address: token, abi: demoTokenAbi, functionName: "nonces", args: [account.address] }),
+    readContract(publicClient, { address: token, abi: demoTokenAbi, functionName: "eip712Domain" }),
+    readContract(publicClient, {
       address: contract,
       abi: channelManagerAbi,
       functionName: "openingNonces",
@@ -54,14 +55,14 @@ export async function sponsoredOpenTransaction(
   ]);
   const deadline = BigInt(Math.floor(Date.now() / 1000) + authorizationLifetime);
   const [, name, version, tokenChainId, verifyingContract] = tokenDomain;
-  const permitSignature = await walletClient.signTypedData({
+  const permitSignature = await signTypedData(walletClient, {
     account,
     ...permitTypedData(
       { name, version, chainId: Number(tokenChainId), verifyingContract },
       { owner: account.address, spender: contract, value: deposit, nonce: permitNonce, deadline },
     ),
   });
-  const authorizationSignature = await walletClient.signTypedData({
+  const authorizationSignature = await signTypedData(walletClient, {
     account,
     ...openAuthorizationTypedData(
       { chainId, contract },

@@ -1,3 +1,4 @@
+import { getContractEvents } from "viem/actions";
 import { connectedAddress } from "../client/connectedAddress.ts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
@@ -28,7 +29,7 @@ export async function syncChannels(
   parameters: SyncChannelsParameters,
 ): Promise<SyncChannelsReturnType> {
   const sender = connectedAddress(client);
-  const created = await client.publicClient.getContractEvents({
+  const created = await getContractEvents(client.publicClient, {
     address: parameters.contract,
     abi: channelManagerAbi,
     eventName: "ChannelCreated",

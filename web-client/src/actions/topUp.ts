@@ -1,4 +1,5 @@
 import { encodePacked, parseEventLogs, type UserRejectedRequestErrorType } from "viem";
+import { writeContract } from "viem/actions";
 import { channelAccount } from "../client/channelAccount.ts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
@@ -55,13 +56,13 @@ export async function topUp(client: ChannelClient, parameters: TopUpParameters):
     { chain, account, contract: channel.contract, token: channel.token, method },
     {
       withPermit: (p) =>
-        client.walletClient.writeContract({
+        writeContract(client.walletClient, {
           ...manager,
           functionName: "topUpWithPermit",
           args: [channel.receiver, channel.openBlock, amount, p.deadline, p.v, p.r, p.s],
         }),
       withAllowance: () =>
-        client.walletClient.writeContract({
+        writeContract(client.walletClient, {
           ...manager,
           functionName: "topUp",
           args: [channel.receiver, channel.openBlock, amount],

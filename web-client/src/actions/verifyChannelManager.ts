@@ -1,4 +1,5 @@
 import { type Address, type GetCodeErrorType, getAddress, isAddressEqual } from "viem";
+import { getChainId, getCode } from "viem/actions";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import {
   UntrustedChannelManagerError,
@@ -49,7 +50,7 @@ export async function verifyChannelManager(
   parameters: VerifyChannelManagerParameters,
 ): Promise<VerifyChannelManagerReturnType> {
   const address = getAddress(parameters.address);
-  const chainId = parameters.chainId ?? (await client.publicClient.getChainId());
+  const chainId = parameters.chainId ?? (await getChainId(client.publicClient));
   if (client.trustedManagers.some((trusted) => isAddressEqual(trusted, address))) {
     return { address, chainId, trustedBy: "allow-list", token: undefined, challengePeriod: undefined };
   }
@@ -59,7 +60,7 @@ export async function verifyChannelManager(
   let answer = cache.get(key);
   if (!answer) {
     answer = (async () => {
-      const code = await client.publicClient.getCode({ address });
+      const code = await getCode(client.publicClient, { address });
       const inspection = inspectChannelManagerCode({ code, address, chainId });
       if (!inspection.genuine) {
         throw new UntrustedChannelManagerError({ address, chainId, reason: inspection.reason });

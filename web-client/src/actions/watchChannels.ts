@@ -1,4 +1,5 @@
 import { type Address, isAddress, type Log } from "viem";
+import { getBlockNumber, getContractEvents, watchContractEvent } from "viem/actions";
 import { connectedAddress } from "../client/connectedAddress.ts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { BaseError, channelManagerAbi } from "../protocol/index.ts";
@@ -67,8 +68,8 @@ export function watchChannels(client: ChannelClient, parameters: WatchChannelsPa
     if (fromBlock !== undefined) {
       // viem hands `fromBlock` to a node filter, and nodes differ on whether a new filter returns past logs: read
       // the past explicitly, then follow from the next block.
-      const head = await publicClient.getBlockNumber({ cacheTime: 0 });
-      const past = await publicClient.getContractEvents({
+      const head = await getBlockNumber(publicClient, { cacheTime: 0 });
+      const past = await getContractEvents(publicClient, {
         address: parameters.contract,
         abi: channelManagerAbi,
         args: { sender },
@@ -80,7 +81,7 @@ export function watchChannels(client: ChannelClient, parameters: WatchChannelsPa
       fromBlock = head + 1n;
     }
     if (!active) return;
-    stopLive = publicClient.watchContractEvent({
+    stopLive = watchContractEvent(publicClient, {
       ...(parameters.pollingInterval ? { pollingInterval: parameters.pollingInterval } : {}),
       ...(fromBlock === undefined ? {} : { fromBlock }),
       address: parameters.contract,

@@ -1,4 +1,3 @@
-import type { Account, Hex } from "viem";
 import type { balanceProofTypedData, closeRequestTypedData } from "../protocol/index.ts";
 import type { ChannelClient } from "./createChannelClient.ts";
 
@@ -7,16 +6,12 @@ export type ChannelTypedData = ReturnType<typeof balanceProofTypedData> | Return
 
 /**
  * What paying from stored channels needs (`fetchWithStoredChannel`, `pay`, `signBalanceProof`): the channel store,
- * the lock, the policy, the fetch, the connection, and a wallet client that can sign a channel's typed data (used in
- * wallet mode only). No public client: nothing here reads the chain. Every `ChannelClient` is one;
- * `createPaymentClient` builds one without viem's decorated clients, for a Service Worker or another place where
- * every kilobyte counts.
+ * the lock, the policy, the fetch, the connection, and a wallet client (a plain viem `Client`) that can sign a
+ * channel's typed data (used in wallet mode only). No public client: nothing here reads the chain. Every
+ * `ChannelClient` is one; `createPaymentClient` builds one that reaches no chain, for a Service Worker or another
+ * place where every kilobyte counts.
  */
 export type PaymentClient = Pick<
   ChannelClient,
-  "account" | "connection" | "storage" | "lock" | "signing" | "policy" | "fetch" | "chains"
-> & {
-  readonly walletClient: Pick<ChannelClient["walletClient"], "getChainId" | "switchChain" | "addChain" | "request"> & {
-    signTypedData(parameters: ChannelTypedData & { account: Account }): Promise<Hex>;
-  };
-};
+  "account" | "connection" | "storage" | "lock" | "signing" | "policy" | "fetch" | "chains" | "walletClient"
+>;

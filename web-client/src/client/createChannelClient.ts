@@ -2,13 +2,11 @@ import {
   type Account,
   type Address,
   type Chain,
-  createPublicClient,
-  createWalletClient,
+  type Client,
+  createClient,
   custom,
   type EIP1193Provider,
-  type PublicClient,
   type Transport,
-  type WalletClient,
 } from "viem";
 import type { ChannelLock } from "../locks/ChannelLock.ts";
 import { defaultLock } from "../locks/defaultLock.ts";
@@ -30,11 +28,18 @@ export type SpendingPolicy = {
   budgetPerReceiver?: bigint | undefined;
 };
 
-/** A configured channel client: mostly configuration, the actions take it as their first argument. */
+/**
+ * A configured channel client: mostly configuration, the actions take it as their first argument.
+ *
+ * `publicClient` and `walletClient` are plain viem clients (`createClient`: transport, account, no actions bound),
+ * so a bundle carries only the viem actions it calls. Call viem's actions on them, as the web-client does:
+ * `readContract(client.publicClient, { … })` and `writeContract(client.walletClient, { … })` from `viem/actions`.
+ */
 export type ChannelClient = {
-  readonly publicClient: PublicClient;
+  /** Reads the chain, through the wallet's provider or the transport given. */
+  readonly publicClient: Client<Transport, Chain | undefined>;
   /** Sends transactions and signs; the account is chosen per call (the connection's, or `account`). */
-  readonly walletClient: WalletClient<Transport, Chain | undefined, Account | undefined>;
+  readonly walletClient: Client<Transport, Chain | undefined, Account | undefined>;
   /** The browser wallet, when the client was created with one. */
   readonly provider: EIP1193Provider | undefined;
   /** The account, when the client was created with one (a private key: machine clients). */
@@ -121,8 +126,8 @@ export function createChannelClient(parameters: CreateChannelClientParameters): 
       provider,
       account: undefined,
       connection: walletConnection(provider),
-      publicClient: createPublicClient({ transport }),
-      walletClient: createWalletClient({ transport }),
+      publicClient: createClient({ transport }),
+      walletClient: createClient({ transport }),
     };
   }
   const { account, transport } = parameters;
@@ -131,8 +136,8 @@ export function createChannelClient(parameters: CreateChannelClientParameters): 
     provider: undefined,
     account,
     connection: connectionStore({ status: "connected", address: account.address, chainId: undefined }, () => () => {}),
-    publicClient: createPublicClient({ transport }),
-    walletClient: createWalletClient({ transport, account }),
+    publicClient: createClient({ transport }),
+    walletClient: createClient({ transport, account }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { isAddressEqual, type LocalAccount } from "viem";
+import { createClient, type EIP1193RequestFn, type LocalAccount, numberToHex, type Transport } from "viem";
 import type { ChannelLock } from "../locks/ChannelLock.ts";
 import { defaultLock } from "../locks/defaultLock.ts";
 import type { ChannelStorage } from "../storage/ChannelStorage.ts";
@@ -22,8 +22,8 @@ export type CreatePaymentClientReturnType = PaymentClient;
 
 /**
  * Creates a client that pays from stored channels (`fetchWithStoredChannel`, `pay`, `signBalanceProof`) and never
- * reaches a chain: no transport, no RPC, none of viem's public or wallet clients, so it weighs a fraction of a
- * `ChannelClient`. Meant for a Service Worker, which signs the next balance proof with a channel's session key and
+ * reaches a chain: its wallet client is a viem `Client` whose transport answers only `eth_chainId` (with `chainId`)
+ * and has no RPC behind it, so it weighs a fraction of a `ChannelClient`. Meant for a Service Worker, which signs the next balance proof with a channel's session key and
  * leaves opening, topping up and waiting for the chain to the page. The account is connected from the start, on
  * `chainId`.
  *
@@ -35,8 +35,6 @@ export type CreatePaymentClientReturnType = PaymentClient;
  */
 export function createPaymentClient(parameters: CreatePaymentClientParameters): CreatePaymentClientReturnType {
   const { account, chainId } = parameters;
-  const noChain = (method: string) => () =>
-    Promise.reject(new Error(`A payment client does not reach a chain or a wallet (${method}).`));
   return {
     account,
     connection: connectionStore({ status: "connected", address: account.address, chainId }, () => () => {}),
@@ -46,18 +44,23 @@ export function createPaymentClient(parameters: CreatePaymentClientParameters): 
     policy: parameters.policy ?? {},
     fetch: parameters.fetch ?? globalThis.fetch.bind(globalThis),
     chains: [],
-    walletClient: {
-      getChainId: () => Promise.resolve(chainId),
-      // A local account signs by itself: no viem client, no request. Only this account signs here.
-      async signTypedData({ account: signer, ...typedData }) {
-        if (!isAddressEqual(signer.address, account.address)) {
-          throw new Error(`A payment client signs for ${account.address} only, not ${signer.address}.`);
-        }
-        return account.signTypedData(typedData);
-      },
-      switchChain: noChain("wallet_switchEthereumChain"),
-      addChain: noChain("wallet_addEthereumChain"),
-      request: noChain("request"),
-    },
+    // A local account signs by itself (viem's signTypedData action asks no one), so the client needs no chain.
+    walletClient: createClient({ account, transport: chainless(chainId) }),
   };
+}
+
+/**
+ * A transport that answers `eth_chainId` with `chainId` and refuses every other request. Written out rather than
+ * through viem's `custom`, whose request wrapper (retries, deduplication, every RPC error class) would weigh on a
+ * Service Worker more than all this client's actions.
+ */
+function chainless(chainId: number): Transport {
+  const request = (async ({ method }: { method: string }) => {
+    if (method === "eth_chainId") return numberToHex(chainId);
+    throw new Error(`A payment client does not reach a chain or a wallet (${method}).`);
+  }) as EIP1193RequestFn;
+  return () => ({
+    config: { key: "chainless", name: "No chain", request, retryCount: 0, type: "chainless" },
+    request,
+  });
 }

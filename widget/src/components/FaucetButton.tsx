@@ -2,6 +2,7 @@ import { ensureChain, type PaymentRequirements, TransactionRevertedError } from 
 import { demoTokenAbi } from "@micro-raiden/web-client/protocol";
 import type { ReactNode } from "react";
 import type { Address } from "viem";
+import { waitForTransactionReceipt, writeContract } from "viem/actions";
 import { formatTokenAmount, type TokenInfo } from "../format/formatTokenAmount.ts";
 import { useChannelMutation } from "../hooks/useChannelMutation.ts";
 import { useWidgetContext } from "../provider/WidgetContext.ts";
@@ -19,7 +20,7 @@ export function FaucetButton(props: {
   const { requirements, reader, amount } = props;
   const mint = useChannelMutation(async (client, to: Address) => {
     const chain = await ensureChain(client, { chainId: requirements.chainId });
-    const hash = await client.walletClient.writeContract({
+    const hash = await writeContract(client.walletClient, {
       account: to,
       chain,
       address: requirements.token,
@@ -27,7 +28,7 @@ export function FaucetButton(props: {
       functionName: "mint",
       args: [to, amount],
     });
-    const receipt = await client.publicClient.waitForTransactionReceipt({ hash });
+    const receipt = await waitForTransactionReceipt(client.publicClient, { hash });
     if (receipt.status !== "success") throw new TransactionRevertedError({ hash });
   });
   return (

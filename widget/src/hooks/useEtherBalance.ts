@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
+import { getBalance } from "viem/actions";
 import { useWidgetContext } from "../provider/WidgetContext.ts";
 
 /**
@@ -14,7 +15,7 @@ export function useEtherBalance(reader: Address, chainId: number): bigint | unde
     refetchInterval: 5000,
     queryFn: () => {
       if (!client) throw new Error("No client to read the balance with.");
-      return client.publicClient.getBalance({ address: reader });
+      return getBalance(client.publicClient, { address: reader });
     },
   });
   return balance.data;

@@ -1,6 +1,7 @@
 import { type ChannelClient, ReceiverApiError, refreshChannel, type StoredChannel } from "@micro-raiden/web-client";
 import { channelPath, decodeChannelDescription, type ReceiverChannelState } from "@micro-raiden/web-client/protocol";
 import { type UseQueryResult, useQuery, useQueryClient } from "@tanstack/react-query";
+import { getBlockNumber } from "viem/actions";
 import { channelQueryRoot } from "./channelQueryKey.ts";
 
 export type ReceiverChannelView = {
@@ -31,7 +32,7 @@ export function useReceiverChannelState(
       const url = `${gatewayUrl}${channelPath(channel)}`;
       const [response, head] = await Promise.all([
         client.fetch(url, { headers: { accept: "application/json" } }),
-        client.publicClient.getBlockNumber({ cacheTime: 0 }),
+        getBlockNumber(client.publicClient, { cacheTime: 0 }),
       ]);
       const confirmations = head >= channel.openBlock ? Number(head - channel.openBlock + 1n) : 0;
       if (response.status === 404) return { state: "unknown", confirmations };

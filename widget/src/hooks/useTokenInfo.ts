@@ -2,6 +2,7 @@ import type { ChannelClient, PaymentRequirements } from "@micro-raiden/web-clien
 import { demoTokenAbi } from "@micro-raiden/web-client/protocol";
 import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
+import { readContract } from "viem/actions";
 import { useChains, useConnection, useReadContract, useReadContracts } from "wagmi";
 import type { TokenInfo } from "../format/formatTokenAmount.ts";
 import { useWidgetContext } from "../provider/WidgetContext.ts";
@@ -75,13 +76,15 @@ function useTokenInfoFromWallet(
   const onChain = enabled && Boolean(client) && chainId === requirements.chainId;
   const read = (c: ChannelClient) => ({
     symbol: () =>
-      c.publicClient.readContract({ address: requirements.token, abi: demoTokenAbi, functionName: "symbol" }),
+      readContract(c.publicClient, { address: requirements.token, abi: demoTokenAbi, functionName: "symbol" }),
     decimals: () =>
-      c.publicClient.readContract({ address: requirements.token, abi: demoTokenAbi, functionName: "decimals" }),
+      readContract(c.publicClient, { address: requirements.token, abi: demoTokenAbi, functionName: "decimals" }),
     faucet: () =>
-      c.publicClient
-        .readContract({ address: requirements.token, abi: demoTokenAbi, functionName: "isTestNetwork" })
-        .catch(() => false),
+      readContract(c.publicClient, {
+        address: requirements.token,
+        abi: demoTokenAbi,
+        functionName: "isTestNetwork",
+      }).catch(() => false),
   });
   const details = useQuery({
     queryKey: ["micro-raiden", "token-via-wallet", requirements.chainId, requirements.token],
@@ -101,7 +104,7 @@ function useTokenInfoFromWallet(
     refetchInterval: 4000,
     queryFn: () => {
       if (!client || !reader) throw new Error("No reader to read the balance of.");
-      return client.publicClient.readContract({
+      return readContract(client.publicClient, {
         address: requirements.token,
         abi: demoTokenAbi,
         functionName: "balanceOf",

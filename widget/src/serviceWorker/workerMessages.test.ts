@@ -1,7 +1,9 @@
 // What a page may tell the payment worker, and what the worker refuses: messages of another protocol or shape, and
 // vouchers used for anything but the proof the wallet signed.
+
 import { balanceProofTypedData, type Payment } from "@micro-raiden/web-client/protocol";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { signTypedData } from "viem/actions";
 import { describe, expect, it } from "vitest";
 import { workerClient } from "./workerClient.ts";
 import {
@@ -87,7 +89,7 @@ describe("the worker's signer", () => {
       { sender: sender.address, receiver: grant.receiver, openBlock: 42n, balance: 1n },
     );
     await expect(
-      client.walletClient.signTypedData({ ...typedData, account: client.account ?? sender }),
+      signTypedData(client.walletClient, { ...typedData, account: client.account ?? sender }),
     ).rejects.toThrow(/session keys only/);
   });
 
@@ -100,9 +102,9 @@ describe("the worker's signer", () => {
         { chainId, contract: grant.contract },
         { sender: sender.address, receiver: grant.receiver, openBlock, balance },
       );
-    await expect(client.walletClient.signTypedData({ ...proof(7n), account })).resolves.toBe(payment.signature);
+    await expect(signTypedData(client.walletClient, { ...proof(7n), account })).resolves.toBe(payment.signature);
     for (const other of [proof(8n), proof(6n), proof(7n, 1), proof(7n, grant.chainId, 43n)]) {
-      await expect(client.walletClient.signTypedData({ ...other, account })).rejects.toThrow(/does not cover/);
+      await expect(signTypedData(client.walletClient, { ...other, account })).rejects.toThrow(/does not cover/);
     }
   });
 });
