@@ -1,8 +1,9 @@
-import { type Account, type Address, type Chain, type Hash, type Hex, parseSignature } from "viem";
+import type { Account, Address, Chain, Hash, Hex } from "viem";
 import { getBlock, readContract, signTypedData, writeContract } from "viem/actions";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { mapContractError } from "../client/mapContractError.ts";
 import { demoTokenAbi, permitTypedData } from "../protocol/index.ts";
+import { splitSignature } from "../protocol/secp256k1.ts";
 import type { DepositMethod } from "./detectDepositMethod.ts";
 import { waitForSuccess } from "./waitForSuccess.ts";
 
@@ -58,8 +59,8 @@ export async function depositTransaction(
           { owner: account.address, spender: contract, value: calls.amount, nonce, deadline },
         ),
       });
-      const { r, s, v, yParity } = parseSignature(signature);
-      return await calls.withPermit({ deadline, v: Number(v ?? BigInt(yParity + 27)), r, s });
+      const { r, s, v } = splitSignature(signature);
+      return await calls.withPermit({ deadline, v, r, s });
     }
     const allowance = await readContract(publicClient, {
       address: token,

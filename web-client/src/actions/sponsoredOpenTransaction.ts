@@ -1,4 +1,4 @@
-import { type Account, type Address, type Hash, type Hex, parseSignature } from "viem";
+import type { Account, Address, Hash, Hex } from "viem";
 import { readContract, signTypedData } from "viem/actions";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { ReceiverApiError } from "../errors/ReceiverApiError.ts";
@@ -12,6 +12,7 @@ import {
   openAuthorizationTypedData,
   permitTypedData,
 } from "../protocol/index.ts";
+import { splitSignature } from "../protocol/secp256k1.ts";
 
 /**
  * How long the permit and the authorization stay valid, in seconds: long enough for the receiver to mine the open,
@@ -102,8 +103,8 @@ export async function sponsoredOpenTransaction(
 
 /** A signature with v as 27 or 28, as the protocol's codecs want it (some wallets answer 0 or 1). */
 function canonical(signature: Hex): Hex {
-  const { r, s, yParity } = parseSignature(signature);
-  return `0x${r.slice(2)}${s.slice(2)}${(27 + yParity).toString(16)}`;
+  const { r, s, v } = splitSignature(signature);
+  return `0x${r.slice(2)}${s.slice(2)}${v.toString(16)}`;
 }
 
 /** The error of a protocol error body, or undefined for anything else (a proxy's page, a framework's 404). */

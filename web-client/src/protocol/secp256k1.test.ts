@@ -1,8 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type Hex, recoverTypedDataAddress, type TypedDataDefinition } from "viem";
+import { type Hex, parseSignature, recoverTypedDataAddress, type TypedDataDefinition } from "viem";
 import { generatePrivateKey, privateKeyToAccount, signTypedData } from "viem/accounts";
-import { generateSessionKey, keyAddress, recoverTypedDataSigner, signTypedDataWithKey } from "./secp256k1.ts";
+import {
+  generateSessionKey,
+  keyAddress,
+  recoverTypedDataSigner,
+  signTypedDataWithKey,
+  splitSignature,
+} from "./secp256k1.ts";
 import { contract, receiver, sender } from "./testValues.test-helper.ts";
 import { balanceProofTypedData, closeRequestTypedData } from "./typedData.ts";
 
@@ -55,6 +61,37 @@ describe("secp256k1 (the client's own signing)", () => {
     ] satisfies Hex[]) {
       await assert.rejects(recoverTypedDataSigner(typedData, bad));
     }
+  });
+
+  it("splits a signature into r, s and v as viem's parseSignature does, and refuses what it refuses", async () => {
+    const sample = (i: number) => typedDataSamples[i % typedDataSamples.length] ?? assert.fail("no sample");
+    for (let i = 0; i < 20; i++) {
+      const signature = await signTypedData({ ...sample(i), privateKey: generatePrivateKey() });
+      const yParity = signature.endsWith("1c") ? "01" : "00";
+      for (const variant of [signature, `0x${signature.slice(2, 130)}${yParity}`] satisfies Hex[]) {
+        const viem = parseSignature(variant);
+        assert.deepEqual(splitSignature(variant), {
+          r: viem.r,
+          s: viem.s,
+          v: Number(viem.v ?? BigInt(viem.yParity + 27)),
+          yParity: viem.yParity,
+        });
+      }
+    }
+    const signature = await signTypedData({ ...sample(0), privateKey: generatePrivateKey() });
+    const r = signature.slice(2, 66);
+    const s = signature.slice(66, 130);
+    for (const bad of [
+      `0x${r}${s}1d`,
+      `0x${r}${s}02`,
+      `0x${"0".repeat(64)}${s}1b`,
+      `0x${r}${"0".repeat(64)}1b`,
+      `0x${"f".repeat(64)}${s}1b`,
+    ] satisfies Hex[]) {
+      assert.throws(() => parseSignature(bad));
+      assert.throws(() => splitSignature(bad));
+    }
+    assert.throws(() => splitSignature(`0x${r}${s}`));
   });
 
   it("makes session keys whose address is viem's for the same key", () => {
