@@ -2,6 +2,7 @@
 // (Playwright's role locators reach into the widget's open shadow root).
 import { expect, type Page } from "@playwright/test";
 import { walletInfo } from "../wallet/walletInitScript.ts";
+import { magazinePath } from "./magazineRoutes.ts";
 
 /** The paywall panel the receiver's 402 page (or a paid fragment) shows. */
 export const paywallPanel = (page: Page) => page.locator("#micro-raiden-paywall, [data-micro-raiden-src]").first();
@@ -54,4 +55,16 @@ export async function followNext(page: Page, url: string, id: number): Promise<v
   await expect(article.or(proceed)).toBeVisible({ timeout: 45_000 });
   if (await proceed.isVisible()) await proceed.click();
   await expectArticle(page, url, id);
+}
+
+/** The URLs of the magazine's articles on the receiver at `receiverUrl`. */
+export const magazineUrls = (receiverUrl: string) => (id: number) => `${receiverUrl}${magazinePath(id)}`;
+
+/** A first visit: magazine article 1's paywall, connect, the suggested deposit, the paid article. Returns the URLs. */
+export async function readFirstArticle(page: Page, receiverUrl: string): Promise<(id: number) => string> {
+  const url = magazineUrls(receiverUrl);
+  await page.goto(url(1));
+  await connectAndOpen(page);
+  await expectArticle(page, url(1), 1);
+  return url;
 }

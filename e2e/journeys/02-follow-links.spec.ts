@@ -2,17 +2,14 @@
 // charged exactly once, and the receiver's stored balance and the chain agree.
 import { channelOnChain } from "../harness/chain.ts";
 import { expect, test } from "../harness/fixtures.ts";
-import { magazinePath, magazinePrice } from "../harness/magazineRoutes.ts";
-import { connectAndOpen, expectArticle } from "../harness/paywall.ts";
+import { magazinePrice } from "../harness/magazineRoutes.ts";
+import { expectArticle, readFirstArticle } from "../harness/paywall.ts";
 import { onlyChannel } from "../harness/receiverRecords.ts";
 
 test("three more paid articles by links: zero prompts, each charged once", async ({ newReader, world }) => {
   const reader = await newReader();
   const { page, wallet } = reader;
-  const url = (id: number) => `${world.receiverUrl}${magazinePath(id)}`;
-  await page.goto(url(1));
-  await connectAndOpen(page);
-  await expectArticle(page, url(1), 1);
+  const url = await readFirstArticle(page, world.receiverUrl);
   const promptsAfterOpen = wallet.promptCount();
 
   for (const id of [2, 3, 4]) {
@@ -31,10 +28,7 @@ test("three more paid articles by links: zero prompts, each charged once", async
 test("the status bar on a paid article shows deposit, spent and remaining", async ({ newReader, world }) => {
   const reader = await newReader();
   const { page } = reader;
-  const url = (id: number) => `${world.receiverUrl}${magazinePath(id)}`;
-  await page.goto(url(1));
-  await connectAndOpen(page);
-  await expectArticle(page, url(1), 1);
+  const url = await readFirstArticle(page, world.receiverUrl);
   const bar = page.locator("#micro-raiden-status");
   // The suggested deposit is 100 articles: 0.1 TKN.
   await expect(bar.locator("dd")).toHaveText(["0.1 TKN", "0.001 TKN", "0.099 TKN"], { timeout: 45_000 });
@@ -55,10 +49,7 @@ test("after the reader disconnects the wallet, the next link shows the paywall a
 }) => {
   const reader = await newReader();
   const { page, wallet } = reader;
-  const url = (id: number) => `${world.receiverUrl}${magazinePath(id)}`;
-  await page.goto(url(1));
-  await connectAndOpen(page);
-  await expectArticle(page, url(1), 1);
+  const url = await readFirstArticle(page, world.receiverUrl);
   await page.locator("#next").click();
   await expectArticle(page, url(2), 2);
   // The status bar is the widget on this page: it has the account once the wallet reconnected.

@@ -2,7 +2,7 @@
 // channel is found again from the chain and the receiver: no double charge, no second deposit forced on the reader.
 import { expect, test } from "../harness/fixtures.ts";
 import { magazinePath, magazinePrice } from "../harness/magazineRoutes.ts";
-import { connectAndOpen, connectButton, expectArticle, openButton } from "../harness/paywall.ts";
+import { connectAndOpen, connectButton, expectArticle, openButton, readFirstArticle } from "../harness/paywall.ts";
 import { onlyChannel } from "../harness/receiverRecords.ts";
 
 // A reload skips the browser's private cache and the network answers 402: the payment worker answers with the
@@ -26,10 +26,7 @@ test("a fresh browser context finds the channel again: no second deposit, no dou
 }) => {
   const reader = await newReader();
   const { page, wallet } = reader;
-  const url = (id: number) => `${world.receiverUrl}${magazinePath(id)}`;
-  await page.goto(url(1));
-  await connectAndOpen(page);
-  await expectArticle(page, url(1), 1);
+  const url = await readFirstArticle(page, world.receiverUrl);
 
   const fresh = await reader.newContext();
   await fresh.page.goto(url(2));

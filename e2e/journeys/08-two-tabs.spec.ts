@@ -1,17 +1,14 @@
 // Journey 8: two tabs reading paid articles at the same time: every article is charged exactly once.
 import type { Page } from "@playwright/test";
 import { expect, test } from "../harness/fixtures.ts";
-import { magazinePath, magazinePrice } from "../harness/magazineRoutes.ts";
-import { connectAndOpen, expectArticle } from "../harness/paywall.ts";
+import { magazinePrice } from "../harness/magazineRoutes.ts";
+import { expectArticle, readFirstArticle } from "../harness/paywall.ts";
 import { onlyChannel } from "../harness/receiverRecords.ts";
 
 test("two tabs reading at once: every article charged exactly once, no prompt", async ({ newReader, world }) => {
   const reader = await newReader();
   const { page, context, wallet } = reader;
-  const url = (id: number) => `${world.receiverUrl}${magazinePath(id)}`;
-  await page.goto(url(1));
-  await connectAndOpen(page);
-  await expectArticle(page, url(1), 1);
+  const url = await readFirstArticle(page, world.receiverUrl);
   const prompts = wallet.promptCount();
 
   const second = await context.newPage();

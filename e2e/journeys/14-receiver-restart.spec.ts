@@ -1,8 +1,8 @@
 // Journey 14: the receiver's process is killed and started again between two paid articles: the reader carries on
 // with no prompt and no double charge (the proofs are in the receiver's durable store).
 import { expect, test } from "../harness/fixtures.ts";
-import { magazinePath, magazinePrice } from "../harness/magazineRoutes.ts";
-import { connectAndOpen, expectArticle } from "../harness/paywall.ts";
+import { magazinePrice } from "../harness/magazineRoutes.ts";
+import { expectArticle, readFirstArticle } from "../harness/paywall.ts";
 import { onlyChannel } from "../harness/receiverRecords.ts";
 import { startOwnReceiver } from "../harness/startOwnReceiver.ts";
 
@@ -11,10 +11,7 @@ test("a receiver restart between two articles: no prompt, no double charge", asy
   try {
     const reader = await newReader();
     const { page, wallet } = reader;
-    const url = (id: number) => `${receiver.url}${magazinePath(id)}`;
-    await page.goto(url(1));
-    await connectAndOpen(page);
-    await expectArticle(page, url(1), 1);
+    const url = await readFirstArticle(page, receiver.url);
     const prompts = wallet.promptCount();
 
     await receiver.restart();
