@@ -39,6 +39,11 @@ export type FetchWithStoredChannelParameters = {
   retryCount?: number | undefined;
   /** Wait before the first such retry, in ms, doubling each time (default 200). */
   retryDelay?: number | undefined;
+  /**
+   * Returns a paid answer as soon as the receiver accepted the payment and hands the recording of the new balance
+   * to this instead (a Service Worker passes its event's `waitUntil`); see `pay`'s `waitUntil`.
+   */
+  waitUntil?: ((recording: Promise<void>) => void) | undefined;
 };
 export type FetchWithStoredChannelReturnType = Response;
 export type FetchWithStoredChannelErrorType =
@@ -119,6 +124,7 @@ export async function payOnPaymentRequired(
     response = await pay(client, {
       channel,
       amount: requirements.price,
+      waitUntil: parameters.waitUntil,
       send: async (payment) => {
         const answer = await sendPaid(client, request, payment, parameters);
         return { accepted: answer.ok && acknowledges(answer, payment), result: answer };

@@ -212,6 +212,56 @@ describe("pay", () => {
     assert.equal(await storedBalance(client, channel), 5n * price);
   });
 
+  it("with waitUntil, answers before the balance is recorded and holds the lock until it is", async () => {
+    const { client } = await testClient();
+    const channel = await storeChannel(client);
+    // Puts wait until the test lets them through.
+    let letPut = () => {};
+    const putGate = new Promise<void>((resolve) => (letPut = resolve));
+    const put = client.storage.put;
+    client.storage.put = async (stored) => {
+      await putGate;
+      await put(stored);
+    };
+    const recordings: Promise<void>[] = [];
+    const waitUntil = (recording: Promise<void>) => void recordings.push(recording);
+    const { calls, send } = recordingSend();
+
+    assert.equal(await pay(client, { channel, amount: price, send, waitUntil }), "answer 1");
+    assert.equal(recordings.length, 1);
+    assert.equal(await storedBalance(client, channel), 0n);
+    // The next payment waits for the record: it must not sign the same balance again.
+    const next = pay(client, { channel, amount: price, send, waitUntil });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(calls.length, 1);
+    letPut();
+    await Promise.all(recordings);
+    assert.equal(await next, "answer 2");
+    assert.deepEqual(
+      calls.map((call) => call.payment.balance),
+      [price, 2n * price],
+    );
+    await Promise.all(recordings);
+    assert.equal(await storedBalance(client, channel), 2n * price);
+  });
+
+  it("with waitUntil, a failed recording reaches waitUntil, not the answer", async () => {
+    const { client } = await testClient();
+    const channel = await storeChannel(client);
+    client.storage.put = () => Promise.reject(new Error("disk full"));
+    const recordings: Promise<void>[] = [];
+    const result = await pay(client, {
+      channel,
+      amount: price,
+      send: recordingSend().send,
+      waitUntil: (recording) => void recordings.push(recording),
+    });
+    assert.equal(result, "answer 1");
+    await assert.rejects(recordings[0] ?? Promise.resolve(), /disk full/);
+    // Without waitUntil the same failure is the payment's.
+    await assert.rejects(pay(client, { channel, amount: price, send: recordingSend().send }), /disk full/);
+  });
+
   it("uses one lock per sender and receiver, whatever the channel", async () => {
     const { client } = await testClient();
     const first = await storeChannel(client, { openBlock: 1n });

@@ -23,6 +23,14 @@ export type PayParameters<T> = {
    * receiver's lock: retrying the same payment here is safe, signing another is not.
    */
   send: (payment: Payment, channel: StoredChannel) => Promise<PaymentOutcome<T>>;
+  /**
+   * Lets an accepted payment's result out before its balance is on disk: `pay` resolves as soon as the receiver
+   * accepted, keeps holding the lock until the new balance is recorded, and hands that recording to `waitUntil` (a
+   * Service Worker passes its event's `waitUntil`). The proof went out before the record in either order, so a crash
+   * loses nothing more (the receiver's echo resynchronizes the balance), and the next payment still reads the new
+   * balance: it waits for the lock. Without it, `pay` resolves once the balance is recorded.
+   */
+  waitUntil?: ((recording: Promise<void>) => void) | undefined;
 };
 export type PayReturnType<T> = T;
 export type PayErrorType =
@@ -53,9 +61,11 @@ export type PayErrorType =
  * });
  */
 export async function pay<T>(client: PaymentClient, parameters: PayParameters<T>): Promise<PayReturnType<T>> {
-  const { amount, send } = parameters;
+  const { amount, send, waitUntil } = parameters;
   const key = parameters.channel;
-  return client.lock(receiverLockName(key), async () => {
+  let answer: (result: T) => void = () => {};
+  const answered = waitUntil && new Promise<T>((resolve) => (answer = resolve));
+  const paid = client.lock(receiverLockName(key), async () => {
     const channel = await client.storage.get(key);
     if (channel?.state !== "open") throw new ChannelNotOpenError({ channel: key, state: channel?.state });
     if (channel.deposit - channel.balance < amount) throw new InsufficientDepositError({ channel, price: amount });
@@ -85,7 +95,16 @@ export async function pay<T>(client: PaymentClient, parameters: PayParameters<T>
       signature,
     };
     const outcome = await send(payment, channel);
-    if (outcome.accepted) await client.storage.put({ ...channel, balance, balanceSignature: signature });
+    if (outcome.accepted) {
+      const recording = client.storage.put({ ...channel, balance, balanceSignature: signature });
+      if (waitUntil) {
+        waitUntil(recording);
+        answer(outcome.result);
+      }
+      await recording;
+    }
     return outcome.result;
   });
+  // A failed recording after the answer went out rejects `paid` too: the race has settled by then.
+  return answered ? Promise.race([answered, paid]) : paid;
 }
