@@ -29,6 +29,32 @@ const preactCompat = [
 ];
 
 /**
+ * viem modules the script tag never reaches, replaced by widget/src/tag/unreachedViemFeatures.ts (which says why
+ * for each): CCIP-Read lookups in `call`, @noble/curves for EIP-7702 authorization recovery, and the local-account
+ * path of `sendTransaction`. Only at the one import that brings each into the tag: viem's barrels and any other
+ * importer keep the real modules, and a viem release that moves these imports only costs the bytes back (bench:bundle
+ * shows it).
+ */
+function unreachedViemFeatures(): Plugin {
+  const replaced: Record<string, readonly string[]> = {
+    "viem/_esm/actions/public/call.js": ["../../utils/ccip.js"],
+    "viem/_esm/utils/signature/recoverPublicKey.js": ["@noble/curves/secp256k1"],
+    "viem/_esm/actions/wallet/sendTransaction.js": ["./prepareTransactionRequest.js", "./sendRawTransaction.js"],
+  };
+  const importers = Object.entries(replaced);
+  return {
+    name: "micro-raiden:unreached-viem-features",
+    enforce: "pre",
+    resolveId(source, importer) {
+      const replace = importers.some(
+        ([from, specifiers]) => importer?.endsWith(`/node_modules/${from}`) && specifiers.includes(source),
+      );
+      return replace ? widget("src/tag/unreachedViemFeatures.ts") : null;
+    },
+  };
+}
+
+/**
  * In a one-file IIFE every `import()` is inlined anyway, but left lazy it makes the bundler wrap the imported module
  * and all it imports in lazy initializers (some 220 of viem's modules, through its tempo chain's and `call`'s lazy
  * imports) and keep the imported namespace whole (schnorr and hash-to-curve with @noble/curves' secp256k1). The
@@ -57,7 +83,7 @@ function staticLazyImports(): Plugin {
 /** One self-contained classic script: IIFE, production React, no chunks (a script tag cannot load siblings). */
 function browserScript(entry: string, fileName: string, aliases: typeof preactCompat = []): UserConfig {
   return {
-    plugins: [react(), staticLazyImports()],
+    plugins: [react(), staticLazyImports(), unreachedViemFeatures()],
     resolve: { conditions, alias: aliases },
     // A library build leaves process.env.NODE_ENV alone: without this the bundle ships React's development build.
     define: { "process.env.NODE_ENV": JSON.stringify("production") },

@@ -1,0 +1,45 @@
+// Stand-ins for viem modules the script tag never reaches: vite.config.ts (`unreachedViemFeatures`) puts this module
+// in their place for the one import that brings each into the tag, and nowhere else. The bundler cannot tell these
+// paths are dead; we can, and each stand-in throws, saying so, if that ever stops being true. Together they are
+// 18 kB gzip of the tag.
+//
+// - `utils/ccip.js`, which `call` imports lazily on every reverted read, to tell a CCIP-Read (EIP-3668) offchain
+//   lookup apart. No contract the tag reads (the channel manager, a deposit token) answers with one, so the tag keeps
+//   the selector that `call` compares and drops the lookup, its gateway requests and ENS batch code.
+// - `@noble/curves/secp256k1`, which `recoverPublicKey` imports lazily for `sendTransaction` to recover an EIP-7702
+//   authorization's address when a transaction has no `to`. Every transaction the tag sends names its contract. The
+//   tag signs with @noble/secp256k1 (the web-client's protocol/secp256k1), so @noble/curves stays out entirely.
+// - `prepareTransactionRequest` and `sendRawTransaction`, which `sendTransaction` uses for local accounts only (fill
+//   nonce, gas and fees, sign, send raw). The tag's client is always a browser wallet's (EIP-1193, a JSON-RPC
+//   account: `eth_sendTransaction`), and a page cannot hand the tag a private key.
+
+/** The `OffchainLookup(address,string[],bytes,bytes4,bytes)` error selector: viem's `offchainLookupSignature`. */
+export const offchainLookupSignature = "0x556f1830";
+
+function unreached(what: string): never {
+  throw new Error(`The micro-raiden script tag does not carry ${what}.`);
+}
+
+/** Refuses: the tag does not follow CCIP-Read lookups. */
+export async function offchainLookup(): Promise<never> {
+  unreached("CCIP-Read (EIP-3668) offchain lookups");
+}
+
+/** Throws on any use. */
+export const secp256k1: unknown = new Proxy(
+  {},
+  { get: (_target, property) => unreached(`@noble/curves (secp256k1.${String(property)} was asked for)`) },
+);
+
+/** What `sendTransaction` spreads into its local-account request: never reached. */
+export const defaultParameters: readonly string[] = [];
+
+/** Refuses: the tag sends transactions through the browser wallet only. */
+export async function prepareTransactionRequest(): Promise<never> {
+  unreached("viem's local-account transactions (prepareTransactionRequest)");
+}
+
+/** Refuses: the tag sends transactions through the browser wallet only. */
+export async function sendRawTransaction(): Promise<never> {
+  unreached("viem's local-account transactions (sendRawTransaction)");
+}
