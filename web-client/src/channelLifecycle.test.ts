@@ -11,7 +11,7 @@ import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing"
 import { type Receiver, receiverApp, startReceiver } from "@micro-raiden/receiver";
 import { createClient, custom, http, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { readContract, waitForTransactionReceipt } from "viem/actions";
+import { readContract } from "viem/actions";
 import { closeChannel } from "./actions/closeChannel.ts";
 import { closeChannelUncooperatively } from "./actions/closeChannelUncooperatively.ts";
 import { detectDepositMethod } from "./actions/detectDepositMethod.ts";

@@ -52,12 +52,12 @@ export {
   type GetChannelsReturnType,
   getChannels,
 } from "./actions/getChannels.ts";
+export { type GetConnectionReturnType, getConnection } from "./actions/getConnection.ts";
 export {
   type GetSettlementParameters,
   type GetSettlementReturnType,
   getSettlement,
 } from "./actions/getSettlement.ts";
-export { type GetConnectionReturnType, getConnection } from "./actions/getConnection.ts";
 export {
   type ManagerParameters,
   type OpenChannelErrorType,
