@@ -10,6 +10,10 @@ import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { addresses, price, storeChannel, storedBalance, testClient } from "./fakeReceiver.test-helper.ts";
 import { pay } from "./pay.ts";
 import { receiverLockName } from "./receiverLockName.ts";
+import { signBalanceProof } from "./signBalanceProof.ts";
+
+/** Longer than `pay` waits before it signs the next proof ahead. */
+const signedAheadDelay = () => new Promise((resolve) => setTimeout(resolve, 80));
 
 /** A `send` that records what it was given and answers as told. */
 function recordingSend(accepted = true) {
@@ -260,6 +264,62 @@ describe("pay", () => {
     await assert.rejects(recordings[0] ?? Promise.resolve(), /disk full/);
     // Without waitUntil the same failure is the payment's.
     await assert.rejects(pay(client, { channel, amount: price, send: recordingSend().send }), /disk full/);
+  });
+
+  it("signs the next proof at the same price ahead, identical to one signed when paying", async () => {
+    const { client } = await testClient();
+    const channel = await storeChannel(client);
+    const { calls, send } = recordingSend();
+    await pay(client, { channel, amount: price, send });
+    await signedAheadDelay();
+    await pay(client, { channel, amount: price, send });
+    const second = calls[1]?.payment;
+    assert.ok(second);
+    assert.equal(second.balance, 2n * price);
+    assert.equal(second.signature, await signBalanceProof(client, { channel, balance: 2n * price }));
+    assert.equal(await verifies(channel, second), true);
+  });
+
+  it("uses a proof signed ahead only for its balance and session key", async () => {
+    const { client } = await testClient();
+    const channel = await storeChannel(client);
+    const { calls, send } = recordingSend();
+    await pay(client, { channel, amount: price, send });
+    await signedAheadDelay();
+    // Another price: the proof signed ahead (for 2 × price) does not fit.
+    await pay(client, { channel, amount: 2n * price, send });
+    await signedAheadDelay();
+    assert.equal(calls[1]?.payment.balance, 3n * price);
+    assert.equal(await verifies(channel, calls[1]?.payment ?? assert.fail()), true);
+    // A new session key for the channel: what was signed ahead with the old one (for 5 × price) is not used.
+    const rekeyed = await storeChannel(client, { balance: 3n * price });
+    await pay(client, { channel: rekeyed, amount: 2n * price, send });
+    const third = calls[2]?.payment;
+    assert.ok(third);
+    assert.equal(third.balance, 5n * price);
+    assert.equal(await verifies(rekeyed, third), true);
+    assert.equal(await verifies(channel, third), false);
+  });
+
+  it("signs nothing ahead with the wallet: one prompt per payment", async () => {
+    const wallet = privateKeyToAccount(generatePrivateKey());
+    let prompts = 0;
+    const account = {
+      ...wallet,
+      signTypedData: ((parameters) => {
+        prompts++;
+        return wallet.signTypedData(parameters);
+      }) as typeof wallet.signTypedData,
+    };
+    const { client } = await testClient({ signing: "wallet", account });
+    const channel = await storeChannel(client);
+    const { send } = recordingSend();
+    await pay(client, { channel, amount: price, send });
+    await signedAheadDelay();
+    assert.equal(prompts, 1);
+    await pay(client, { channel, amount: price, send });
+    await signedAheadDelay();
+    assert.equal(prompts, 2);
   });
 
   it("uses one lock per sender and receiver, whatever the channel", async () => {

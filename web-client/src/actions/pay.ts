@@ -1,4 +1,5 @@
-import type { UserRejectedRequestErrorType } from "viem";
+import type { Hex, UserRejectedRequestErrorType } from "viem";
+import { assertChannelSender } from "../client/assertChannelSender.ts";
 import type { PaymentClient } from "../client/PaymentClient.ts";
 import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
 import { BudgetExceededError, type BudgetExceededErrorType } from "../errors/BudgetExceededError.ts";
@@ -7,7 +8,7 @@ import { InsufficientDepositError, type InsufficientDepositErrorType } from "../
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import type { Payment } from "../protocol/index.ts";
-import type { ChannelKey, StoredChannel } from "../storage/ChannelStorage.ts";
+import { type ChannelKey, channelStorageKey, type StoredChannel } from "../storage/ChannelStorage.ts";
 import { receiverLockName } from "./receiverLockName.ts";
 import { signBalanceProof } from "./signBalanceProof.ts";
 
@@ -85,7 +86,8 @@ export async function pay<T>(client: PaymentClient, parameters: PayParameters<T>
     }
 
     const balance = channel.balance + amount;
-    const signature = await signBalanceProof(client, { channel, balance });
+    const signature =
+      (await takeSignedAhead(client, channel, balance)) ?? (await signBalanceProof(client, { channel, balance }));
     const payment: Payment = {
       contract: channel.contract,
       receiver: channel.receiver,
@@ -102,9 +104,61 @@ export async function pay<T>(client: PaymentClient, parameters: PayParameters<T>
         answer(outcome.result);
       }
       await recording;
+      if (channel.deposit - balance >= amount) signAhead(client, { ...channel, balance }, balance + amount);
     }
     return outcome.result;
   });
   // A failed recording after the answer went out rejects `paid` too: the race has settled by then.
   return answered ? Promise.race([answered, paid]) : paid;
+}
+
+/**
+ * Session-key proofs signed ahead, by channel: once a payment is recorded, the same price once more is signed in the
+ * background, so the next payment at that price finds its signature ready instead of hashing and signing while the
+ * reader waits (milliseconds in a Service Worker). RFC 6979 signatures are deterministic: one made ahead is the very
+ * one `pay` would make now. It is taken only for exactly the channel, balance and session key it was made for, after
+ * every check and under the lock; until then it stays in memory, and a proof nobody received moves nothing.
+ */
+const signedAhead = new Map<string, SignedAhead>();
+type SignedAhead = {
+  balance: bigint;
+  sessionKey: Hex;
+  /** Undefined until the delay is over. */
+  signature?: Promise<Hex | undefined>;
+  timer: ReturnType<typeof setTimeout>;
+};
+
+/** How long after a payment the next proof is signed: first the page that payment answered gets the processor. */
+const signAheadDelayMs = 50;
+
+function signAhead(client: PaymentClient, channel: StoredChannel, balance: bigint): void {
+  // Only where signing prompts nobody: the wallet is asked once per payment, when it is made.
+  if (client.signing !== "session" || !channel.sessionKey) return;
+  const key = channelStorageKey(channel);
+  const previous = signedAhead.get(key);
+  if (previous) clearTimeout(previous.timer);
+  const ahead: SignedAhead = {
+    balance,
+    sessionKey: channel.sessionKey,
+    timer: setTimeout(() => {
+      ahead.signature = signBalanceProof(client, { channel, balance }).catch(() => undefined);
+    }, signAheadDelayMs),
+  };
+  // In Node, a process whose work is done does not stay for a proof it may never need.
+  (ahead.timer as { unref?: () => void }).unref?.();
+  signedAhead.set(key, ahead);
+}
+
+function takeSignedAhead(client: PaymentClient, channel: StoredChannel, balance: bigint): Promise<Hex | undefined> {
+  const key = channelStorageKey(channel);
+  const ahead = signedAhead.get(key);
+  if (!ahead) return Promise.resolve(undefined);
+  signedAhead.delete(key);
+  clearTimeout(ahead.timer);
+  if (client.signing !== "session" || ahead.balance !== balance || ahead.sessionKey !== channel.sessionKey) {
+    return Promise.resolve(undefined);
+  }
+  // What signing with the session key checks first.
+  assertChannelSender(client, channel);
+  return ahead.signature ?? Promise.resolve(undefined);
 }
