@@ -40,29 +40,48 @@ export function grantStore(factory: IDBFactory = indexedDB) {
     });
   };
 
+  // Grants as read, by key, for the worker's life: every paid request looks its grant up, and only this worker writes
+  // them (through `put` and `clear`, which drop what was read).
+  const found = new Map<string, Promise<PaymentGrant | undefined>>();
+  const read = async (key: string): Promise<PaymentGrant | undefined> => {
+    const stored = await transact("readonly", (store) => store.get(key));
+    try {
+      const decoded = decodeWorkerRequest(stored);
+      return decoded?.type === "grant" ? decoded.grant : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
   return {
     /** Stores `grant` in place of the receiver's previous one; resolves with whether that one was different. */
     async put(grant: PaymentGrant): Promise<boolean> {
+      found.delete(grantKey(grant));
       const encoded = encodeWorkerRequest({ type: "grant", grant });
       const previous = await transact("readwrite", (store) => {
         const read = store.get(grantKey(grant));
         read.onsuccess = () => store.put(encoded, grantKey(grant));
         return read;
       });
+      found.delete(grantKey(grant));
       return JSON.stringify(previous) !== JSON.stringify(encoded);
     },
     /** The grant for the receiver `requirements` name, if the reader gave one. A corrupt entry counts as none. */
-    async find(requirements: PaymentRequirements): Promise<PaymentGrant | undefined> {
-      const stored = await transact("readonly", (store) => store.get(grantKey(requirements)));
-      try {
-        const decoded = decodeWorkerRequest(stored);
-        return decoded?.type === "grant" ? decoded.grant : undefined;
-      } catch {
-        return undefined;
+    find(requirements: PaymentRequirements): Promise<PaymentGrant | undefined> {
+      const key = grantKey(requirements);
+      let grant = found.get(key);
+      if (!grant) {
+        grant = read(key);
+        found.set(key, grant);
+        // A failed read is not remembered.
+        grant.catch(() => found.get(key) === grant && found.delete(key));
       }
+      return grant;
     },
     async clear(): Promise<void> {
+      found.clear();
       await transact("readwrite", (store) => store.clear());
+      found.clear();
     },
   };
 }

@@ -3,6 +3,9 @@ const cacheName = "micro-raiden-paid-pages";
 /** Until when a kept copy may be served (epoch ms). Set by the worker on its copy, never sent to the page. */
 const keptUntilHeader = "micro-raiden-kept-until";
 
+/** How long after a paid answer went out its copy is written. */
+const keepDelayMs = 50;
+
 /** The paid pages the worker keeps; see {@link keptPages}. */
 export type KeptPages = ReturnType<typeof keptPages>;
 
@@ -14,8 +17,27 @@ export type KeptPages = ReturnType<typeof keptPages>;
  * Cleared when the reader revokes the worker or grants it something else.
  */
 export function keptPages(storage: CacheStorage = caches) {
+  // Keeps still being written, by URL: the worker hands the paid answer to the page without waiting for its copy,
+  // so a reload right after must wait for it here rather than miss it and pay again.
+  const writing = new Map<string, Promise<unknown>>();
+  // The URLs the cache holds, read once per worker start (started at once, beside the worker's first navigation) and
+  // kept up to date here: most navigations are not reloads of a kept page, and they cost no cache lookup. Only this
+  // worker writes the cache. Undefined when it could not be read: then every lookup asks the cache.
+  let held: Promise<Set<string> | undefined> = readUrls();
+  function readUrls(): Promise<Set<string> | undefined> {
+    return storage
+      .open(cacheName)
+      .then((cache) => cache.keys())
+      .then(
+        (requests) => new Set(requests.map((request) => request.url)),
+        () => undefined,
+      );
+  }
   return {
-    /** Keeps `response`, the paid answer to `request`, when it is a GET navigation's and the receiver allows it. */
+    /**
+     * Keeps `response`, the paid answer to `request`, when it is a GET navigation's and the receiver allows it.
+     * Takes its copy at once, so `response` can be handed on before this resolves.
+     */
     async keep(request: Request, response: Response): Promise<void> {
       if (request.method !== "GET" || request.mode !== "navigate" || response.status !== 200) return;
       const maxAge = privateMaxAge(response.headers.get("cache-control"));
@@ -27,16 +49,30 @@ export function keptPages(storage: CacheStorage = caches) {
         statusText: response.statusText,
         headers,
       });
-      await (await storage.open(cacheName)).put(request.url, copy);
+      // Written once the page had the processor and the disk to itself for a moment (its copy waits in memory).
+      const written = new Promise((resolve) => setTimeout(resolve, keepDelayMs))
+        .then(() => storage.open(cacheName))
+        .then((cache) => cache.put(request.url, copy))
+        .then(async () => (await held)?.add(request.url));
+      writing.set(request.url, written);
+      try {
+        await written;
+      } finally {
+        if (writing.get(request.url) === written) writing.delete(request.url);
+      }
     },
     /** The kept paid answer for a GET navigation to `request`'s URL, while its max-age lasts. */
     async find(request: Request): Promise<Response | undefined> {
       if (request.method !== "GET" || request.mode !== "navigate") return undefined;
+      await writing.get(request.url)?.catch(() => {});
+      const urls = await held;
+      if (urls && !urls.has(request.url)) return undefined;
       const cache = await storage.open(cacheName);
       const kept = await cache.match(request.url);
       if (!kept) return undefined;
       const until = Number(kept.headers.get(keptUntilHeader));
       if (!(until > Date.now())) {
+        urls?.delete(request.url);
         await cache.delete(request.url);
         return undefined;
       }
@@ -45,7 +81,10 @@ export function keptPages(storage: CacheStorage = caches) {
       return new Response(kept.body, { status: kept.status, statusText: kept.statusText, headers });
     },
     async clear(): Promise<void> {
+      // A copy still being written was paid under what is being cleared away: it must not land after the clear.
+      await Promise.allSettled(writing.values());
       await storage.delete(cacheName);
+      held = Promise.resolve(new Set());
     },
   };
 }

@@ -1,4 +1,9 @@
-import { fetchWithStoredChannel, PaymentRefusedError } from "@micro-raiden/web-client";
+import {
+  type ChannelLock,
+  type ChannelStorage,
+  fetchWithStoredChannel,
+  PaymentRefusedError,
+} from "@micro-raiden/web-client";
 import { decodePaymentResponseHeaders, headerNames, type PaymentRequirements } from "@micro-raiden/web-client/protocol";
 import type { KeptPages } from "./keptPages.ts";
 import { workerClient } from "./workerClient.ts";
@@ -20,6 +25,14 @@ export type PayRequestParameters = {
   kept?: KeptPages | undefined;
   /** How long to keep asking while the receiver waits for the channel's confirmations, in ms (default 20 000). */
   confirmationWaitMs?: number | undefined;
+  /**
+   * Keeps the worker alive for what is finished after the paid answer went out: recording the new balance (under
+   * the receiver's lock, which the next payment waits for) and keeping the page. The fetch event's `waitUntil`.
+   */
+  waitUntil?: ((task: Promise<unknown>) => void) | undefined;
+  /** The pages' channel storage and lock (one of each for the worker's life, so its database stays open). */
+  storage?: ChannelStorage | undefined;
+  lock?: ChannelLock | undefined;
 };
 
 /**
@@ -51,13 +64,16 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
   } catch {
     return first; // Not a receiver's 402: not ours to pay.
   }
-  const kept = await parameters.kept?.find(original);
+  const voucher = parameters.takeVoucher(request.url);
+  // Both are local reads: side by side.
+  const [kept, grant] = await Promise.all([
+    parameters.kept?.find(original),
+    voucher ? undefined : parameters.findGrant(requirements),
+  ]);
   if (kept) {
     await first.body?.cancel();
     return kept;
   }
-  const voucher = parameters.takeVoucher(request.url);
-  const grant = voucher ? undefined : await parameters.findGrant(requirements);
   if (!voucher && !grant) return first;
 
   // fetchWithStoredChannel starts by sending the request unpaid; it has just been sent, so that first call gets this
@@ -71,16 +87,22 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
     }
     return parameters.fetch(input, init);
   };
-  const client = voucher ? workerClient({ voucher, fetch }) : grant && workerClient({ grant, fetch });
+  const { storage, lock, waitUntil } = parameters;
+  const client = voucher
+    ? workerClient({ voucher, fetch, storage, lock })
+    : grant && workerClient({ grant, fetch, storage, lock });
   if (!client) return first;
   const deadline = Date.now() + (parameters.confirmationWaitMs ?? 20_000);
   for (;;) {
     try {
       // One attempt when no answer comes back: a navigation the reader waits on should not hang on retries.
-      const paid = await fetchWithStoredChannel(client, { input: original.clone(), retryCount: 1 });
-      // Kept before the page gets it, so a reload right after it loaded finds it. A failure to keep costs the
-      // reader nothing now (only a later reload would be paid), so it does not fail the paid answer.
-      await parameters.kept?.keep(original, paid).catch(() => {});
+      // The answer goes to the page as soon as the receiver took the payment; the new balance is recorded (under the
+      // lock the next payment waits for) and the page kept meanwhile.
+      const paid = await fetchWithStoredChannel(client, { input: original.clone(), retryCount: 1, waitUntil });
+      // A reload finds the page even while it is still being kept (`find` waits for it). A failure to keep costs
+      // the reader nothing now (only a later reload would be paid), so it does not fail the paid answer.
+      const keeping = parameters.kept?.keep(original, paid).catch(() => {});
+      if (keeping) waitUntil?.(keeping);
       return paid;
     } catch (error) {
       // A channel opened moments ago that the receiver has not seen confirmed yet (it reads the chain every

@@ -3,6 +3,7 @@
 // granted, so following a link to the next paid article loads it paid: no prompt, no paywall flash. See the widget
 // README, "Paid navigation".
 /// <reference lib="webworker" />
+import { defaultLock, indexedDbStorage } from "@micro-raiden/web-client";
 import { grantStore } from "./grantStore.ts";
 import { keptPages } from "./keptPages.ts";
 import { carriesPayment, payRequest } from "./payRequest.ts";
@@ -17,6 +18,9 @@ declare const self: ServiceWorkerGlobalScope;
 
 const grants = grantStore();
 const kept = keptPages(self.caches);
+// The pages' channel storage and lock, for the worker's life: its database connection is opened once, not per payment.
+const storage = indexedDbStorage();
+const lock = defaultLock();
 
 /**
  * Wallet-signed proofs waiting for their navigation, by URL. In memory on purpose: a voucher is for the navigation
@@ -53,6 +57,9 @@ self.addEventListener("fetch", (event) => {
       kept,
       fetch: (input, init) => fetch(input, init),
       preloaded: request.mode === "navigate" ? event.preloadResponse : undefined,
+      waitUntil: (task) => event.waitUntil(task),
+      storage,
+      lock,
     }),
   );
 });

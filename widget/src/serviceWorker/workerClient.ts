@@ -1,4 +1,11 @@
-import { createPaymentClient, defaultLock, indexedDbStorage, type PaymentClient } from "@micro-raiden/web-client";
+import {
+  type ChannelLock,
+  type ChannelStorage,
+  createPaymentClient,
+  defaultLock,
+  indexedDbStorage,
+  type PaymentClient,
+} from "@micro-raiden/web-client";
 import { balanceProofTypedData } from "@micro-raiden/web-client/protocol";
 import { type Address, type Hex, hashTypedData, type TypedDataDefinition } from "viem";
 import { toAccount } from "viem/accounts";
@@ -15,10 +22,13 @@ import type { NavigationVoucher, PaymentGrant } from "./workerMessages.ts";
  * `fetchWithStoredChannel`, and the caller passes the 402 to the page, whose paywall has the wallet.
  */
 export function workerClient(
-  parameters: { fetch: typeof globalThis.fetch } & (
-    | { grant: PaymentGrant; voucher?: undefined }
-    | { voucher: NavigationVoucher; grant?: undefined }
-  ),
+  parameters: {
+    fetch: typeof globalThis.fetch;
+    /** Default: a new `indexedDbStorage()`. The worker passes one it keeps, whose database stays open. */
+    storage?: ChannelStorage | undefined;
+    /** Default: `defaultLock()`. */
+    lock?: ChannelLock | undefined;
+  } & ({ grant: PaymentGrant; voucher?: undefined } | { voucher: NavigationVoucher; grant?: undefined }),
 ): PaymentClient {
   const { grant, voucher } = parameters;
   const chainId = grant?.chainId ?? voucher?.chainId;
@@ -27,8 +37,8 @@ export function workerClient(
   return createPaymentClient({
     account: voucher ? voucherAccount(voucher) : refusingAccount(sender),
     chainId,
-    storage: indexedDbStorage(),
-    lock: defaultLock(),
+    storage: parameters.storage ?? indexedDbStorage(),
+    lock: parameters.lock ?? defaultLock(),
     // With a voucher, the "wallet" signature is the voucher's; with a grant, session keys only.
     signing: voucher ? "wallet" : "session",
     policy: grant?.policy ?? {},
