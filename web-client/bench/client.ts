@@ -1,6 +1,7 @@
 // npm run bench:client — what a payment costs the client, and what the library costs a page.
 //   1. preparing one session-key payment: lock, sign the balance proof, persist the new balance (median, p99);
-//   2. balance-proof verifications per second (what a receiver or a recovering client does);
+//   2. balance-proof verifications per second through the protocol module (what a client does with a receiver's
+//      echo, and the receiver with close requests; the receiver verifies payments with its own signatureVerifier);
 //   3. what a user downloads: each entry of the built package (dist/, what npm pack ships), its own files as
 //      emitted and the entry bundled and minified (esbuild), gzipped, with viem external and bundled.
 // The timings run the sources: the built JavaScript is the same code with the types erased.
@@ -69,7 +70,9 @@ const file = await timePayments(fileStorage(join(dir, "channels.json")), webLock
 console.log(`   file storage (fsync), Web Locks: median ${ms(file.median)}, p99 ${ms(file.p99)}`);
 await rm(dir, { recursive: true });
 
-console.log("\n2. Balance-proof verifications per second (viem recoverTypedDataAddress, one core)");
+console.log(
+  "\n2. Balance-proof verifications per second (the protocol's verifyBalanceProof: @noble/secp256k1 recovery, one core)",
+);
 const domain = { chainId: channel.chainId, contract: channel.contract };
 const proofs: { balance: bigint; signature: Hex }[] = [];
 for (let i = 1; i <= 200; i++) {
