@@ -3,6 +3,7 @@
 // `npm test -w e2e`), `screenshots` (`npm run screenshots`: PNGs of every paywall state for the widget's docs) and
 // `bench` (`npm run bench:e2e`: time to content, paid against free).
 import { defineConfig } from "@playwright/test";
+import { chromiumLaunchOptions } from "../scripts/chromium.ts";
 
 export default defineConfig({
   globalSetup: "./harness/globalSetup.ts",
@@ -16,18 +17,7 @@ export default defineConfig({
   reporter: [["list"], ["./nodeStyleReporter.ts"]],
   use: {
     headless: true,
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
     trace: "retain-on-failure",
   },
   outputDir: "test-results",

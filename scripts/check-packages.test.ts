@@ -22,6 +22,7 @@ import { type RunningProcess, run, start } from "./check-packages/run.ts";
 import { type StaticSite, startStaticSite } from "./check-packages/staticSite.ts";
 import { userEnvironment } from "./check-packages/userEnvironment.ts";
 import { writeViteApp } from "./check-packages/viteApp.ts";
+import { chromiumLaunchOptions } from "./chromium.ts";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const tsc = join(repo, "node_modules", "typescript", "bin", "tsc");
@@ -354,18 +355,7 @@ describe("installed from the tarballs, outside the repo", () => {
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A blog</title><script>${config}</script>
 </head><body><h1>A post</h1>${body}</body></html>`,
     );
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await chromium.launch(chromiumLaunchOptions);
     try {
       const context = await browser.newContext({ locale: "en-US" });
       // Reading the token's symbol and decimals from the chain takes a while on a busy machine.

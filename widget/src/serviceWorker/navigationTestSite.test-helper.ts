@@ -19,6 +19,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { http, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { build, defaultClientConditions } from "vite";
+import { chromiumLaunchOptions } from "../../../scripts/chromium.ts";
 import type { NavigationTestOptions } from "./navigationTestPage.test-helper.ts";
 
 const widget = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
@@ -86,18 +87,7 @@ export async function startNavigationTestSite() {
     paywallScriptFile: files.page,
     log: () => {},
   });
-  const browser: Browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser: Browser = await chromium.launch(chromiumLaunchOptions);
 
   /** Mines the block that confirms what was mined last, and lets the receiver see it now. */
   async function confirm() {

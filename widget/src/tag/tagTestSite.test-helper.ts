@@ -15,6 +15,7 @@ import { chromium, type Page } from "playwright";
 import { type Hex, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { build, defaultClientConditions, type Rolldown } from "vite";
+import { chromiumLaunchOptions } from "../../../scripts/chromium.ts";
 import type { MicroRaidenConfig } from "./paywall.tsx";
 import { type TestWalletConfig, testChain } from "./testWalletScript.test-helper.ts";
 
@@ -103,18 +104,7 @@ export async function startTagTestSite() {
     },
   });
 
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
 
   /** A reader with ETH and demo tokens and a fresh browser context whose pages have the reader's wallet. */
   async function newReader(): Promise<{ page: Page; address: Hex; close(): Promise<void> }> {
