@@ -46,13 +46,21 @@ it("two tabs paying in parallel on one channel never sign conflicting balances",
     settleBlock: undefined,
   });
 
-  // A strict receiver: each payment must be exactly the last accepted balance plus the price.
+  // A strict receiver: each payment must be exactly the last accepted balance plus the price. As the protocol allows
+  // (and the real receiver does), the exact latest proof sent again — a transport retry of a request whose answer was
+  // lost — is served again without charging; a second request paid with an old balance is refused.
   let accepted = 0n;
+  let acceptedSignature: string | undefined;
   const signedBalances: bigint[] = [];
   const server = createServer(async (req, res) => {
     const headers = new Headers(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
     const payment = decodePaymentHeaders(headers);
     if (payment) {
+      if (payment.balance === accepted && payment.signature === acceptedSignature) {
+        const echo = { sender, balance: accepted, signature: payment.signature };
+        res.writeHead(200, encodePaymentResponseHeaders({ requirements, echo })).end("paid");
+        return;
+      }
       signedBalances.push(payment.balance);
       const valid = await verifyBalanceProof({
         domain: { chainId: 31337, contract: requirements.contract },
@@ -62,6 +70,7 @@ it("two tabs paying in parallel on one channel never sign conflicting balances",
       });
       if (valid && payment.balance === accepted + requirements.price) {
         accepted = payment.balance;
+        acceptedSignature = payment.signature;
         const echo = { sender, balance: accepted, signature: payment.signature };
         res.writeHead(200, encodePaymentResponseHeaders({ requirements, echo })).end("paid");
         return;
@@ -95,7 +104,8 @@ it("two tabs paying in parallel on one channel never sign conflicting balances",
   } finally {
     server.close();
   }
-  // Every balance was signed once, in order: no conflicting signatures, each request paid once.
+  // Every balance was signed once, in order: no conflicting signatures, each request paid once (a tab that signed a
+  // balance already paid would leave one of the twenty requests with no new balance here).
   assert.deepEqual(
     signedBalances,
     Array.from({ length: 20 }, (_, i) => BigInt(i + 1) * requirements.price),
