@@ -23,9 +23,9 @@ export type CreatePaymentClientReturnType = PaymentClient;
 /**
  * Creates a client that pays from stored channels (`fetchWithStoredChannel`, `pay`, `signBalanceProof`) and never
  * reaches a chain: its wallet client is a viem `Client` whose transport answers only `eth_chainId` (with `chainId`)
- * and has no RPC behind it, so it weighs a fraction of a `ChannelClient`. Meant for a Service Worker, which signs the next balance proof with a channel's session key and
- * leaves opening, topping up and waiting for the chain to the page. The account is connected from the start, on
- * `chainId`.
+ * and has no RPC behind it, so it weighs a fraction of a `ChannelClient`. Meant for a Service Worker, which signs
+ * the next balance proof with a channel's session key and leaves opening, topping up and waiting for the chain to the
+ * page. The account is connected from the start, on `chainId`.
  *
  * @example
  * import { createPaymentClient, fetchWithStoredChannel, indexedDbStorage } from "@micro-raiden/web-client";

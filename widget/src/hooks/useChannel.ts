@@ -24,7 +24,8 @@ const verifiedByClient = new WeakMap<ChannelClient, Set<string>>();
 /**
  * The reader's current channel to the receiver of `requirements`: the newest one that is open (or closing, while
  * its challenge period runs), as stored, read from the chain once (found there by its ChannelCreated event when this
- * browser stored none) and then kept fresh from storage and the chain's events. `null` when there is none; undefined while loading or not connected.
+ * browser stored none) and then kept fresh from storage and the chain's events. `null` when there is none;
+ * undefined while loading or not connected.
  *
  * @example
  * import { useChannel } from "@micro-raiden/widget";
