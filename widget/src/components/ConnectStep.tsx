@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { type Connector, useConnect, useConnectors } from "wagmi";
+import { type Connector, useConnect, useConnection, useConnectors } from "wagmi";
 import { useWidgetContext } from "../provider/WidgetContext.ts";
 import { ErrorNotice } from "./ErrorNotice.tsx";
 
@@ -18,6 +18,18 @@ export function ConnectStep(): ReactNode {
   const { messages } = useWidgetContext();
   const connectors = visibleConnectors(useConnectors());
   const connect = useConnect();
+  const { status } = useConnection();
+  // A wallet that already allowed this site is reconnected without a prompt as the page loads. Until that attempt
+  // ends there is nothing to choose: a Connect button shown now would vanish under the reader's pointer when the
+  // paywall, finding the wallet, goes on to pay and navigate.
+  if ((status === "connecting" || status === "reconnecting") && !connect.isPending) {
+    return (
+      <div>
+        <p>{messages.payWithChannel}</p>
+        <p>{messages.lookingForWallet}</p>
+      </div>
+    );
+  }
   if (connectors.length === 0) {
     return (
       <div>

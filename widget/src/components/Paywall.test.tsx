@@ -113,6 +113,22 @@ describe("Paywall", () => {
     expect(screen.queryByRole("textbox", { name: /Deposit/ })).toBeNull();
   });
 
+  it("never offers Connect while a wallet that allowed the site reconnects: no button that vanishes when clicked", async () => {
+    // A fresh browser profile, a wallet that still lists the site: the page reconnects it without a prompt.
+    const wallet = await reader({ tokens: parseEther("1"), connected: true });
+    const requirements = await requirementsOf("/articles/1");
+    const buttonsShown: string[] = [];
+    const observer = new MutationObserver(() => {
+      for (const button of document.querySelectorAll("button")) buttonsShown.push(button.textContent ?? "");
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    renderWidget(<Paywall requirements={requirements} url="/articles/1" />);
+    expect(await screen.findByRole("button", { name: "Open a channel with 0.1 TKN" })).toBeTruthy();
+    observer.disconnect();
+    expect(buttonsShown.filter((text) => text.startsWith("Connect"))).toEqual([]);
+    expect(wallet.prompts.eth_requestAccounts).toBe(0);
+  });
+
   it("drops a channel that was closed and settled while no page watched, and offers a new one", async () => {
     const wallet = await reader({ tokens: parseEther("1") });
     const requirements = await requirementsOf("/articles/1");

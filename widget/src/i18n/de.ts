@@ -10,6 +10,7 @@ export const de: Messages = {
   chooseWallet: "Wallet verbinden",
   connectWith: (name) => `Mit ${name} verbinden`,
   connecting: "Warte auf Ihre Wallet…",
+  lookingForWallet: "Suche nach einer Wallet, die diese Seite nutzen darf…",
   noWallet: "In diesem Browser wurde keine Ethereum-Wallet gefunden.",
   noWalletHelp: "Installieren Sie eine Wallet-Erweiterung wie MetaMask und laden Sie die Seite neu.",
   installMetaMask: "MetaMask holen",

@@ -7,6 +7,7 @@ export const en = {
   chooseWallet: "Connect a wallet",
   connectWith: (name: string) => `Connect ${name}`,
   connecting: "Waiting for your wallet…",
+  lookingForWallet: "Looking for a wallet this site may use…",
   noWallet: "No Ethereum wallet found in this browser.",
   noWalletHelp: "Install a wallet extension such as MetaMask, then reload this page.",
   installMetaMask: "Get MetaMask",
