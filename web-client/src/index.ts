@@ -151,6 +151,10 @@ export {
   PaymentOutcomeUnknownError,
   type PaymentOutcomeUnknownErrorType,
 } from "./errors/PaymentOutcomeUnknownError.ts";
+export {
+  PaymentRateExceededError,
+  type PaymentRateExceededErrorType,
+} from "./errors/PaymentRateExceededError.ts";
 export { PaymentRefusedError, type PaymentRefusedErrorType } from "./errors/PaymentRefusedError.ts";
 export { PriceExceedsPolicyError, type PriceExceedsPolicyErrorType } from "./errors/PriceExceedsPolicyError.ts";
 export { ReceiverApiError, type ReceiverApiErrorType } from "./errors/ReceiverApiError.ts";
@@ -176,6 +180,7 @@ export {
   type PaymentRequirements,
 } from "./protocol/index.ts";
 export type {
+  AutoPayLimit,
   ChannelFilter,
   ChannelKey,
   ChannelState,

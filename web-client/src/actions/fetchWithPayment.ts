@@ -9,6 +9,7 @@ import type { InsufficientDepositErrorType } from "../errors/InsufficientDeposit
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import type { PaymentOutcomeUnknownErrorType } from "../errors/PaymentOutcomeUnknownError.ts";
 import type { PaymentRefusedErrorType } from "../errors/PaymentRefusedError.ts";
+import type { PaymentRateExceededErrorType } from "../errors/PaymentRateExceededError.ts";
 import type { PriceExceedsPolicyErrorType } from "../errors/PriceExceedsPolicyError.ts";
 import { ReceiverApiError } from "../errors/ReceiverApiError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
@@ -39,6 +40,7 @@ export type FetchWithPaymentReturnType = Response;
 export type FetchWithPaymentErrorType =
   | MalformedHeaderErrorType
   | PriceExceedsPolicyErrorType
+  | PaymentRateExceededErrorType
   | BudgetExceededErrorType
   | ChannelRequiredErrorType
   | InsufficientDepositErrorType

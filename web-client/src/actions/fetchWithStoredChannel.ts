@@ -11,6 +11,7 @@ import {
   type PaymentOutcomeUnknownErrorType,
 } from "../errors/PaymentOutcomeUnknownError.ts";
 import { PaymentRefusedError, type PaymentRefusedErrorType } from "../errors/PaymentRefusedError.ts";
+import type { PaymentRateExceededErrorType } from "../errors/PaymentRateExceededError.ts";
 import { PriceExceedsPolicyError, type PriceExceedsPolicyErrorType } from "../errors/PriceExceedsPolicyError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import {
@@ -44,11 +45,17 @@ export type FetchWithStoredChannelParameters = {
    * to this instead (a Service Worker passes its event's `waitUntil`); see `pay`'s `waitUntil`.
    */
   waitUntil?: ((recording: Promise<void>) => void) | undefined;
+  /**
+   * A price the reader approved for this request (they saw it and chose to pay): paid even beyond the spending
+   * policy's `maxPrice` and the channel's automatic limits. Only a 402 asking exactly this much is paid that way.
+   */
+  approvedPrice?: bigint | undefined;
 };
 export type FetchWithStoredChannelReturnType = Response;
 export type FetchWithStoredChannelErrorType =
   | MalformedHeaderErrorType
   | PriceExceedsPolicyErrorType
+  | PaymentRateExceededErrorType
   | BudgetExceededErrorType
   | ChannelRequiredErrorType
   | InsufficientDepositErrorType
@@ -116,7 +123,8 @@ export async function payOnPaymentRequired(
   for (;;) {
     const { requirements } = decoded;
     const { maxPrice } = client.policy;
-    if (maxPrice !== undefined && requirements.price > maxPrice) {
+    const approved = parameters.approvedPrice === requirements.price;
+    if (maxPrice !== undefined && requirements.price > maxPrice && !approved) {
       throw new PriceExceedsPolicyError({ price: requirements.price, maxPrice, url: request.url });
     }
     const channel = await channelFor(client, requirements, request.url, response, recovery);
@@ -125,6 +133,7 @@ export async function payOnPaymentRequired(
       channel,
       amount: requirements.price,
       waitUntil: parameters.waitUntil,
+      approvedPrice: parameters.approvedPrice,
       send: async (payment) => {
         const answer = await sendPaid(client, request, payment, parameters);
         return { accepted: answer.ok && acknowledges(answer, payment), result: answer };

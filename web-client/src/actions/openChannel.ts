@@ -17,7 +17,7 @@ import type { TransactionRevertedErrorType } from "../errors/TransactionReverted
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import { channelManagerAbi } from "../protocol/index.ts";
 import { generateSessionKey, keyAddress } from "../protocol/secp256k1.ts";
-import type { StoredChannel } from "../storage/ChannelStorage.ts";
+import type { AutoPayLimit, StoredChannel } from "../storage/ChannelStorage.ts";
 import { depositTransaction } from "./depositTransaction.ts";
 import { type DepositMethod, detectDepositMethod } from "./detectDepositMethod.ts";
 import { ensureChain } from "./ensureChain.ts";
@@ -35,6 +35,11 @@ export type OpenChannelParameters = ManagerParameters & {
   deposit: bigint;
   /** Defaults to the client's signing mode. "session" generates a key and registers it as the delegated signer. */
   signing?: SigningMode | undefined;
+  /**
+   * What the session key may pay without asking (session signing only): the reader's choice, kept with the channel
+   * and enforced by `pay`. Without it the channel's automatic payments have no limit of their own.
+   */
+  autoPay?: AutoPayLimit | undefined;
 } & (
     | {
         /** Defaults to the best the token supports: permit, then ERC-1363, then approve. */
@@ -153,6 +158,7 @@ export async function openChannel(
     sessionKey,
     state: "open",
     settleBlock: undefined,
+    ...(sessionKey && parameters.autoPay ? { autoPay: parameters.autoPay } : {}),
   };
   // Written under the receiver's lock, like every merge of chain state: a watcher that saw the ChannelCreated event
   // first (this page's watchChannels, another tab) refreshes the channel into storage without the session key, which

@@ -4,6 +4,8 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { BudgetExceededError } from "../errors/BudgetExceededError.ts";
 import { ChannelNotOpenError } from "../errors/ChannelNotOpenError.ts";
 import { InsufficientDepositError } from "../errors/InsufficientDepositError.ts";
+import { PaymentRateExceededError } from "../errors/PaymentRateExceededError.ts";
+import { PriceExceedsPolicyError } from "../errors/PriceExceedsPolicyError.ts";
 import { WrongChainError } from "../errors/WrongChainError.ts";
 import { type Payment, verifyBalanceProof } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
@@ -375,5 +377,72 @@ describe("pay", () => {
     });
     assert.equal(calls.length, 0);
     assert.deepEqual(await client.storage.get(channel), channel);
+  });
+});
+
+describe("pay: what a channel pays without asking (autoPay)", () => {
+  it("never signs a payment above the channel's automatic price, unless the reader approved that price", async () => {
+    const { client } = await testClient();
+    const channel = await storeChannel(client, { autoPay: { maxPrice: price, perMinute: 30 } });
+    const { calls, send } = recordingSend();
+
+    await assert.rejects(pay(client, { channel, amount: 10n * price, send }), PriceExceedsPolicyError);
+    // An approval is for one price: another one is still refused.
+    await assert.rejects(
+      pay(client, { channel, amount: 10n * price, send, approvedPrice: 2n * price }),
+      PriceExceedsPolicyError,
+    );
+    assert.equal(calls.length, 0, "nothing signed, nothing sent");
+    assert.equal((await client.storage.get(channel))?.balance, 0n);
+
+    await pay(client, { channel, amount: 10n * price, send, approvedPrice: 10n * price });
+    await pay(client, { channel, amount: price, send });
+    assert.deepEqual(
+      calls.map((call) => call.payment.balance),
+      [10n * price, 11n * price],
+    );
+  });
+
+  it("stops a loop of automatic payments at the channel's rate, and lets approved ones through", async () => {
+    const { client } = await testClient();
+    const channel = await storeChannel(client, { autoPay: { maxPrice: price, perMinute: 3 } });
+    const { calls, send } = recordingSend();
+    const outcomes: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      outcomes.push(
+        await pay(client, { channel, amount: price, send }).then(
+          () => "paid",
+          (error: unknown) => (error instanceof PaymentRateExceededError ? "limited" : String(error)),
+        ),
+      );
+    }
+    assert.deepEqual(outcomes, ["paid", "paid", "paid", ...Array(7).fill("limited")]);
+    assert.equal(calls.length, 3);
+    assert.equal((await client.storage.get(channel))?.balance, 3n * price);
+    // The reader approves the next page's price: paid although the minute is not over.
+    await pay(client, { channel, amount: price, send, approvedPrice: price });
+    assert.equal((await client.storage.get(channel))?.balance, 4n * price);
+  });
+
+  it("counts the payments of the last minute only: older ones free their places", async () => {
+    const { client } = await testClient();
+    const minuteAgo = Date.now() - 61_000;
+    const channel = await storeChannel(client, {
+      autoPay: { maxPrice: price, perMinute: 2 },
+      autoPaidAt: [minuteAgo, minuteAgo + 1, Date.now() - 1_000],
+    });
+    const { send } = recordingSend();
+    await pay(client, { channel, amount: price, send });
+    await assert.rejects(pay(client, { channel, amount: price, send }), PaymentRateExceededError);
+    assert.equal((await client.storage.get(channel))?.autoPaidAt?.length, 2, "the old ones are dropped");
+  });
+
+  it("puts no automatic limit on wallet signing: the reader confirms every payment", async () => {
+    const { client } = await testClient({ signing: "wallet" });
+    const channel = await storeChannel(client, { autoPay: { maxPrice: price, perMinute: 1 } });
+    const { send } = recordingSend();
+    await pay(client, { channel, amount: 5n * price, send });
+    await pay(client, { channel, amount: 5n * price, send });
+    assert.equal((await client.storage.get(channel))?.balance, 10n * price);
   });
 });

@@ -6,6 +6,8 @@ import { BudgetExceededError, type BudgetExceededErrorType } from "../errors/Bud
 import { ChannelNotOpenError, type ChannelNotOpenErrorType } from "../errors/ChannelNotOpenError.ts";
 import { InsufficientDepositError, type InsufficientDepositErrorType } from "../errors/InsufficientDepositError.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
+import { PaymentRateExceededError, type PaymentRateExceededErrorType } from "../errors/PaymentRateExceededError.ts";
+import { PriceExceedsPolicyError, type PriceExceedsPolicyErrorType } from "../errors/PriceExceedsPolicyError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import type { Payment } from "../protocol/index.ts";
 import { type ChannelKey, channelStorageKey, type StoredChannel } from "../storage/ChannelStorage.ts";
@@ -32,10 +34,17 @@ export type PayParameters<T> = {
    * balance: it waits for the lock. Without it, `pay` resolves once the balance is recorded.
    */
   waitUntil?: ((recording: Promise<void>) => void) | undefined;
+  /**
+   * The price the reader approved for this one payment, beyond what the channel pays without asking
+   * (`StoredChannel.autoPay`): taken only when it is exactly `amount`.
+   */
+  approvedPrice?: bigint | undefined;
 };
 export type PayReturnType<T> = T;
 export type PayErrorType =
   | ChannelNotOpenErrorType
+  | PriceExceedsPolicyErrorType
+  | PaymentRateExceededErrorType
   | InsufficientDepositErrorType
   | BudgetExceededErrorType
   | AccountMismatchErrorType
@@ -48,6 +57,11 @@ export type PayErrorType =
  * channel's balance only if the receiver accepted it (a refused payment changes nothing, unlike µRaiden's #170).
  * Holds the lock for the sender and receiver from reading the balance to recording the answer, so two tabs or
  * two parallel requests never sign conflicting balances and each request is paid once.
+ *
+ * A channel's session key pays without a prompt only within what the reader allowed when opening it
+ * (`StoredChannel.autoPay`): at most `maxPrice` a payment and `perMinute` payments a minute. Beyond that nothing is
+ * signed (PriceExceedsPolicyError, PaymentRateExceededError) unless the reader approved this price (`approvedPrice`).
+ * Wallet signing asks the reader every time, so it has no such limit.
  *
  * @example
  * import { pay } from "@micro-raiden/web-client";
@@ -70,6 +84,14 @@ export async function pay<T>(client: PaymentClient, parameters: PayParameters<T>
     const channel = await client.storage.get(key);
     if (channel?.state !== "open") throw new ChannelNotOpenError({ channel: key, state: channel?.state });
     if (channel.deposit - channel.balance < amount) throw new InsufficientDepositError({ channel, price: amount });
+    const now = Date.now();
+    const automatic = client.signing === "session" && channel.sessionKey !== undefined;
+    const recent = (channel.autoPaidAt ?? []).filter((at) => at > now - 60_000 && at <= now);
+    if (automatic && channel.autoPay && parameters.approvedPrice !== amount) {
+      const { maxPrice, perMinute } = channel.autoPay;
+      if (amount > maxPrice) throw new PriceExceedsPolicyError({ price: amount, maxPrice });
+      if (recent.length >= perMinute) throw new PaymentRateExceededError({ perMinute });
+    }
 
     const budget = client.policy.budgetPerReceiver;
     if (budget !== undefined) {
@@ -98,7 +120,12 @@ export async function pay<T>(client: PaymentClient, parameters: PayParameters<T>
     };
     const outcome = await send(payment, channel);
     if (outcome.accepted) {
-      const recording = client.storage.put({ ...channel, balance, balanceSignature: signature });
+      const recording = client.storage.put({
+        ...channel,
+        balance,
+        balanceSignature: signature,
+        ...(automatic && channel.autoPay ? { autoPaidAt: [...recent, now] } : {}),
+      });
       if (waitUntil) {
         waitUntil(recording);
         answer(outcome.result);

@@ -52,6 +52,8 @@ export async function refreshChannel(
       sessionKey: known?.sessionKey,
       state: deposit === 0n ? "closed" : settleBlock === 0n ? "open" : "closing",
       settleBlock: settleBlock === 0n ? undefined : settleBlock,
+      ...(known?.autoPay ? { autoPay: known.autoPay } : {}),
+      ...(known?.autoPaidAt ? { autoPaidAt: known.autoPaidAt } : {}),
     };
     await client.storage.put(channel);
     return channel;

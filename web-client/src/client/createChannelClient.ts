@@ -20,12 +20,20 @@ import { walletChainId } from "./walletChainId.ts";
 /** How balance proofs are signed: by a session key registered at open (no prompt), or by the wallet each time. */
 export type SigningMode = "session" | "wallet";
 
-/** Limits on what the client pays without asking. A 402 beyond them is refused before anything is signed. */
+/**
+ * Limits on what the client pays without asking. A 402 beyond them is refused before anything is signed, unless the
+ * reader approved that price for that request (`approvedPrice`).
+ */
 export type SpendingPolicy = {
   /** The most one request may cost, in token base units. */
   maxPrice?: bigint | undefined;
   /** The most all channels to one receiver may have paid in total, in token base units. */
   budgetPerReceiver?: bigint | undefined;
+  /**
+   * The most automatic payments a minute for channels opened from now on (their `autoPay.perMinute`; the widget
+   * opens with 30 unless told otherwise).
+   */
+  maxPaymentsPerMinute?: number | undefined;
 };
 
 /**

@@ -1,7 +1,8 @@
 import { BaseError } from "../protocol/BaseError.ts";
 
 /**
- * A 402 asks for more than the spending policy's maximum price per request. Nothing was signed.
+ * A 402 asks for more than the spending policy's maximum price per request, or a payment would cost more than its
+ * channel pays without asking (`StoredChannel.autoPay`) and the reader did not approve that price. Nothing was signed.
  *
  * @example
  * import { PriceExceedsPolicyError } from "@micro-raiden/web-client";
@@ -11,8 +12,8 @@ export class PriceExceedsPolicyError extends BaseError {
   override name = "PriceExceedsPolicyError" as const;
   readonly price: bigint;
   readonly maxPrice: bigint;
-  constructor({ price, maxPrice, url }: { price: bigint; maxPrice: bigint; url: string }) {
-    super(`${url} asks ${price}, above the maximum price per request of ${maxPrice}.`);
+  constructor({ price, maxPrice, url }: { price: bigint; maxPrice: bigint; url?: string | undefined }) {
+    super(`${url ?? "A payment"} asks ${price}, above the maximum price per request of ${maxPrice}.`);
     this.price = price;
     this.maxPrice = maxPrice;
   }

@@ -23,6 +23,22 @@ export type StoredChannel = {
   state: ChannelState;
   /** After an uncooperative close: the last block of the challenge period. */
   settleBlock: bigint | undefined;
+  /**
+   * What the reader allowed this channel to pay without a prompt (with its session key), chosen when it was opened.
+   * A payment beyond it is made only when the reader approves that price (`pay`'s `approvedPrice`). Undefined: no
+   * limit of the channel's own (machine clients; the client's `SpendingPolicy` still applies).
+   */
+  autoPay?: AutoPayLimit | undefined;
+  /** When the automatic payments of the last minute were made (ms since the epoch), for `autoPay.perMinute`. */
+  autoPaidAt?: readonly number[] | undefined;
+};
+
+/** The limits of a channel's automatic payments (`StoredChannel.autoPay`). */
+export type AutoPayLimit = {
+  /** The most one automatic payment may cost, in token base units. */
+  maxPrice: bigint;
+  /** The most automatic payments in any 60 seconds. */
+  perMinute: number;
 };
 
 /** What identifies a stored channel. */

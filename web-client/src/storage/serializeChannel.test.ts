@@ -31,6 +31,13 @@ describe("serializeChannel", () => {
     assert.equal(full.balanceSignature, signature);
   });
 
+  it("keeps what the reader allowed to pay automatically, and when it was paid", () => {
+    const limited = { ...bareChannel, autoPay: { maxPrice: 10n ** 15n, perMinute: 30 }, autoPaidAt: [1, 2] };
+    const serialized = serializeChannel(limited);
+    assert.deepEqual(serialized.autoPay, { maxPrice: "1000000000000000", perMinute: 30 });
+    assert.deepEqual(parseStoredChannel(JSON.parse(JSON.stringify(serialized))), limited);
+  });
+
   it("survives JSON", () => {
     assert.deepEqual(parseStoredChannel(JSON.parse(JSON.stringify(full))), fullChannel);
     assert.deepEqual(parseStoredChannel(JSON.parse(JSON.stringify(bare))), bareChannel);
@@ -92,6 +99,10 @@ describe("parseStoredChannel", () => {
     ["an unknown state", { ...bare, state: "pending" }, "state"],
     ["a missing state", { ...bare, state: null }, "state"],
     ["a negative settle block", { ...bare, settleBlock: "-3" }, "settleBlock"],
+    ["an automatic price as a number", { ...bare, autoPay: { maxPrice: 1000, perMinute: 30 } }, "autoPay"],
+    ["a negative automatic price", { ...bare, autoPay: { maxPrice: "-1", perMinute: 30 } }, "autoPay"],
+    ["a fractional payment rate", { ...bare, autoPay: { maxPrice: "1000", perMinute: 1.5 } }, "autoPay"],
+    ["automatic payment times as strings", { ...bare, autoPaidAt: ["1"] }, "autoPaidAt"],
   ] as const) {
     it(`rejects ${name}, naming the field`, () => {
       assert.throws(

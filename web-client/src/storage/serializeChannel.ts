@@ -4,7 +4,7 @@
 import type { Address, Hex } from "viem";
 import { MalformedHeaderError } from "../protocol/MalformedHeaderError.ts";
 import { maxUint64, parseAddress, parseSignature, parseUint } from "../protocol/wire.ts";
-import type { ChannelState, StoredChannel } from "./ChannelStorage.ts";
+import type { AutoPayLimit, ChannelState, StoredChannel } from "./ChannelStorage.ts";
 import { InvalidStoredChannelError } from "./InvalidStoredChannelError.ts";
 
 /**
@@ -28,6 +28,8 @@ export type SerializedChannel = {
   sessionKey?: Hex;
   state: ChannelState;
   settleBlock?: string;
+  autoPay?: { maxPrice: string; perMinute: number };
+  autoPaidAt?: number[];
 };
 
 const states: readonly ChannelState[] = ["open", "closing", "closed"];
@@ -61,6 +63,10 @@ export function serializeChannel(channel: StoredChannel): SerializedChannel {
   if (channel.delegatedSigner !== undefined) serialized.delegatedSigner = channel.delegatedSigner;
   if (channel.sessionKey !== undefined) serialized.sessionKey = channel.sessionKey;
   if (channel.settleBlock !== undefined) serialized.settleBlock = String(channel.settleBlock);
+  if (channel.autoPay !== undefined) {
+    serialized.autoPay = { maxPrice: String(channel.autoPay.maxPrice), perMinute: channel.autoPay.perMinute };
+  }
+  if (channel.autoPaidAt !== undefined) serialized.autoPaidAt = [...channel.autoPaidAt];
   return serialized;
 }
 
@@ -80,6 +86,8 @@ export function parseStoredChannel(input: unknown, source?: string): StoredChann
     throw invalid("(root)", "must be a JSON object", source);
   }
   const field = (name: keyof SerializedChannel) => new StoredField(input, name, source);
+  const autoPay = field("autoPay").optional()?.autoPay();
+  const autoPaidAt = field("autoPaidAt").optional()?.timestamps();
   return {
     chainId: field("chainId").required().chainId(),
     contract: field("contract").required().address(),
@@ -94,6 +102,9 @@ export function parseStoredChannel(input: unknown, source?: string): StoredChann
     sessionKey: field("sessionKey").optional()?.privateKey(),
     state: field("state").required().state(),
     settleBlock: field("settleBlock").optional()?.uint(maxUint64),
+    // Left out when absent, as older records have them: a channel reads back equal to what was written.
+    ...(autoPay ? { autoPay } : {}),
+    ...(autoPaidAt ? { autoPaidAt } : {}),
   };
 }
 
@@ -140,6 +151,30 @@ class StoredField {
     const state = states.find((candidate) => candidate === this.#value);
     if (state === undefined) this.#fail(`must be one of ${states.join(", ")}`);
     return state;
+  }
+
+  autoPay(): AutoPayLimit {
+    const value = this.#value;
+    if (typeof value !== "object" || value === null) this.#fail("must be an object");
+    const maxPrice: unknown = Reflect.get(value, "maxPrice");
+    const perMinute: unknown = Reflect.get(value, "perMinute");
+    let price: bigint | undefined;
+    try {
+      price = typeof maxPrice === "string" ? parseUint("maxPrice", maxPrice) : undefined;
+    } catch {}
+    if (price === undefined) this.#fail("must have maxPrice as a decimal string");
+    if (typeof perMinute !== "number" || !Number.isSafeInteger(perMinute) || perMinute < 0) {
+      this.#fail("must have perMinute as a whole number");
+    }
+    return { maxPrice: price, perMinute };
+  }
+
+  timestamps(): number[] {
+    const value = this.#value;
+    if (!Array.isArray(value) || !value.every((t) => typeof t === "number" && Number.isSafeInteger(t) && t >= 0)) {
+      this.#fail("must be a list of timestamps");
+    }
+    return value;
   }
 
   privateKey(): Hex {
