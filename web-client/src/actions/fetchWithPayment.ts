@@ -8,8 +8,8 @@ import { ConfirmationTimeoutError } from "../errors/ConfirmationTimeoutError.ts"
 import type { InsufficientDepositErrorType } from "../errors/InsufficientDepositError.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import type { PaymentOutcomeUnknownErrorType } from "../errors/PaymentOutcomeUnknownError.ts";
-import type { PaymentRefusedErrorType } from "../errors/PaymentRefusedError.ts";
 import type { PaymentRateExceededErrorType } from "../errors/PaymentRateExceededError.ts";
+import type { PaymentRefusedErrorType } from "../errors/PaymentRefusedError.ts";
 import type { PriceExceedsPolicyErrorType } from "../errors/PriceExceedsPolicyError.ts";
 import { ReceiverApiError } from "../errors/ReceiverApiError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";

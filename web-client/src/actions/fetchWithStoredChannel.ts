@@ -10,8 +10,8 @@ import {
   PaymentOutcomeUnknownError,
   type PaymentOutcomeUnknownErrorType,
 } from "../errors/PaymentOutcomeUnknownError.ts";
-import { PaymentRefusedError, type PaymentRefusedErrorType } from "../errors/PaymentRefusedError.ts";
 import type { PaymentRateExceededErrorType } from "../errors/PaymentRateExceededError.ts";
+import { PaymentRefusedError, type PaymentRefusedErrorType } from "../errors/PaymentRefusedError.ts";
 import { PriceExceedsPolicyError, type PriceExceedsPolicyErrorType } from "../errors/PriceExceedsPolicyError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import {
