@@ -1,4 +1,12 @@
-import { type Address, zeroAddress } from "viem";
+import {
+  type Address,
+  BaseError,
+  CallExecutionError,
+  ContractFunctionExecutionError,
+  type ContractFunctionExecutionErrorType,
+  ExecutionRevertedError,
+  zeroAddress,
+} from "viem";
 import { readContract } from "viem/actions";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { demoTokenAbi } from "../protocol/index.ts";
@@ -8,12 +16,17 @@ export type DepositMethod = "permit" | "erc1363" | "approve";
 
 export type DetectDepositMethodParameters = { token: Address };
 export type DetectDepositMethodReturnType = DepositMethod;
-export type DetectDepositMethodErrorType = never;
+/** A probe that got no answer from the token: the RPC failed (network, timeout, rate limit, node error). */
+export type DetectDepositMethodErrorType = ContractFunctionExecutionErrorType;
 
 const erc1363InterfaceId = "0xb0202a11";
 
 /**
  * The cheapest way in the token supports, probed with view calls (no prompt, no account needed).
+ *
+ * Only the token's own answer rules a way out: a probe whose call reverted, or returned what is not that function's
+ * result. A probe that got no answer (the RPC failed: network, timeout, rate limit) rejects with that error instead,
+ * so a caller that caches the method never keeps "approve" — two prompts, no sponsored open — for a permit token.
  *
  * @example
  * import { detectDepositMethod } from "@micro-raiden/web-client";
@@ -23,7 +36,7 @@ export async function detectDepositMethod(
   client: ChannelClient,
   { token }: DetectDepositMethodParameters,
 ): Promise<DetectDepositMethodReturnType> {
-  const supportsPermit = await Promise.all([
+  const permitProbes = await Promise.allSettled([
     readContract(client.publicClient, {
       address: token,
       abi: demoTokenAbi,
@@ -31,16 +44,40 @@ export async function detectDepositMethod(
       args: [zeroAddress],
     }),
     readContract(client.publicClient, { address: token, abi: demoTokenAbi, functionName: "eip712Domain" }),
-  ]).then(
-    () => true,
-    () => false,
-  );
-  if (supportsPermit) return "permit";
+  ]);
+  const failures = permitProbes.flatMap((probe) => (probe.status === "rejected" ? [probe.reason] : []));
+  const unanswered = failures.find((error) => !tokenAnswered(error));
+  if (unanswered !== undefined) throw unanswered;
+  if (failures.length === 0) return "permit";
   const supports1363 = await readContract(client.publicClient, {
     address: token,
     abi: demoTokenAbi,
     functionName: "supportsInterface",
     args: [erc1363InterfaceId],
-  }).catch(() => false);
+  }).catch((error: unknown) => {
+    // No ERC-165 at all (the call reverts, or returns nothing) is a "no" too.
+    if (tokenAnswered(error)) return false;
+    throw error;
+  });
   return supports1363 ? "erc1363" : "approve";
+}
+
+/**
+ * Whether a failed read is the token's own answer: its code reverted (the EVM ran it: the function is missing and
+ * there is no fallback), or the call returned and what came back does not decode as the function's result (no code,
+ * a fallback returning nothing or something else). Anything else — HTTP errors, timeouts, rate limits, a node's
+ * internal error — says nothing about the token.
+ */
+function tokenAnswered(error: unknown): boolean {
+  if (!(error instanceof ContractFunctionExecutionError)) return false;
+  if (error.walk((cause) => cause instanceof ExecutionRevertedError || revertInData(cause))) return true;
+  // No failed call in the chain: the call returned, and decoding its result failed.
+  return error.walk((cause) => cause instanceof CallExecutionError) === null;
+}
+
+/** A wallet's provider may wrap the node's revert (JSON-RPC code 3) in its own error's `data`. */
+function revertInData(cause: unknown): boolean {
+  if (!(cause instanceof BaseError) || !("data" in cause)) return false;
+  const { data } = cause;
+  return typeof data === "object" && data !== null && "code" in data && data.code === 3;
 }
