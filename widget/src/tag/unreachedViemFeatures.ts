@@ -1,7 +1,7 @@
 // Stand-ins for viem modules the script tag never reaches: vite.config.ts (`unreachedViemFeatures`) puts this module
 // in their place for the one import that brings each into the tag, and nowhere else. The bundler cannot tell these
-// paths are dead; we can, and each stand-in throws, saying so, if that ever stops being true. Together they are
-// 18 kB gzip of the tag.
+// paths are dead; we can, and each stand-in throws, saying what was reached, if that ever stops being true (a value
+// too: one passing for an empty list would let a reached path run on). Together they are 18 kB gzip of the tag.
 //
 // - `utils/ccip.js`, which `call` imports lazily on every reverted read, to tell a CCIP-Read (EIP-3668) offchain
 //   lookup apart. No contract the tag reads (the channel manager, a deposit token) answers with one, so the tag keeps
@@ -16,23 +16,34 @@
 /** The `OffchainLookup(address,string[],bytes,bytes4,bytes)` error selector: viem's `offchainLookupSignature`. */
 export const offchainLookupSignature = "0x556f1830";
 
+/** Every stand-in ends here: loudly, naming what was reached, so a viem release that reaches it is seen at once. */
 function unreached(what: string): never {
-  throw new Error(`The micro-raiden script tag does not carry ${what}.`);
+  throw new Error(
+    `The micro-raiden script tag reached ${what}, which it does not carry (see widget/src/tag/unreachedViemFeatures.ts).`,
+  );
+}
+
+/** A value that throws on any use: reading a property, spreading it, iterating it. */
+function refusing<T extends object>(target: T, what: string): T {
+  return new Proxy(target, { get: (_target, property) => unreached(`${what} (${String(property)} was asked for)`) });
 }
 
 /** Refuses: the tag does not follow CCIP-Read lookups. */
 export async function offchainLookup(): Promise<never> {
-  unreached("CCIP-Read (EIP-3668) offchain lookups");
+  unreached("viem's CCIP-Read (EIP-3668) offchain lookup (offchainLookup)");
 }
 
 /** Throws on any use. */
-export const secp256k1: unknown = new Proxy(
-  {},
-  { get: (_target, property) => unreached(`@noble/curves (secp256k1.${String(property)} was asked for)`) },
-);
+export const secp256k1: unknown = refusing({}, "@noble/curves' secp256k1");
 
-/** What `sendTransaction` spreads into its local-account request: never reached. */
-export const defaultParameters: readonly string[] = [];
+/**
+ * What `sendTransaction` spreads into its local-account request (`[...defaultParameters, 'sidecars']`, before it
+ * calls `prepareTransactionRequest`): throws there, as the functions do, instead of passing for an empty list.
+ */
+export const defaultParameters: readonly string[] = refusing(
+  [],
+  "viem's local-account transactions (prepareTransactionRequest's defaultParameters)",
+);
 
 /** Refuses: the tag sends transactions through the browser wallet only. */
 export async function prepareTransactionRequest(): Promise<never> {
