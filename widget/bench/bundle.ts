@@ -5,21 +5,11 @@
 // One row is not shipped: the script tag rendered with React 19 instead of Preact compat, for comparison.
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build, type Rolldown } from "vite";
+import { browserFileBudgets, kb, measure, type Size } from "./sizes.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const dist = fileURLToPath(new URL("../dist/", import.meta.url));
-
-type Size = { raw: number; gzip: number; brotli: number };
-const measure = (code: string | Uint8Array): Size => {
-  const bytes = typeof code === "string" ? Buffer.from(code) : code;
-  return {
-    raw: bytes.length,
-    gzip: gzipSync(bytes, { level: 9 }).length,
-    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-  };
-};
 
 /** The chunks' code of an in-memory Vite build, with the ids of the modules they hold. */
 async function buildInMemory(config: Parameters<typeof build>[0]): Promise<{ code: string; modules: string[] }> {
@@ -50,7 +40,6 @@ async function esmEntry(entry: string): Promise<{ emitted: Size; minified: Size 
   return { emitted: measure(Buffer.concat(files)), minified: measure(code) };
 }
 
-const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
 function row(name: string, size: Size, targetGzipKb?: number) {
   const target =
     targetGzipKb === undefined
@@ -64,8 +53,9 @@ function row(name: string, size: Size, targetGzipKb?: number) {
 console.log(
   `${"artifact (dist/)".padEnd(56)} ${"raw".padStart(10)} ${"gzip".padStart(10)} ${"brotli".padStart(10)}  target`,
 );
-row("script tag, browser/paywall.js", measure(await readFile(`${dist}browser/paywall.js`)), 120);
-row("Service Worker, browser/micro-raiden-sw.js", measure(await readFile(`${dist}browser/micro-raiden-sw.js`)), 25);
+for (const { name, file, gzipKb } of browserFileBudgets) {
+  row(`${name}, ${file}`, measure(await readFile(`${dist}${file}`)), gzipKb);
+}
 for (const [name, entry] of [
   ["@micro-raiden/widget", "index.js"],
   ["@micro-raiden/widget/navigation", "navigation/index.js"],
