@@ -155,7 +155,7 @@ export function createOperator(parameters: {
           receiver.recordSettled(sender, openBlock);
           done.push({ sender, openBlock, balance, transactionHash });
         } catch (error) {
-          if (closing.marked) receiver.abortClose(sender, openBlock);
+          if (closing.marked) await receiver.abortClose(sender, openBlock);
           done.push({ sender, openBlock, balance, transactionHash: undefined, error: failure(error) });
         }
       }

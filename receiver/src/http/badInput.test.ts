@@ -392,7 +392,7 @@ describe("REST API: bad input", () => {
         },
       ],
     );
-    assert.equal(t.core.book.get(channel.sender.address, channel.openBlock)?.closingSignatureIssued, false);
+    assert.equal(t.core.book.get(channel.sender.address, channel.openBlock)?.closing, false);
     assert.equal((await t.signAndPay("/articles/1", channel, 2n * price)).status, 200);
   });
 });

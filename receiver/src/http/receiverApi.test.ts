@@ -361,7 +361,7 @@ describe("REST API: cooperative close (DELETE /channels/<sender>/<openBlock>)", 
       assert.equal(decodeErrorBody(body).error.code, "unauthorized");
       assert.throws(() => decodeCloseResponseBody(body), /close_signature is missing/);
     }
-    assert.equal(t.core.book.get(channel.sender.address, channel.openBlock)?.closingSignatureIssued, false);
+    assert.equal(t.core.book.get(channel.sender.address, channel.openBlock)?.closing, false);
     assert.equal(t.storedProof(channel)?.signature, signature);
     // Nothing was issued: the channel still takes payments.
     assert.equal((await t.signAndPay("/articles/1", channel, 3n * price)).status, 200);
@@ -376,7 +376,7 @@ describe("REST API: cooperative close (DELETE /channels/<sender>/<openBlock>)", 
       assert.equal(response.status, 403);
       assert.equal((await errorOf(response)).code, "unauthorized");
     }
-    assert.equal(t.core.book.get(channel.sender.address, channel.openBlock)?.closingSignatureIssued, false);
+    assert.equal(t.core.book.get(channel.sender.address, channel.openBlock)?.closing, false);
     // The sender's own wallet may ask too, not only the session key.
     await closeSignatureOf(await requestClose(channel, 2n * price, signature, { signer: channel.sender }));
   });
@@ -390,7 +390,7 @@ describe("REST API: cooperative close (DELETE /channels/<sender>/<openBlock>)", 
       assert.equal(response.status, 403);
       assert.match((await errorOf(response)).message, /expired or runs too far ahead/);
     }
-    assert.equal(t.core.book.get(channel.sender.address, channel.openBlock)?.closingSignatureIssued, false);
+    assert.equal(t.core.book.get(channel.sender.address, channel.openBlock)?.closing, false);
   });
 
   it("answers 409 for a balance below the stored one", async () => {
@@ -401,7 +401,7 @@ describe("REST API: cooperative close (DELETE /channels/<sender>/<openBlock>)", 
     assert.equal(response.status, 409);
     assert.equal((await errorOf(response)).code, "conflict");
     assert.equal(t.storedProof(channel)?.balance, 3n * price);
-    assert.equal(t.core.book.get(channel.sender.address, channel.openBlock)?.closingSignatureIssued, false);
+    assert.equal(t.core.book.get(channel.sender.address, channel.openBlock)?.closing, false);
     assert.equal((await t.signAndPay("/articles/1", channel, 4n * price)).status, 200);
   });
 

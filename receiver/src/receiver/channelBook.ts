@@ -34,7 +34,7 @@ export type ChannelView = {
   /** The latest accepted payment, shared with the book's proof index (it survives a rebuild). */
   latest: LatestPayment | undefined;
   /** A closing signature was handed out, or the operator is closing it: no more payments. */
-  closingSignatureIssued: boolean;
+  closing: boolean;
 };
 
 export type ChannelStatus = "pending" | "open" | "closing" | "settled";
@@ -71,8 +71,14 @@ export class ChannelBook {
    * channel and re-include it with the same identity, and its accepted balance must come back with it.
    */
   readonly #proofs = new Map<string, LatestPayment>();
-  /** Channels whose closing signature was handed out (kept across rebuilds). */
+  /** Channels that take no more payments: closing signature handed out, or the operator closing (kept across rebuilds). */
   readonly #closing = new Set<string>();
+  /**
+   * Channels whose sender got a closing signature in this process: their mark is never taken back, whatever the
+   * operator's close does. Memory is enough: after a restart nothing is taken back (the operator's close that could
+   * fail died with the process, and a later one finds the channel closing already).
+   */
+  readonly #signed = new Set<string>();
 
   // Totals over channels the chain shows as open (no close requested, not settled), confirmed or not; the
   // unconfirmed part is subtracted when read.
@@ -129,7 +135,7 @@ export class ChannelBook {
         balance: latest?.balance ?? 0n,
         signature: latest?.signature,
         latest,
-        closingSignatureIssued: this.#closing.has(key),
+        closing: this.#closing.has(key),
       };
       this.#channels.set(key, channel);
       this.#enter(channel);
@@ -203,22 +209,31 @@ export class ChannelBook {
     channel.settled = true;
   }
 
-  /** Marks a channel as closing (a closing signature was given, or the operator closes it): no more payments. */
-  markClosing(sender: Address, openBlock: bigint): boolean {
+  /** Marks a channel as closing (the operator closes it, or its sender gets a closing signature): no more payments. */
+  markClosing(sender: Address, openBlock: bigint): void {
     const key = channelKey(sender, openBlock);
-    const added = !this.#closing.has(key);
     this.#closing.add(key);
     const channel = this.#channels.get(key);
-    if (channel) channel.closingSignatureIssued = true;
-    return added;
+    if (channel) channel.closing = true;
   }
 
-  /** Takes back a mark that `markClosing` added, when closing failed. */
-  clearClosing(sender: Address, openBlock: bigint): void {
+  /** Marks a channel as closing for good: its sender got (or is about to get) a closing signature. */
+  markSigned(sender: Address, openBlock: bigint): void {
+    this.markClosing(sender, openBlock);
+    this.#signed.add(channelKey(sender, openBlock));
+  }
+
+  /**
+   * Takes back a mark that `markClosing` added, when the operator's close failed; returns false and keeps it when the
+   * sender got a closing signature meanwhile (it can still close at that balance, so no payment may follow).
+   */
+  clearClosing(sender: Address, openBlock: bigint): boolean {
     const key = channelKey(sender, openBlock);
+    if (this.#signed.has(key)) return false;
     this.#closing.delete(key);
     const channel = this.#channels.get(key);
-    if (channel) channel.closingSignatureIssued = false;
+    if (channel) channel.closing = false;
+    return true;
   }
 
   /**

@@ -238,7 +238,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
         const blocksLeft = blocksToConfirmation(channel, head, confirmations);
         return reject(failure("insufficient_confirmations", channel, signedBySender, blocksLeft));
       }
-      if (status !== "open" || channel.closingSignatureIssued) {
+      if (status !== "open" || channel.closing) {
         return reject(failure("nonexisting_channel", channel, signedBySender));
       }
       if (!signedBySender) return reject(failure("invalid_balance_proof", channel, false));
@@ -404,7 +404,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
       }
       // Durably, before the signature leaves: after a restart the channel must still refuse payments.
       store.saveClosingAgreement({ sender: channel.sender, openBlock: channel.openBlock, balance: channel.balance });
-      book.markClosing(channel.sender, channel.openBlock);
+      book.markSigned(channel.sender, channel.openBlock);
       const signature = await account.signTypedData(
         closingAgreementTypedData(domain, {
           sender: channel.sender,
@@ -494,7 +494,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
       return withChannel(sender, openBlock, () => {
         const channel = book.get(sender, openBlock);
         if (!channel?.signature) return undefined;
-        const marked = !channel.closingSignatureIssued;
+        const marked = !channel.closing;
         if (marked) {
           store.saveClosingAgreement({ sender, openBlock, balance: channel.balance });
           book.markClosing(sender, openBlock);
@@ -502,10 +502,15 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
         return { sender, openBlock, balance: channel.balance, signature: channel.signature, marked };
       });
     },
-    /** Takes back the mark of a `beginClose` whose transaction failed: the channel takes payments again. */
-    abortClose(sender: Address, openBlock: bigint) {
-      store.deleteClosingAgreement(sender, openBlock);
-      book.clearClosing(sender, openBlock);
+    /**
+     * Takes back the mark of a `beginClose` whose transaction failed, so the channel takes payments again — unless its
+     * sender got a closing signature meanwhile: it can close at that balance, so the agreement stays. Under the
+     * channel's hold, so a closing signature being made is either done (and kept) or not begun.
+     */
+    async abortClose(sender: Address, openBlock: bigint): Promise<void> {
+      await withChannel(sender, openBlock, () => {
+        if (book.clearClosing(sender, openBlock)) store.deleteClosingAgreement(sender, openBlock);
+      });
     },
     /** Records that the operator's close went through (the watcher confirms it with the event later). */
     recordSettled(sender: Address, openBlock: bigint) {
