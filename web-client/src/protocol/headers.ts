@@ -29,6 +29,10 @@ export const headerNames = {
   // Request only, with a payment: "1" asks the paid answer to set a one-time navigation ticket cookie (the paid
   // navigation fallback where no Service Worker can attach payments; see the widget README).
   navigationTicket: "RDN-Navigation-Ticket",
+  // Request only, read by the widget's payment worker and ignored by the receiver: "1" marks a page script's GET as
+  // one the reader's channel may pay automatically (within its limits). Without it the worker pays navigations only:
+  // a paid image or a script's stray request is never paid silently.
+  autoPay: "RDN-Auto-Pay",
 } as const;
 
 export type HeaderName = (typeof headerNames)[keyof typeof headerNames];

@@ -58,12 +58,14 @@ describe("ChannelStatus", () => {
     const requirements = await requirementsOf("/articles/1");
     await openThroughPaywall(requirements, "/articles/1");
     await waitFor(() => expect(figures()).toEqual(["0.1 TKN", "0 TKN", "0.1 TKN"]));
-    expect(screen.getByText("About 100 pages left")).toBeTruthy();
+    expect(screen.getByText("About 100 pages left at 0.001 TKN a page")).toBeTruthy();
+    // What the session key pays without asking, as the reader chose it when opening.
+    expect(screen.getByText("Pays automatically up to 0.001 TKN a page, 30 pages a minute.")).toBeTruthy();
 
     await userEvent.click(screen.getByRole("button", { name: "Read /articles/1" }));
     expect(await screen.findByText(/The whole article, paid for/)).toBeTruthy();
     await waitFor(() => expect(figures()).toEqual(["0.1 TKN", "0.001 TKN", "0.099 TKN"]));
-    expect(screen.getByText("About 99 pages left")).toBeTruthy();
+    expect(screen.getByText("About 99 pages left at 0.001 TKN a page")).toBeTruthy();
     expect(wallet.prompts.eth_signTypedData_v4).toBe(1); // the permit only: the session key paid
 
     await userEvent.click(screen.getByRole("button", { name: "Close and get the rest back" }));

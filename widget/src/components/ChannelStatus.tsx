@@ -122,7 +122,10 @@ function OpenChannel(props: {
   const { messages, locale } = useWidgetContext();
   const { channel, token, requirements } = props;
   const remaining = channel.deposit - channel.balance;
-  const pages = remaining / requirements.price;
+  // Counted at the price the reader accepted for automatic payments, so the figure does not jump as page prices
+  // differ; the sentence names that price.
+  const pagePrice = channel.autoPay?.maxPrice || requirements.price;
+  const pages = remaining / pagePrice;
   const format = (amount: bigint) => formatTokenAmount(amount, token, locale);
   // Percent of the deposit still there, from bigints: no float sees an amount.
   const percent = channel.deposit > 0n ? Number((remaining * 100n) / channel.deposit) : 0;
@@ -141,7 +144,16 @@ function OpenChannel(props: {
         <div className="mr-bar" aria-hidden="true">
           <span style={{ width: `${percent}%` }} />
         </div>
-        <p>{channel.sessionKey ? messages.status.budget(pages.toString()) : messages.status.budgetWallet}</p>
+        <p>
+          {channel.sessionKey
+            ? messages.status.budget(pages.toString(), format(pagePrice))
+            : messages.status.budgetWallet}
+        </p>
+        {channel.sessionKey && channel.autoPay && (
+          <p className="mr-muted">
+            {messages.status.autoPay(format(channel.autoPay.maxPrice), channel.autoPay.perMinute)}
+          </p>
+        )}
       </div>
       {pages < lowPages && (
         <div className="mr-topup">

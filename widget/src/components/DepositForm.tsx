@@ -47,7 +47,7 @@ export const defaultPages = 100n;
  */
 export function DepositForm(props: DepositFormProps): ReactNode {
   const { requirements, token, channel } = props;
-  const { messages, locale, client, signing: defaultSigning } = useWidgetContext();
+  const { messages, locale, client, signing: defaultSigning, policy } = useWidgetContext();
   const [text, setText] = useState(() => tokenAmountInput(requirements.price * defaultPages, token.decimals, locale));
   const [signing, setSigning] = useState<SigningMode>(defaultSigning);
   const open = useChannelMutation(openSponsoredOrNot, { mutationKey: channelOpeningKey });
@@ -65,6 +65,11 @@ export function DepositForm(props: DepositFormProps): ReactNode {
   });
 
   const amount = parseTokenAmount(text, token.decimals, locale);
+  // What the new channel pays without a prompt: the site's declared ceiling, else this page's price.
+  const autoPay = {
+    maxPrice: policy.maxPrice ?? requirements.price,
+    perMinute: policy.maxPaymentsPerMinute,
+  };
   const valid = amount !== undefined && amount >= requirements.price;
   const short = valid && props.balance !== undefined && props.balance < amount;
   // The receiver pays the gas when it offers to, for a deposit it accepts and a token with permit: the default then.
@@ -80,7 +85,13 @@ export function DepositForm(props: DepositFormProps): ReactNode {
     if (!valid || short || deciding || noEther) return;
     if (channel) topUp.mutate({ channel, amount });
     // With no ether, a refused sponsored open cannot fall back to the reader's own transaction.
-    else open.mutate({ parameters: { ...requirements, deposit: amount, signing }, sponsorUrl, fallback: ether !== 0n });
+    else {
+      open.mutate({
+        parameters: { ...requirements, deposit: amount, signing, autoPay },
+        sponsorUrl,
+        fallback: ether !== 0n,
+      });
+    }
   };
 
   return (
@@ -120,7 +131,9 @@ export function DepositForm(props: DepositFormProps): ReactNode {
                   checked={signing === mode}
                   onChange={() => setSigning(mode)}
                 />{" "}
-                {mode === "session" ? messages.modeSession : messages.modeWallet}
+                {mode === "session"
+                  ? messages.modeSession(formatTokenAmount(autoPay.maxPrice, token, locale))
+                  : messages.modeWallet}
               </label>
             </div>
           ))}

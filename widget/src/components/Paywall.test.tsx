@@ -1,5 +1,6 @@
 // The paywall against the real chain and the real receiver, driven like a reader: by keyboard and mouse, with a
 // MetaMask-like wallet that can reject.
+import { indexedDbStorage } from "@micro-raiden/web-client";
 import { channelManagerAbi } from "@micro-raiden/web-client/protocol";
 import { screen, waitFor, within } from "@testing-library/react";
 import { createWalletClient, http, parseEther } from "viem";
@@ -322,6 +323,48 @@ describe("Paywall", () => {
     await connect();
     expect(await screen.findByRole("heading", { name: "This page costs 0.001 TKN." })).toBeTruthy();
     expect(await screen.findByRole("button", { name: "Open a channel with 0.1 TKN" })).toBeTruthy();
+  });
+
+  it("asks before paying more than the channel pays automatically: a pricier page, or a minute's payments used", async () => {
+    const wallet = await reader({ tokens: parseEther("1") });
+    const cheap = await requirementsOf("/articles/1");
+    const opened = vi.fn();
+    const first = renderWidget(<Paywall requirements={cheap} url="/articles/1" onChannelReady={opened} />);
+    await connect();
+    // The reader sees what "Automatically" means before choosing it: this page's price.
+    expect(await screen.findByRole("radio", { name: "Automatically, up to 0.001 TKN a page (no prompt per page)" }));
+    await userEvent.click(await screen.findByRole("button", { name: "Open a channel with 0.1 TKN" }));
+    await waitFor(() => expect(opened).toHaveBeenCalledTimes(1));
+    const [{ channel }] = opened.mock.calls[0] ?? [];
+    expect(channel.autoPay).toEqual({ maxPrice: cheap.price, perMinute: 30 });
+    first.unmount();
+
+    // A page at five times the price: the reader is asked, and nothing goes on until they approve that price.
+    const dear = await requirementsOf("/articles/3");
+    const approved = vi.fn();
+    const second = renderWidget(<Paywall requirements={dear} url="/articles/3" onChannelReady={approved} />);
+    expect(
+      await screen.findByText(
+        "This page costs 0.005 TKN, more than the 0.001 TKN a page your channel pays automatically.",
+      ),
+    ).toBeTruthy();
+    expect(approved).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByRole("button", { name: "Pay 0.005 TKN for this page" }));
+    await waitFor(() => expect(approved).toHaveBeenCalledTimes(1));
+    expect(approved.mock.calls[0]?.[0].approvedPrice).toBe(dear.price);
+    second.unmount();
+
+    // Thirty automatic payments in the last minute (a script paying in a loop): the next page at the usual price asks.
+    await indexedDbStorage().put({ ...channel, autoPaidAt: Array.from({ length: 30 }, () => Date.now()) });
+    const next = vi.fn();
+    renderWidget(<Paywall requirements={cheap} url="/articles/1" onChannelReady={next} />);
+    expect(
+      await screen.findByText("Your channel has paid 30 pages in the last minute, as many as it pays automatically."),
+    ).toBeTruthy();
+    expect(next).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByRole("button", { name: "Pay 0.001 TKN for this page" }));
+    await waitFor(() => expect(next).toHaveBeenCalledTimes(1));
+    expect(wallet.prompts.eth_signTypedData_v4).toBe(1); // the permit: approving asks the wallet nothing
   });
 
   it("speaks German when asked", async () => {

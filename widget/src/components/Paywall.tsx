@@ -17,8 +17,11 @@ import { widgetCss } from "./styles.ts";
 import { useFocusOnChange } from "./useFocusOnChange.ts";
 import { WalletActivityNotice } from "./WalletActivityNotice.tsx";
 
-/** What `onChannelReady` gets: the client to pay with and the channel that can pay for the resource. */
-export type ChannelReadyContext = { client: ChannelClient; channel: StoredChannel };
+/**
+ * What `onChannelReady` gets: the client to pay with and the channel that can pay for the resource, and the price
+ * the reader approved when it is more than the channel pays automatically (pass it on as `approvedPrice`).
+ */
+export type ChannelReadyContext = { client: ChannelClient; channel: StoredChannel; approvedPrice?: bigint | undefined };
 
 export type PaywallProps = {
   /** What the resource costs and where to pay: `decodePaywallAttributes` of the 402 page, or a 402's headers. */
@@ -29,7 +32,7 @@ export type PaywallProps = {
   onChannelReady?: ((context: ChannelReadyContext) => void | Promise<void>) | undefined;
 };
 
-type Step = "connect" | "switch" | "loading" | "deposit" | "topUp" | "confirming" | "ready";
+type Step = "connect" | "switch" | "loading" | "deposit" | "topUp" | "confirming" | "approve" | "ready";
 
 /**
  * The reader's paywall: the price in tokens, then connect, switch network, get test tokens, choose the deposit and
@@ -52,6 +55,13 @@ export function Paywall({ requirements, url, onChannelReady }: PaywallProps): Re
   // While an open runs, the deposit form shows its progress; the channel it makes counts once it has its key.
   const opening = useIsMutating({ mutationKey: channelOpeningKey }) > 0;
   const receiverView = useReceiverChannelState(client, usable, gatewayUrl);
+  // Beyond what the channel pays automatically (a pricier page, or a script paying in a loop), the reader decides.
+  const [approved, setApproved] = useState<bigint>();
+  const limit = client?.signing === "session" && usable?.sessionKey ? usable.autoPay : undefined;
+  const aboveLimit =
+    limit !== undefined &&
+    approved !== requirements.price &&
+    (requirements.price > limit.maxPrice ? "price" : paidInLastMinute(usable?.autoPaidAt) >= limit.perMinute && "rate");
 
   const step: Step =
     status !== "connected" || !address
@@ -66,7 +76,9 @@ export function Paywall({ requirements, url, onChannelReady }: PaywallProps): Re
               ? "topUp"
               : receiverView.data?.state !== "open"
                 ? "confirming"
-                : "ready";
+                : aboveLimit
+                  ? "approve"
+                  : "ready";
 
   const [readyError, setReadyError] = useState<unknown>();
   const handled = useRef<string | undefined>(undefined);
@@ -79,7 +91,7 @@ export function Paywall({ requirements, url, onChannelReady }: PaywallProps): Re
     // Storage has the latest of the channel (its session key, a payment from another tab) whatever the query held.
     client.storage
       .get(usable)
-      .then((latest) => onChannelReady({ client, channel: latest ?? usable }))
+      .then((latest) => onChannelReady({ client, channel: latest ?? usable, approvedPrice: approved }))
       .catch(setReadyError);
   }, [readyKey]);
 
@@ -130,6 +142,18 @@ export function Paywall({ requirements, url, onChannelReady }: PaywallProps): Re
             />
           </div>
         )}
+        {step === "approve" && limit && price && token && (
+          <div>
+            <p>
+              {aboveLimit === "price"
+                ? messages.aboveAutoPay(price, formatTokenAmount(limit.maxPrice, token, locale))
+                : messages.autoPayRateReached(limit.perMinute)}
+            </p>
+            <button type="button" className="mr-button" onClick={() => setApproved(requirements.price)}>
+              {messages.payOnce(price)}
+            </button>
+          </div>
+        )}
         {step === "ready" && !onChannelReady && <p className="mr-ok">{messages.ready}</p>}
         {readyError !== undefined && <ErrorNotice error={readyError} />}
       </div>
@@ -140,4 +164,10 @@ export function Paywall({ requirements, url, onChannelReady }: PaywallProps): Re
       </div>
     </section>
   );
+}
+
+/** How many of a channel's automatic payments were made in the last minute. */
+function paidInLastMinute(times: readonly number[] | undefined): number {
+  const since = Date.now() - 60_000;
+  return (times ?? []).filter((at) => at > since).length;
 }

@@ -26,7 +26,7 @@ export const de: Messages = {
     `Reicht für etwa ${pages} Seiten. Was Sie nicht ausgeben, erhalten Sie beim Schließen zurück.`,
   depositInvalid: "Geben Sie einen Betrag über dem Preis ein, etwa 0,1.",
   modeLegend: "Wie bezahlen",
-  modeSession: "Automatisch bis zur Höhe der Einzahlung (keine Rückfrage pro Seite)",
+  modeSession: (cap) => `Automatisch, bis ${cap} pro Seite (keine Rückfrage pro Seite)`,
   modeWallet: "Jede Zahlung in meiner Wallet bestätigen",
   methodPermit: "Eröffnung mit einer Signatur und einer Transaktion.",
   methodErc1363: "Eröffnung mit einer Transaktion.",
@@ -45,6 +45,11 @@ export const de: Messages = {
     needed === undefined ? `Bestätigungen: ${seen}` : `Bestätigungen: ${Math.min(seen, needed)} / ${needed}`,
   waitingForSite: "Warte, bis die Seite den Kanal annimmt…",
   ready: "Ihr Kanal ist offen. Sie können jetzt bezahlte Seiten lesen.",
+  aboveAutoPay: (price, cap) =>
+    `Diese Seite kostet ${price}, mehr als die ${cap} pro Seite, die Ihr Kanal automatisch zahlt.`,
+  autoPayRateReached: (perMinute) =>
+    `Ihr Kanal hat in der letzten Minute ${perMinute} Seiten bezahlt, so viele, wie er automatisch zahlt.`,
+  payOnce: (price) => `${price} für diese Seite zahlen`,
   previousSettled: (paid, refund) =>
     `Ihr letzter Kanal zu dieser Seite wurde auf der Chain abgerechnet: ${paid} gingen an die Seite, ${refund} kamen an Sie zurück.`,
   continue: "Weiter zur Seite",
@@ -68,7 +73,8 @@ export const de: Messages = {
     deposit: "Einzahlung",
     spent: "Ausgegeben",
     remaining: "Verbleibend",
-    budget: (pages) => `Noch etwa ${pages} Seiten`,
+    budget: (pages, price) => `Noch etwa ${pages} Seiten zu ${price} pro Seite`,
+    autoPay: (cap, perMinute) => `Zahlt automatisch bis ${cap} pro Seite, ${perMinute} Seiten pro Minute.`,
     budgetWallet: "Sie bestätigen jede Zahlung in Ihrer Wallet.",
     lowBalance: "Ihre Einzahlung geht zur Neige.",
     close: "Schließen und Rest zurückerhalten",

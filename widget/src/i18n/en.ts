@@ -22,7 +22,7 @@ export const en = {
   depositHelp: (pages: string) => `Enough for about ${pages} pages. What you do not spend comes back when you close.`,
   depositInvalid: "Enter an amount greater than the price, like 0.1.",
   modeLegend: "How to pay",
-  modeSession: "Automatically, up to the deposit (no prompt per page)",
+  modeSession: (cap: string) => `Automatically, up to ${cap} a page (no prompt per page)`,
   modeWallet: "Confirm each payment in my wallet",
   methodPermit: "Opens with one signature and one transaction.",
   methodErc1363: "Opens with one transaction.",
@@ -41,6 +41,11 @@ export const en = {
     needed === undefined ? `Confirmations: ${seen}` : `Confirmations: ${Math.min(seen, needed)} / ${needed}`,
   waitingForSite: "Waiting for the site to accept the channel…",
   ready: "Your channel is open. You can read paid pages now.",
+  aboveAutoPay: (price: string, cap: string) =>
+    `This page costs ${price}, more than the ${cap} a page your channel pays automatically.`,
+  autoPayRateReached: (perMinute: number) =>
+    `Your channel has paid ${perMinute} pages in the last minute, as many as it pays automatically.`,
+  payOnce: (price: string) => `Pay ${price} for this page`,
   previousSettled: (paid: string, refund: string) =>
     `Your last channel to this site was settled on chain: ${paid} went to the site, ${refund} came back to you.`,
   continue: "Continue to the page",
@@ -64,7 +69,8 @@ export const en = {
     deposit: "Deposit",
     spent: "Spent",
     remaining: "Remaining",
-    budget: (pages: string) => `About ${pages} pages left`,
+    budget: (pages: string, price: string) => `About ${pages} pages left at ${price} a page`,
+    autoPay: (cap: string, perMinute: number) => `Pays automatically up to ${cap} a page, ${perMinute} pages a minute.`,
     budgetWallet: "You confirm each payment in your wallet.",
     lowBalance: "Your deposit is running low.",
     close: "Close and get the rest back",

@@ -9,6 +9,11 @@ export type NavigatePaidParameters = {
   channel: StoredChannel;
   /** The page's requirements when known (the 402 page's); otherwise asked from the receiver (wallet mode only). */
   requirements?: PaymentRequirements | undefined;
+  /**
+   * The price the reader approved for this page beyond what the channel pays automatically (the Paywall's
+   * `onChannelReady` hands it over): this one navigation is paid at it, once.
+   */
+  approvedPrice?: bigint | undefined;
   /** Where the document goes; default: `location`. Tests and frames may pass their own. */
   location?: Pick<Location, "href" | "assign" | "reload"> | undefined;
 };
@@ -21,9 +26,10 @@ export type NavigatePaidReturnType = "worker" | "ticket";
  * the back button work as on any site), and the payment rides along without a wallet prompt.
  *
  * - With the payment worker (`registerPaymentWorker`): session mode hands the worker the reader's grant for this
- *   receiver (sender and spending policy) and navigates; the worker pays this and every following paid page of the
- *   receiver with the channel's session key. Wallet mode asks the wallet for this one proof here (one prompt, under
- *   the receiver's lock, within the policy) and hands it to the worker for this one navigation.
+ *   receiver (sender and spending policy) and navigates; the worker pays this and every following paid navigation of
+ *   the receiver with the channel's session key, within what the channel pays automatically. Wallet mode asks the
+ *   wallet for this one proof here (one prompt, under the receiver's lock, within the policy) and hands it to the
+ *   worker for this one navigation; so does a price the reader approved (`approvedPrice`), signed with the session key.
  * - Without one (no Service Worker support, blocked, or not answering): the page pays for `url` with `fetch` and the
  *   payment headers, asks the receiver for a one-time ticket (an HttpOnly, SameSite=Strict cookie for that path,
  *   valid 30 s, redeemed once) and navigates; the receiver serves that navigation against the ticket.
@@ -52,7 +58,9 @@ export async function navigatePaid(url: string, parameters: NavigatePaidParamete
   const registration = await registerPaymentWorker();
   const worker = registration?.active;
 
-  if (worker && client.signing === "session" && channel.sessionKey) {
+  // An approved price is this navigation's alone: it goes as a one-time proof, not into the worker's standing grant.
+  const { approvedPrice } = parameters;
+  if (worker && client.signing === "session" && channel.sessionKey && approvedPrice === undefined) {
     const granted = await askPaymentWorker(worker, {
       type: "grant",
       grant: {
@@ -74,6 +82,7 @@ export async function navigatePaid(url: string, parameters: NavigatePaidParamete
     const handed = await pay(client, {
       channel,
       amount: requirements.price,
+      approvedPrice,
       send: async (payment) => ({
         accepted: false,
         result: await askPaymentWorker(worker, {
@@ -87,6 +96,7 @@ export async function navigatePaid(url: string, parameters: NavigatePaidParamete
 
   const paid = await fetchWithPayment(client, {
     input: target.href,
+    approvedPrice,
     init: {
       headers: { [headerNames.navigationTicket]: "1" },
       credentials: "same-origin",

@@ -5,6 +5,7 @@ import {
   indexedDbStorage,
   reconnect,
   type SigningMode,
+  type SpendingPolicy,
 } from "@micro-raiden/web-client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
@@ -32,7 +33,16 @@ export type MicroRaidenProviderProps = {
   confirmations?: number | undefined;
   /** Where channels are kept (default IndexedDB, shared with the paid-navigation Service Worker). */
   storage?: ChannelStorage | undefined;
+  /**
+   * What is paid without a prompt. `maxPrice`: the most a page is paid automatically (default: the price of the
+   * page where the reader opens the channel; shown in the deposit form). `maxPaymentsPerMinute`: automatic payments
+   * a minute (default 30). `budgetPerReceiver`: the most paid to the site in all. Anything beyond asks the reader.
+   */
+  policy?: SpendingPolicy | undefined;
 };
+
+/** Automatic payments a minute when the site does not say: more than anyone reads, fewer than a script would pay. */
+export const defaultPaymentsPerMinute = 30;
 
 /**
  * Puts the µRaiden widget on a React tree: wagmi (the host's config or its own), TanStack Query, the channel
@@ -66,6 +76,12 @@ function ChannelClientHost(props: MicroRaidenProviderProps): ReactNode {
   const activity = useMemo<WalletActivityStore>(() => createWalletActivityStore(), []);
   const signing = props.signing ?? "session";
   const [client, setClient] = useState<ChannelClient>();
+  // By value: a policy written inline is a new object on every render, and a new client would drop the page's state.
+  const { maxPrice, budgetPerReceiver, maxPaymentsPerMinute } = props.policy ?? {};
+  const policy = useMemo<WidgetContextValue["policy"]>(
+    () => ({ maxPrice, budgetPerReceiver, maxPaymentsPerMinute: maxPaymentsPerMinute ?? defaultPaymentsPerMinute }),
+    [maxPrice, budgetPerReceiver, maxPaymentsPerMinute],
+  );
 
   useEffect(() => {
     if (!connector || status !== "connected") {
@@ -80,6 +96,7 @@ function ChannelClientHost(props: MicroRaidenProviderProps): ReactNode {
         provider: activity.observe(provider),
         storage,
         signing,
+        policy,
         chains: config.chains,
       });
       await reconnect(next);
@@ -88,7 +105,7 @@ function ChannelClientHost(props: MicroRaidenProviderProps): ReactNode {
     return () => {
       current = false;
     };
-  }, [connector, status, storage, signing, activity, config.chains]);
+  }, [connector, status, storage, signing, policy, activity, config.chains]);
 
   const locale = chooseLocale(props.locale);
   const value = useMemo<WidgetContextValue>(
@@ -98,10 +115,11 @@ function ChannelClientHost(props: MicroRaidenProviderProps): ReactNode {
       locale,
       messages: catalogs[locale],
       signing,
+      policy,
       confirmations: props.confirmations,
       activity,
     }),
-    [client, storage, locale, signing, props.confirmations, activity],
+    [client, storage, locale, signing, policy, props.confirmations, activity],
   );
   return <WidgetContext value={value}>{props.children}</WidgetContext>;
 }

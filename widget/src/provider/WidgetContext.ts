@@ -1,4 +1,4 @@
-import type { ChannelClient, ChannelStorage, SigningMode } from "@micro-raiden/web-client";
+import type { ChannelClient, ChannelStorage, SigningMode, SpendingPolicy } from "@micro-raiden/web-client";
 import { createContext, useContext } from "react";
 import type { Locale } from "../i18n/catalogs.ts";
 import type { Messages } from "../i18n/en.ts";
@@ -13,6 +13,8 @@ export type WidgetContextValue = {
   messages: Messages;
   /** The default way to pay (the reader may choose the other in the paywall). */
   signing: SigningMode;
+  /** What is paid without a prompt (the provider's `policy`, with its defaults). */
+  policy: SpendingPolicy & { maxPaymentsPerMinute: number };
   /** Blocks the receiver waits for before a channel counts, when the site says so (shown as progress). */
   confirmations: number | undefined;
   activity: WalletActivityStore;

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
 import { type ReceiverAppOptions, type RunningServer, startServer } from "@micro-raiden/receiver";
 import {
+  type AutoPayLimit,
   createChannelClient,
   memoryStorage,
   openChannel,
@@ -49,6 +50,14 @@ const siteRoutes: NonNullable<ReceiverAppOptions["routes"]> = (app, context) => 
   });
   app.get("/go/:id", (c) => c.redirect(`/articles/${c.req.param("id")}`, 302));
   app.get("/pricey", context.paywall({ price: deposit * 2n }), (c) => c.html("<main id=paid-content>pricey</main>"));
+  // Priced above what a test channel pays automatically: a page at twice an article's price, an image at ten times.
+  app.get("/dear/:id", context.paywall({ price: 2n * articlePrice }), (c) =>
+    c.html("<main id=paid-content>dear</main>"),
+  );
+  app.get("/images/:id", context.paywall({ price: 10n * articlePrice }), () => {
+    const gif = Buffer.from("R0lGODlhAQABAAAAACw=", "base64");
+    return new Response(gif, { headers: { "content-type": "image/gif" } });
+  });
   // 402s asking for payment to someone the reader did not grant: another receiver, or a contract of its own.
   const foreign = (requirements: PaymentRequirements) => () =>
     new Response(`<!doctype html><title>Pay me</title><h1 id="foreign">Pay me</h1>`, {
@@ -96,7 +105,9 @@ export async function startNavigationTestSite() {
   }
 
   /** A reader (a fresh account with ETH and tokens) with a channel of `deposit` to the receiver, on chain. */
-  async function newReader(options: { signing?: "session" | "wallet"; confirmed?: boolean } = {}) {
+  async function newReader(
+    options: { signing?: "session" | "wallet"; confirmed?: boolean; autoPay?: AutoPayLimit | undefined } = {},
+  ) {
     const privateKey = generatePrivateKey();
     const account = privateKeyToAccount(privateKey);
     await chain.testClient.setBalance({ address: account.address, value: parseEther("1") });
@@ -113,6 +124,7 @@ export async function startNavigationTestSite() {
       token: chain.deployment.token,
       receiver: server.receiver.address,
       deposit,
+      autoPay: options.autoPay,
     });
     if (options.confirmed !== false) await confirm();
     return { privateKey, channel };

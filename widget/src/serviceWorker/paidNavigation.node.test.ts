@@ -202,6 +202,76 @@ describe("paid navigation: a payment that cannot be made shows the paywall, neve
   });
 });
 
+describe("paid navigation: what the worker pays without asking", () => {
+  /** What `fetch(path)` from the page answers, with the RDN-Auto-Pay mark or without. */
+  const fetchFromPage = (page: Page, path: string, marked: boolean) =>
+    page.evaluate(
+      async ([path, marked]) => (await fetch(path, marked ? { headers: { "RDN-Auto-Pay": "1" } } : {})).status,
+      [path, marked] as const,
+    );
+
+  it("pays navigations and marked requests within the channel's price, never an image or an unmarked request", async () => {
+    const reader = await site.newReader({ autoPay: { maxPrice: articlePrice, perMinute: 30 } });
+    const context = await site.newContext();
+    try {
+      const page = await context.newPage();
+      await site.startNavigation(page, reader, { from: "/articles/200" });
+      await page.locator("#paid-content[data-article='200']").waitFor();
+      assert.equal(site.charged(reader.channel), articlePrice);
+
+      // An image priced ten times a page, and one at a page's price: neither is paid by the worker.
+      const images = await page.evaluate(async () => {
+        const load = (src: string) =>
+          new Promise<string>((resolve) => {
+            const image = new Image();
+            image.onload = () => resolve("loaded");
+            image.onerror = () => resolve("failed");
+            image.src = src;
+          });
+        return [await load("/images/1"), await load("/articles/201")];
+      });
+      assert.deepEqual(images, ["failed", "failed"]);
+      assert.equal(await fetchFromPage(page, "/articles/202", false), 402, "a script's unmarked request");
+      assert.equal(await fetchFromPage(page, "/images/2", true), 402, "marked, but above the channel's price");
+      assert.equal(site.charged(reader.channel), articlePrice, "nothing more charged");
+
+      assert.equal(await fetchFromPage(page, "/articles/203", true), 200, "marked, at a page's price");
+      assert.equal(site.charged(reader.channel), 2n * articlePrice);
+
+      // A page priced above what the channel pays automatically: the paywall page, for the reader to decide.
+      const dear = page.waitForResponse(`${site.url}/dear/1`);
+      await page.goto(`${site.url}/dear/1`);
+      assert.equal((await dear).status(), 402);
+      await page.locator("#micro-raiden-paywall").waitFor();
+      assert.equal(site.charged(reader.channel), 2n * articlePrice);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("stops a script paying in a loop at the channel's payments a minute", async () => {
+    const reader = await site.newReader({ autoPay: { maxPrice: articlePrice, perMinute: 10 } });
+    const context = await site.newContext();
+    try {
+      const page = await context.newPage();
+      await site.startNavigation(page, reader, { from: "/articles/300" });
+      await page.locator("#paid-content[data-article='300']").waitFor();
+      const statuses = await page.evaluate(async () => {
+        const seen: number[] = [];
+        for (let id = 301; id <= 400; id++) {
+          seen.push((await fetch(`/articles/${id}`, { headers: { "RDN-Auto-Pay": "1" } })).status);
+        }
+        return seen;
+      });
+      assert.equal(statuses.filter((status) => status === 200).length, 9, "the navigation and nine more");
+      assert.equal(statuses.filter((status) => status === 402).length, 91);
+      assert.equal(site.charged(reader.channel), 10n * articlePrice);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("paid navigation: navigations that are more than a GET", () => {
   it("pays for a posted form with its body, and follows a redirect to a paid page", async () => {
     const reader = await site.newReader();

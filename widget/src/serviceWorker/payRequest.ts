@@ -118,6 +118,11 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
 /** How often the worker asks again while the receiver waits for a channel's confirmations. */
 const confirmationPollMs = 500;
 
+/** Whether a page script marked a request as one the reader's channel may pay automatically. */
+export function marksAutoPay(request: Request): boolean {
+  return request.headers.get(headerNames.autoPay) === "1";
+}
+
 /** Whether a request already carries a payment (the page's own paid fetch): the worker leaves those alone. */
 export function carriesPayment(request: Request): boolean {
   return request.headers.has(headerNames.balanceSignature);

@@ -1,12 +1,12 @@
 // The payment Service Worker (built into micro-raiden-sw.js, served by the receiver at /micro-raiden-sw.js with
-// scope /). It pays for navigations and fetches to its own origin that answer 402, for receivers the reader
-// granted, so following a link to the next paid article loads it paid: no prompt, no paywall flash. See the widget
-// README, "Paid navigation".
+// scope /). It pays for navigations to its own origin that answer 402 (and for GETs a page script marks with
+// RDN-Auto-Pay), for receivers the reader granted, within what the channel pays automatically, so following a link to
+// the next paid article loads it paid: no prompt, no paywall flash. See the widget README, "Paid navigation".
 /// <reference lib="webworker" />
 import { defaultLock, indexedDbStorage } from "@micro-raiden/web-client";
 import { grantStore } from "./grantStore.ts";
 import { keptPages } from "./keptPages.ts";
-import { carriesPayment, payRequest } from "./payRequest.ts";
+import { carriesPayment, marksAutoPay, payRequest } from "./payRequest.ts";
 import {
   decodeWorkerRequest,
   type NavigationVoucher,
@@ -65,13 +65,15 @@ self.addEventListener("fetch", (event) => {
 });
 
 /**
- * Requests to this origin (the receiver's) that are navigations, or GETs from pages, and do not pay already. Other
- * origins, other methods from scripts (their bodies may be streams) and the page's own paid requests pass by.
+ * Requests to this origin (the receiver's) that are navigations, or GETs a page script marked as paid on purpose
+ * (RDN-Auto-Pay: 1), and do not pay already. Everything else passes by unpaid: images, stylesheets and a script's
+ * unmarked requests (a greedy or buggy script must not spend the reader's deposit), other origins, other methods
+ * from scripts (their bodies may be streams) and the page's own paid requests.
  */
 function handles(request: Request): boolean {
   if (new URL(request.url).origin !== self.location.origin) return false;
   if (carriesPayment(request)) return false;
-  return request.mode === "navigate" || request.method === "GET";
+  return request.mode === "navigate" || (request.method === "GET" && marksAutoPay(request));
 }
 
 self.addEventListener("message", (event) => {

@@ -4,6 +4,7 @@ import { createRoot } from "react-dom/client";
 import { MicroRaidenProvider, type MicroRaidenProviderProps, Paywall, type PaywallProps } from "../index.ts";
 import { navigatePaid } from "../navigation/index.ts";
 import { createShadowMount } from "./createShadowMount.ts";
+import { type PolicyConfig, readPolicy } from "./readPolicy.ts";
 
 export type MountOptions = {
   /** What the resource costs and who sells it; default: the element's `data-*` attributes (the 402 page's). */
@@ -16,6 +17,8 @@ export type MountOptions = {
   signing?: MicroRaidenProviderProps["signing"];
   /** The chains the receiver may be on, when not the local demo chain or Sepolia. */
   chains?: MicroRaidenProviderProps["chains"];
+  /** What is paid without asking (default: this page's price, 30 pages a minute); `data-max-price` etc. win. */
+  policy?: PolicyConfig | undefined;
   /** What happens once a channel can pay; default: load the paid page as a real document (`navigatePaid`). */
   onChannelReady?: PaywallProps["onChannelReady"];
 };
@@ -35,17 +38,18 @@ export type Mounted = { unmount(): void };
 export function mount(element: HTMLElement, options: MountOptions = {}): Mounted {
   const requirements = options.requirements ?? decodePaywallAttributes(element);
   const url = options.url ?? window.location.href;
+  const policy = readPolicy(element, options.policy);
   const { container } = createShadowMount(element);
   const root = createRoot(container);
   root.render(
-    <MicroRaidenProvider locale={options.locale} signing={options.signing} chains={options.chains}>
+    <MicroRaidenProvider locale={options.locale} signing={options.signing} chains={options.chains} policy={policy}>
       <Paywall
         requirements={requirements}
         url={url}
         onChannelReady={
           options.onChannelReady ??
-          (async ({ client, channel }) => {
-            await navigatePaid(url, { client, channel, requirements });
+          (async ({ client, channel, approvedPrice }) => {
+            await navigatePaid(url, { client, channel, requirements, approvedPrice });
           })
         }
       />

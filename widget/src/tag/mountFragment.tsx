@@ -3,11 +3,12 @@ import { MicroRaidenProvider } from "../index.ts";
 import { createShadowMount } from "./createShadowMount.ts";
 import type { Mounted, MountOptions } from "./mount.tsx";
 import { PaidFragment } from "./PaidFragment.tsx";
+import { readPolicy } from "./readPolicy.ts";
 
 /** The attribute that marks a paid fragment and names its source: `<div data-micro-raiden-src="https://…">`. */
 export const fragmentSourceAttribute = "data-micro-raiden-src";
 
-export type MountFragmentOptions = Pick<MountOptions, "locale" | "signing" | "chains"> & {
+export type MountFragmentOptions = Pick<MountOptions, "locale" | "signing" | "chains" | "policy"> & {
   /** The paid resource; default: the element's `data-micro-raiden-src`. */
   src?: string | undefined;
 };
@@ -25,10 +26,11 @@ export function mountFragment(element: HTMLElement, options: MountFragmentOption
   if (!src) throw new Error(`mountFragment: the element has no ${fragmentSourceAttribute} and no src was given.`);
   // Resolved against the page, so a relative source still names one receiver.
   const url = new URL(src, document.baseURI).href;
+  const policy = readPolicy(element, options.policy);
   const { container } = createShadowMount(element);
   const root = createRoot(container);
   root.render(
-    <MicroRaidenProvider locale={options.locale} signing={options.signing} chains={options.chains}>
+    <MicroRaidenProvider locale={options.locale} signing={options.signing} chains={options.chains} policy={policy}>
       <PaidFragment src={url} />
     </MicroRaidenProvider>,
   );

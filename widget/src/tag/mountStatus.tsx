@@ -3,8 +3,12 @@ import { createRoot } from "react-dom/client";
 import { ChannelStatus, MicroRaidenProvider } from "../index.ts";
 import { createShadowMount } from "./createShadowMount.ts";
 import type { Mounted, MountOptions } from "./mount.tsx";
+import { readPolicy } from "./readPolicy.ts";
 
-export type MountStatusOptions = Pick<MountOptions, "requirements" | "url" | "locale" | "signing" | "chains">;
+export type MountStatusOptions = Pick<
+  MountOptions,
+  "requirements" | "url" | "locale" | "signing" | "chains" | "policy"
+>;
 
 /**
  * The reader's channel as a compact bar on a paid page, in `element`'s shadow root: deposit, spent and remaining,
@@ -19,10 +23,11 @@ export type MountStatusOptions = Pick<MountOptions, "requirements" | "url" | "lo
 export function mountStatus(element: HTMLElement, options: MountStatusOptions = {}): Mounted {
   const requirements = options.requirements ?? decodePaywallAttributes(element);
   const url = options.url ?? window.location.href;
+  const policy = readPolicy(element, options.policy);
   const { container } = createShadowMount(element);
   const root = createRoot(container);
   root.render(
-    <MicroRaidenProvider locale={options.locale} signing={options.signing} chains={options.chains}>
+    <MicroRaidenProvider locale={options.locale} signing={options.signing} chains={options.chains} policy={policy}>
       <ChannelStatus requirements={requirements} url={url} variant="bar" />
     </MicroRaidenProvider>,
   );

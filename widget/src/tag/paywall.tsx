@@ -2,13 +2,14 @@
 // (vite.config.ts, mode "paywall"). On load it mounts the paywall on the 402 page's #micro-raiden-paywall and every
 // paid fragment ([data-micro-raiden-src]), the channel status bar on the receiver's paid pages
 // (#micro-raiden-status), and offers `window.microRaiden` to mount more by hand. A site may set
-// `window.microRaidenConfig` before the script runs (language, payment mode, its chain's RPC URL) for those mounts.
+// `window.microRaidenConfig` before the script runs (language, payment mode, its chain's RPC URL, what is paid without
+// asking) for those mounts.
 import { type Mounted, type MountOptions, mount } from "./mount.tsx";
 import { fragmentSourceAttribute, type MountFragmentOptions, mountFragment } from "./mountFragment.tsx";
 import { type MountStatusOptions, mountStatus } from "./mountStatus.tsx";
 
 /** Options a site sets for the automatic mounts: `window.microRaidenConfig = { chains: [myChain] }`. */
-export type MicroRaidenConfig = Pick<MountOptions, "locale" | "signing" | "chains">;
+export type MicroRaidenConfig = Pick<MountOptions, "locale" | "signing" | "chains" | "policy">;
 
 export type MicroRaidenGlobal = {
   mount(element: HTMLElement, options?: MountOptions): Mounted;
