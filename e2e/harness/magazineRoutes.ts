@@ -10,6 +10,10 @@ export const magazinePrice = parseEther("0.001");
 /** The path of magazine article `id`. */
 export const magazinePath = (id: number) => `/magazine/${id}`;
 
+/** A special issue costs five articles: more than a channel opened on an article pays automatically. */
+export const specialPrice = 5n * magazinePrice;
+export const specialPath = (id: number) => `/special/${id}`;
+
 /** The path of magazine article `id` served free (no paywall, no status bar). */
 export const freeMagazinePath = (id: number) => `/free-magazine/${id}`;
 
@@ -36,6 +40,9 @@ export const magazineRoutes: NonNullable<ReceiverAppOptions["routes"]> = (
       teaser: (c) => `<h1>Magazine article ${c.req.param("id")}</h1><p>The first paragraph is free…</p>`,
     }),
     (c) => c.html(article(Number(c.req.param("id")), channelStatusBar(c))),
+  );
+  app.get("/special/:id", paywall({ price: specialPrice }), (c) =>
+    c.html(article(Number(c.req.param("id")), channelStatusBar(c))),
   );
   // The same document served free, for `npm run bench:e2e` to compare a paid navigation with.
   app.get("/free-magazine/:id", (c) => c.html(article(Number(c.req.param("id")), "")));
