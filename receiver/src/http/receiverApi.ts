@@ -17,6 +17,7 @@ import {
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ChannelInfo, Receiver } from "../Receiver.ts";
+import { closeOnErrorWithBody } from "./closeOnErrorWithBody.ts";
 import { isOperator } from "./operatorAuth.ts";
 import { sponsoredOpenResponse } from "./sponsoredOpenResponse.ts";
 
@@ -41,6 +42,7 @@ export type ReceiverApiOptions = {
 export function receiverApi(options: ReceiverApiOptions): Hono {
   const { receiver } = options;
   const api = new Hono();
+  api.use(closeOnErrorWithBody());
 
   api.onError((error, c) => {
     if (error instanceof MalformedBodyError) return c.json(encodeErrorBody(error.code, error.shortMessage), 400);

@@ -3,6 +3,7 @@ import { type Context, Hono } from "hono";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { Receiver } from "../Receiver.ts";
 import { channelStatusBar } from "./channelStatusBar.ts";
+import { closeOnErrorWithBody } from "./closeOnErrorWithBody.ts";
 import { cors } from "./cors.ts";
 import { type PaywallOptions, paywall } from "./paywall.ts";
 import { receiverApi } from "./receiverApi.ts";
@@ -66,6 +67,7 @@ export type ReceiverAppOptions = {
 export function receiverApp(options: ReceiverAppOptions): Hono {
   const { receiver } = options;
   const app = new Hono();
+  app.use(closeOnErrorWithBody());
   if (options.corsOrigins?.length) app.use(cors({ allowedOrigins: options.corsOrigins }));
   const paywallScript = options.paywallScript ?? (options.paywallScriptFile ? assetPaths.paywallScript : undefined);
   const bound: ReceiverRoutesContext["paywall"] = (paywallOptions) =>
