@@ -8,13 +8,13 @@
 // with DEPLOYER_KEY_FILE) and RECEIVER_KEY_FILE the receiver's key.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deployContracts, HARDHAT_MNEMONIC, writeDeployment } from "@micro-raiden/contracts/deploy";
-import { articles, demoRoutes } from "@micro-raiden/demo-server";
+import { articles, demoDatabase, demoRoutes, demoRunDirectory } from "@micro-raiden/demo-server";
 import { startServer } from "@micro-raiden/receiver";
 import { readPrivateKeyFile } from "@micro-raiden/web-client/node";
 import { demoTokenAbi, parseDeployment } from "@micro-raiden/web-client/protocol";
@@ -24,10 +24,16 @@ import { build } from "vite";
 
 const contractsDir = fileURLToPath(new URL("../contracts/", import.meta.url));
 const browserDir = fileURLToPath(new URL("../widget/dist/browser/", import.meta.url));
-const exampleDir = fileURLToPath(new URL("../widget/dist/example/", import.meta.url));
 const port = Number(process.env.CHAIN_PORT ?? 8545);
 const serverPort = Number(process.env.PORT ?? 3000);
 const sitePort = Number(process.env.SITE_PORT ?? 3001);
+// What this demo writes (the receiver's database, the example app built for its receiver) lives in the directory of
+// its ports: a second demo on other ports neither opens nor deletes it.
+const runDir = demoRunDirectory(fileURLToPath(new URL("../demo-server/.data/", import.meta.url)), {
+  port: serverPort,
+  chainPort: process.env.RPC_URL ? undefined : port,
+});
+const exampleDir = `${runDir}/example/`;
 const children: ChildProcess[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -68,11 +74,15 @@ async function startLocalChain(): Promise<string> {
 
 /**
  * The widget's script tag and Service Worker, built from the sources as `npm run build:browser -w widget` does, and
- * the React example app (`build:example`).
+ * the React example app (`build:example`) into this run's directory, for this run's receiver (and local chain).
  */
 async function buildBrowserFiles(): Promise<{ paywallScriptFile: string; serviceWorkerFile: string }> {
   const configFile = fileURLToPath(new URL("../vite.config.ts", import.meta.url));
-  for (const mode of ["paywall", "sw", "example"]) await build({ configFile, mode, logLevel: "warn" });
+  for (const mode of ["paywall", "sw"]) await build({ configFile, mode, logLevel: "warn" });
+  // Build-time settings of the example (widget/example/main.tsx), read from the environment.
+  process.env.VITE_RECEIVER_URL = `http://127.0.0.1:${serverPort}`;
+  if (!process.env.RPC_URL) process.env.VITE_RPC_URL = `http://127.0.0.1:${port}`;
+  await build({ configFile, mode: "example", logLevel: "warn", build: { outDir: exampleDir } });
   return { paywallScriptFile: `${browserDir}paywall.js`, serviceWorkerFile: `${browserDir}micro-raiden-sw.js` };
 }
 
@@ -174,11 +184,8 @@ async function main() {
       ? undefined
       : toHex(mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: 2 }).getHdKey().privateKey ?? new Uint8Array());
   if (!receiverKey) throw new Error("Set RECEIVER_KEY_FILE to the receiver's key file to run against another chain.");
-  const dataDir = fileURLToPath(new URL("../demo-server/.data/", import.meta.url));
-  await mkdir(dataDir, { recursive: true });
-  const dbPath = `${dataDir}demo-${deployment.chainId}-${deployment.channelManager.slice(2, 10)}.db`;
-  // A fresh local chain reuses addresses and block numbers: proofs from the last run would haunt its channels.
-  if (!external) await Promise.all(["", "-wal", "-shm"].map((suffix) => rm(`${dbPath}${suffix}`, { force: true })));
+  // A fresh local chain reuses addresses and block numbers: proofs from this run directory's last run are removed.
+  const dbPath = await demoDatabase(runDir, deployment, { fresh: !external });
   const operatorToken = randomBytes(24).toString("hex");
   // The content site's origin is fixed before the receiver starts: the receiver's CORS must list it.
   const siteOrigin = `http://localhost:${sitePort}`;
