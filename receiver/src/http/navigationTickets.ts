@@ -27,7 +27,7 @@ export function navigationTickets(options: NavigationTicketsOptions = {}) {
   const maxTickets = options.maxTickets ?? 10_000;
   const now = options.now ?? Date.now;
   // Insertion order is issue order, which makes the oldest the first to expire.
-  const tickets = new Map<string, { request: string; expiresAt: number }>();
+  const tickets = new Map<string, { request: string; expiresAt: number; take: (() => boolean) | undefined }>();
 
   const prune = () => {
     const time = now();
@@ -38,11 +38,14 @@ export function navigationTickets(options: NavigationTicketsOptions = {}) {
   };
 
   return {
-    /** Sets a ticket for `request` (`METHOD /path?query`) on the paid response in `c`. */
-    issue(c: Context, request: string) {
+    /**
+     * Sets a ticket for `request` (`METHOD /path?query`) on the paid response in `c`. `take` is asked when the ticket
+     * is redeemed, and a false refuses it: the payment's second delivery went to something else (its repeat).
+     */
+    issue(c: Context, request: string, take?: () => boolean) {
       prune();
       const value = randomBytes(32).toString("base64url");
-      tickets.set(value, { request, expiresAt: now() + lifetimeMs });
+      tickets.set(value, { request, expiresAt: now() + lifetimeMs, take });
       setCookie(c, ticketCookieName, value, {
         httpOnly: true,
         sameSite: "Strict",
@@ -61,7 +64,8 @@ export function navigationTickets(options: NavigationTicketsOptions = {}) {
       const ticket = tickets.get(value);
       tickets.delete(value);
       deleteCookie(c, ticketCookieName, { path: cookiePath(c), secure: new URL(c.req.url).protocol === "https:" });
-      return ticket !== undefined && ticket.request === request && ticket.expiresAt > now();
+      if (ticket === undefined || ticket.request !== request || ticket.expiresAt <= now()) return false;
+      return ticket.take?.() ?? true;
     },
   };
 }

@@ -139,7 +139,10 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
       c.res.headers.set(name, value);
     }
     setPaidCacheControl(c.res.headers, paidCacheControl);
-    if (c.req.header(headerNames.navigationTicket) !== undefined) tickets.issue(c, requestKey(c));
+    // The reload a ticket pays for is the payment's second delivery: a repeat had it already, and gets no ticket.
+    if (c.req.header(headerNames.navigationTicket) !== undefined && !outcome.repeat) {
+      tickets.issue(c, requestKey(c), outcome.takeSecondDelivery);
+    }
     whenDelivered(c, outcome.delivered);
   };
 }

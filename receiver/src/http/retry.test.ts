@@ -8,6 +8,7 @@ import { after, describe, it } from "node:test";
 import { headerNames } from "@micro-raiden/web-client/protocol";
 import { Hono } from "hono";
 import { sqliteStore } from "../store/sqliteStore.ts";
+import { ticketCookieName } from "./navigationTickets.ts";
 import { paywall } from "./paywall.ts";
 import { articles, createTestReceiver, decodeFailure, tempDirectory } from "./testReceiver.test-helper.ts";
 
@@ -132,5 +133,35 @@ describe("retries of a payment whose answer was cut off", () => {
     assert.equal((await send()).status, 200, "the repeat is still there after a failed attempt");
     await expectInvalidAmount(await send(), price);
     assert.equal(t.storedProof(channel)?.balance, price);
+  });
+
+  it("delivers a payment asking for a navigation ticket at most twice, whatever is tried after it", async () => {
+    const ask = { [headerNames.navigationTicket]: "1" };
+    // The attempts after the paid answer, in both orders: retry the proof first, or redeem the ticket first.
+    for (const order of [
+      ["repeat", "redeem", "repeat", "redeem"],
+      ["redeem", "repeat", "redeem", "repeat"],
+    ] as const) {
+      const t = createTestReceiver();
+      const channel = t.openChannel();
+      const payment = await t.sign(channel, price);
+      const tickets: string[] = [];
+      let deliveries = 0;
+      const count = (response: Response) => {
+        const ticket = new RegExp(`^${ticketCookieName}=([^;]+)`).exec(response.headers.get("set-cookie") ?? "")?.[1];
+        if (ticket) tickets.push(ticket);
+        if (response.status === 200) deliveries++;
+      };
+      // The paid answer's body is never read, so it does not count as delivered: the repeat stays open.
+      count(await t.pay("/articles/1", payment, ask));
+      for (const attempt of order) {
+        if (attempt === "repeat") count(await t.pay("/articles/1", payment, ask));
+        for (const ticket of attempt === "redeem" ? tickets.splice(0) : []) {
+          count(await t.app.request("/articles/1", { headers: { cookie: `${ticketCookieName}=${ticket}` } }));
+        }
+      }
+      assert.equal(deliveries, 2, `${order.join(", ")}: the paid answer and one more`);
+      assert.equal(t.storedProof(channel)?.balance, price, "charged once");
+    }
   });
 });

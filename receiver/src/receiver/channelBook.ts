@@ -4,8 +4,8 @@ import type { ChainEvent, ProofRecord } from "../store/records.ts";
 
 /**
  * The latest accepted payment of a channel: its proof, the request it paid for, and whether its response went out.
- * `delivered` and `repeated` live in memory only: after a crash every committed payment counts as undelivered, so
- * the request that was cut off can be repeated once (see the protocol README's retry rule).
+ * `delivered` and `secondDeliveryUsed` live in memory only: after a crash every committed payment counts as
+ * undelivered, so the request that was cut off can be repeated once (see the protocol README's retry rule).
  */
 export type LatestPayment = {
   balance: bigint;
@@ -15,7 +15,12 @@ export type LatestPayment = {
   /** When it was committed, in ms since the epoch. */
   committedAt: number;
   delivered: boolean;
-  repeated: boolean;
+  /**
+   * The one delivery a payment has beyond its paid answer is used: a repeat of its request, or the reload that
+   * redeemed its navigation ticket. Whichever comes first; the other is refused, so one payment is delivered at most
+   * twice.
+   */
+  secondDeliveryUsed: boolean;
 };
 
 /** A channel to this receiver, as the chain and the accepted payments describe it. */
@@ -183,7 +188,7 @@ export class ChannelBook {
       request: proof.request,
       committedAt: proof.committedAt,
       delivered: false,
-      repeated: false,
+      secondDeliveryUsed: false,
     };
     this.#proofs.set(key, latest);
     const channel = this.#channels.get(key);

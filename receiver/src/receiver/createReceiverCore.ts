@@ -74,6 +74,11 @@ export type AcceptedPayment = {
   release(): void;
   /** Marks the paid response as sent in full: from now on a retry of this payment is charged as a new one. */
   delivered(): void;
+  /**
+   * Takes the payment's one delivery beyond its paid answer, for a navigation ticket's reload: true once, false when
+   * it is used (by a repeat, or an earlier call) or the payment was not committed. Always false for a repeat.
+   */
+  takeSecondDelivery(): boolean;
 };
 
 /** What a sender sends to ask for the receiver's closing signature (the REST API's DELETE body, decoded). */
@@ -244,7 +249,8 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
       if (!signedBySender) return reject(failure("invalid_balance_proof", channel, false));
 
       // The client retries a request whose answer it never got with the very same proof: serve it once more, free,
-      // if it is for the same request, recent, and its answer is not known to have gone out.
+      // if it is for the same request, recent, its answer is not known to have gone out, and its second delivery
+      // (this repeat, or a navigation ticket's reload) is not used.
       const latest = channel.latest;
       if (
         latest &&
@@ -252,7 +258,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
         payment.signature === latest.signature &&
         latest.request === request &&
         !latest.delivered &&
-        !latest.repeated &&
+        !latest.secondDeliveryUsed &&
         now() - latest.committedAt <= repeatWindowMs
       ) {
         let done = false;
@@ -269,12 +275,13 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
           repeat: true,
           async settle() {
             // Consumed only once the content is ready: a repeat whose handler failed may be tried again.
-            if (finish()) latest.repeated = true;
+            if (finish()) latest.secondDeliveryUsed = true;
           },
           release: finish,
           delivered() {
             latest.delivered = true;
           },
+          takeSecondDelivery: () => false,
         };
       }
 
@@ -330,6 +337,11 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
         },
         delivered() {
           if (committed) committed.delivered = true;
+        },
+        takeSecondDelivery() {
+          if (!committed || committed.secondDeliveryUsed) return false;
+          committed.secondDeliveryUsed = true;
+          return true;
         },
       };
     }
