@@ -107,7 +107,8 @@ async function signedRequest(
     deposit: minDeposit,
     signer: privateKeyToAccount(generatePrivateKey()).address,
     nonce,
-    deadline: BigInt(Math.floor(Date.now() / 1000) + 600),
+    // Ten minutes by the chain's clock, which is what the manager checks.
+    deadline: (await chainTime()) + 600n,
     ...changes,
   };
   const permitSignature = await signAs.signTypedData(
@@ -122,11 +123,16 @@ async function signedRequest(
   return { ...body, authorizationSignature, permitSignature, ...changes };
 }
 
-/** Posts a body (an object is sent as JSON, a string as is) from the client address `ip`. */
-function post(body: unknown, ip = "192.0.2.1") {
+/** The latest block's timestamp: the chain's clock, which need not be the test's. */
+async function chainTime(): Promise<bigint> {
+  return (await publicClient.getBlock({ blockTag: "latest" })).timestamp;
+}
+
+/** Posts a body (an object is sent as JSON, a string as is) from the client address `ip`, to `to` (default: `app`). */
+function post(body: unknown, ip = "192.0.2.1", to: Hono = app) {
   // What @hono/node-server puts in the context: the connection's socket.
   const env = { incoming: { socket: { remoteAddress: ip, remotePort: 40000, remoteFamily: "IPv4" } } };
-  return app.request(
+  return to.request(
     url,
     {
       method: "POST",
@@ -136,8 +142,8 @@ function post(body: unknown, ip = "192.0.2.1") {
     env,
   );
 }
-const postRequest = (request: SponsoredOpenRequestBody, ip?: string) =>
-  post(encodeSponsoredOpenRequestBody(request), ip);
+const postRequest = (request: SponsoredOpenRequestBody, ip?: string, to?: Hono) =>
+  post(encodeSponsoredOpenRequestBody(request), ip, to);
 
 const sentByReceiver = () => publicClient.getTransactionCount({ address: receiverAddress, blockTag: "pending" });
 
@@ -213,7 +219,7 @@ describe("sponsored open: refusals that send nothing", () => {
 
   it("an expired authorization, or one valid for too long (400 authorization_expired)", async () => {
     const account = await reader();
-    const now = BigInt(Math.floor(Date.now() / 1000));
+    const now = await chainTime();
     await refused(postRequest(await signedRequest(account, { deadline: now - 1n })), 400, "authorization_expired");
     await refused(postRequest(await signedRequest(account, { deadline: now + 7200n })), 400, "authorization_expired");
   });
@@ -270,6 +276,21 @@ describe("sponsored open: rate limits", () => {
     // Another address is not held back by it.
     assert.equal((await postRequest(await signedRequest(await reader()), "203.0.113.51")).status, 200);
   });
+
+  it("an open the receiver could not send (no ether for gas) counts against neither the sender nor the address", async () => {
+    const account = await reader();
+    const ip = "203.0.113.90";
+    const ether = await publicClient.getBalance({ address: receiverAddress });
+    await chain.testClient.setBalance({ address: receiverAddress, value: 0n });
+    try {
+      await refused(postRequest(await signedRequest(account), ip), 503, "sponsor_unavailable");
+    } finally {
+      await chain.testClient.setBalance({ address: receiverAddress, value: ether });
+    }
+    // One open a day per sender: this one is still the sender's first.
+    const response = await postRequest(await signedRequest(account), ip);
+    assert.equal(response.status, 200, JSON.stringify(await response.clone().json()));
+  });
 });
 
 describe("sponsored open: front-run from the mempool", () => {
@@ -324,6 +345,42 @@ describe("sponsored open: front-run from the mempool", () => {
   });
 });
 
+describe("sponsored open: a sender's next open right after its first", () => {
+  let generous: Receiver;
+  let generousApp: Hono;
+  before(async () => {
+    generous = await startReceiver({
+      rpcUrl: chain.rpcUrl,
+      deployment: chain.deployment,
+      privateKey: toHex(chain.accounts[6]?.getHdKey().privateKey ?? assert.fail()),
+      dbPath: join(await mkdtemp(join(tmpdir(), "sponsored-generous-")), "receiver.db"),
+      pollIntervalMs: 50,
+      log: () => {},
+      sponsor: { minDeposit, perSender: { limit: 5, windowMs: 86_400_000 } },
+    });
+    generousApp = receiverApp({ receiver: generous });
+  });
+  after(() => generous.close());
+
+  it("is opened too: simulated on the pending block, not the one that holds the first (no ChannelExists)", async () => {
+    const account = await reader();
+    const blocks: bigint[] = [];
+    for (let i = 0; i < 2; i++) {
+      const response = await postRequest(
+        await signedRequest(account, { receiver: generous.address }),
+        "203.0.113.60",
+        generousApp,
+      );
+      const body: unknown = await response.json();
+      assert.equal(response.status, 200, JSON.stringify(body));
+      blocks.push(decodeSponsoredOpenResponseBody(body).openBlock);
+    }
+    for (const openBlock of blocks) {
+      assert.equal(generous.getChannel(account.address, openBlock)?.deposit, minDeposit);
+    }
+  });
+});
+
 describe("sponsored open: off by default", () => {
   it("a receiver started without `sponsor` offers nothing and has no endpoint", async () => {
     const plain = await startReceiver({
@@ -352,5 +409,28 @@ describe("sponsored open: off by default", () => {
     } finally {
       await plain.close();
     }
+  });
+});
+
+// Last: the chain's clock is moved two hours ahead of the test's and stays there.
+describe("sponsored open: the deadline by the chain's clock", () => {
+  before(async () => {
+    await chain.testClient.increaseTime({ seconds: 7200 });
+    await chain.testClient.mine({ blocks: 1 });
+  });
+
+  it("accepts a deadline ten minutes ahead of the chain's time on a chain two hours ahead of the receiver's clock", async () => {
+    const response = await postRequest(await signedRequest(await reader()), "203.0.113.70");
+    assert.equal(response.status, 200, JSON.stringify(await response.clone().json()));
+  });
+
+  it("refuses a deadline the chain's time has passed (400 authorization_expired) before it counts against anyone", async () => {
+    const account = await reader();
+    const ip = "203.0.113.71";
+    // Ten minutes by a clock two hours behind the chain's: a reader with a slow clock.
+    const slow = BigInt(Math.floor(Date.now() / 1000) + 600);
+    await refused(postRequest(await signedRequest(account, { deadline: slow }), ip), 400, "authorization_expired");
+    const response = await postRequest(await signedRequest(account), ip);
+    assert.equal(response.status, 200, JSON.stringify(await response.clone().json()));
   });
 });

@@ -18,6 +18,19 @@ describe("sponsoredOpenLimiter (sliding window, on a clock the test moves)", () 
     assert.equal(limiter.waitFor("alice"), 10_000, "a sliding window, not a fixed one");
   });
 
+  it("gives a slot back when asked (an attempt the receiver could not send), and only that slot", () => {
+    let clock = 1_000_000;
+    const limiter = sponsoredOpenLimiter({ limit: 2, windowMs: 60_000 }, () => clock);
+    limiter.take("alice");
+    clock += 1_000;
+    const giveBack = limiter.take("alice");
+    assert.equal(limiter.waitFor("alice"), 59_000);
+    giveBack();
+    assert.equal(limiter.waitFor("alice"), 0, "the first slot is still taken, the second is free again");
+    limiter.take("alice");
+    assert.equal(limiter.waitFor("alice"), 59_000);
+  });
+
   it("refuses a configuration that would let nothing through", () => {
     assert.throws(() => sponsoredOpenLimiter({ limit: 0, windowMs: 1000 }), /at least 1/);
     assert.throws(() => sponsoredOpenLimiter({ limit: 1, windowMs: 0 }), /positive/);

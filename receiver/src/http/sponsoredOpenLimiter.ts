@@ -4,8 +4,8 @@ export type RateLimit = { limit: number; windowMs: number };
 export type SponsoredOpenLimiter = {
   /** Ms until `key` may take another slot, or 0 when it may now. */
   waitFor(key: string): number;
-  /** Records one event for `key` now. */
-  take(key: string): void;
+  /** Records one event for `key` now; the function returned takes it back (an attempt that never reached the chain). */
+  take(key: string): () => void;
 };
 
 /** Keys kept before expired ones are swept, so a flood of one-off client addresses cannot grow memory without end. */
@@ -42,6 +42,12 @@ export function sponsoredOpenLimiter(rate: RateLimit, now: () => number = Date.n
       const at = now();
       if (events.size > sweepAbove) for (const stale of [...events.keys()]) recent(stale, at);
       events.set(key, [...recent(key, at), at]);
+      return () => {
+        const times = events.get(key) ?? [];
+        const index = times.lastIndexOf(at);
+        if (index >= 0) times.splice(index, 1);
+        if (times.length === 0) events.delete(key);
+      };
     },
   };
 }

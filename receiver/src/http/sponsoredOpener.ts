@@ -29,7 +29,7 @@ export type SponsorOptions = {
   perSender?: RateLimit | undefined;
   /** Sponsored opens per client IP address (default 10 an hour). */
   perClient?: RateLimit | undefined;
-  /** The latest deadline accepted, in seconds from now (default 3600): no authorization is held for long. */
+  /** The latest deadline accepted, in seconds after the chain's time (default 3600): none is held for long. */
   maxDeadlineAhead?: number | undefined;
 };
 
@@ -81,6 +81,8 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
   const manager = { address: deployment.channelManager, abi: channelManagerAbi } as const;
   const refuse = (status: 400 | 403 | 409 | 422 | 429 | 503, code: RequestErrorCode, message: string) =>
     ({ ok: false, status, code, message }) as const;
+  /** The refusal of an open the receiver could not send (no ether for gas, its node down): nobody's attempt. */
+  const unsent = refuse(503, "sponsor_unavailable", "The receiver could not send the transaction.");
 
   async function check(request: SponsoredOpenRequestBody): Promise<SponsoredOpenResult | undefined> {
     if (!isAddressEqual(request.token, deployment.token)) {
@@ -95,10 +97,18 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
     if (request.deposit < minDeposit) {
       return refuse(400, "deposit_too_small", `A sponsored open needs a deposit of at least ${minDeposit}.`);
     }
-    const seconds = BigInt(Math.floor(Date.now() / 1000));
-    if (request.deadline <= seconds) return refuse(400, "authorization_expired", "The deadline has passed.");
-    if (request.deadline > seconds + maxDeadlineAhead) {
-      return refuse(400, "authorization_expired", `The deadline is more than ${maxDeadlineAhead} s ahead.`);
+    // By the chain's clock, which is what the manager checks: the receiver's own may be minutes off it (a chain that
+    // mines faster than a block a second runs ahead; a test chain may have been moved).
+    const { timestamp } = await publicClient.getBlock({ blockTag: "pending" });
+    if (request.deadline <= timestamp) {
+      return refuse(400, "authorization_expired", `The deadline has passed: the chain's time is ${timestamp}.`);
+    }
+    if (request.deadline > timestamp + maxDeadlineAhead) {
+      return refuse(
+        400,
+        "authorization_expired",
+        `The deadline is more than ${maxDeadlineAhead} s ahead of the chain's time (${timestamp}).`,
+      );
     }
     // A well-formed signature whose r is no curve point recovers nobody: viem throws.
     const signedBy = await recoverTypedDataAddress({
@@ -131,16 +141,20 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
 
   /**
    * The rate limits, checked and taken in one synchronous step so that concurrent requests cannot both pass. Taken
-   * before simulating: a client whose opens fail on chain still spends its allowance of attempts.
+   * before simulating: a client whose opens fail on chain still spends its allowance of attempts. Returns the
+   * refusal, or the function that gives both slots back (for an open the receiver itself could not send).
    */
-  function admit(sender: string, client: string): SponsoredOpenResult | undefined {
+  function admit(sender: string, client: string): SponsoredOpenResult | (() => void) {
     if (inFlight.has(sender)) return limited("A sponsored open for this sender is in progress.", 1);
     const wait = Math.max(perSender.waitFor(sender), perClient.waitFor(client));
     if (wait > 0) return limited("Too many sponsored opens for this sender or from this address.", wait / 1000);
-    perSender.take(sender);
-    perClient.take(client);
+    const senderSlot = perSender.take(sender);
+    const clientSlot = perClient.take(client);
     inFlight.add(sender);
-    return undefined;
+    return () => {
+      senderSlot();
+      clientSlot();
+    };
   }
 
   function limited(message: string, seconds: number): SponsoredOpenResult {
@@ -168,11 +182,14 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
     const queued = sending.then(async (): Promise<{ hash: Hash; head: bigint } | SponsoredOpenResult> => {
       try {
         const head = await publicClient.getBlockNumber({ cacheTime: 0 });
+        // On the pending block, as the transaction will run: on the latest one, a sender's open right after its
+        // previous one would collide with that one's channel (same sender, receiver and block number).
         const { request: call } = await publicClient.simulateContract({
           ...manager,
           account,
           functionName: "openOnBehalf",
           args,
+          blockTag: "pending",
         });
         return { hash: await walletClient.writeContract({ ...call, chain: null }), head };
       } catch (error) {
@@ -181,7 +198,7 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
           const reason = reverted.data?.errorName ?? reverted.reason ?? "a revert";
           return refuse(422, "open_refused", `The channel manager would refuse this open: ${reason}.`);
         }
-        return refuse(503, "sponsor_unavailable", "The receiver could not send the transaction.");
+        return unsent;
       }
     });
     sending = queued.catch(() => {});
@@ -215,10 +232,13 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
     offer: { path: parameters.path, minDeposit },
     async open(request, client) {
       const sender = request.sender.toLowerCase();
-      const refused = (await check(request)) ?? admit(sender, client);
+      const refused = await check(request);
       if (refused) return refused;
+      const admitted = admit(sender, client);
+      if (typeof admitted !== "function") return admitted;
       try {
         const sent = await send(request);
+        if (sent === unsent) admitted();
         if ("ok" in sent) return sent;
         const receipt = await publicClient.waitForTransactionReceipt({ hash: sent.hash });
         const created = parseEventLogs({
