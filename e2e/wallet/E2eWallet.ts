@@ -50,7 +50,7 @@ export class E2eWallet {
   #chains = new Map<number, Chain>();
   #chainId: number;
   #connectedOrigins = new Set<string>();
-  #rejections = new Map<PromptMethod, number>();
+  #rejections = new Map<PromptMethod, { left: number; code: number }>();
   #holds = new Map<PromptMethod, Promise<void>>();
 
   /** `chains`: what the wallet knows; it starts on `chainId` (default the first). */
@@ -68,9 +68,12 @@ export class E2eWallet {
     await context.addInitScript({ content: walletInitScript });
   }
 
-  /** The reader rejects the next `times` prompts of `method` (4001). */
-  rejectNext(method: PromptMethod, times = 1): void {
-    this.#rejections.set(method, (this.#rejections.get(method) ?? 0) + times);
+  /**
+   * The reader rejects the next `times` prompts of `method`: with EIP-1193's 4001, or with `code` as the wallets that
+   * drop it do (the words still say the user denied it).
+   */
+  rejectNext(method: PromptMethod, times = 1, code = 4001): void {
+    this.#rejections.set(method, { left: (this.#rejections.get(method)?.left ?? 0) + times, code });
   }
 
   /**
@@ -132,10 +135,10 @@ export class E2eWallet {
       const hold = this.#holds.get(prompt);
       this.#holds.delete(prompt);
       await hold;
-      const left = this.#rejections.get(prompt) ?? 0;
-      if (left > 0) {
-        this.#rejections.set(prompt, left - 1);
-        throw new WalletError(4001, "MetaMask Tx Signature: User denied transaction signature.");
+      const rejection = this.#rejections.get(prompt);
+      if (rejection && rejection.left > 0) {
+        this.#rejections.set(prompt, { ...rejection, left: rejection.left - 1 });
+        throw new WalletError(rejection.code, "MetaMask Tx Signature: User denied transaction signature.");
       }
     }
     switch (method) {

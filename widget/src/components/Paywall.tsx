@@ -83,16 +83,20 @@ export function Paywall({ requirements, url, onChannelReady }: PaywallProps): Re
   const [readyError, setReadyError] = useState<unknown>();
   const handled = useRef<string | undefined>(undefined);
   const readyKey = step === "ready" && usable ? `${usable.sender}:${usable.openBlock}` : undefined;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: once per ready channel, whatever else re-renders.
-  useEffect(() => {
-    if (!readyKey || !onChannelReady || !client || !usable || handled.current === readyKey) return;
-    handled.current = readyKey;
+  const proceed = () => {
+    if (!onChannelReady || !client || !usable) return;
     setReadyError(undefined);
     // Storage has the latest of the channel (its session key, a payment from another tab) whatever the query held.
     client.storage
       .get(usable)
       .then((latest) => onChannelReady({ client, channel: latest ?? usable, approvedPrice: approved }))
       .catch(setReadyError);
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per ready channel, whatever else re-renders.
+  useEffect(() => {
+    if (!readyKey || handled.current === readyKey) return;
+    handled.current = readyKey;
+    proceed();
   }, [readyKey]);
 
   // Coming back after a close this browser did not watch (the site's challenge, another device): how it ended.
@@ -155,12 +159,13 @@ export function Paywall({ requirements, url, onChannelReady }: PaywallProps): Re
           </div>
         )}
         {step === "ready" && !onChannelReady && <p className="mr-ok">{messages.ready}</p>}
-        {readyError !== undefined && <ErrorNotice error={readyError} />}
+        {/* A payment the reader refused or that failed: say so, and let them try again (never a dead end). */}
+        {step === "ready" && readyError !== undefined && <ErrorNotice error={readyError} onRetry={proceed} />}
       </div>
       <div role="status" aria-live="polite" className="mr-muted">
         <WalletActivityNotice />
         {step === "confirming" && <p>{messages.confirmations(receiverView.data?.confirmations ?? 0, needed)}</p>}
-        {step === "ready" && onChannelReady && <p>{messages.ready}</p>}
+        {step === "ready" && onChannelReady && readyError === undefined && <p>{messages.ready}</p>}
       </div>
     </section>
   );

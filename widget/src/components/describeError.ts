@@ -12,7 +12,7 @@ export type ErrorDescription = {
 /** An error as the reader should meet it: a rejection, or a human sentence with the technical part folded away. */
 export function describeError(error: unknown, messages: Messages): ErrorDescription {
   const chain = causes(error);
-  if (chain.some((e) => e.name === "UserRejectedRequestError" || Reflect.get(e, "code") === 4001)) {
+  if (chain.some(isRejection)) {
     return { rejected: true, sentence: messages.rejected, details: [] };
   }
   const sentences = new Map<string, string>(Object.entries(messages.errors));
@@ -30,6 +30,20 @@ export function describeError(error: unknown, messages: Messages): ErrorDescript
     details: [shortMessage, ...(details && details !== shortMessage ? [details] : [])],
   };
 }
+
+/**
+ * The reader said no: EIP-1193's 4001 (viem's UserRejectedRequestError), or a wallet that drops the code and says it
+ * in words ("User rejected the request.", "User denied transaction signature.", "Rejected by user").
+ */
+function isRejection(error: Error): boolean {
+  if (error.name === "UserRejectedRequestError" || Reflect.get(error, "code") === 4001) return true;
+  // viem keeps a wallet's own words for an unknown code in `details` (InternalRpcError: "An internal error…").
+  return [error.message, Reflect.get(error, "details")].some(
+    (words) => typeof words === "string" && rejectionWords.test(words),
+  );
+}
+
+const rejectionWords = /\buser (rejected|denied|cancell?ed)\b|\b(rejected|denied|cancell?ed) by (the )?user\b/i;
 
 /** Geth's, Hardhat's and viem's words for an account that cannot pay a transaction's fee (and value). */
 const fundsMissing =

@@ -52,7 +52,6 @@ export const de: Messages = {
   payOnce: (price) => `${price} für diese Seite zahlen`,
   previousSettled: (paid, refund) =>
     `Ihr letzter Kanal zu dieser Seite wurde auf der Chain abgerechnet: ${paid} gingen an die Seite, ${refund} kamen an Sie zurück.`,
-  continue: "Weiter zur Seite",
   rejected: "Sie haben die Anfrage in Ihrer Wallet abgelehnt. Es wurde nichts berechnet.",
   tryAgain: "Erneut versuchen",
   errorDetails: "Details",

@@ -48,7 +48,6 @@ export const en = {
   payOnce: (price: string) => `Pay ${price} for this page`,
   previousSettled: (paid: string, refund: string) =>
     `Your last channel to this site was settled on chain: ${paid} went to the site, ${refund} came back to you.`,
-  continue: "Continue to the page",
   rejected: "You rejected the request in your wallet. Nothing was charged.",
   tryAgain: "Try again",
   errorDetails: "Details",
