@@ -5,6 +5,7 @@ import { assertGenuineManager } from "./chain/assertGenuineManager.ts";
 import { claimCredit } from "./chain/claimCredit.ts";
 import { createWatcher } from "./chain/createWatcher.ts";
 import { createOperator } from "./chain/operator.ts";
+import { serialWalletClient } from "./chain/serialWalletClient.ts";
 import { createSponsoredOpener, type SponsorOptions } from "./http/sponsoredOpener.ts";
 import type { Receiver } from "./Receiver.ts";
 import { readTokenInfo } from "./readTokenInfo.ts";
@@ -60,7 +61,8 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
   const account = privateKeyToAccount(options.privateKey);
   const transport = options.transport ?? http(options.rpcUrl);
   const publicClient = createPublicClient({ transport });
-  const walletClient = createWalletClient({ account, transport });
+  // Every transaction the receiver sends (challenges, operator commands, claims, sponsored opens) takes its turn here.
+  const walletClient = serialWalletClient(createWalletClient({ account, transport }));
   const chainId = await publicClient.getChainId();
   if (chainId !== options.deployment.chainId) {
     throw new Error(`The RPC serves chain ${chainId}, the deployment is on chain ${options.deployment.chainId}.`);

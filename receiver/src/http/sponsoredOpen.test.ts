@@ -14,10 +14,7 @@ import {
   decodeErrorBody,
   decodeSponsoredOpenResponseBody,
   decodeSponsorOfferHeader,
-  demoTokenAbi,
   encodeSponsoredOpenRequestBody,
-  openAuthorizationTypedData,
-  permitTypedData,
   type SponsoredOpenRequestBody,
 } from "@micro-raiden/web-client/protocol";
 import type { Hono } from "hono";
@@ -28,6 +25,7 @@ import {
   getAddress,
   http,
   type LocalAccount,
+  type PublicClient,
   parseEther,
   parseGwei,
   parseSignature,
@@ -38,6 +36,7 @@ import type { Receiver } from "../Receiver.ts";
 import { startReceiver } from "../startReceiver.ts";
 import { paywall } from "./paywall.ts";
 import { receiverApp } from "./receiverApp.ts";
+import { sponsoredOpenRequest } from "./sponsoredOpenRequest.test-helper.ts";
 
 const minDeposit = parseEther("1");
 const url = `http://receiver.test${apiPrefix}${apiPaths.sponsoredOpen}`;
@@ -45,7 +44,7 @@ const url = `http://receiver.test${apiPrefix}${apiPaths.sponsoredOpen}`;
 let chain: TestChain;
 let receiver: Receiver;
 let app: Hono;
-let publicClient: ReturnType<typeof createPublicClient>;
+let publicClient: PublicClient;
 let receiverAddress: Address;
 
 before(async () => {
@@ -84,43 +83,20 @@ async function reader(tokens = parseEther("10")): Promise<LocalAccount> {
 }
 
 /** What a client sends: a permit and an authorization signed by `account`, with `changes` signed over. */
-async function signedRequest(
+function signedRequest(
   account: LocalAccount,
   changes: Partial<SponsoredOpenRequestBody> = {},
   signAs: LocalAccount = account,
 ): Promise<SponsoredOpenRequestBody> {
-  const { channelManager, token, chainId } = chain.deployment;
-  const [permitNonce, nonce] = await Promise.all([
-    publicClient.readContract({ address: token, abi: demoTokenAbi, functionName: "nonces", args: [account.address] }),
-    publicClient.readContract({
-      address: channelManager,
-      abi: channelManagerAbi,
-      functionName: "openingNonces",
-      args: [account.address],
-    }),
-  ]);
-  const body = {
-    contract: channelManager,
-    token,
-    sender: account.address,
+  return sponsoredOpenRequest({
+    publicClient,
+    deployment: chain.deployment,
+    account,
     receiver: receiverAddress,
     deposit: minDeposit,
-    signer: privateKeyToAccount(generatePrivateKey()).address,
-    nonce,
-    // Ten minutes by the chain's clock, which is what the manager checks.
-    deadline: (await chainTime()) + 600n,
-    ...changes,
-  };
-  const permitSignature = await signAs.signTypedData(
-    permitTypedData(
-      { name: "Demo Token", version: "1", chainId, verifyingContract: token },
-      { owner: body.sender, spender: channelManager, value: body.deposit, nonce: permitNonce, deadline: body.deadline },
-    ),
-  );
-  const authorizationSignature = await signAs.signTypedData(
-    openAuthorizationTypedData({ chainId, contract: body.contract }, body),
-  );
-  return { ...body, authorizationSignature, permitSignature, ...changes };
+    changes,
+    signAs,
+  });
 }
 
 /** The latest block's timestamp: the chain's clock, which need not be the test's. */

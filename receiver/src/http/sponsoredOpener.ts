@@ -68,7 +68,8 @@ export type SponsoredOpenerParameters = SponsorOptions & {
  * The sponsored open: every check that can refuse a request runs before anything is sent — the receiver's own token,
  * contract and address, the minimum deposit, the deadline, the sender's signature, its next nonce, the rate limits
  * per sender and per client, and a simulation of the transaction — so a refused request costs the receiver no gas.
- * Transactions are sent one at a time (the receiver's account nonce) and one sender has at most one in flight.
+ * Transactions go through the receiver's one nonce source (its wallet client, `serialWalletClient`), and one sender
+ * has at most one in flight.
  */
 export function createSponsoredOpener(parameters: SponsoredOpenerParameters): SponsoredOpener {
   const { deployment, account, publicClient, walletClient, minDeposit } = parameters;
@@ -77,7 +78,6 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
   const perClient = sponsoredOpenLimiter(parameters.perClient ?? { limit: 10, windowMs: 3_600_000 });
   const maxDeadlineAhead = BigInt(parameters.maxDeadlineAhead ?? 3600);
   const inFlight = new Set<string>();
-  let sending: Promise<unknown> = Promise.resolve();
   const manager = { address: deployment.channelManager, abi: channelManagerAbi } as const;
   const refuse = (status: 400 | 403 | 409 | 422 | 429 | 503, code: RequestErrorCode, message: string) =>
     ({ ok: false, status, code, message }) as const;
@@ -162,10 +162,11 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
   }
 
   /**
-   * Simulates and sends under the send queue, so concurrent opens never pick the same account nonce. Returns the hash
-   * and the chain's head just before sending.
+   * Simulates and sends. The wallet client is the receiver's one nonce source (`serialWalletClient`), so concurrent
+   * opens, and the receiver's other transactions, never pick the same nonce. Returns the hash and the chain's head
+   * just before sending.
    */
-  function send(request: SponsoredOpenRequestBody): Promise<{ hash: Hash; head: bigint } | SponsoredOpenResult> {
+  async function send(request: SponsoredOpenRequestBody): Promise<{ hash: Hash; head: bigint } | SponsoredOpenResult> {
     const permit = parseSignature(request.permitSignature);
     const args = [
       request.sender,
@@ -179,30 +180,26 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
       permit.r,
       permit.s,
     ] as const;
-    const queued = sending.then(async (): Promise<{ hash: Hash; head: bigint } | SponsoredOpenResult> => {
-      try {
-        const head = await publicClient.getBlockNumber({ cacheTime: 0 });
-        // On the pending block, as the transaction will run: on the latest one, a sender's open right after its
-        // previous one would collide with that one's channel (same sender, receiver and block number).
-        const { request: call } = await publicClient.simulateContract({
-          ...manager,
-          account,
-          functionName: "openOnBehalf",
-          args,
-          blockTag: "pending",
-        });
-        return { hash: await walletClient.writeContract({ ...call, chain: null }), head };
-      } catch (error) {
-        const reverted = error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionRevertedError);
-        if (reverted instanceof ContractFunctionRevertedError) {
-          const reason = reverted.data?.errorName ?? reverted.reason ?? "a revert";
-          return refuse(422, "open_refused", `The channel manager would refuse this open: ${reason}.`);
-        }
-        return unsent;
+    try {
+      const head = await publicClient.getBlockNumber({ cacheTime: 0 });
+      // On the pending block, as the transaction will run: on the latest one, a sender's open right after its
+      // previous one would collide with that one's channel (same sender, receiver and block number).
+      const { request: call } = await publicClient.simulateContract({
+        ...manager,
+        account,
+        functionName: "openOnBehalf",
+        args,
+        blockTag: "pending",
+      });
+      return { hash: await walletClient.writeContract({ ...call, chain: null }), head };
+    } catch (error) {
+      const reverted = error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionRevertedError);
+      if (reverted instanceof ContractFunctionRevertedError) {
+        const reason = reverted.data?.errorName ?? reverted.reason ?? "a revert";
+        return refuse(422, "open_refused", `The channel manager would refuse this open: ${reason}.`);
       }
-    });
-    sending = queued.catch(() => {});
-    return queued;
+      return unsent;
+    }
   }
 
   /**
