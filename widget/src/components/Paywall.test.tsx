@@ -367,6 +367,30 @@ describe("Paywall", () => {
     expect(wallet.prompts.eth_signTypedData_v4).toBe(1); // the permit: approving asks the wallet nothing
   });
 
+  it("says so when the wallet does not answer after connecting, and a retry goes on: never stuck loading", async () => {
+    const wallet = await reader({ tokens: parseEther("1") });
+    // The widget's first look at the connected wallet (web-client's reconnect) fails, as a busy wallet's can.
+    const request = wallet.provider.request.bind(wallet.provider);
+    let failed = false;
+    Object.assign(wallet.provider, {
+      request: async (args: { method: string; params?: unknown }) => {
+        // The widget's own calls pass through its wallet-activity observer; wagmi's do not.
+        if (args.method === "eth_accounts" && !failed && new Error().stack?.includes("walletActivity")) {
+          failed = true;
+          throw Object.assign(new Error("The wallet is busy."), { code: -32002 });
+        }
+        return request(args as Parameters<typeof request>[0]);
+      },
+    });
+    const requirements = await requirementsOf("/articles/1");
+    renderWidget(<Paywall requirements={requirements} url="/articles/1" />);
+    await connect();
+    const alert = await screen.findByRole("alert");
+    expect(failed).toBe(true);
+    await userEvent.click(within(alert).getByRole("button", { name: "Try again" }));
+    expect(await screen.findByRole("button", { name: "Open a channel with 0.1 TKN" })).toBeTruthy();
+  });
+
   it("speaks German when asked", async () => {
     const requirements = await requirementsOf("/articles/3");
     renderWidget(<Paywall requirements={requirements} url="/articles/3" />, { locale: "de" });

@@ -46,7 +46,7 @@ type Step = "connect" | "switch" | "loading" | "deposit" | "topUp" | "confirming
  * </MicroRaidenProvider>
  */
 export function Paywall({ requirements, url, onChannelReady }: PaywallProps): ReactNode {
-  const { messages, locale, client, confirmations: needed } = useWidgetContext();
+  const { messages, locale, client, clientError, retryClient, confirmations: needed } = useWidgetContext();
   const { address, status, chainId } = useConnection();
   const tokenInfo = useTokenInfo(requirements, address);
   const { data: channel } = useChannel({ requirements });
@@ -115,6 +115,7 @@ export function Paywall({ requirements, url, onChannelReady }: PaywallProps): Re
       <div ref={focusRef} tabIndex={-1} className="mr-step" data-step={step}>
         {step === "connect" && <ConnectStep />}
         {step === "switch" && <SwitchChainStep requirements={requirements} />}
+        {step === "loading" && clientError !== undefined && <ErrorNotice error={clientError} onRetry={retryClient} />}
         {step === "deposit" && !usable && previous && token && (
           <p>
             {messages.previousSettled(

@@ -8,7 +8,7 @@ import {
   type SpendingPolicy,
 } from "@micro-raiden/web-client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Address, Chain, EIP1193Provider } from "viem";
 import { type Config, useConfig, useConnection, WagmiProvider } from "wagmi";
 import { catalogs, chooseLocale, type Locale } from "../i18n/catalogs.ts";
@@ -83,34 +83,48 @@ function ChannelClientHost(props: MicroRaidenProviderProps): ReactNode {
     [maxPrice, budgetPerReceiver, maxPaymentsPerMinute],
   );
 
+  // A failed start (the wallet did not answer) is said, with a retry: never a paywall stuck on "loading".
+  const [clientError, setClientError] = useState<unknown>();
+  const [attempt, setAttempt] = useState(0);
+  const retryClient = useCallback(() => setAttempt((n) => n + 1), []);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` is the retry's only way in.
   useEffect(() => {
+    setClientError(undefined);
     if (!connector || status !== "connected") {
       setClient(undefined);
       return;
     }
     let current = true;
-    void connector.getProvider().then(async (provider) => {
-      if (!isEip1193Provider(provider)) return;
-      // The same wallet wagmi connected, so the reader is never asked twice; reconnect asks nothing.
-      const next = createChannelClient({
-        provider: activity.observe(provider),
-        storage,
-        signing,
-        policy,
-        chains: config.chains,
+    connector
+      .getProvider()
+      .then(async (provider) => {
+        if (!isEip1193Provider(provider)) throw new Error("The connected wallet has no EIP-1193 provider.");
+        // The same wallet wagmi connected, so the reader is never asked twice; reconnect asks nothing.
+        const next = createChannelClient({
+          provider: activity.observe(provider),
+          storage,
+          signing,
+          policy,
+          chains: config.chains,
+        });
+        await reconnect(next);
+        if (current) setClient(next);
+      })
+      .catch((error: unknown) => {
+        if (current) setClientError(error);
       });
-      await reconnect(next);
-      if (current) setClient(next);
-    });
     return () => {
       current = false;
     };
-  }, [connector, status, storage, signing, policy, activity, config.chains]);
+  }, [connector, status, storage, signing, policy, activity, config.chains, attempt]);
 
   const locale = chooseLocale(props.locale);
   const value = useMemo<WidgetContextValue>(
     () => ({
       client,
+      clientError,
+      retryClient,
       storage,
       locale,
       messages: catalogs[locale],
@@ -119,7 +133,7 @@ function ChannelClientHost(props: MicroRaidenProviderProps): ReactNode {
       confirmations: props.confirmations,
       activity,
     }),
-    [client, storage, locale, signing, policy, props.confirmations, activity],
+    [client, clientError, retryClient, storage, locale, signing, policy, props.confirmations, activity],
   );
   return <WidgetContext value={value}>{props.children}</WidgetContext>;
 }

@@ -8,6 +8,9 @@ import type { WalletActivityStore } from "./walletActivity.ts";
 export type WidgetContextValue = {
   /** The channel client over the connected wallet; undefined until a wallet is connected. */
   client: ChannelClient | undefined;
+  /** Why the channel client could not be made for the connected wallet (it did not answer), until `retryClient`. */
+  clientError: unknown;
+  retryClient: () => void;
   storage: ChannelStorage;
   locale: Locale;
   messages: Messages;
