@@ -69,7 +69,7 @@ describe("ChannelStatus", () => {
     expect(wallet.prompts.eth_signTypedData_v4).toBe(1); // the permit only: the session key paid
 
     await userEvent.click(screen.getByRole("button", { name: "Close and get the rest back" }));
-    expect(await screen.findByText("Channel closed. Your token balance: 0.999 TKN.")).toBeTruthy();
+    expect(await screen.findByText("Channel closed: 0.099 TKN came back to you.")).toBeTruthy();
     expect(await tokenBalance(wallet.account.address)).toBe(parseEther("0.999"));
   });
 
@@ -122,7 +122,7 @@ describe("ChannelStatus", () => {
 
     await testClient().mine({ blocks: testDeployment().challengePeriod + 1 });
     await userEvent.click(await screen.findByRole("button", { name: "Settle and get the rest back" }));
-    expect(await screen.findByText("Channel closed. Your token balance: 1 TKN.")).toBeTruthy();
+    expect(await screen.findByText("Channel closed: 0.1 TKN came back to you.")).toBeTruthy();
     expect(await tokenBalance(wallet.account.address)).toBe(parseEther("1"));
   });
 });

@@ -1,4 +1,5 @@
-import type { PaymentRequirements, StoredChannel } from "@micro-raiden/web-client";
+import { getSettlement, type PaymentRequirements, type StoredChannel } from "@micro-raiden/web-client";
+import { useQuery } from "@tanstack/react-query";
 import { type ReactNode, useId, useRef } from "react";
 import { useBlockNumber, useConnection } from "wagmi";
 import { formatTokenAmount, type TokenInfo } from "../format/formatTokenAmount.ts";
@@ -51,7 +52,9 @@ export function ChannelStatus({ requirements, url, variant = "panel" }: ChannelS
   const { token } = tokenInfo;
   const gatewayUrl = new URL(requirements.gatewayPath, new URL(url, location.href)).href.replace(/\/$/, "");
 
-  const closedNow = settle.data?.state === "closed" || close.data?.state === "closed";
+  const closedChannel = [settle.data, close.data].find((c) => c?.state === "closed");
+  const closedNow = closedChannel !== undefined;
+  const refund = useRefund(closedChannel, tokenInfo.refetchBalance);
   // While the wallet reconnects on a freshly loaded page the channel is not known yet: saying "no channel" then would
   // be wrong for a moment on every paid page.
   const view = closedNow
@@ -74,7 +77,11 @@ export function ChannelStatus({ requirements, url, variant = "panel" }: ChannelS
       <h2 id={headingId}>{messages.status.label}</h2>
       <div ref={focusRef} tabIndex={-1} className="mr-step" data-view={view}>
         {view === "closed" && token && (
-          <p className="mr-ok">{messages.status.closed(formatTokenAmount(tokenInfo.balance ?? 0n, token, locale))}</p>
+          <p className="mr-ok">
+            {refund === undefined
+              ? messages.status.closedSettling
+              : messages.status.closed(formatTokenAmount(refund, token, locale))}
+          </p>
         )}
         {view === "none" && <p>{messages.status.noChannel}</p>}
         {view === "open" && channel && token && address && (
@@ -213,4 +220,32 @@ function Challenge(props: { channel: StoredChannel; settling: boolean; onSettle:
       {messages.status.settle}
     </button>
   );
+}
+
+/**
+ * What came back to the reader from a channel just closed, as the chain paid it out (its ChannelSettled event: after
+ * a challenge the receiver may have been paid a higher balance than the reader's copy); the reader's token balance is
+ * read again once it is known.
+ */
+function useRefund(channel: StoredChannel | undefined, refetchBalance: () => void): bigint | undefined {
+  const { client } = useWidgetContext();
+  const { data } = useQuery({
+    queryKey: [
+      "micro-raiden",
+      "refund",
+      channel?.chainId,
+      channel?.contract,
+      channel?.sender,
+      channel?.openBlock.toString(),
+    ],
+    enabled: Boolean(client && channel),
+    staleTime: Number.POSITIVE_INFINITY,
+    queryFn: async () => {
+      if (!client || !channel) return null;
+      const settlement = await getSettlement(client, { channel });
+      refetchBalance();
+      return settlement?.senderRefund ?? null;
+    },
+  });
+  return data ?? undefined;
 }
