@@ -6,7 +6,7 @@ export const de: Messages = {
   priceUnknown: "Der Preis wird vom Token gelesen…",
   priceUnavailable: "Die Angaben des Tokens konnten auf diesem Netzwerk nicht gelesen werden.",
   payWithChannel:
-    "Bezahlen Sie pro Seite aus einem Zahlungskanal: jetzt einmal bestätigen, danach keine Rückfrage beim Lesen.",
+    "Bezahlen Sie pro Seite aus einem Zahlungskanal: Sie zahlen einmal ein, danach werden Seiten ohne Rückfrage bezahlt.",
   chooseWallet: "Wallet verbinden",
   connectWith: (name) => `Mit ${name} verbinden`,
   connecting: "Warte auf Ihre Wallet…",
@@ -31,7 +31,7 @@ export const de: Messages = {
   methodPermit: "Eröffnung mit einer Signatur und einer Transaktion.",
   methodErc1363: "Eröffnung mit einer Transaktion.",
   methodApprove: "Eröffnung mit zwei Transaktionen (Freigabe, dann Eröffnung).",
-  methodSponsored: "Eröffnung nur mit einer Signatur: die Seite zahlt die Gebühr.",
+  methodSponsored: "Eröffnung mit zwei Signaturen in Ihrer Wallet und ohne Transaktion: die Seite zahlt die Gebühr.",
   noEther:
     "Das braucht eine Transaktion, und Ihr Konto hat kein ETH für deren Netzwerkgebühr. Besorgen Sie sich zuerst etwas ETH in diesem Netzwerk.",
   noEtherSponsorMin: (min) =>

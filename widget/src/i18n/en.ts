@@ -3,7 +3,7 @@ export const en = {
   price: (amount: string) => `This page costs ${amount}.`,
   priceUnknown: "Reading the price from the token…",
   priceUnavailable: "The token's price details could not be read from this chain.",
-  payWithChannel: "Pay per page from a payment channel: one confirmation now, then no prompt while you read.",
+  payWithChannel: "Pay per page from a payment channel: you deposit once, then pages are paid without a prompt.",
   chooseWallet: "Connect a wallet",
   connectWith: (name: string) => `Connect ${name}`,
   connecting: "Waiting for your wallet…",
@@ -27,7 +27,7 @@ export const en = {
   methodPermit: "Opens with one signature and one transaction.",
   methodErc1363: "Opens with one transaction.",
   methodApprove: "Opens with two transactions (approve, then open).",
-  methodSponsored: "Opens with a signature only: the site pays the fee.",
+  methodSponsored: "Opens with two signatures in your wallet and no transaction: the site pays the fee.",
   noEther:
     "This needs a transaction, and your account has no ETH for its network fee. Get a little ETH on this network first.",
   noEtherSponsorMin: (min: string) =>
