@@ -45,6 +45,11 @@ export type Receiver = {
   readonly token: TokenInfo;
   /** Root of the REST API, sent as RDN-Gateway-Path (default `/api/1`). */
   readonly gatewayPath: string;
+  /**
+   * How long a paid request may hold its channel, in ms: a handler or upstream that takes longer is answered 504 and
+   * not charged, and nothing waits longer for a channel (`startReceiver`'s `requestTimeoutMs`, default 30 000).
+   */
+  readonly requestTimeoutMs: number;
   /** Present when the receiver sponsors opens: its 402s offer it and its REST API takes the requests. */
   readonly sponsor?: SponsoredOpener | undefined;
   /** What a 402 for `price` asks for. */

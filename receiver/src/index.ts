@@ -12,7 +12,7 @@ export { receiverApp } from "./http/receiverApp.ts";
 export type { SponsoredOpener, SponsoredOpenResult, SponsorOptions } from "./http/sponsoredOpener.ts";
 export type { RateLimit } from "./http/sponsoredOpenLimiter.ts";
 export { assetPaths, type StaticAssetsOptions, staticAssets } from "./http/staticAssets.ts";
-export { upstreamProxy } from "./http/upstreamProxy.ts";
+export { type UpstreamProxyOptions, upstreamProxy } from "./http/upstreamProxy.ts";
 export type { ChannelInfo, Receiver, TokenInfo } from "./Receiver.ts";
 export { readTokenInfo } from "./readTokenInfo.ts";
 export type { ChannelStatus } from "./receiver/channelBook.ts";

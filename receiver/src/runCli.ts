@@ -29,6 +29,7 @@ const usage = (name: string) => `usage:
       --paywall-script-file FILE         the widget's paywall.js, served at /micro-raiden/paywall.js and loaded by 402 pages
       --service-worker-file FILE         the widget's micro-raiden-sw.js, served at /micro-raiden-sw.js (paid navigation)
       --paid-max-age 300                 seconds a reader's browser may keep a paid page (private cache)
+      --request-timeout 30000            ms a paid request may take (handler or upstream): then 504, nothing charged
   ${name} withdraw --url URL --operator-token-file FILE [--threshold BASE_UNITS]
       withdraw on chain from every open channel owing at least THRESHOLD (default 1)
   ${name} close-all --url URL --operator-token-file FILE
@@ -70,6 +71,7 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       "paywall-script-file": { type: "string" },
       "service-worker-file": { type: "string" },
       "paid-max-age": { type: "string", default: "300" },
+      "request-timeout": { type: "string", default: "30000" },
       price: { type: "string" },
       url: { type: "string", default: "http://127.0.0.1:3000" },
       threshold: { type: "string", default: "1" },
@@ -128,6 +130,7 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       paywallScriptFile: values["paywall-script-file"],
       serviceWorkerFile: values["service-worker-file"],
       paidMaxAge: integer("paid-max-age", 0),
+      requestTimeoutMs: integer("request-timeout", 1),
     }).catch((error: unknown) => {
       // Refusing a manager readers would refuse too is an answer, not a crash: one line, no stack.
       if (!(error instanceof UntrustedManagerError)) throw error;

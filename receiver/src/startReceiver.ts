@@ -34,6 +34,11 @@ export type StartReceiverOptions = {
   /** How long a retried request whose answer was cut off may be served again for free, in ms (default 60 000). */
   repeatWindowMs?: number | undefined;
   /**
+   * How long a paid request may hold its channel, in ms (default 30 000): a handler or upstream that takes longer is
+   * answered 504 and not charged, and a payment or the reader's close never waits longer behind another request.
+   */
+  requestTimeoutMs?: number | undefined;
+  /**
    * Open readers' channels for them and pay the gas (off by default): the 402s offer it (RDN-Sponsored-Open) and
    * `receiverApi` takes the requests at `POST <gateway>/sponsored-open`, within a minimum deposit and rate limits.
    */
@@ -78,6 +83,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
     confirmations: options.confirmations,
     gatewayPath: options.gatewayPath,
     repeatWindowMs: options.repeatWindowMs,
+    requestTimeoutMs: options.requestTimeoutMs,
     proofWriter,
     log: options.log,
   });

@@ -121,12 +121,26 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
       });
     }
 
+    const timedOut = (message: string) =>
+      c.json(encodeErrorBody("upstream_unavailable", message), 504, {
+        ...encodePaymentResponseHeaders({ requirements }),
+        "cache-control": "no-store",
+      });
+    if (outcome.kind === "timeout") return timedOut(outcome.message);
+
     setPaidRequirements(c, requirements);
+    let answered: boolean;
     try {
-      await next();
+      answered = await finishesWithin(next(), receiver.requestTimeoutMs);
     } catch (error) {
       outcome.release();
       throw error;
+    }
+    // A handler (or upstream) still busy after the request timeout gives the channel back: the reader's next payment
+    // and close go on, and whatever it answers later goes nowhere.
+    if (!answered) {
+      outcome.release();
+      return timedOut(`The paid resource did not answer within ${receiver.requestTimeoutMs} ms; nothing was charged.`);
     }
     // Nothing delivered, nothing charged: a failed handler, or a HEAD (Hono answers it with the GET handler
     // and no body).
@@ -145,6 +159,20 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
     }
     whenDelivered(c, outcome.delivered);
   };
+}
+
+/** Whether `work` settled within `ms`; its error, if it failed in time. A failure after that is dropped. */
+async function finishesWithin(work: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -84,7 +84,7 @@ export function receiverApp(options: ReceiverAppOptions): Hono {
     app.all(
       "/proxy/*",
       bound({ price: options.upstream.price }),
-      upstreamProxy({ upstream: options.upstream.url, prefix: "/proxy" }),
+      upstreamProxy({ upstream: options.upstream.url, prefix: "/proxy", timeoutMs: receiver.requestTimeoutMs }),
     );
   }
   // Unknown paths and methods a route does not take: the protocol promises a JSON body on every 4xx.

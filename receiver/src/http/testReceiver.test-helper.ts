@@ -134,6 +134,8 @@ export type TestReceiverOptions = {
   /** The receiver's key (default: a fresh one); pass the first one's to restart a receiver on its store. */
   account?: LocalAccount;
   repeatWindowMs?: number;
+  /** How long a paid request may hold its channel (default the receiver's, 30 s). */
+  requestTimeoutMs?: number;
   now?: () => number;
   /** The head the chain starts at (default 100). */
   head?: bigint;
@@ -152,6 +154,7 @@ export function createTestReceiver(options: TestReceiverOptions = {}) {
     confirmations: options.confirmations,
     reorderWindowMs: options.reorderWindowMs,
     repeatWindowMs: options.repeatWindowMs,
+    requestTimeoutMs: options.requestTimeoutMs,
     now: options.now,
   });
   const rpc = fakePublicClient(options.liquidBalance ?? parseEther("42"));

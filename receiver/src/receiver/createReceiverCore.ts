@@ -42,11 +42,20 @@ export type ReceiverCoreOptions = {
    * with the same proof (its answer was cut off), in ms. Default 60 000.
    */
   repeatWindowMs?: number | undefined;
+  /**
+   * How long a paid request may hold its channel, and the longest anything waits for a channel, in ms (default
+   * 30 000). The paywall answers a handler that takes longer 504 and charges nothing; a payment or a close that would
+   * wait longer behind another request is refused instead, so nothing hangs on a stuck request.
+   */
+  requestTimeoutMs?: number | undefined;
   /** The clock, in ms since the epoch (for tests). */
   now?: (() => number) | undefined;
   /** Where operational messages go (which signature verifier is in use); default: console. */
   log?: ((level: "info" | "warn", message: string) => void) | undefined;
 };
+
+/** Default of `requestTimeoutMs`: long enough for a slow upstream, short enough that a reader is not left waiting. */
+export const defaultRequestTimeoutMs = 30_000;
 
 /** The longest a close request may be valid for, in seconds: a stolen request is soon worthless. */
 const maxCloseRequestLifetime = 3600n;
@@ -57,7 +66,9 @@ export type CatchUp = () => Promise<void>;
 /** Why a request with a payment cannot be served: a 402 failure, or a 400 for a payment meant for someone else. */
 export type PaymentRejection =
   | { kind: "failure"; failure: PaymentFailure; echo: ChannelEcho | undefined }
-  | { kind: "bad_request"; code: "wrong_contract" | "wrong_receiver"; message: string };
+  | { kind: "bad_request"; code: "wrong_contract" | "wrong_receiver"; message: string }
+  /** The channel stayed held by another request for the whole request timeout: nothing was charged, retry. */
+  | { kind: "timeout"; message: string };
 
 /** A verified payment, held until the paid response is ready; `settle` commits it durably, `release` drops it. */
 export type AcceptedPayment = {
@@ -116,7 +127,12 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
   const gatewayPath = options.gatewayPath ?? apiPrefix;
   const reorderWindowMs = options.reorderWindowMs ?? 500;
   const repeatWindowMs = options.repeatWindowMs ?? 60_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
+  if (!Number.isSafeInteger(requestTimeoutMs) || requestTimeoutMs < 1) {
+    throw new Error("requestTimeoutMs must be a whole number of milliseconds, at least 1.");
+  }
   const now = options.now ?? Date.now;
+  const log = options.log ?? ((level, message) => console[level](`[receiver] ${message}`));
   const receiver = account.address;
   const domain = { chainId: deployment.chainId, contract: deployment.channelManager };
   const book = new ChannelBook();
@@ -152,11 +168,21 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     }
     return entry.promise;
   }
-  async function hold(key: string): Promise<() => void> {
+  /** Takes the channel once it is free; undefined when it is still held at `deadline` (ms since the epoch). */
+  async function hold(key: string, deadline: number): Promise<(() => void) | undefined> {
     for (;;) {
       const current = held.get(key);
       if (!current) break;
-      await current;
+      const left = deadline - Date.now();
+      if (left <= 0) return undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        current,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, left);
+        }),
+      ]);
+      clearTimeout(timer);
     }
     let release = () => {};
     held.set(
@@ -220,10 +246,17 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     }
     const key = channelKey(payment.sender, payment.openBlock);
     const deadline = Date.now() + reorderWindowMs;
+    const holdDeadline = Date.now() + requestTimeoutMs;
     if (!book.get(payment.sender, payment.openBlock)) await catchUp?.().catch(() => undefined);
     let signedBySender: boolean | undefined;
     for (;;) {
-      const release = await hold(key);
+      const release = await hold(key, holdDeadline);
+      if (!release) {
+        return {
+          kind: "timeout",
+          message: `Another request held this channel for over ${requestTimeoutMs} ms; nothing was charged: retry.`,
+        };
+      }
       const reject = (rejection: PaymentRejection) => {
         release();
         return rejection;
@@ -354,7 +387,16 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
    */
   async function closingSignature(parameters: ClosingSignatureRequest): Promise<ClosingSignatureResult> {
     const key = channelKey(parameters.sender, parameters.openBlock);
-    const release = await hold(key);
+    // A paid request holds the channel for at most the request timeout, so the close waits for no stuck one.
+    const release = await hold(key, Date.now() + requestTimeoutMs);
+    if (!release) {
+      return {
+        ok: false,
+        status: 409,
+        code: "conflict",
+        message: `A request held this channel for over ${requestTimeoutMs} ms: retry the close.`,
+      };
+    }
     try {
       // Read under the hold: a reorg rebuild or a payment may have replaced or moved the channel meanwhile.
       const channel = book.get(parameters.sender, parameters.openBlock);
@@ -432,9 +474,11 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     }
   }
 
+  /** Runs `task` while holding the channel; throws when the channel stays held for the whole request timeout. */
   async function withChannel<T>(sender: Address, openBlock: bigint, task: () => Promise<T> | T): Promise<T> {
     const key = channelKey(sender, openBlock);
-    const release = await hold(key);
+    const release = await hold(key, Date.now() + requestTimeoutMs);
+    if (!release) throw new Error(`Channel ${openBlock} of ${sender} stayed busy for over ${requestTimeoutMs} ms.`);
     try {
       return await task();
     } finally {
@@ -451,6 +495,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     deployment,
     gatewayPath,
     confirmations,
+    requestTimeoutMs,
     book,
     store,
     requirements,
@@ -522,6 +567,9 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     async abortClose(sender: Address, openBlock: bigint): Promise<void> {
       await withChannel(sender, openBlock, () => {
         if (book.clearClosing(sender, openBlock)) store.deleteClosingAgreement(sender, openBlock);
+      }).catch((error: unknown) => {
+        // Busy all that time: keep the mark (the channel refuses payments, which loses nobody money) and say so.
+        log("warn", `${error instanceof Error ? error.message : String(error)} Its closing mark stays.`);
       });
     },
     /** Records that the operator's close went through (the watcher confirms it with the event later). */

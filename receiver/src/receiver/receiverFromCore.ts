@@ -47,6 +47,7 @@ export function receiverFromCore(
     deployment: core.deployment,
     token: parts.token ?? { address: core.deployment.token, symbol: "base units", decimals: 0 },
     gatewayPath: core.gatewayPath,
+    requestTimeoutMs: core.requestTimeoutMs,
     sponsor: parts.sponsor,
     requirements: core.requirements,
     acceptPayment: core.acceptPayment,
