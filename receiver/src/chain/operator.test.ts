@@ -123,4 +123,46 @@ describe("operator withdraw in batches", () => {
       assert.equal((await fx.channelInfo(sender.address, openBlock)).withdrawn, balance);
     }
   });
+
+  it("close-all closes the other channels when one stays held by a request past the request timeout", {
+    timeout: 20_000,
+  }, async () => {
+    await h.close();
+    h = fx.startReceiver({ dbPath: fx.newDbPath(), requestTimeoutMs: 300 });
+    const [busy, free] = [fx.senders[0], fx.senders[1]];
+    const channels = [];
+    for (const sender of [busy, free]) {
+      await fx.mint(sender.address);
+      channels.push({ sender, openBlock: await fx.open(sender, 10n * TOKENS) });
+    }
+    await h.watcher.syncOnce();
+    for (const { sender, openBlock } of channels) await pay(h.receiver, sender, openBlock, TOKENS);
+    // A payment some site code took and never settles nor releases: its channel stays held.
+    const [held] = channels;
+    assert.ok(held);
+    const holding = await h.receiver.acceptPayment(
+      {
+        contract: fx.deployment.channelManager,
+        receiver: h.receiver.address,
+        sender: busy.address,
+        openBlock: held.openBlock,
+        balance: 2n * TOKENS,
+        signature: await fx.signProof(busy, held.openBlock, 2n * TOKENS),
+      },
+      TOKENS,
+      "GET /stuck",
+    );
+    assert.equal(holding.kind, "accepted");
+
+    const results = await operator(100).closeAll();
+    assert.deepEqual(
+      results.map((r) => [r.sender, r.error === undefined]),
+      [
+        [busy.address, false],
+        [free.address, true],
+      ],
+    );
+    assert.match(results[0]?.error ?? "", /busy/);
+    assert.equal((await fx.channelInfo(free.address, channels[1]?.openBlock ?? 0n)).deposit, 0n, "closed on chain");
+  });
 });

@@ -142,7 +142,15 @@ export function createOperator(parameters: {
     async closeAll(): Promise<OperatorResult[]> {
       const done: OperatorResult[] = [];
       for (const { sender, openBlock } of receiver.closable()) {
-        const closing = await receiver.beginClose(sender, openBlock);
+        let closing: Awaited<ReturnType<ReceiverCore["beginClose"]>>;
+        try {
+          closing = await receiver.beginClose(sender, openBlock);
+        } catch (error) {
+          // Held by a request all through the request timeout: report it, and close the others.
+          const balance = receiver.book.get(sender, openBlock)?.balance ?? 0n;
+          done.push({ sender, openBlock, balance, transactionHash: undefined, error: failure(error) });
+          continue;
+        }
         if (!closing) continue;
         const { balance, signature } = closing;
         try {

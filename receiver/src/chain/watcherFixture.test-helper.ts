@@ -180,13 +180,19 @@ export async function startWatcherChain() {
   }
 
   /** A receiver (accounts[2]) and its watcher on `dbPath`; messages are collected, never printed. */
-  function startReceiver(options: { dbPath: string; confirmations?: number; maxBlockRange?: bigint }): WatcherHarness {
+  function startReceiver(options: {
+    dbPath: string;
+    confirmations?: number;
+    maxBlockRange?: bigint;
+    requestTimeoutMs?: number;
+  }): WatcherHarness {
     const store = sqliteStore(options.dbPath);
     const receiver = createReceiverCore({
       store,
       account: receiverAccount,
       deployment,
       confirmations: options.confirmations ?? 1,
+      requestTimeoutMs: options.requestTimeoutMs,
     });
     const logs: LogEntry[] = [];
     const watcher = createWatcher({
