@@ -1,6 +1,9 @@
+"use client";
 // @micro-raiden/widget: the reader's paywall for React. MicroRaidenProvider sets up wagmi, TanStack Query and the
 // web-client's channel client; Paywall and ChannelStatus are the panels; the hooks wrap the web-client's actions
 // for single-page apps. The script tag (`tag/`) and the paid-navigation Service Worker build on these.
+// "use client": everything here runs in the browser (wallets, IndexedDB, hooks); a React Server Components app (Next.js
+// App Router) may import it from a server component and render it as a client component.
 export { ChannelStatus, type ChannelStatusProps } from "./components/ChannelStatus.tsx";
 export { type ChannelReadyContext, Paywall, type PaywallProps } from "./components/Paywall.tsx";
 export { widgetCss } from "./components/styles.ts";

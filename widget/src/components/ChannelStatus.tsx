@@ -11,6 +11,7 @@ import { useWidgetContext } from "../provider/WidgetContext.ts";
 import { DepositForm } from "./DepositForm.tsx";
 import { describeError } from "./describeError.ts";
 import { ErrorNotice } from "./ErrorNotice.tsx";
+import { gatewayUrlOf } from "./resolveUrl.ts";
 import { widgetCss } from "./styles.ts";
 import { useFocusOnChange } from "./useFocusOnChange.ts";
 import { WalletActivityNotice } from "./WalletActivityNotice.tsx";
@@ -50,7 +51,7 @@ export function ChannelStatus({ requirements, url, variant = "panel" }: ChannelS
   const settle = useSettleChannel();
   const headingId = useId();
   const { token } = tokenInfo;
-  const gatewayUrl = new URL(requirements.gatewayPath, new URL(url, location.href)).href.replace(/\/$/, "");
+  const gatewayUrl = gatewayUrlOf(requirements.gatewayPath, url);
 
   const closedChannel = [settle.data, close.data].find((c) => c?.state === "closed");
   const closedNow = closedChannel !== undefined;

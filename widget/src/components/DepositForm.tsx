@@ -21,6 +21,7 @@ import type { Messages } from "../i18n/en.ts";
 import { useWidgetContext } from "../provider/WidgetContext.ts";
 import { ErrorNotice } from "./ErrorNotice.tsx";
 import { FaucetButton } from "./FaucetButton.tsx";
+import { resolveUrl } from "./resolveUrl.ts";
 
 export type DepositFormProps = {
   requirements: PaymentRequirements;
@@ -76,7 +77,7 @@ export function DepositForm(props: DepositFormProps): ReactNode {
   const sponsor = !channel && method.data === "permit" ? offer : undefined;
   const sponsorUrl =
     sponsor && valid && amount >= sponsor.minDeposit
-      ? new URL(sponsor.path, new URL(props.url, location.href)).href
+      ? resolveUrl(sponsor.path, resolveUrl(props.url).href).href
       : undefined;
   // Until the offer and the token's method are known, so is not whether the reader would be sent a transaction.
   const deciding = !channel && (offerPending || method.isPending);

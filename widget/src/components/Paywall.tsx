@@ -12,6 +12,7 @@ import { useWidgetContext } from "../provider/WidgetContext.ts";
 import { ConnectStep } from "./ConnectStep.tsx";
 import { DepositForm } from "./DepositForm.tsx";
 import { ErrorNotice } from "./ErrorNotice.tsx";
+import { gatewayUrlOf } from "./resolveUrl.ts";
 import { SwitchChainStep } from "./SwitchChainStep.tsx";
 import { widgetCss } from "./styles.ts";
 import { useFocusOnChange } from "./useFocusOnChange.ts";
@@ -50,7 +51,7 @@ export function Paywall({ requirements, url, onChannelReady }: PaywallProps): Re
   const { address, status, chainId } = useConnection();
   const tokenInfo = useTokenInfo(requirements, address);
   const { data: channel } = useChannel({ requirements });
-  const gatewayUrl = new URL(requirements.gatewayPath, new URL(url, location.href)).href.replace(/\/$/, "");
+  const gatewayUrl = gatewayUrlOf(requirements.gatewayPath, url);
   const usable = channel?.state === "open" ? channel : undefined;
   // While an open runs, the deposit form shows its progress; the channel it makes counts once it has its key.
   const opening = useIsMutating({ mutationKey: channelOpeningKey }) > 0;
