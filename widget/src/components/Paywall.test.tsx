@@ -91,7 +91,9 @@ describe("Paywall", () => {
     renderWidget(<Paywall requirements={requirements} url="/articles/1" onChannelReady={onChannelReady} />);
     await connect();
     await userEvent.fill(await screen.findByRole("textbox", { name: "Deposit (TKN)" }), "0.5");
-    expect(await screen.findByText("Opens with two signatures in your wallet and no transaction: the site pays the fee.")).toBeTruthy();
+    expect(
+      await screen.findByText("Opens with two signatures in your wallet and no transaction: the site pays the fee."),
+    ).toBeTruthy();
     await userEvent.click(screen.getByRole("button", { name: "Open a channel with 0.5 TKN" }));
     await waitFor(() => expect(onChannelReady).toHaveBeenCalledTimes(1));
     expect(wallet.prompts.eth_sendTransaction).toBe(0);
@@ -291,7 +293,9 @@ describe("Paywall", () => {
     ).toBeTruthy();
     expect(screen.getByRole("button", { name: "Open a channel with 0.1 TKN" })).toHaveProperty("disabled", true);
     await userEvent.click(screen.getByRole("button", { name: "Deposit 0.5 TKN" }));
-    expect(await screen.findByText("Opens with two signatures in your wallet and no transaction: the site pays the fee.")).toBeTruthy();
+    expect(
+      await screen.findByText("Opens with two signatures in your wallet and no transaction: the site pays the fee."),
+    ).toBeTruthy();
     await userEvent.click(screen.getByRole("button", { name: "Open a channel with 0.5 TKN" }));
     await waitFor(() => expect(onChannelReady).toHaveBeenCalledTimes(1));
     expect(wallet.prompts.eth_sendTransaction).toBe(0);
