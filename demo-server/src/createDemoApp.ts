@@ -12,6 +12,13 @@ export const articles = [
   { id: "3", title: "The long read: state channels from µRaiden to today", price: parseEther("0.005") },
 ] as const;
 
+/**
+ * The most an article costs, declared on its 402 page: a reader who opens "Automatically" on any article lets the
+ * channel pay every article with no prompt (the widget otherwise takes the first article's price and asks before a
+ * pricier one).
+ */
+export const articleMaxPrice = articles.reduce((max, a) => (a.price > max ? a.price : max), 0n);
+
 /** Price of the dynamic-price endpoint, per character of the requested text. */
 export const pricePerCharacter = parseEther("0.0001");
 
@@ -55,6 +62,7 @@ export function demoRoutes(
       findArticle(c.req.param("id")) ? next() : c.json(encodeErrorBody("not_found", "No such article."), 404),
     paywall({
       price: (c) => findArticle(c.req.param("id"))?.price ?? articles[0].price,
+      autoPayMaxPrice: articleMaxPrice,
       teaser: (c) => `<h1>${findArticle(c.req.param("id"))?.title ?? ""}</h1><p>The first paragraph is free…</p>`,
     }),
     (c) => {

@@ -29,6 +29,7 @@ const usage = (name: string) => `usage:
       --paywall-script-file FILE         the widget's paywall.js, served at /micro-raiden/paywall.js and loaded by 402 pages
       --service-worker-file FILE         the widget's micro-raiden-sw.js, served at /micro-raiden-sw.js (paid navigation)
       --paid-max-age 300                 seconds a reader's browser may keep a paid page (private cache)
+      --auto-pay-max-price BASE_UNITS    the most a page costs: readers' channels pay automatically up to it
       --request-timeout 30000            ms a paid request may take (handler or upstream): then 504, nothing charged
   ${name} withdraw --url URL --operator-token-file FILE [--threshold BASE_UNITS]
       withdraw on chain from every open channel owing at least THRESHOLD (default 1)
@@ -72,6 +73,7 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       "service-worker-file": { type: "string" },
       "paid-max-age": { type: "string", default: "300" },
       "request-timeout": { type: "string", default: "30000" },
+      "auto-pay-max-price": { type: "string" },
       price: { type: "string" },
       url: { type: "string", default: "http://127.0.0.1:3000" },
       threshold: { type: "string", default: "1" },
@@ -130,6 +132,7 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       paywallScriptFile: values["paywall-script-file"],
       serviceWorkerFile: values["service-worker-file"],
       paidMaxAge: integer("paid-max-age", 0),
+      autoPayMaxPrice: values["auto-pay-max-price"] === undefined ? undefined : uint("auto-pay-max-price"),
       requestTimeoutMs: integer("request-timeout", 1),
     }).catch((error: unknown) => {
       // Refusing a manager readers would refuse too is an answer, not a crash: one line, no stack.

@@ -8,6 +8,7 @@ import {
   decodePaymentResponseHeaders,
   decodePaywallAttributes,
   headerNames,
+  paywallPolicyAttributeNames,
 } from "@micro-raiden/web-client/protocol";
 import { Hono } from "hono";
 import { parseEther } from "viem";
@@ -86,6 +87,16 @@ describe("paywall: unpaid requests", () => {
       decodePaywallAttributes(paywallElement(page)),
       decodePaymentResponseHeaders(response.headers).requirements,
     );
+  });
+
+  it("declares on the 402 page the most a page costs, when the site says (data-max-price), and nothing otherwise", async () => {
+    const site = new Hono();
+    site.get("/declared", paywall({ receiver: t.receiver, price, autoPayMaxPrice: 5n * price }), (c) => c.text("paid"));
+    site.get("/silent", paywall({ receiver: t.receiver, price }), (c) => c.text("paid"));
+    const page = async (path: string) =>
+      (await site.request(path, { headers: { accept: "text/html" } })).text().then(paywallElement);
+    assert.equal((await page("/declared")).getAttribute(paywallPolicyAttributeNames.maxPrice), String(5n * price));
+    assert.equal((await page("/silent")).getAttribute(paywallPolicyAttributeNames.maxPrice), null);
   });
 
   it("serves free pages without any payment header", async () => {

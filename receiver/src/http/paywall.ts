@@ -28,6 +28,12 @@ export type PaywallOptions = {
   /** URL of the paywall script the 402 page loads. */
   paywallScript?: string | undefined;
   /**
+   * The most a page of this site costs, in token base units, declared on the 402 page (`data-max-price`): a reader's
+   * channel opened there pays automatically up to it ("Automatically, up to 0.005 TKN a page"). Without it the
+   * widget takes the price of the page where the reader opens the channel, and asks before paying a pricier page.
+   */
+  autoPayMaxPrice?: bigint | undefined;
+  /**
    * How long the reader's browser may keep a paid response, in seconds (`Cache-Control: private, max-age=…`;
    * default 300): going back to a page just paid for shows it again without paying again. Shared caches never
    * store it.
@@ -96,7 +102,13 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
       const message = `Payment required: ${formatUnits(price, token.decimals)} ${token.symbol} (${price} token base units).`;
       if (prefersHtml(c)) {
         return c.html(
-          paywallPage({ requirements, token, teaser: options.teaser?.(c) ?? "", script: options.paywallScript }),
+          paywallPage({
+            requirements,
+            token,
+            teaser: options.teaser?.(c) ?? "",
+            script: options.paywallScript,
+            autoPayMaxPrice: options.autoPayMaxPrice,
+          }),
           402,
           headers,
         );

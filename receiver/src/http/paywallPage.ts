@@ -1,4 +1,8 @@
-import { encodePaywallAttributes, type PaymentRequirements } from "@micro-raiden/web-client/protocol";
+import {
+  encodePaywallAttributes,
+  type PaymentRequirements,
+  paywallPolicyAttributeNames,
+} from "@micro-raiden/web-client/protocol";
 import { html, raw } from "hono/html";
 import { formatUnits } from "viem";
 import type { TokenInfo } from "../Receiver.ts";
@@ -25,10 +29,14 @@ export function paywallPage(parameters: {
   token: TokenInfo;
   teaser: string;
   script?: string | undefined;
+  /** The site's declared most a page costs: readers' channels opened here pay automatically up to it. */
+  autoPayMaxPrice?: bigint | undefined;
 }) {
-  const { requirements, token, teaser, script } = parameters;
+  const { requirements, token, teaser, script, autoPayMaxPrice } = parameters;
+  const declared =
+    autoPayMaxPrice === undefined ? {} : { [paywallPolicyAttributeNames.maxPrice]: autoPayMaxPrice.toString() };
   // The names are the protocol's constants (safe as markup); the values are escaped by `html`.
-  const attributes = Object.entries(encodePaywallAttributes(requirements)).map(
+  const attributes = Object.entries({ ...encodePaywallAttributes(requirements), ...declared }).map(
     ([name, value]) => html` ${raw(name)}="${value}"`,
   );
   return html`<!doctype html>

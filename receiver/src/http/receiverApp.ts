@@ -43,6 +43,8 @@ export type ReceiverAppOptions = {
   serviceWorkerFile?: string | undefined;
   /** Seconds a reader's browser may keep a paid page (`Cache-Control: private, max-age`; default 300). */
   paidMaxAge?: number | undefined;
+  /** The most a page of this site costs, declared to readers' paywalls (see `PaywallOptions.autoPayMaxPrice`). */
+  autoPayMaxPrice?: bigint | undefined;
   /**
    * Origins of content sites whose pages may pay for and read this receiver's resources (the widget's paid
    * fragments), e.g. `["https://blog.example"]`. None by default: no CORS headers at all.
@@ -71,7 +73,13 @@ export function receiverApp(options: ReceiverAppOptions): Hono {
   if (options.corsOrigins?.length) app.use(cors({ allowedOrigins: options.corsOrigins }));
   const paywallScript = options.paywallScript ?? (options.paywallScriptFile ? assetPaths.paywallScript : undefined);
   const bound: ReceiverRoutesContext["paywall"] = (paywallOptions) =>
-    paywall({ paywallScript, paidMaxAge: options.paidMaxAge, ...paywallOptions, receiver });
+    paywall({
+      paywallScript,
+      paidMaxAge: options.paidMaxAge,
+      autoPayMaxPrice: options.autoPayMaxPrice,
+      ...paywallOptions,
+      receiver,
+    });
   app.route("/", staticAssets(options));
   app.route(receiver.gatewayPath, receiverApi({ receiver, operatorToken: options.operatorToken }));
   options.routes?.(app, {

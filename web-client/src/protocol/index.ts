@@ -86,6 +86,7 @@ export {
   encodePaywallAttributes,
   type PaywallAttributeName,
   paywallAttributeNames,
+  paywallPolicyAttributeNames,
 } from "./paywallAttributes.ts";
 export { type PermitMessage, permitTypedData, permitTypes, type TokenDomain } from "./permitTypedData.ts";
 export {

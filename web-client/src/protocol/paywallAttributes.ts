@@ -16,6 +16,16 @@ export const paywallAttributeNames = {
 
 export type PaywallAttributeName = (typeof paywallAttributeNames)[keyof typeof paywallAttributeNames];
 
+/**
+ * Optional attributes by which a site declares what readers' channels pay without asking (the widget's spending
+ * policy): the most a page costs (token base units), automatic payments a minute, the most paid to the site in all.
+ */
+export const paywallPolicyAttributeNames = {
+  maxPrice: "data-max-price",
+  maxPaymentsPerMinute: "data-max-payments-per-minute",
+  budgetPerReceiver: "data-budget-per-receiver",
+} as const;
+
 /** Read access to an element's attributes: a DOM `Element`, or anything with the same `getAttribute`. */
 export type AttributeReader = { getAttribute(name: string): string | null };
 

@@ -75,7 +75,11 @@ describe("script tag: the status bar on the receiver's paid pages", () => {
       await page.goto(`${site.receiverUrl}/articles/1`);
       const paywall = page.locator("#micro-raiden-paywall");
       await paywall.getByRole("button", { name: "Connect Test Wallet" }).click();
-      // The suggested deposit: 100 × the first article's 0.001 TKN.
+      // The suggested deposit: 100 × the first article's 0.001 TKN. The site declares its dearest article's price
+      // on the 402 page (data-max-price): that is what the channel pays automatically.
+      await paywall
+        .getByRole("radio", { name: "Automatically, up to 0.005 TKN a page (no prompt per page)" })
+        .waitFor();
       await paywall.getByRole("button", { name: "Open a channel with 0.1 TKN" }).click();
 
       const bar = page.locator("#micro-raiden-status");
@@ -83,17 +87,18 @@ describe("script tag: the status bar on the receiver's paid pages", () => {
       await page.getByText("The whole article, paid for with a balance proof.").waitFor({ timeout: 90_000 });
       await bar.getByRole("heading", { name: "Payment channel" }).waitFor();
       await waitForTexts(figures, ["0.1 TKN", "0.001 TKN", "0.099 TKN"]);
-      await bar.getByText("About 99 pages left").waitFor();
+      // Counted at the price the reader accepted, so the figure does not jump from article to article.
+      await bar.getByText("About 19 pages left at 0.005 TKN a page").waitFor();
       assert.equal(await bar.evaluate((element) => element.shadowRoot?.mode), "open");
 
       // The next article (0.002 TKN) is paid by the Service Worker as the page loads: no paywall, and the new
-      // document's bar counts both articles, with the pages left at this article's price.
+      // document's bar counts both articles.
       await page.getByRole("link", { name: /^Next: Payment channels in five minutes/ }).click();
       await page.waitForURL(`${site.receiverUrl}/articles/2`);
       await page.getByRole("heading", { name: "Payment channels in five minutes" }).waitFor();
       assert.equal(await page.locator("#micro-raiden-paywall").count(), 0);
       await waitForTexts(figures, ["0.1 TKN", "0.003 TKN", "0.097 TKN"]);
-      await bar.getByText("About 48 pages left").waitFor();
+      await bar.getByText("About 19 pages left at 0.005 TKN a page").waitFor();
       await bar.getByRole("button", { name: "Close and get the rest back" }).waitFor();
       const [channel] = site.receiver.listChannels({ sender: reader.address });
       assert.equal(channel?.balance, articles[0].price + articles[1].price);

@@ -1,5 +1,5 @@
 import type { SpendingPolicy } from "@micro-raiden/web-client";
-import { parseUint } from "@micro-raiden/web-client/protocol";
+import { parseUint, paywallPolicyAttributeNames } from "@micro-raiden/web-client/protocol";
 
 /**
  * What a site may declare about automatic payments, in `window.microRaidenConfig.policy` or a mount's options:
@@ -14,20 +14,14 @@ export type PolicyConfig = {
   budgetPerReceiver?: string | bigint | undefined;
 };
 
-/** The element attributes that declare the same for one mount; they win over the config. */
-export const policyAttributes = {
-  maxPrice: "data-max-price",
-  maxPaymentsPerMinute: "data-max-payments-per-minute",
-  budgetPerReceiver: "data-budget-per-receiver",
-} as const;
-
 /**
  * The spending policy for a mount: `element`'s `data-max-price`, `data-max-payments-per-minute` and
  * `data-budget-per-receiver`, else `config`'s. Throws naming the field when a value is not a whole number, so a typo
  * never silently lifts a limit (the mount then fails and the element's own content stays).
  */
 export function readPolicy(element: Element | undefined, config: PolicyConfig | undefined): SpendingPolicy {
-  const read = (name: keyof PolicyConfig) => element?.getAttribute(policyAttributes[name]) ?? config?.[name];
+  // The element's attributes (the protocol's names; the receiver's 402 page sets data-max-price) win over the config.
+  const read = (name: keyof PolicyConfig) => element?.getAttribute(paywallPolicyAttributeNames[name]) ?? config?.[name];
   const amount = (name: "maxPrice" | "budgetPerReceiver") => {
     const value = read(name);
     return value === undefined || typeof value === "bigint" ? value : parseUint(name, String(value));
