@@ -17,7 +17,7 @@ export const articles = [
  * channel pay every article with no prompt (the widget otherwise takes the first article's price and asks before a
  * pricier one).
  */
-export const articleMaxPrice = articles.reduce((max, a) => (a.price > max ? a.price : max), 0n);
+export const articleMaxPrice: bigint = [...articles].sort((a, b) => Number(b.price - a.price)).at(0)?.price ?? 0n;
 
 /** Price of the dynamic-price endpoint, per character of the requested text. */
 export const pricePerCharacter = parseEther("0.0001");
