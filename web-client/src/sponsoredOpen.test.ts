@@ -165,4 +165,16 @@ describe("sponsored open, client side, against a real chain", () => {
     assert.deepEqual(asked, ["GET /article", `POST ${apiPrefix}${apiPaths.sponsoredOpen}`]);
     assert.equal(await etherOf(account.address), ether, "the reader sent no transaction of its own");
   });
+
+  // Last: it moves the chain's clock an hour past the wall clock for good.
+  it("a reader whose clock is behind the chain's still opens: the deadlines come from the chain's time", async () => {
+    await chain.testClient.increaseTime({ seconds: 3600 });
+    await chain.testClient.mine({ blocks: 1 });
+    const account = privateKeyToAccount(generatePrivateKey());
+    await chain.mint(account.address, parseEther("5"));
+    const { client } = clientFor(account);
+    const response = await fetchWithPayment(client, { input: `${origin}/article`, deposit: () => minDeposit });
+    assert.equal(response.status, 200);
+    assert.equal(await etherOf(account.address), 0n, "the receiver paid the gas");
+  });
 });

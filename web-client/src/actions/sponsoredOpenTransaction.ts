@@ -1,5 +1,5 @@
 import type { Account, Address, Hash, Hex } from "viem";
-import { readContract, signTypedData } from "viem/actions";
+import { getBlock, readContract, signTypedData } from "viem/actions";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { ReceiverApiError } from "../errors/ReceiverApiError.ts";
 import {
@@ -44,7 +44,7 @@ export async function sponsoredOpenTransaction(
 ): Promise<Hash> {
   const { account, chainId, contract, token, receiver, deposit, signer, url } = parameters;
   const { publicClient, walletClient } = client;
-  const [permitNonce, tokenDomain, nonce] = await Promise.all([
+  const [permitNonce, tokenDomain, nonce, latest] = await Promise.all([
     readContract(publicClient, { address: token, abi: demoTokenAbi, functionName: "nonces", args: [account.address] }),
     readContract(publicClient, { address: token, abi: demoTokenAbi, functionName: "eip712Domain" }),
     readContract(publicClient, {
@@ -53,8 +53,10 @@ export async function sponsoredOpenTransaction(
       functionName: "openingNonces",
       args: [account.address],
     }),
+    getBlock(publicClient, { blockTag: "latest" }),
   ]);
-  const deadline = BigInt(Math.floor(Date.now() / 1000) + authorizationLifetime);
+  // By the chain's clock, which the contract and the receiver judge it by: a reader's clock may be minutes off.
+  const deadline = latest.timestamp + BigInt(authorizationLifetime);
   const [, name, version, tokenChainId, verifyingContract] = tokenDomain;
   const permitSignature = await signTypedData(walletClient, {
     account,
