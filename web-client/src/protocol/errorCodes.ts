@@ -48,7 +48,7 @@ export const requestErrorCodes = {
   unauthorized: "This endpoint needs the operator's credentials or the sender's signature.",
   not_found: "No such resource or channel.",
   conflict: "The channel is not in a state that allows this.",
-  upstream_unavailable: "The upstream server behind the receiver did not answer (502).",
+  upstream_unavailable: "The upstream server behind the receiver did not answer (502), or not in time (504).",
   // Refusals of a sponsored open (POST <gateway>/sponsored-open): nothing was sent on chain; open it yourself.
   sponsor_limit: "Too many sponsored opens for this sender or from this address lately: retry later (429).",
   deposit_too_small: "The deposit is below the receiver's minimum for a sponsored open.",
