@@ -1,4 +1,10 @@
-import type { Deployment, Payment, PaymentRequirements, ReceiverStats } from "@micro-raiden/web-client/protocol";
+import type {
+  Deployment,
+  Payment,
+  PaymentRequirements,
+  PaywallSite,
+  ReceiverStats,
+} from "@micro-raiden/web-client/protocol";
 import type { Address, Hex } from "viem";
 import type { ClaimResult } from "./chain/claimCredit.ts";
 import type { OperatorResult } from "./chain/operator.ts";
@@ -45,6 +51,11 @@ export type Receiver = {
   readonly token: TokenInfo;
   /** Root of the REST API, sent as RDN-Gateway-Path (default `/api/1`). */
   readonly gatewayPath: string;
+  /**
+   * What its 402 pages and status bars tell the paywall beside the requirements: where a browser may read the chain
+   * (`startReceiver`'s `publicRpcUrl`), the chain's name, the token's symbol and decimals.
+   */
+  readonly site: PaywallSite;
   /**
    * How long a paid request may hold its channel, in ms: a handler or upstream that takes longer is answered 504 and
    * not charged, and nothing waits longer for a channel (`startReceiver`'s `requestTimeoutMs`, default 30 000).

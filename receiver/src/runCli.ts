@@ -30,6 +30,9 @@ const usage = (name: string) => `usage:
       --service-worker-file FILE         the widget's micro-raiden-sw.js, served at /micro-raiden-sw.js (paid navigation)
       --paid-max-age 300                 seconds a reader's browser may keep a paid page (private cache)
       --auto-pay-max-price BASE_UNITS    the most a page costs: readers' channels pay automatically up to it
+      --public-rpc-url URL               an RPC URL readers' browsers may read the chain through (default: --rpc-url
+                                         when it is on this machine, else none: readers' wallets are used)
+      --chain-name NAME                  the chain's name shown to readers
       --request-timeout 30000            ms a paid request may take (handler or upstream): then 504, nothing charged
   ${name} withdraw --url URL --operator-token-file FILE [--threshold BASE_UNITS]
       withdraw on chain from every open channel owing at least THRESHOLD (default 1)
@@ -74,6 +77,8 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       "paid-max-age": { type: "string", default: "300" },
       "request-timeout": { type: "string", default: "30000" },
       "auto-pay-max-price": { type: "string" },
+      "public-rpc-url": { type: "string" },
+      "chain-name": { type: "string" },
       price: { type: "string" },
       url: { type: "string", default: "http://127.0.0.1:3000" },
       threshold: { type: "string", default: "1" },
@@ -117,6 +122,8 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
     const deployment = parseDeployment(JSON.parse(await readFile(need("deployment"), "utf8")));
     const server = await startServer({
       rpcUrl: need("rpc-url"),
+      publicRpcUrl: values["public-rpc-url"],
+      chainName: values["chain-name"],
       deployment,
       privateKey: await readPrivateKeyFile(need("private-key-file")),
       dbPath: need("db"),

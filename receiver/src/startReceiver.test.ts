@@ -10,10 +10,12 @@ import {
   balanceProofTypedData,
   channelManagerAbi,
   decodePaymentResponseHeaders,
+  decodePaywallSite,
   demoTokenAbi,
   encodePaymentHeaders,
   headerNames,
 } from "@micro-raiden/web-client/protocol";
+import { Hono } from "hono";
 import { createPublicClient, createWalletClient, encodePacked, http, parseEther, parseEventLogs, toHex } from "viem";
 import { paywall, type Receiver, receiverApi, startReceiver } from "./index.ts";
 
@@ -98,5 +100,38 @@ describe("a site owner's own Hono app", () => {
     const stats = await app.request(`${receiver.gatewayPath}/stats`);
     assert.equal(stats.status, 200);
     assert.equal(((await stats.json()) as { open_channels: number }).open_channels, 1);
+  });
+});
+
+describe("what the 402 page tells the paywall about the chain and the token", () => {
+  it("a local chain's RPC URL, the token's symbol and decimals: the paywall needs no configuration", async () => {
+    const app = new Hono();
+    app.get("/paid", paywall({ receiver, price: parseEther("0.001") }), (c) => c.text("paid"));
+    const page = await (await app.request("/paid", { headers: { accept: "text/html" } })).text();
+    const tag = /<section id="micro-raiden-paywall"([^>]*)>/.exec(page)?.[1] ?? assert.fail("no paywall element");
+    const attributes = new Map([...tag.matchAll(/\s([a-z-]+)="([^"]*)"/g)].map(([, name, value]) => [name, value]));
+    assert.deepEqual(decodePaywallSite({ getAttribute: (name) => attributes.get(name) ?? null }), {
+      rpcUrl: chain.rpcUrl,
+      chainName: undefined,
+      token: { symbol: "TKN", decimals: 18 },
+    });
+  });
+
+  it("a public RPC URL and chain name the site owner gives instead", async () => {
+    const named = await startReceiver({
+      rpcUrl: chain.rpcUrl,
+      publicRpcUrl: "https://rpc.example/",
+      chainName: "Example chain",
+      deployment: chain.deployment,
+      privateKey: toHex(chain.accounts[3]?.getHdKey().privateKey ?? assert.fail()),
+      dbPath: join(await mkdtemp(join(tmpdir(), "site-")), "receiver.db"),
+      log: () => {},
+    });
+    try {
+      assert.equal(named.site.rpcUrl, "https://rpc.example/");
+      assert.equal(named.site.chainName, "Example chain");
+    } finally {
+      await named.close();
+    }
   });
 });

@@ -19,6 +19,14 @@ export type StartReceiverOptions = {
   rpcUrl?: string | undefined;
   /** A viem transport to the chain, instead of `rpcUrl`. */
   transport?: Transport | undefined;
+  /**
+   * An RPC URL readers' browsers may read the chain through, put on every 402 page (`data-rpc-url`) so the paywall
+   * needs no configuration: a public endpoint, never one with a key in it. Default: `rpcUrl` when it is on this
+   * machine (a local chain: 127.0.0.1, localhost, [::1]), else none, and the paywall reads through the reader's wallet.
+   */
+  publicRpcUrl?: string | undefined;
+  /** The chain's name for readers (a wallet's "add network" prompt), on every 402 page. Default: none. */
+  chainName?: string | undefined;
   /** The deployment file's contents (`parseDeployment`). */
   deployment: Deployment;
   /** The receiver's private key (read it with `readPrivateKeyFile`). Never logged. */
@@ -104,6 +112,11 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
   return receiverFromCore(core, {
     publicClient,
     token,
+    site: {
+      rpcUrl: options.publicRpcUrl ?? (isLocal(options.rpcUrl) ? options.rpcUrl : undefined),
+      chainName: options.chainName,
+      token: { symbol: token.symbol, decimals: token.decimals },
+    },
     sponsor:
       options.sponsor &&
       createSponsoredOpener({
@@ -125,4 +138,14 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
       store.close();
     },
   });
+}
+
+/** Whether `rpcUrl` is on this machine: a local chain, which a reader's browser on the same machine reaches too. */
+function isLocal(rpcUrl: string | undefined): boolean {
+  if (!rpcUrl) return false;
+  try {
+    return ["127.0.0.1", "localhost", "[::1]"].includes(new URL(rpcUrl).hostname);
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,7 @@
-import { encodePaywallAttributes } from "@micro-raiden/web-client/protocol";
+import { encodePaywallAttributes, encodePaywallSite } from "@micro-raiden/web-client/protocol";
 import type { Context } from "hono";
 import { type HtmlEscapedString, raw } from "hono/utils/html";
-import { paidRequirements } from "./paidRequirements.ts";
+import { paidRequirements, paidSite } from "./paidRequirements.ts";
 
 /** The element the widget's script mounts the reader's channel status on, as `#micro-raiden-paywall` is the 402's. */
 export const channelStatusElementId = "micro-raiden-status";
@@ -31,7 +31,7 @@ export function channelStatusBar(c: Context, options: ChannelStatusBarOptions = 
     throw new Error("channelStatusBar: this request was not let through by paywall(); call it from a paid handler.");
   }
   // The names are the protocol's constants; the values are escaped, whatever a gateway path holds.
-  const attributes = Object.entries(encodePaywallAttributes(requirements))
+  const attributes = Object.entries({ ...encodePaywallAttributes(requirements), ...encodePaywallSite(paidSite(c)) })
     .map(([name, value]) => ` ${name}="${escapeHtml(value)}"`)
     .join("");
   const script = options.paywallScript ? `<script src="${escapeHtml(options.paywallScript)}" async></script>` : "";

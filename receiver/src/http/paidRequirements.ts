@@ -1,13 +1,20 @@
-import type { PaymentRequirements } from "@micro-raiden/web-client/protocol";
+import type { PaymentRequirements, PaywallSite } from "@micro-raiden/web-client/protocol";
 import type { Context } from "hono";
 
 // Keyed by the request's context (one object through every middleware and the handler), so nothing is added to
 // Hono's global variable map and nothing outlives the request.
 const paid = new WeakMap<Context, PaymentRequirements>();
+const sites = new WeakMap<Context, PaywallSite>();
 
 /** Called by the paywall once it lets a request through as paid (a payment, or a one-time ticket). */
-export function setPaidRequirements(c: Context, requirements: PaymentRequirements): void {
+export function setPaidRequirements(c: Context, requirements: PaymentRequirements, site: PaywallSite = {}): void {
   paid.set(c, requirements);
+  sites.set(c, site);
+}
+
+/** The receiver's chain and token details for a paid request (what its status bar tells the widget). */
+export function paidSite(c: Context): PaywallSite {
+  return sites.get(c) ?? {};
 }
 
 /**

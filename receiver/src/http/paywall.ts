@@ -92,7 +92,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
       // The fallback of paid navigation without a Service Worker: the page paid for this very request and the
       // reload that follows presents the one-time ticket it got (see navigationTickets).
       if (tickets.redeem(c, requestKey(c))) {
-        setPaidRequirements(c, requirements);
+        setPaidRequirements(c, requirements, options.receiver.site);
         await next();
         if (c.res.ok) setPaidCacheControl(c.res.headers, paidCacheControl);
         return;
@@ -108,6 +108,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
             teaser: options.teaser?.(c) ?? "",
             script: options.paywallScript,
             autoPayMaxPrice: options.autoPayMaxPrice,
+            site: options.receiver.site,
           }),
           402,
           headers,
@@ -140,7 +141,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
       });
     if (outcome.kind === "timeout") return timedOut(outcome.message);
 
-    setPaidRequirements(c, requirements);
+    setPaidRequirements(c, requirements, options.receiver.site);
     let answered: boolean;
     try {
       answered = await finishesWithin(next(), receiver.requestTimeoutMs);

@@ -1,6 +1,8 @@
 import {
   encodePaywallAttributes,
+  encodePaywallSite,
   type PaymentRequirements,
+  type PaywallSite,
   paywallPolicyAttributeNames,
 } from "@micro-raiden/web-client/protocol";
 import { html, raw } from "hono/html";
@@ -31,14 +33,18 @@ export function paywallPage(parameters: {
   script?: string | undefined;
   /** The site's declared most a page costs: readers' channels opened here pay automatically up to it. */
   autoPayMaxPrice?: bigint | undefined;
+  /** The receiver's chain and token details, so the paywall draws the price and reads the chain unconfigured. */
+  site?: PaywallSite | undefined;
 }) {
   const { requirements, token, teaser, script, autoPayMaxPrice } = parameters;
   const declared =
     autoPayMaxPrice === undefined ? {} : { [paywallPolicyAttributeNames.maxPrice]: autoPayMaxPrice.toString() };
   // The names are the protocol's constants (safe as markup); the values are escaped by `html`.
-  const attributes = Object.entries({ ...encodePaywallAttributes(requirements), ...declared }).map(
-    ([name, value]) => html` ${raw(name)}="${value}"`,
-  );
+  const attributes = Object.entries({
+    ...encodePaywallAttributes(requirements),
+    ...encodePaywallSite(parameters.site ?? {}),
+    ...declared,
+  }).map(([name, value]) => html` ${raw(name)}="${value}"`);
   return html`<!doctype html>
 <html lang="en">
   <head>

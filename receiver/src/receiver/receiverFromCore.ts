@@ -1,4 +1,4 @@
-import { demoTokenAbi } from "@micro-raiden/web-client/protocol";
+import { demoTokenAbi, type PaywallSite } from "@micro-raiden/web-client/protocol";
 import type { PublicClient } from "viem";
 import type { ClaimResult } from "../chain/claimCredit.ts";
 import type { Operator } from "../chain/operator.ts";
@@ -22,6 +22,8 @@ export function receiverFromCore(
     publicClient: PublicClient;
     /** The token's symbol and decimals (`readTokenInfo`); without them prices are shown in base units. */
     token?: TokenInfo | undefined;
+    /** What the 402 page tells the paywall about the chain and the token. */
+    site?: PaywallSite | undefined;
     operator?: Operator | undefined;
     sponsor?: SponsoredOpener | undefined;
     /** Claims the receiver's credit on chain (`claimCredit`). */
@@ -47,6 +49,7 @@ export function receiverFromCore(
     deployment: core.deployment,
     token: parts.token ?? { address: core.deployment.token, symbol: "base units", decimals: 0 },
     gatewayPath: core.gatewayPath,
+    site: parts.site ?? {},
     requestTimeoutMs: core.requestTimeoutMs,
     sponsor: parts.sponsor,
     requirements: core.requirements,

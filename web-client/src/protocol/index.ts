@@ -88,6 +88,12 @@ export {
   paywallAttributeNames,
   paywallPolicyAttributeNames,
 } from "./paywallAttributes.ts";
+export {
+  decodePaywallSite,
+  encodePaywallSite,
+  type PaywallSite,
+  paywallSiteAttributeNames,
+} from "./paywallSite.ts";
 export { type PermitMessage, permitTypedData, permitTypes, type TokenDomain } from "./permitTypedData.ts";
 export {
   decodeReceiverStats,
