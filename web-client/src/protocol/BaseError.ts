@@ -11,8 +11,10 @@ export type BaseErrorParameters = {
  * `error.name`.
  *
  * @example
- * import { BaseError } from "@micro-raiden/web-client/protocol";
- * try { await fetchWithPayment(client, url) } catch (error) {
+ * import { BaseError, fetchWithPayment } from "@micro-raiden/web-client";
+ * try {
+ *   await fetchWithPayment(client, { input: url });
+ * } catch (error) {
  *   if (error instanceof BaseError && error.name === "PriceExceedsPolicyError") showTooExpensive();
  * }
  */

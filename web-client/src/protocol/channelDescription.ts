@@ -5,8 +5,10 @@ import { readJsonBody } from "./readJsonBody.ts";
 import { maxUint64 } from "./wire.ts";
 
 /**
- * Where a channel stands for the receiver: `pending` (seen on chain, not yet confirmed enough to take payments),
- * `open`, `closing` (a close was requested on chain: the challenge period runs) or `settled` (paid out, gone).
+ * Where a channel stands for the receiver, by the chain only: `pending` (seen on chain, not yet confirmed enough to
+ * take payments), `open`, `closing` (the sender requested an uncooperative close on chain: the challenge period
+ * runs) or `settled` (paid out, gone). A channel whose sender got its closing signature from the REST API refuses
+ * payments but stays `open` until the receiver reads its `ChannelSettled`, then is `settled` (never `closing`).
  */
 export const channelStates = ["pending", "open", "closing", "settled"] as const;
 export type ReceiverChannelState = (typeof channelStates)[number];
@@ -15,6 +17,7 @@ export type ReceiverChannelState = (typeof channelStates)[number];
 export type ChannelDescription = {
   sender: Address;
   openBlock: bigint;
+  /** The confirmed deposit (0 while the channel is `pending`). */
   deposit: bigint;
   state: ReceiverChannelState;
   details?:

@@ -37,7 +37,8 @@ export function isPaymentFailureCode(code: string): code is PaymentFailureCode {
 
 /**
  * Error codes of the JSON bodies of 4xx responses: the payment failures above (402), and request errors that never
- * reach payment checking (400 malformed input, 401/403 for the REST API, 404, 409).
+ * reach payment checking (400 malformed input; `unauthorized`: 401 from every operator endpoint without the
+ * operator's token, 403 for a cooperative close whose request is not the sender's; 404, 409).
  */
 export const requestErrorCodes = {
   payment_required: "This resource has a price: pay it with the headers of this 402 response.",

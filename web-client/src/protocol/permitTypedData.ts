@@ -11,7 +11,10 @@ export const permitTypes = {
   ],
 } as const;
 
-/** A token's EIP-712 domain, as its ERC-5267 `eip712Domain()` reports it. */
+/**
+ * A token's EIP-712 domain, as its ERC-5267 `eip712Domain()` reports it: the domain a permit is signed in (the
+ * token's own, not the channel manager's `MicroRaiden` domain). `verifyingContract` is the token's address.
+ */
 export type TokenDomain = {
   name: string;
   version: string;
@@ -29,14 +32,21 @@ export type PermitMessage = {
 
 /**
  * The typed data of an EIP-2612 permit, used to open or top up a channel in one transaction
- * (`createChannelWithPermit`, `topUpWithPermit`).
+ * (`createChannelWithPermit`, `topUpWithPermit`, and the sponsored `openOnBehalf`). `domain` is the token's, read
+ * from its `eip712Domain()` (the demo token's is `{ name: "Demo Token", version: "1", chainId, verifyingContract:
+ * token }`); `spender` is the channel manager and `nonce` the token's `nonces(owner)`.
  *
  * @example
- * import { permitTypedData } from "@micro-raiden/web-client/protocol";
+ * import { readContract } from "viem/actions";
+ * import { demoTokenAbi, permitTypedData } from "@micro-raiden/web-client/protocol";
+ * const [, name, version, chainId, verifyingContract] = await readContract(publicClient, {
+ *   address: token, abi: demoTokenAbi, functionName: "eip712Domain",
+ * });
+ * const nonce = await readContract(publicClient, { address: token, abi: demoTokenAbi, functionName: "nonces", args: [owner] });
  * const signature = await account.signTypedData(
  *   permitTypedData(
- *     { name: "Demo Token", version: "1", chainId: 31337, verifyingContract: token },
- *     { owner, spender: manager, value: 10n ** 18n, nonce: 0n, deadline },
+ *     { name, version, chainId: Number(chainId), verifyingContract },
+ *     { owner, spender: manager, value: 10n ** 18n, nonce, deadline },
  *   ),
  * );
  */

@@ -5,16 +5,26 @@ import { MalformedHeaderError } from "./MalformedHeaderError.ts";
 import { readJsonBody } from "./readJsonBody.ts";
 import { parseChainId } from "./wire.ts";
 
-/** The receiver's stats, typed. Sums are in token base units. */
+/**
+ * The receiver's stats, typed. Sums are in token base units. A channel still waiting for its confirmations (state
+ * `pending`) is in no count and no sum.
+ */
 export type ReceiverStats = {
-  /** Deposits of the open channels. */
+  /** The confirmed deposits (top-ups included once confirmed) of the channels `openChannels` counts. */
   depositSum: bigint;
+  /**
+   * Channels in state `open`: confirmed, no close on chain. Also those whose sender already got its closing
+   * signature, until their `ChannelSettled` is read.
+   */
   openChannels: number;
-  /** Channels whose close was requested on chain (challenge period running). */
+  /**
+   * Channels in state `closing` — an uncooperative close requested on chain, challenge period running — NOT the
+   * channels in state `pending` (unconfirmed), despite the name (µRaiden's `pending_channels`).
+   */
   pendingChannels: number;
-  /** Accepted balances not yet withdrawn, over channels not settled. */
+  /** Accepted balances not yet withdrawn, over channels not settled (`open` and `closing`). */
   balanceSum: bigint;
-  /** Distinct senders with an open channel. */
+  /** Distinct senders with at least one channel `openChannels` counts. */
   uniqueSenders: number;
   /** The receiver's own token balance. */
   liquidBalance: bigint;
