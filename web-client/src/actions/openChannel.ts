@@ -49,7 +49,11 @@ export type OpenChannelParameters = ManagerParameters & {
     | {
         /** The receiver opens the channel and pays the gas: the account signs a permit and an authorization only. */
         method: "sponsored";
-        /** The receiver's sponsored-open endpoint: a 402's RDN-Sponsored-Open path, on the receiver's origin. */
+        /**
+         * The receiver's sponsored-open endpoint, as an absolute URL: the `path` of a 402's RDN-Sponsored-Open
+         * (`decodeSponsorOfferHeader`) resolved against the URL that answered 402, e.g.
+         * `new URL(offer.path, response.url).href` = `https://receiver.example/api/1/sponsored-open`.
+         */
         sponsorUrl: string;
       }
   );
