@@ -52,8 +52,10 @@ export const defaultPaidMaxAge = 300;
  *
  * @example
  * import { Hono } from "hono";
- * import { paywall } from "@micro-raiden/demo-server";
+ * import { paywall, receiverApi, startReceiver } from "@micro-raiden/receiver";
+ * const receiver = await startReceiver({ rpcUrl, deployment, privateKey, dbPath: "receiver.db" });
  * const app = new Hono();
+ * app.route(receiver.gatewayPath, receiverApi({ receiver }));
  * app.get("/articles/:id", paywall({ receiver, price: 10n ** 15n }), (c) => c.text("paid content"));
  */
 export function paywall(options: PaywallOptions): MiddlewareHandler {

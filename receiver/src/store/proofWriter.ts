@@ -12,10 +12,16 @@ export type ProofWriter = {
  * work side by side). The durable commit's fsync then happens off the HTTP thread. The schema must exist: open
  * the file with sqliteStore first.
  *
+ * Internal to the receiver, not exported by `@micro-raiden/receiver`: `startReceiver` makes one beside its store.
+ *
  * @example
- * import { sqliteStore, workerProofWriter } from "@micro-raiden/demo-server";
- * const store = sqliteStore("receiver.db");
+ * import { sqliteStore } from "./store/sqliteStore.ts"; // as startReceiver.ts imports them
+ * import { workerProofWriter } from "./store/proofWriter.ts";
+ * const store = sqliteStore("receiver.db"); // creates the schema first
  * const writer = workerProofWriter("receiver.db");
+ * await writer.write(proofs); // resolves once they are on disk
+ * await writer.close();
+ * store.close();
  */
 export function workerProofWriter(path: string): ProofWriter {
   // Built, this module is proofWriter.js beside proofWriterWorker.js; run from the sources, both end in .ts.

@@ -91,8 +91,11 @@ function decimal(row: Record<string, unknown>, column: string): bigint {
  * created readable by its owner only (it holds customers' signatures).
  *
  * @example
- * import { sqliteStore } from "@micro-raiden/demo-server";
+ * import { sqliteStore } from "@micro-raiden/receiver";
+ * // A tool reading the receiver's store (startReceiver opens its own): every channel's latest accepted proof.
  * const store = sqliteStore("receiver.db");
+ * for (const proof of store.loadProofs()) console.log(proof.sender, proof.openBlock, proof.balance);
+ * store.close();
  */
 export function sqliteStore(path: string): ProofStore {
   // Create the file readable by its owner only before SQLite opens it (its WAL files inherit the mode).
