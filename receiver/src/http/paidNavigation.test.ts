@@ -119,7 +119,7 @@ describe("paid navigation: the 402 page", () => {
     await writeFile(file, "/* widget */");
     const app = receiverApp({ receiver: t.receiver, routes: testRoutes, paywallScriptFile: file });
     const page = await (await app.request("/articles/1", { headers: html })).text();
-    assert.match(page, /<script src="\/micro-raiden\/paywall\.js" async><\/script>/);
+    assert.match(page, /<script src="\/micro-raiden\/paywall\.[0-9a-f]{16}\.js" async><\/script>/);
   });
 });
 

@@ -25,8 +25,11 @@ export type PaywallOptions = {
   price: Price;
   /** HTML shown to browsers above the paywall (a teaser of the content). */
   teaser?: ((c: Context) => string) | undefined;
-  /** URL of the paywall script the 402 page loads. */
-  paywallScript?: string | undefined;
+  /**
+   * URL of the paywall script the 402 page loads, or a function answering it when the page is rendered (as
+   * `staticAssets(…).paywallScriptUrl`, whose URL follows the script file's content hash).
+   */
+  paywallScript?: string | (() => string | undefined | Promise<string | undefined>) | undefined;
   /**
    * The most a page of this site costs, in token base units, declared on the 402 page (`data-max-price`): a reader's
    * channel opened there pays automatically up to it ("Automatically, up to 0.005 TKN a page"). Without it the
@@ -108,7 +111,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
             requirements,
             token,
             teaser: options.teaser?.(c) ?? "",
-            script: options.paywallScript,
+            script: typeof options.paywallScript === "function" ? await options.paywallScript() : options.paywallScript,
             autoPayMaxPrice: options.autoPayMaxPrice,
             site: options.receiver.site,
           }),

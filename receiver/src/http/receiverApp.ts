@@ -16,7 +16,12 @@ import { upstreamProxy } from "./upstreamProxy.ts";
  */
 export type ReceiverRoutesContext = {
   receiver: Receiver;
-  /** URL of the paywall script, for a site's own pages that load the widget (undefined: none). */
+  /**
+   * URL of the paywall script, for a site's own pages that load the widget (undefined: none). With
+   * `paywallScriptFile` this is the stable `/micro-raiden/paywall.js` (cached five minutes): the content-hashed URL
+   * changes with every rebuild, which routes set up once cannot follow; the 402 page and `channelStatusBar(c)` load
+   * the hashed one.
+   */
   paywallScript: string | undefined;
   paywall: (options: Omit<PaywallOptions, "receiver">) => ReturnType<typeof paywall>;
   /**
@@ -33,11 +38,14 @@ export type ReceiverAppOptions = {
   /** Serve this upstream under `/proxy/` for `price` per request (µRaiden's proxied resource). */
   upstream?: { url: string; price: bigint } | undefined;
   /**
-   * URL of the paywall script the 402 page loads (the widget bundle). Default: `/micro-raiden/paywall.js` when
-   * `paywallScriptFile` is given.
+   * URL of the paywall script the 402 page loads (the widget bundle). Default when `paywallScriptFile` is given: the
+   * served file's content-hashed URL, `/micro-raiden/paywall.<hash>.js`.
    */
   paywallScript?: string | undefined;
-  /** The widget's built script-tag file, served at `/micro-raiden/paywall.js`. */
+  /**
+   * The widget's built script-tag file, served at `/micro-raiden/paywall.<hash>.js` (cached for a year) and at
+   * `/micro-raiden/paywall.js` (five minutes).
+   */
   paywallScriptFile?: string | undefined;
   /** The widget's built Service Worker file, served at `/micro-raiden-sw.js` (scope `/`) for paid navigation. */
   serviceWorkerFile?: string | undefined;
@@ -71,22 +79,28 @@ export function receiverApp(options: ReceiverAppOptions): Hono {
   const app = new Hono();
   app.use(closeOnErrorWithBody());
   if (options.corsOrigins?.length) app.use(cors({ allowedOrigins: options.corsOrigins }));
+  const assets = staticAssets(options);
   const paywallScript = options.paywallScript ?? (options.paywallScriptFile ? assetPaths.paywallScript : undefined);
+  // The 402 page checks the file and names its current hash. The status bar is rendered synchronously by a paid
+  // handler, so it takes the version last read: right after a rebuild that may be the previous hash, which the
+  // assets redirect to the current one.
+  const scriptFor402 = options.paywallScript ?? (options.paywallScriptFile ? assets.paywallScriptUrl : undefined);
+  const scriptForBar = () => options.paywallScript ?? assets.latestPaywallScriptUrl();
   const bound: ReceiverRoutesContext["paywall"] = (paywallOptions) =>
     paywall({
-      paywallScript,
+      paywallScript: scriptFor402,
       paidMaxAge: options.paidMaxAge,
       autoPayMaxPrice: options.autoPayMaxPrice,
       ...paywallOptions,
       receiver,
     });
-  app.route("/", staticAssets(options));
+  app.route("/", assets);
   app.route(receiver.gatewayPath, receiverApi({ receiver, operatorToken: options.operatorToken }));
   options.routes?.(app, {
     receiver,
     paywallScript,
     paywall: bound,
-    channelStatusBar: (c) => channelStatusBar(c, { paywallScript }),
+    channelStatusBar: (c) => channelStatusBar(c, { paywallScript: scriptForBar() }),
   });
   if (options.upstream) {
     app.all(
