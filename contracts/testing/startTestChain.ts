@@ -30,14 +30,27 @@ export type TestChain = {
  * // ... chain.rpcUrl, chain.deployment.channelManager ...
  * await chain.close();
  */
-export async function startTestChain(options: { port?: number; challengePeriod?: number } = {}): Promise<TestChain> {
+export async function startTestChain(
+  options: {
+    port?: number;
+    challengePeriod?: number;
+    /** Another chain id than Hardhat's 31337: a chain the widget knows nothing of. */
+    chainId?: number;
+  } = {},
+): Promise<TestChain> {
   const projectRoot = fileURLToPath(new URL("..", import.meta.url));
-  const hre = await createHardhatRuntimeEnvironment(config, {}, projectRoot);
+  const chainConfig =
+    options.chainId === undefined
+      ? config
+      : { ...config, networks: { default: { type: "edr-simulated" as const, chainId: options.chainId } } };
+  const hre = await createHardhatRuntimeEnvironment(chainConfig, {}, projectRoot);
   const server = await hre.network.createServer("default", "127.0.0.1", options.port ?? 0);
   const { address, port } = await server.listen();
   const rpcUrl = `http://${address}:${port}`;
   const deployment = await deployContracts({
     rpcUrl,
+    // Hardhat's development accounts are funded whatever the chain id: the first deploys, as on 31337.
+    account: mnemonicToAccount(HARDHAT_MNEMONIC),
     ...(options.challengePeriod === undefined ? {} : { challengePeriod: options.challengePeriod }),
   });
   const accounts = Array.from({ length: 10 }, (_, addressIndex) =>

@@ -2,10 +2,22 @@ import type { ReactNode } from "react";
 import { useWidgetContext } from "../provider/WidgetContext.ts";
 import { describeError } from "./describeError.ts";
 
-/** An error in the panel: a plain sentence (announced), the details folded away, and a retry. */
-export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: (() => void) | undefined }): ReactNode {
+/**
+ * An error in the panel: a plain sentence (announced), the details folded away, and a retry. `sentence` says what
+ * failed when the caller knows better than the error's kind (a chain read, say).
+ */
+export function ErrorNotice({
+  error,
+  onRetry,
+  sentence,
+}: {
+  error: unknown;
+  onRetry?: (() => void) | undefined;
+  sentence?: string | undefined;
+}): ReactNode {
   const { messages } = useWidgetContext();
-  const description = describeError(error, messages);
+  const described = describeError(error, messages);
+  const description = sentence && !described.rejected ? { ...described, sentence } : described;
   return (
     <div role="alert" className="mr-step">
       <p className={description.rejected ? undefined : "mr-error"}>{description.sentence}</p>

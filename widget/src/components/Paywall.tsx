@@ -2,7 +2,7 @@ import type { ChannelClient, PaymentRequirements, StoredChannel } from "@micro-r
 import { useIsMutating } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { useConnection } from "wagmi";
-import { formatTokenAmount } from "../format/formatTokenAmount.ts";
+import { formatTokenAmount, type TokenInfo } from "../format/formatTokenAmount.ts";
 import { channelOpeningKey } from "../hooks/channelQueryKey.ts";
 import { useChannel } from "../hooks/useChannel.ts";
 import { usePreviousSettlement } from "../hooks/usePreviousSettlement.ts";
@@ -31,6 +31,11 @@ export type PaywallProps = {
   url: string;
   /** Called once a channel with enough deposit is open and the site accepts it; without it the panel says "ready". */
   onChannelReady?: ((context: ChannelReadyContext) => void | Promise<void>) | undefined;
+  /**
+   * The token's symbol and decimals when the page knows them (the receiver's 402 page says them: the protocol's
+   * `decodePaywallSite`): the price is drawn at once, before any chain read, and stays when a read fails.
+   */
+  token?: TokenInfo | undefined;
 };
 
 type Step = "connect" | "switch" | "loading" | "deposit" | "topUp" | "confirming" | "approve" | "ready";
@@ -46,10 +51,10 @@ type Step = "connect" | "switch" | "loading" | "deposit" | "topUp" | "confirming
  *   <Paywall requirements={requirements} url="/articles/1" onChannelReady={() => location.reload()} />
  * </MicroRaidenProvider>
  */
-export function Paywall({ requirements, url, onChannelReady }: PaywallProps): ReactNode {
+export function Paywall({ requirements, url, onChannelReady, token: knownToken }: PaywallProps): ReactNode {
   const { messages, locale, client, clientError, retryClient, confirmations: needed } = useWidgetContext();
   const { address, status, chainId } = useConnection();
-  const tokenInfo = useTokenInfo(requirements, address);
+  const tokenInfo = useTokenInfo(requirements, address, knownToken);
   const { data: channel } = useChannel({ requirements });
   const gatewayUrl = gatewayUrlOf(requirements.gatewayPath, url);
   const usable = channel?.state === "open" ? channel : undefined;
@@ -113,6 +118,10 @@ export function Paywall({ requirements, url, onChannelReady }: PaywallProps): Re
       <h2 id={headingId} className="mr-price">
         {price ? messages.price(price) : tokenInfo.failed ? messages.priceUnavailable : messages.priceUnknown}
       </h2>
+      {/* The chain could not be read (no RPC for it, a node down): say so and offer to read again, price or not. */}
+      {tokenInfo.failed && (
+        <ErrorNotice error={tokenInfo.error} sentence={messages.chainUnreadable} onRetry={tokenInfo.retry} />
+      )}
       <div ref={focusRef} tabIndex={-1} className="mr-step" data-step={step}>
         {step === "connect" && <ConnectStep />}
         {step === "switch" && <SwitchChainStep requirements={requirements} />}

@@ -12,6 +12,10 @@ export type UseTokenInfoReturnType = {
   token: TokenInfo | undefined;
   /** The token could not be read on the requirements' chain (not a token, or the chain cannot be reached). */
   failed: boolean;
+  /** Why, when it failed: the read's error. */
+  error: Error | null;
+  /** Reads the token again (after a failure). */
+  retry: () => void;
   /** Whether the token mints to anyone here (the demo token on local and test chains): a faucet. */
   faucet: boolean;
   /** The reader's token balance, when connected. */
@@ -24,11 +28,17 @@ export type UseTokenInfoReturnType = {
  * Read over the wagmi config's transport for the chain; for a chain the config does not know, through the
  * reader's wallet once it is on that chain.
  */
-export function useTokenInfo(requirements: PaymentRequirements, reader: Address | undefined): UseTokenInfoReturnType {
+export function useTokenInfo(
+  requirements: PaymentRequirements,
+  reader: Address | undefined,
+  /** Symbol and decimals the page already says (the receiver's 402 page does): shown until, or unless, read. */
+  known?: TokenInfo | undefined,
+): UseTokenInfoReturnType {
   const configured = useChains().some((chain) => chain.id === requirements.chainId);
   const fromConfig = useTokenInfoFromConfig(requirements, reader, configured);
   const fromWallet = useTokenInfoFromWallet(requirements, reader, !configured);
-  return configured ? fromConfig : fromWallet;
+  const info = configured ? fromConfig : fromWallet;
+  return { ...info, token: info.token ?? known };
 }
 
 function useTokenInfoFromConfig(
@@ -59,6 +69,8 @@ function useTokenInfoFromConfig(
   return {
     token: info,
     failed: details.isError || (details.isSuccess && !info),
+    error: details.error ?? (details.isSuccess && !info ? (symbol?.error ?? decimals?.error ?? null) : null),
+    retry: () => void details.refetch(),
     // A token without isTestNetwork is not the demo token: no faucet.
     faucet: testNetwork?.status === "success" && testNetwork.result === true,
     balance: balance.data,
@@ -115,6 +127,8 @@ function useTokenInfoFromWallet(
   return {
     token: details.data?.token,
     failed: details.isError,
+    error: details.error,
+    retry: () => void details.refetch(),
     faucet: details.data?.faucet ?? false,
     balance: balance.data,
     refetchBalance: () => void balance.refetch(),

@@ -5,6 +5,8 @@ export const de: Messages = {
   price: (amount) => `Diese Seite kostet ${amount}.`,
   priceUnknown: "Der Preis wird vom Token gelesen…",
   priceUnavailable: "Die Angaben des Tokens konnten auf diesem Netzwerk nicht gelesen werden.",
+  chainUnreadable:
+    "Das Netzwerk dieser Seite konnte nicht gelesen werden. Prüfen Sie Ihre Verbindung oder verbinden Sie Ihre Wallet und versuchen Sie es erneut.",
   payWithChannel:
     "Bezahlen Sie pro Seite aus einem Zahlungskanal: Sie zahlen einmal ein, danach werden Seiten ohne Rückfrage bezahlt.",
   chooseWallet: "Wallet verbinden",

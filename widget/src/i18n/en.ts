@@ -3,6 +3,7 @@ export const en = {
   price: (amount: string) => `This page costs ${amount}.`,
   priceUnknown: "Reading the price from the token…",
   priceUnavailable: "The token's price details could not be read from this chain.",
+  chainUnreadable: "This site's chain could not be read. Check your connection, or connect your wallet, and try again.",
   payWithChannel: "Pay per page from a payment channel: you deposit once, then pages are paid without a prompt.",
   chooseWallet: "Connect a wallet",
   connectWith: (name: string) => `Connect ${name}`,

@@ -1,10 +1,11 @@
 import type { PaymentRequirements } from "@micro-raiden/web-client";
-import { decodePaywallAttributes } from "@micro-raiden/web-client/protocol";
+import { decodePaywallAttributes, decodePaywallSite } from "@micro-raiden/web-client/protocol";
 import { createRoot } from "react-dom/client";
 import { MicroRaidenProvider, type MicroRaidenProviderProps, Paywall, type PaywallProps } from "../index.ts";
 import { navigatePaid } from "../navigation/index.ts";
 import { createShadowMount } from "./createShadowMount.ts";
 import { type PolicyConfig, readPolicy } from "./readPolicy.ts";
+import { siteChains } from "./siteChains.ts";
 
 export type MountOptions = {
   /** What the resource costs and who sells it; default: the element's `data-*` attributes (the 402 page's). */
@@ -39,13 +40,17 @@ export function mount(element: HTMLElement, options: MountOptions = {}): Mounted
   const requirements = options.requirements ?? decodePaywallAttributes(element);
   const url = options.url ?? window.location.href;
   const policy = readPolicy(element, options.policy);
+  // The receiver's page says its chain's RPC URL and the token: nothing to configure, the price drawn at once.
+  const site = decodePaywallSite(element);
+  const chains = siteChains(requirements, site, options.chains);
   const { container } = createShadowMount(element);
   const root = createRoot(container);
   root.render(
-    <MicroRaidenProvider locale={options.locale} signing={options.signing} chains={options.chains} policy={policy}>
+    <MicroRaidenProvider locale={options.locale} signing={options.signing} chains={chains} policy={policy}>
       <Paywall
         requirements={requirements}
         url={url}
+        token={site.token}
         onChannelReady={
           options.onChannelReady ??
           (async ({ client, channel, approvedPrice }) => {

@@ -1,9 +1,10 @@
-import { decodePaywallAttributes } from "@micro-raiden/web-client/protocol";
+import { decodePaywallAttributes, decodePaywallSite } from "@micro-raiden/web-client/protocol";
 import { createRoot } from "react-dom/client";
 import { ChannelStatus, MicroRaidenProvider } from "../index.ts";
 import { createShadowMount } from "./createShadowMount.ts";
 import type { Mounted, MountOptions } from "./mount.tsx";
 import { readPolicy } from "./readPolicy.ts";
+import { siteChains } from "./siteChains.ts";
 
 export type MountStatusOptions = Pick<
   MountOptions,
@@ -24,10 +25,11 @@ export function mountStatus(element: HTMLElement, options: MountStatusOptions = 
   const requirements = options.requirements ?? decodePaywallAttributes(element);
   const url = options.url ?? window.location.href;
   const policy = readPolicy(element, options.policy);
+  const chains = siteChains(requirements, decodePaywallSite(element), options.chains);
   const { container } = createShadowMount(element);
   const root = createRoot(container);
   root.render(
-    <MicroRaidenProvider locale={options.locale} signing={options.signing} chains={options.chains} policy={policy}>
+    <MicroRaidenProvider locale={options.locale} signing={options.signing} chains={chains} policy={policy}>
       <ChannelStatus requirements={requirements} url={url} variant="bar" />
     </MicroRaidenProvider>,
   );

@@ -69,7 +69,8 @@ export async function startTagTestSite() {
     buildScript(`${repository}widget/src/tag/paywall.tsx`, "paywall"),
     buildScript(`${repository}widget/src/serviceWorker/worker.ts`, "sw"),
     buildScript(`${repository}widget/src/tag/testWalletScript.test-helper.ts`),
-    startTestChain(),
+    // Not Hardhat's 31337 and not on 8545: a chain the widget knows nothing of, as a real site's would be.
+    startTestChain({ chainId: 1337 }),
   ]);
   await Promise.all([writeFile(paywallScriptFile, tag), writeFile(serviceWorkerFile, worker)]);
 
@@ -116,11 +117,12 @@ export async function startTagTestSite() {
     // Opening a channel waits for blocks and the receiver's watcher; on a busy machine that takes a while.
     context.setDefaultTimeout(90_000);
     const config: TestWalletConfig = { privateKey, chainId: chain.deployment.chainId, rpcUrl: chain.rpcUrl };
-    // The test chain is on a free port, not the local chain's usual 8545: the site tells the tag where it is.
+    // The content site tells its tag where the chain is (a paid fragment's 402 carries no page to say it); the
+    // receiver's own pages need nothing: they say it themselves (data-rpc-url).
     const tagConfig: MicroRaidenConfig = { chains: [testChain(chain.deployment.chainId, chain.rpcUrl)] };
     await context.addInitScript({
       content: `window.testWalletConfig = ${JSON.stringify(config)};
-window.microRaidenConfig = ${JSON.stringify(tagConfig)};
+if (location.origin === ${JSON.stringify(siteOrigin)}) window.microRaidenConfig = ${JSON.stringify(tagConfig)};
 ${walletScript}`,
     });
     const page = await context.newPage();
