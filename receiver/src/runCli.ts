@@ -26,7 +26,8 @@ const usage = (name: string) => `usage:
       --poll-interval 1000               ms between chain polls
       --upstream URL --price BASE_UNITS  serve URL under /proxy/ for PRICE token base units per request
       --cors-origin ORIGIN               a content site whose pages may buy paid fragments (repeatable)
-      --paywall-script-file FILE         the widget's paywall.js, served at /micro-raiden/paywall.js and loaded by 402 pages
+      --paywall-script-file FILE         the widget's paywall.js, served at /micro-raiden/paywall.<hash>.js (402 pages
+                                         load it, cached a year) and /micro-raiden/paywall.js (five minutes)
       --service-worker-file FILE         the widget's micro-raiden-sw.js, served at /micro-raiden-sw.js (paid navigation)
       --paid-max-age 300                 seconds a reader's browser may keep a paid page (private cache)
       --auto-pay-max-price BASE_UNITS    the most a page costs: readers' channels pay automatically up to it
