@@ -16,6 +16,7 @@ import {
 import { UntrustedManagerError } from "./chain/UntrustedManagerError.ts";
 import type { ReceiverAppOptions } from "./http/receiverApp.ts";
 import { startServer } from "./startServer.ts";
+import { assertNodeVersion } from "./store/assertNodeVersion.ts";
 
 const usage = (name: string) => `usage:
   ${name} start --rpc-url URL --private-key-file FILE --deployment FILE --db FILE [options]
@@ -57,6 +58,8 @@ export type RunCliOptions = {
  * await runCli(process.argv.slice(2), { name: "my-site", routes: (app, { paywall }) => app.get("/a", paywall({ price: 1n }), (c) => c.text("a")) });
  */
 export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Promise<void> {
+  // A site's own command built on runCli gets the same plain refusal as micro-raiden-server on an older Node.
+  assertNodeVersion(process.version);
   const name = cliOptions.name ?? "micro-raiden-server";
   const { positionals, values } = parseArgs({
     args: argv,

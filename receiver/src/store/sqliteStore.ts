@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, openSync } from "node:fs";
-import { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
 import { getAddress, type Hex, isHex } from "viem";
+import { assertNodeVersion } from "./assertNodeVersion.ts";
 import type { ProofStore } from "./ProofStore.ts";
 import type { ChainEvent, ChannelEventName } from "./records.ts";
 import { upsertProofSql } from "./upsertProofSql.ts";
@@ -87,6 +88,15 @@ function decimal(row: Record<string, unknown>, column: string): bigint {
 }
 
 /**
+ * `node:sqlite`, loaded when a store is opened rather than imported: importing it fails at link time on an older
+ * Node, before any code could say what is wrong.
+ */
+function loadSqlite(): { DatabaseSync: typeof DatabaseSync } {
+  assertNodeVersion(process.version);
+  return process.getBuiltinModule("node:sqlite");
+}
+
+/**
  * The receiver's store in one SQLite file: WAL journal, `synchronous = FULL` (a commit is on disk when it returns),
  * created readable by its owner only (it holds customers' signatures).
  *
@@ -98,6 +108,7 @@ function decimal(row: Record<string, unknown>, column: string): bigint {
  * store.close();
  */
 export function sqliteStore(path: string): ProofStore {
+  const { DatabaseSync } = loadSqlite();
   // Create the file readable by its owner only before SQLite opens it (its WAL files inherit the mode).
   if (path !== ":memory:") {
     closeSync(openSync(path, "a", 0o600));
