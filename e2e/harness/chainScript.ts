@@ -1,7 +1,8 @@
 /**
  * A site's `window.microRaidenConfig` naming the local test chain and its RPC URL. The widget knows the usual local
  * chain (port 8545) and Sepolia; a chain on a free port has to be named by the site, as any site on another chain
- * would. The content site carries it in its pages; for the receiver's own 402 pages the readers' contexts add it.
+ * would. The content site carries it in its pages (a paid fragment has no receiver page to say it); the receiver's own
+ * pages say it themselves (data-rpc-url).
  */
 export function chainScript(chainId: number, rpcUrl: string): string {
   const chain = {

@@ -5,7 +5,6 @@ import type { Address } from "viem";
 import { generatePrivateKey, type LocalAccount, privateKeyToAccount } from "viem/accounts";
 import { E2eWallet, localChain } from "../wallet/E2eWallet.ts";
 import { fund } from "./chain.ts";
-import { chainScript } from "./chainScript.ts";
 import { readWorld, type World } from "./world.ts";
 
 export type Reader = {
@@ -49,8 +48,8 @@ export const test = base.extend<{ world: World; newReader: (options?: ReaderOpti
         const context = await browser.newContext({ serviceWorkers: contextOptions.serviceWorkers ?? "allow" });
         contexts.push(context);
         await wallet.install(context);
-        // The receiver's 402 page has no place for site options: the reader's pages get the chain the site is on.
-        await context.addInitScript({ content: chainScript(world.deployment.chainId, world.rpcUrl) });
+        // Nothing tells the receiver's own pages where the chain is: they say it themselves (data-rpc-url), though the
+        // chain is on a free port and has the id of the usual local chain on 8545.
         const page = await context.newPage();
         return { context, page };
       };

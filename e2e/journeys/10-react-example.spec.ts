@@ -1,7 +1,8 @@
 // Journey 10: the React component inside the example app (widget/example/, built by global setup from the workspace's
 // widget and served on the content site's origin). The app reads the receiver's 402 over CORS and hands it to
 // <Paywall>; the reader connects, deposits in one transaction, and the app shows the paid article with the channel's
-// status. A second article is paid from the same channel with no wallet prompt; the receiver charged each once.
+// status. A second, pricier article is paid from the same channel once the reader approves its price, with no wallet
+// prompt; the receiver charged each once.
 import { parseEther } from "viem";
 import { channelOnChain, tokenBalance } from "../harness/chain.ts";
 import { expect, test } from "../harness/fixtures.ts";
@@ -48,8 +49,15 @@ test("the React example app: the Paywall component pays and the app reveals the 
   expect(onChain.deposit, "the chain holds the deposit the receiver knows").toBe(opened.deposit);
   expect(await tokenBalance(reader.address)).toBe(10n * ether - opened.deposit);
 
-  // The second article: the app's Paywall finds the open channel and the session key pays, no wallet prompt.
+  // The second article costs more than the channel pays automatically (the first article's price, as the reader
+  // chose when opening): the app's Paywall asks, and the reader's click approves it. The session key pays, no wallet
+  // prompt.
   await page.getByRole("button", { name: "Payment channels in five minutes" }).click();
+  await expect(
+    page.getByText("This page costs 0.002 TKN, more than the 0.001 TKN a page your channel pays automatically."),
+  ).toBeVisible({ timeout: 45_000 });
+  expect((await onlyChannel(reader.address)).balance, "nothing paid before the reader approves").toBe(firstPrice);
+  await page.getByRole("button", { name: "Pay 0.002 TKN for this page" }).click();
   const secondTitle = article.getByRole("heading", { name: "Payment channels in five minutes" });
   await expect(secondTitle.or(page.getByRole("alert").filter({ hasText: /\S/ })).first()).toBeVisible({
     timeout: 45_000,

@@ -3,7 +3,6 @@
 // rejection, the paid fragment with its channel status.
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { chainScript } from "../harness/chainScript.ts";
 import { expect, test } from "../harness/fixtures.ts";
 import { magazinePath } from "../harness/magazineRoutes.ts";
 import { connectButton, expectArticle, openButton } from "../harness/paywall.ts";
@@ -88,7 +87,6 @@ test("axe: price, deposit, waiting for the wallet, rejection, and the paid fragm
 
 test("axe: no wallet in the browser, and a wallet on another network", async ({ browser, newReader, world }) => {
   const bare = await browser.newContext();
-  await bare.addInitScript({ content: chainScript(world.deployment.chainId, world.rpcUrl) });
   try {
     const page = await bare.newPage();
     await page.goto(`${world.receiverUrl}${magazinePath(1)}`);

@@ -6,7 +6,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "@playwright/test";
 import { mine, setAutomine } from "../harness/chain.ts";
-import { chainScript } from "../harness/chainScript.ts";
 import { expect, test } from "../harness/fixtures.ts";
 import { connectAndOpen, connectButton, openButton } from "../harness/paywall.ts";
 
@@ -66,7 +65,6 @@ test("the 402 page: connect, deposit, the transaction on its way, the paid artic
 
 test("no wallet, another network, no tokens, a rejection", async ({ browser, newReader, world }) => {
   const bare = await browser.newContext();
-  await bare.addInitScript({ content: chainScript(world.deployment.chainId, world.rpcUrl) });
   try {
     const page = await bare.newPage();
     await page.goto(`${world.receiverUrl}/articles/1`);

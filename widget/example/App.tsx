@@ -74,8 +74,9 @@ function Article({ url }: { url: string }) {
         <Paywall
           requirements={state.requirements}
           url={url}
-          onChannelReady={async ({ client }) => {
-            const response = await fetchWithPayment(client, { input: url });
+          // `approvedPrice`: a price the reader approved beyond what the channel pays automatically (a pricier article).
+          onChannelReady={async ({ client, approvedPrice }) => {
+            const response = await fetchWithPayment(client, { input: url, approvedPrice });
             setState({ ...read(await response.text()), paidWith: state.requirements });
           }}
         />
