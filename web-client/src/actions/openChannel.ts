@@ -21,6 +21,7 @@ import type { AutoPayLimit, StoredChannel } from "../storage/ChannelStorage.ts";
 import { depositTransaction } from "./depositTransaction.ts";
 import { type DepositMethod, detectDepositMethod } from "./detectDepositMethod.ts";
 import { ensureChain } from "./ensureChain.ts";
+import { pendingKeyOf, pendingKeyRecord } from "./pendingSessionKey.ts";
 import { receiverLockName } from "./receiverLockName.ts";
 import { sponsoredOpenTransaction } from "./sponsoredOpenTransaction.ts";
 import { type VerifyChannelManagerErrorType, verifyChannelManager } from "./verifyChannelManager.ts";
@@ -97,6 +98,14 @@ export async function openChannel(
   const signer = delegatedSigner ?? zeroAddress;
 
   const manager = { chain, account, address: contract, abi: channelManagerAbi } as const;
+  // Kept before anything is signed or sent: should this page die while the deposit is on its way, the next page finds
+  // the channel on chain and adopts this key (refreshChannel) instead of asking the wallet for every payment.
+  const pending = { chainId: parameters.chainId, contract, sender: account.address, receiver };
+  if (sessionKey) {
+    await client.lock(receiverLockName(pending), () =>
+      client.storage.put(pendingKeyRecord({ ...pending, token }, sessionKey)),
+    );
+  }
   const hash =
     parameters.method === "sponsored"
       ? await sponsoredOpenTransaction(client, {
@@ -175,6 +184,7 @@ export async function openChannel(
         ? { ...channel, balance: known.balance, balanceSignature: known.balanceSignature }
         : channel;
     await client.storage.put(stored);
+    if (sessionKey) await client.storage.delete(pendingKeyOf(pending));
     return stored;
   });
 }

@@ -6,6 +6,7 @@ import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import { channelManagerAbi } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import type { ManagerParameters } from "./openChannel.ts";
+import { pendingKeyOf, pendingSessionKey } from "./pendingSessionKey.ts";
 import { receiverLockName } from "./receiverLockName.ts";
 
 export type RefreshChannelParameters = ManagerParameters & {
@@ -41,6 +42,9 @@ export async function refreshChannel(
   // Merge under the receiver's lock: a payment recorded meanwhile must not be overwritten by the older balance.
   return client.lock(receiverLockName(key), async () => {
     const known = await client.storage.get(key);
+    const delegatedSigner = signer === zeroAddress ? undefined : signer;
+    // A channel whose opening page died before its receipt: its session key was kept as pending (openChannel).
+    const adopted = known?.sessionKey ? undefined : await pendingSessionKey(client.storage, key, delegatedSigner);
     const channel: StoredChannel = {
       ...key,
       token,
@@ -48,14 +52,15 @@ export async function refreshChannel(
       // The receiver cannot have been paid less than it withdrew.
       balance: (known?.balance ?? 0n) > withdrawn ? (known?.balance ?? 0n) : withdrawn,
       balanceSignature: (known?.balance ?? 0n) >= withdrawn ? known?.balanceSignature : undefined,
-      delegatedSigner: signer === zeroAddress ? undefined : signer,
-      sessionKey: known?.sessionKey,
+      delegatedSigner,
+      sessionKey: known?.sessionKey ?? adopted,
       state: deposit === 0n ? "closed" : settleBlock === 0n ? "open" : "closing",
       settleBlock: settleBlock === 0n ? undefined : settleBlock,
       ...(known?.autoPay ? { autoPay: known.autoPay } : {}),
       ...(known?.autoPaidAt ? { autoPaidAt: known.autoPaidAt } : {}),
     };
     await client.storage.put(channel);
+    if (adopted) await client.storage.delete(pendingKeyOf(key));
     return channel;
   });
 }

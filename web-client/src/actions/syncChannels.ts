@@ -18,7 +18,8 @@ export type SyncChannelsErrorType = NotConnectedErrorType;
  * Rebuilds the current account's channels from the chain: every channel it opened on this manager, with its
  * current deposit and state. Balances already known locally are kept; a channel found only on chain starts at 0
  * and learns its balance from the receiver's echo on the next payment (adopted only if the echoed proof is ours).
- * Session keys cannot be recovered: such channels are paid with the wallet from then on.
+ * A session key comes back only when this storage kept it for a channel being opened (its page died before the
+ * receipt: `openChannel` keeps the key first); otherwise such channels are paid with the wallet from then on.
  *
  * @example
  * import { syncChannels } from "@micro-raiden/web-client";
