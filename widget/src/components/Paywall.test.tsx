@@ -395,6 +395,26 @@ describe("Paywall", () => {
     expect(await screen.findByRole("button", { name: "Open a channel with 0.1 TKN" })).toBeTruthy();
   });
 
+  it("says why a channel opened on another site or browser asks the wallet for each payment here", async () => {
+    await reader({ tokens: parseEther("1") });
+    const requirements = await requirementsOf("/articles/1");
+    const opened = vi.fn();
+    const first = renderWidget(<Paywall requirements={requirements} url="/articles/1" onChannelReady={opened} />);
+    await connect();
+    await userEvent.click(await screen.findByRole("button", { name: "Open a channel with 0.1 TKN" }));
+    await waitFor(() => expect(opened).toHaveBeenCalledTimes(1));
+    const [{ channel }] = opened.mock.calls[0] ?? [];
+    first.unmount();
+    // What another origin finds on chain: the channel and its delegated signer, but not the key (that origin's storage).
+    await indexedDbStorage().put({ ...channel, sessionKey: undefined });
+    renderWidget(<Paywall requirements={requirements} url="/articles/1" />);
+    expect(
+      await screen.findByText(
+        "This channel pays automatically only where it was opened (another site or browser). Here, you confirm each payment in your wallet.",
+      ),
+    ).toBeTruthy();
+  });
+
   it("speaks German when asked", async () => {
     const requirements = await requirementsOf("/articles/3");
     renderWidget(<Paywall requirements={requirements} url="/articles/3" />, { locale: "de" });

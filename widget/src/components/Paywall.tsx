@@ -46,9 +46,19 @@ type Step = "connect" | "switch" | "loading" | "deposit" | "topUp" | "confirming
  * new step; progress is announced.
  *
  * @example
+ * import { fetchWithPayment } from "@micro-raiden/web-client";
  * import { MicroRaidenProvider, Paywall } from "@micro-raiden/widget";
+ * // A relative url needs the app on the receiver's origin (else the absolute URL, and the receiver's --cors-origin).
  * <MicroRaidenProvider>
- *   <Paywall requirements={requirements} url="/articles/1" onChannelReady={() => location.reload()} />
+ *   <Paywall
+ *     requirements={requirements}
+ *     url={url}
+ *     onChannelReady={async ({ client, approvedPrice }) => {
+ *       // Fetch it paid and render it: a reload would fetch the 402 again, and the paywall would reload again.
+ *       const response = await fetchWithPayment(client, { input: url, approvedPrice });
+ *       setArticle(await response.text());
+ *     }}
+ *   />
  * </MicroRaidenProvider>
  */
 export function Paywall({ requirements, url, onChannelReady, token: knownToken }: PaywallProps): ReactNode {
@@ -170,6 +180,11 @@ export function Paywall({ requirements, url, onChannelReady, token: knownToken }
           </div>
         )}
         {step === "ready" && !onChannelReady && <p className="mr-ok">{messages.ready}</p>}
+        {/* Its session key lives in another origin's storage (a content site's fragment opened it): say why this
+            page asks the wallet for every payment. */}
+        {(step === "ready" || step === "approve") && usable?.delegatedSigner && !usable.sessionKey && (
+          <p className="mr-muted">{messages.keyElsewhere}</p>
+        )}
         {/* A payment the reader refused or that failed: say so, and let them try again (never a dead end). */}
         {step === "ready" && readyError !== undefined && <ErrorNotice error={readyError} onRetry={proceed} />}
       </div>

@@ -47,6 +47,8 @@ export const de: Messages = {
     needed === undefined ? `Bestätigungen: ${seen}` : `Bestätigungen: ${Math.min(seen, needed)} / ${needed}`,
   waitingForSite: "Warte, bis die Seite den Kanal annimmt…",
   ready: "Ihr Kanal ist offen. Sie können jetzt bezahlte Seiten lesen.",
+  keyElsewhere:
+    "Dieser Kanal zahlt nur dort automatisch, wo er eröffnet wurde (eine andere Seite oder ein anderer Browser). Hier bestätigen Sie jede Zahlung in Ihrer Wallet.",
   aboveAutoPay: (price, cap) =>
     `Diese Seite kostet ${price}, mehr als die ${cap} pro Seite, die Ihr Kanal automatisch zahlt.`,
   autoPayRateReached: (perMinute) =>

@@ -42,6 +42,8 @@ export const en = {
     needed === undefined ? `Confirmations: ${seen}` : `Confirmations: ${Math.min(seen, needed)} / ${needed}`,
   waitingForSite: "Waiting for the site to accept the channel…",
   ready: "Your channel is open. You can read paid pages now.",
+  keyElsewhere:
+    "This channel pays automatically only where it was opened (another site or browser). Here, you confirm each payment in your wallet.",
   aboveAutoPay: (price: string, cap: string) =>
     `This page costs ${price}, more than the ${cap} a page your channel pays automatically.`,
   autoPayRateReached: (perMinute: number) =>
