@@ -21,8 +21,10 @@ export const widgetCss = `
 .mr-muted { color: var(--mr-muted); }
 .mr-price { font-size: 1.1rem; font-weight: 600; }
 .mr-step { margin-top: .75rem; }
-.mr-step:focus { outline: none; }
-.mr-step:focus-visible { outline: 2px solid var(--mr-accent); outline-offset: 2px; }
+/* A new step takes focus from script (useFocusOnChange), so a keyboard user goes on from there; the step is no
+   control (tabindex -1, never reached by Tab) and gets no ring around the whole form, even when Chromium counts
+   that focus as visible (after a key press, or with no input at all as a wallet reconnects). Controls keep theirs. */
+.mr-step:focus, .mr-step:focus-visible { outline: none; }
 .mr-actions { display: flex; flex-wrap: wrap; gap: .5rem; margin: .5rem 0; list-style: none; padding: 0; }
 .mr-button {
   font: inherit; cursor: pointer; border-radius: 6px; padding: .45rem .9rem; min-height: 2.5rem;
