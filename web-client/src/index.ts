@@ -54,6 +54,7 @@ export {
 } from "./actions/getChannels.ts";
 export { type GetConnectionReturnType, getConnection } from "./actions/getConnection.ts";
 export {
+  type GetSettlementErrorType,
   type GetSettlementParameters,
   type GetSettlementReturnType,
   getSettlement,

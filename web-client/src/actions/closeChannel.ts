@@ -1,10 +1,11 @@
-import type { UserRejectedRequestErrorType } from "viem";
+import type { UserRejectedRequestErrorType, WriteContractErrorType } from "viem";
 import { writeContract } from "viem/actions";
-import { channelAccount } from "../client/channelAccount.ts";
+import { type ChannelAccountErrorType, channelAccount } from "../client/channelAccount.ts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { mapContractError } from "../client/mapContractError.ts";
 import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
 import type { ChannelManagerRevertErrorType } from "../errors/ChannelManagerRevertError.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 import { GatewayUrlRequiredError, type GatewayUrlRequiredErrorType } from "../errors/GatewayUrlRequiredError.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import type { ReceiverApiErrorType } from "../errors/ReceiverApiError.ts";
@@ -12,9 +13,9 @@ import type { TransactionRevertedErrorType } from "../errors/TransactionReverted
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import { channelManagerAbi } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
-import { ensureChain } from "./ensureChain.ts";
-import { requestClosingSignature } from "./requestClosingSignature.ts";
-import { waitForSuccess } from "./waitForSuccess.ts";
+import { type EnsureChainErrorType, ensureChain } from "./ensureChain.ts";
+import { type RequestClosingSignatureErrorType, requestClosingSignature } from "./requestClosingSignature.ts";
+import { type WaitForSuccessErrorType, waitForSuccess } from "./waitForSuccess.ts";
 
 export type CloseChannelParameters = {
   channel: StoredChannel;
@@ -30,7 +31,13 @@ export type CloseChannelErrorType =
   | WrongChainErrorType
   | ChannelManagerRevertErrorType
   | TransactionRevertedErrorType
-  | UserRejectedRequestErrorType;
+  | UserRejectedRequestErrorType
+  | ChannelAccountErrorType
+  | EnsureChainErrorType
+  | RequestClosingSignatureErrorType
+  | WriteContractErrorType
+  | WaitForSuccessErrorType
+  | ErrorType;
 
 /**
  * Closes a channel cooperatively: asks the receiver for its closing signature at the channel's balance (with the

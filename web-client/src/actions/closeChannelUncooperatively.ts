@@ -1,17 +1,18 @@
-import { parseEventLogs, type UserRejectedRequestErrorType } from "viem";
+import { parseEventLogs, type UserRejectedRequestErrorType, type WriteContractErrorType } from "viem";
 import { writeContract } from "viem/actions";
-import { channelAccount } from "../client/channelAccount.ts";
+import { type ChannelAccountErrorType, channelAccount } from "../client/channelAccount.ts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { mapContractError } from "../client/mapContractError.ts";
 import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
 import type { ChannelManagerRevertErrorType } from "../errors/ChannelManagerRevertError.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import type { TransactionRevertedErrorType } from "../errors/TransactionRevertedError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import { channelManagerAbi } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
-import { ensureChain } from "./ensureChain.ts";
-import { waitForSuccess } from "./waitForSuccess.ts";
+import { type EnsureChainErrorType, ensureChain } from "./ensureChain.ts";
+import { type WaitForSuccessErrorType, waitForSuccess } from "./waitForSuccess.ts";
 
 export type CloseChannelUncooperativelyParameters = { channel: StoredChannel };
 export type CloseChannelUncooperativelyReturnType = StoredChannel;
@@ -21,7 +22,12 @@ export type CloseChannelUncooperativelyErrorType =
   | WrongChainErrorType
   | ChannelManagerRevertErrorType
   | TransactionRevertedErrorType
-  | UserRejectedRequestErrorType;
+  | UserRejectedRequestErrorType
+  | ChannelAccountErrorType
+  | EnsureChainErrorType
+  | WriteContractErrorType
+  | WaitForSuccessErrorType
+  | ErrorType;
 
 /**
  * Starts closing a channel without the receiver, at the channel's last accepted balance: the challenge period

@@ -1,13 +1,16 @@
+import type { UserRejectedRequestErrorType } from "viem";
+import type { RequestErrorType } from "viem/utils";
 import type { Connection } from "../client/Connection.ts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { selectedAccount } from "../client/selectedAccount.ts";
 import { walletChainId } from "../client/walletChainId.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 import type { NoAccountErrorType } from "../errors/NoAccountError.ts";
 import { NoAccountError } from "../errors/NoAccountError.ts";
 
 export type ConnectReturnType = Extract<Connection, { status: "connected" }>;
-/** Also viem's UserRejectedRequestError when the reader clicks "Reject" (unwrapped). */
-export type ConnectErrorType = NoAccountErrorType | Error;
+/** viem's UserRejectedRequestError when the reader clicks "Reject" (unwrapped); other failures as viem reports them. */
+export type ConnectErrorType = NoAccountErrorType | UserRejectedRequestErrorType | RequestErrorType | ErrorType;
 
 /**
  * Connects to the wallet: asks it for the reader's account (`eth_requestAccounts`, the wallet's prompt) and its

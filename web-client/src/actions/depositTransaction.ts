@@ -1,11 +1,24 @@
-import type { Account, Address, Chain, Hash, Hex } from "viem";
+import type {
+  Account,
+  Address,
+  Chain,
+  GetBlockErrorType,
+  Hash,
+  Hex,
+  ReadContractErrorType,
+  SignTypedDataErrorType,
+  UserRejectedRequestErrorType,
+  WriteContractErrorType,
+} from "viem";
 import { getBlock, readContract, signTypedData, writeContract } from "viem/actions";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { mapContractError } from "../client/mapContractError.ts";
+import type { ChannelManagerRevertErrorType } from "../errors/ChannelManagerRevertError.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 import { demoTokenAbi, permitTypedData } from "../protocol/index.ts";
 import { splitSignature } from "../protocol/secp256k1.ts";
 import type { DepositMethod } from "./detectDepositMethod.ts";
-import { waitForSuccess } from "./waitForSuccess.ts";
+import { type WaitForSuccessErrorType, waitForSuccess } from "./waitForSuccess.ts";
 
 /** An EIP-2612 permit signature, split as the manager's `...WithPermit` functions take it. */
 type PermitSignature = { deadline: bigint; v: number; r: Hex; s: Hex };
@@ -19,6 +32,21 @@ export type DepositCalls = {
   erc1363Data: Hex;
   amount: bigint;
 };
+
+/**
+ * Everything goes through mapContractError: a rejection anywhere in the chain of causes is viem's
+ * UserRejectedRequestError itself, a custom-error revert is ChannelManagerRevertError, the rest is viem's as thrown.
+ * `calls` send with writeContract.
+ */
+export type DepositTransactionErrorType =
+  | UserRejectedRequestErrorType
+  | ChannelManagerRevertErrorType
+  | ReadContractErrorType
+  | GetBlockErrorType
+  | SignTypedDataErrorType
+  | WriteContractErrorType
+  | WaitForSuccessErrorType
+  | ErrorType;
 
 /** Sends the deposit transaction(s) by `method` from `account` and returns the hash of the one that moves tokens. */
 export async function depositTransaction(

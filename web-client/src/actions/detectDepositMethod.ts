@@ -3,12 +3,13 @@ import {
   BaseError,
   CallExecutionError,
   ContractFunctionExecutionError,
-  type ContractFunctionExecutionErrorType,
   ExecutionRevertedError,
+  type ReadContractErrorType,
   zeroAddress,
 } from "viem";
 import { readContract } from "viem/actions";
 import type { ChannelClient } from "../client/createChannelClient.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 import { demoTokenAbi } from "../protocol/index.ts";
 
 /** How a deposit reaches the manager: EIP-2612 permit + one transaction, ERC-1363 transferAndCall, or approve + call. */
@@ -17,7 +18,7 @@ export type DepositMethod = "permit" | "erc1363" | "approve";
 export type DetectDepositMethodParameters = { token: Address };
 export type DetectDepositMethodReturnType = DepositMethod;
 /** A probe that got no answer from the token: the RPC failed (network, timeout, rate limit, node error). */
-export type DetectDepositMethodErrorType = ContractFunctionExecutionErrorType;
+export type DetectDepositMethodErrorType = ReadContractErrorType | ErrorType;
 
 const erc1363InterfaceId = "0xb0202a11";
 

@@ -1,11 +1,26 @@
-import { type Chain, defineChain, type UserRejectedRequestErrorType } from "viem";
+import {
+  type AddChainErrorType,
+  type Chain,
+  defineChain,
+  type GetChainIdErrorType,
+  type SwitchChainErrorType,
+  type UserRejectedRequestErrorType,
+} from "viem";
 import { addChain, getChainId, switchChain } from "viem/actions";
 import type { PaymentClient } from "../client/PaymentClient.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 import { WrongChainError, type WrongChainErrorType } from "../errors/WrongChainError.ts";
 
 export type EnsureChainParameters = { chainId: number };
 export type EnsureChainReturnType = Chain;
-export type EnsureChainErrorType = WrongChainErrorType | UserRejectedRequestErrorType;
+/** A switch the reader rejected is switchChain's own error (code 4001); any other failed switch is WrongChainError. */
+export type EnsureChainErrorType =
+  | WrongChainErrorType
+  | UserRejectedRequestErrorType
+  | GetChainIdErrorType
+  | SwitchChainErrorType
+  | AddChainErrorType
+  | ErrorType;
 
 /**
  * Makes sure the wallet is on `chainId`: asks it to switch, and to add the chain first when it does not know it

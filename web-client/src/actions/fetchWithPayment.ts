@@ -5,6 +5,7 @@ import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts
 import type { BudgetExceededErrorType } from "../errors/BudgetExceededError.ts";
 import type { ChannelRequiredErrorType } from "../errors/ChannelRequiredError.ts";
 import { ConfirmationTimeoutError } from "../errors/ConfirmationTimeoutError.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 import type { InsufficientDepositErrorType } from "../errors/InsufficientDepositError.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import type { PaymentOutcomeUnknownErrorType } from "../errors/PaymentOutcomeUnknownError.ts";
@@ -20,10 +21,14 @@ import {
   type SponsorOffer,
 } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
-import { detectDepositMethod } from "./detectDepositMethod.ts";
-import { type FetchWithStoredChannelParameters, payOnPaymentRequired } from "./fetchWithStoredChannel.ts";
+import { type DetectDepositMethodErrorType, detectDepositMethod } from "./detectDepositMethod.ts";
+import {
+  type FetchWithStoredChannelErrorType,
+  type FetchWithStoredChannelParameters,
+  payOnPaymentRequired,
+} from "./fetchWithStoredChannel.ts";
 import { type OpenChannelErrorType, openChannel } from "./openChannel.ts";
-import { refreshChannel } from "./refreshChannel.ts";
+import { type RefreshChannelErrorType, refreshChannel } from "./refreshChannel.ts";
 
 export type FetchWithPaymentParameters = FetchWithStoredChannelParameters & {
   /**
@@ -50,7 +55,11 @@ export type FetchWithPaymentErrorType =
   | NotConnectedErrorType
   | WrongChainErrorType
   | OpenChannelErrorType
-  | UserRejectedRequestErrorType;
+  | UserRejectedRequestErrorType
+  | FetchWithStoredChannelErrorType
+  | DetectDepositMethodErrorType
+  | RefreshChannelErrorType
+  | ErrorType;
 
 /**
  * `fetch` that pays on HTTP 402: reads the receiver's requirements, checks them against the spending policy, signs

@@ -4,6 +4,8 @@ import type { PaymentClient } from "../client/PaymentClient.ts";
 import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
 import type { BudgetExceededErrorType } from "../errors/BudgetExceededError.ts";
 import { ChannelRequiredError, type ChannelRequiredErrorType } from "../errors/ChannelRequiredError.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
+import type { FetchErrorType } from "../errors/FetchErrorType.ts";
 import { InsufficientDepositError, type InsufficientDepositErrorType } from "../errors/InsufficientDepositError.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import {
@@ -25,7 +27,7 @@ import {
 } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { channelDomain, channelMessage } from "../storage/channelMessage.ts";
-import { pay } from "./pay.ts";
+import { type PayErrorType, pay } from "./pay.ts";
 import { receiverLockName } from "./receiverLockName.ts";
 
 export type FetchWithStoredChannelParameters = {
@@ -64,7 +66,10 @@ export type FetchWithStoredChannelErrorType =
   | AccountMismatchErrorType
   | NotConnectedErrorType
   | WrongChainErrorType
-  | UserRejectedRequestErrorType;
+  | UserRejectedRequestErrorType
+  | PayErrorType
+  | FetchErrorType
+  | ErrorType;
 
 /**
  * `fetch` that pays on HTTP 402 from the channels already in the client's storage, and never reaches the chain:

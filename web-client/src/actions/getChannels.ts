@@ -1,9 +1,10 @@
 import type { Address } from "viem";
 import { connectedAddress } from "../client/connectedAddress.ts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
-import { refreshChannel } from "./refreshChannel.ts";
+import { type RefreshChannelErrorType, refreshChannel } from "./refreshChannel.ts";
 
 export type GetChannelsParameters = {
   chainId: number;
@@ -21,7 +22,8 @@ export type GetChannelsParameters = {
   refresh?: boolean | undefined;
 };
 export type GetChannelsReturnType = StoredChannel[];
-export type GetChannelsErrorType = NotConnectedErrorType;
+/** RefreshChannelErrorType with `refresh` only. */
+export type GetChannelsErrorType = NotConnectedErrorType | RefreshChannelErrorType | ErrorType;
 
 /**
  * The stored channels of the wallet's current account (or `sender`) on one manager, optionally to one receiver;

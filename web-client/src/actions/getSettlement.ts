@@ -1,5 +1,7 @@
+import type { GetContractEventsErrorType } from "viem";
 import { getContractEvents } from "viem/actions";
 import type { ChannelClient } from "../client/createChannelClient.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 import { channelManagerAbi } from "../protocol/index.ts";
 import type { ChannelKey } from "../storage/ChannelStorage.ts";
 
@@ -16,6 +18,7 @@ export type GetSettlementReturnType =
       blockNumber: bigint;
     }
   | undefined;
+export type GetSettlementErrorType = GetContractEventsErrorType | ErrorType;
 
 /**
  * How a channel ended: its ChannelSettled event (one log query from the block it opened in). For a reader coming

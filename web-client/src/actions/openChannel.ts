@@ -8,8 +8,9 @@ import {
 } from "viem";
 import { writeContract } from "viem/actions";
 import type { ChannelClient, SigningMode } from "../client/createChannelClient.ts";
-import { currentAccount } from "../client/currentAccount.ts";
+import { type CurrentAccountErrorType, currentAccount } from "../client/currentAccount.ts";
 import type { ChannelManagerRevertErrorType } from "../errors/ChannelManagerRevertError.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 import { NoChannelOpenedError, type NoChannelOpenedErrorType } from "../errors/NoChannelOpenedError.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import type { ReceiverApiErrorType } from "../errors/ReceiverApiError.ts";
@@ -18,14 +19,14 @@ import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import { channelManagerAbi } from "../protocol/index.ts";
 import { generateSessionKey, keyAddress } from "../protocol/secp256k1.ts";
 import type { AutoPayLimit, StoredChannel } from "../storage/ChannelStorage.ts";
-import { depositTransaction } from "./depositTransaction.ts";
-import { type DepositMethod, detectDepositMethod } from "./detectDepositMethod.ts";
-import { ensureChain } from "./ensureChain.ts";
+import { type DepositTransactionErrorType, depositTransaction } from "./depositTransaction.ts";
+import { type DepositMethod, type DetectDepositMethodErrorType, detectDepositMethod } from "./detectDepositMethod.ts";
+import { type EnsureChainErrorType, ensureChain } from "./ensureChain.ts";
 import { pendingKeyOf, pendingKeyRecord } from "./pendingSessionKey.ts";
 import { receiverLockName } from "./receiverLockName.ts";
-import { sponsoredOpenTransaction } from "./sponsoredOpenTransaction.ts";
+import { type SponsoredOpenTransactionErrorType, sponsoredOpenTransaction } from "./sponsoredOpenTransaction.ts";
 import { type VerifyChannelManagerErrorType, verifyChannelManager } from "./verifyChannelManager.ts";
-import { waitForSuccess } from "./waitForSuccess.ts";
+import { type WaitForSuccessErrorType, waitForSuccess } from "./waitForSuccess.ts";
 
 /** Which channel manager to use: what a 402's requirements or the deployment file say. */
 export type ManagerParameters = { chainId: number; contract: Address; token: Address };
@@ -67,7 +68,14 @@ export type OpenChannelErrorType =
   | NoChannelOpenedErrorType
   | VerifyChannelManagerErrorType
   | ReceiverApiErrorType
-  | UserRejectedRequestErrorType;
+  | UserRejectedRequestErrorType
+  | CurrentAccountErrorType
+  | EnsureChainErrorType
+  | DetectDepositMethodErrorType
+  | DepositTransactionErrorType
+  | SponsoredOpenTransactionErrorType
+  | WaitForSuccessErrorType
+  | ErrorType;
 
 /**
  * Opens a channel from the wallet's current account and stores it, after checking the manager is genuine

@@ -4,6 +4,7 @@ import type { PaymentClient } from "../client/PaymentClient.ts";
 import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
 import { BudgetExceededError, type BudgetExceededErrorType } from "../errors/BudgetExceededError.ts";
 import { ChannelNotOpenError, type ChannelNotOpenErrorType } from "../errors/ChannelNotOpenError.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 import { InsufficientDepositError, type InsufficientDepositErrorType } from "../errors/InsufficientDepositError.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import { PaymentRateExceededError, type PaymentRateExceededErrorType } from "../errors/PaymentRateExceededError.ts";
@@ -12,7 +13,7 @@ import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import type { Payment } from "../protocol/index.ts";
 import { type ChannelKey, channelStorageKey, type StoredChannel } from "../storage/ChannelStorage.ts";
 import { receiverLockName } from "./receiverLockName.ts";
-import { signBalanceProof } from "./signBalanceProof.ts";
+import { type SignBalanceProofErrorType, signBalanceProof } from "./signBalanceProof.ts";
 
 /** What the transport reports after presenting a payment. */
 export type PaymentOutcome<T> = { accepted: boolean; result: T };
@@ -41,6 +42,7 @@ export type PayParameters<T> = {
   approvedPrice?: bigint | undefined;
 };
 export type PayReturnType<T> = T;
+/** What `send` throws passes through as it is. */
 export type PayErrorType =
   | ChannelNotOpenErrorType
   | PriceExceedsPolicyErrorType
@@ -50,7 +52,9 @@ export type PayErrorType =
   | AccountMismatchErrorType
   | NotConnectedErrorType
   | WrongChainErrorType
-  | UserRejectedRequestErrorType;
+  | UserRejectedRequestErrorType
+  | SignBalanceProofErrorType
+  | ErrorType;
 
 /**
  * Pays `amount` on a channel: signs the new cumulative balance, hands it to `send`, and records it as the

@@ -1,10 +1,12 @@
+import type { RequestErrorType } from "viem/utils";
 import type { Connection } from "../client/Connection.ts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { selectedAccount } from "../client/selectedAccount.ts";
 import { walletChainId } from "../client/walletChainId.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 
 export type ReconnectReturnType = Connection;
-export type ReconnectErrorType = Error;
+export type ReconnectErrorType = RequestErrorType | ErrorType;
 
 /**
  * Connects without a prompt when the wallet already allows this site (`eth_accounts` is not empty), as on a page

@@ -1,7 +1,8 @@
-import { type Address, zeroAddress } from "viem";
+import { type Address, type ReadContractErrorType, zeroAddress } from "viem";
 import { readContract } from "viem/actions";
 import { connectedAddress } from "../client/connectedAddress.ts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import { channelManagerAbi } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
@@ -16,7 +17,7 @@ export type RefreshChannelParameters = ManagerParameters & {
   sender?: Address | undefined;
 };
 export type RefreshChannelReturnType = StoredChannel;
-export type RefreshChannelErrorType = NotConnectedErrorType;
+export type RefreshChannelErrorType = NotConnectedErrorType | ReadContractErrorType | ErrorType;
 
 /**
  * Reads one channel's on-chain state (deposit, withdrawn amount, close, delegated signer) and merges it into

@@ -1,6 +1,8 @@
 import type { Hex, UserRejectedRequestErrorType } from "viem";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
+import type { FetchErrorType } from "../errors/FetchErrorType.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import { ReceiverApiError, type ReceiverApiErrorType } from "../errors/ReceiverApiError.ts";
 import {
@@ -14,8 +16,8 @@ import {
 } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { channelDomain, channelMessage } from "../storage/channelMessage.ts";
-import { signBalanceProof } from "./signBalanceProof.ts";
-import { signForChannel } from "./signForChannel.ts";
+import { type SignBalanceProofErrorType, signBalanceProof } from "./signBalanceProof.ts";
+import { type SignForChannelErrorType, signForChannel } from "./signForChannel.ts";
 
 /** How long a close request stays valid, in seconds. */
 const closeRequestLifetime = 600;
@@ -30,7 +32,11 @@ export type RequestClosingSignatureErrorType =
   | ReceiverApiErrorType
   | AccountMismatchErrorType
   | NotConnectedErrorType
-  | UserRejectedRequestErrorType;
+  | UserRejectedRequestErrorType
+  | SignBalanceProofErrorType
+  | SignForChannelErrorType
+  | FetchErrorType
+  | ErrorType;
 
 /**
  * Asks the receiver's REST API for its closing signature at the channel's balance

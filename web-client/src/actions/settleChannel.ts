@@ -1,16 +1,17 @@
-import type { UserRejectedRequestErrorType } from "viem";
+import type { UserRejectedRequestErrorType, WriteContractErrorType } from "viem";
 import { writeContract } from "viem/actions";
 import type { ChannelClient } from "../client/createChannelClient.ts";
-import { currentAccount } from "../client/currentAccount.ts";
+import { type CurrentAccountErrorType, currentAccount } from "../client/currentAccount.ts";
 import { mapContractError } from "../client/mapContractError.ts";
 import type { ChannelManagerRevertErrorType } from "../errors/ChannelManagerRevertError.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import type { TransactionRevertedErrorType } from "../errors/TransactionRevertedError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import { channelManagerAbi } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
-import { ensureChain } from "./ensureChain.ts";
-import { waitForSuccess } from "./waitForSuccess.ts";
+import { type EnsureChainErrorType, ensureChain } from "./ensureChain.ts";
+import { type WaitForSuccessErrorType, waitForSuccess } from "./waitForSuccess.ts";
 
 export type SettleChannelParameters = { channel: StoredChannel };
 export type SettleChannelReturnType = StoredChannel;
@@ -19,7 +20,12 @@ export type SettleChannelErrorType =
   | WrongChainErrorType
   | ChannelManagerRevertErrorType
   | TransactionRevertedErrorType
-  | UserRejectedRequestErrorType;
+  | UserRejectedRequestErrorType
+  | CurrentAccountErrorType
+  | EnsureChainErrorType
+  | WriteContractErrorType
+  | WaitForSuccessErrorType
+  | ErrorType;
 
 /**
  * Pays out a channel after an uncooperative close once its challenge period is over. Before that the contract

@@ -1,12 +1,13 @@
 import type { Hex, UserRejectedRequestErrorType } from "viem";
 import type { PaymentClient } from "../client/PaymentClient.ts";
 import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import { balanceProofTypedData } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { channelDomain, channelMessage } from "../storage/channelMessage.ts";
-import { signForChannel } from "./signForChannel.ts";
+import { type SignForChannelErrorType, signForChannel } from "./signForChannel.ts";
 
 export type SignBalanceProofParameters = {
   channel: StoredChannel;
@@ -18,7 +19,9 @@ export type SignBalanceProofErrorType =
   | AccountMismatchErrorType
   | NotConnectedErrorType
   | WrongChainErrorType
-  | UserRejectedRequestErrorType;
+  | UserRejectedRequestErrorType
+  | SignForChannelErrorType
+  | ErrorType;
 
 /**
  * Signs a balance proof for `channel` at `balance`: with the channel's session key when it has one and the client

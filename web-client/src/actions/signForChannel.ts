@@ -1,11 +1,23 @@
-import type { Hex } from "viem";
+import type { Hex, SignTypedDataErrorType, UserRejectedRequestErrorType } from "viem";
 import { signTypedData } from "viem/actions";
 import { assertChannelSender } from "../client/assertChannelSender.ts";
-import { channelAccount } from "../client/channelAccount.ts";
+import { type ChannelAccountErrorType, channelAccount } from "../client/channelAccount.ts";
 import type { ChannelTypedData, PaymentClient } from "../client/PaymentClient.ts";
+import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
+import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import { signTypedDataWithKey } from "../protocol/secp256k1.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
-import { ensureChain } from "./ensureChain.ts";
+import { type EnsureChainErrorType, ensureChain } from "./ensureChain.ts";
+
+export type SignForChannelErrorType =
+  | AccountMismatchErrorType
+  | NotConnectedErrorType
+  | UserRejectedRequestErrorType
+  | ChannelAccountErrorType
+  | EnsureChainErrorType
+  | SignTypedDataErrorType
+  | ErrorType;
 
 /**
  * Signs a channel's typed data (a balance proof or a close request): with its session key when it has one and the

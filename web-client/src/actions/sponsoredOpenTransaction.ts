@@ -1,7 +1,18 @@
-import type { Account, Address, Hash, Hex } from "viem";
+import type {
+  Account,
+  Address,
+  GetBlockErrorType,
+  Hash,
+  Hex,
+  ReadContractErrorType,
+  SignTypedDataErrorType,
+  UserRejectedRequestErrorType,
+} from "viem";
 import { getBlock, readContract, signTypedData } from "viem/actions";
 import type { ChannelClient } from "../client/createChannelClient.ts";
-import { ReceiverApiError } from "../errors/ReceiverApiError.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
+import type { FetchErrorType } from "../errors/FetchErrorType.ts";
+import { ReceiverApiError, type ReceiverApiErrorType } from "../errors/ReceiverApiError.ts";
 import {
   channelManagerAbi,
   decodeErrorBody,
@@ -32,6 +43,14 @@ export type SponsoredOpenTransactionParameters = {
   /** The receiver's sponsored-open endpoint (a 402's RDN-Sponsored-Open path on the receiver's origin). */
   url: string;
 };
+export type SponsoredOpenTransactionErrorType =
+  | ReceiverApiErrorType
+  | UserRejectedRequestErrorType
+  | ReadContractErrorType
+  | GetBlockErrorType
+  | SignTypedDataErrorType
+  | FetchErrorType
+  | ErrorType;
 
 /**
  * Signs an EIP-2612 permit for the deposit and an OpenAuthorization (two signatures, no transaction), posts them

@@ -1,18 +1,24 @@
+import type { GetContractEventsErrorType } from "viem";
 import { getContractEvents } from "viem/actions";
 import { connectedAddress } from "../client/connectedAddress.ts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import { channelManagerAbi } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import type { ManagerParameters } from "./openChannel.ts";
-import { refreshChannel } from "./refreshChannel.ts";
+import { type RefreshChannelErrorType, refreshChannel } from "./refreshChannel.ts";
 
 export type SyncChannelsParameters = ManagerParameters & {
   /** Where to start reading events: the deployment file's `deploymentBlock`. */
   fromBlock: bigint;
 };
 export type SyncChannelsReturnType = StoredChannel[];
-export type SyncChannelsErrorType = NotConnectedErrorType;
+export type SyncChannelsErrorType =
+  | NotConnectedErrorType
+  | GetContractEventsErrorType
+  | RefreshChannelErrorType
+  | ErrorType;
 
 /**
  * Rebuilds the current account's channels from the chain: every channel it opened on this manager, with its

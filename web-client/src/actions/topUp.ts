@@ -1,21 +1,22 @@
 import { encodePacked, parseEventLogs, type UserRejectedRequestErrorType } from "viem";
 import { writeContract } from "viem/actions";
-import { channelAccount } from "../client/channelAccount.ts";
+import { type ChannelAccountErrorType, channelAccount } from "../client/channelAccount.ts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
 import type { ChannelManagerRevertErrorType } from "../errors/ChannelManagerRevertError.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import type { TransactionRevertedErrorType } from "../errors/TransactionRevertedError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import { channelManagerAbi } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
-import { depositTransaction } from "./depositTransaction.ts";
-import { type DepositMethod, detectDepositMethod } from "./detectDepositMethod.ts";
-import { ensureChain } from "./ensureChain.ts";
+import { type DepositTransactionErrorType, depositTransaction } from "./depositTransaction.ts";
+import { type DepositMethod, type DetectDepositMethodErrorType, detectDepositMethod } from "./detectDepositMethod.ts";
+import { type EnsureChainErrorType, ensureChain } from "./ensureChain.ts";
 import { receiverLockName } from "./receiverLockName.ts";
-import { refreshChannel } from "./refreshChannel.ts";
+import { type RefreshChannelErrorType, refreshChannel } from "./refreshChannel.ts";
 import { type VerifyChannelManagerErrorType, verifyChannelManager } from "./verifyChannelManager.ts";
-import { waitForSuccess } from "./waitForSuccess.ts";
+import { type WaitForSuccessErrorType, waitForSuccess } from "./waitForSuccess.ts";
 
 export type TopUpParameters = {
   channel: StoredChannel;
@@ -32,7 +33,14 @@ export type TopUpErrorType =
   | ChannelManagerRevertErrorType
   | TransactionRevertedErrorType
   | VerifyChannelManagerErrorType
-  | UserRejectedRequestErrorType;
+  | UserRejectedRequestErrorType
+  | ChannelAccountErrorType
+  | EnsureChainErrorType
+  | DetectDepositMethodErrorType
+  | DepositTransactionErrorType
+  | WaitForSuccessErrorType
+  | RefreshChannelErrorType
+  | ErrorType;
 
 /**
  * Adds `amount` tokens to an open channel (permit, ERC-1363 or approve, as for opening) and stores the new deposit:

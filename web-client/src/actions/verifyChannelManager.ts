@@ -1,6 +1,14 @@
-import { type Address, type GetCodeErrorType, getAddress, isAddressEqual } from "viem";
+import {
+  type Address,
+  type GetAddressErrorType,
+  type GetChainIdErrorType,
+  type GetCodeErrorType,
+  getAddress,
+  isAddressEqual,
+} from "viem";
 import { getChainId, getCode } from "viem/actions";
 import type { ChannelClient } from "../client/createChannelClient.ts";
+import type { ErrorType } from "../errors/ErrorType.ts";
 import {
   UntrustedChannelManagerError,
   type UntrustedChannelManagerErrorType,
@@ -24,7 +32,12 @@ export type VerifyChannelManagerReturnType = {
   token: Address | undefined;
   challengePeriod: bigint | undefined;
 };
-export type VerifyChannelManagerErrorType = UntrustedChannelManagerErrorType | GetCodeErrorType;
+export type VerifyChannelManagerErrorType =
+  | UntrustedChannelManagerErrorType
+  | GetAddressErrorType
+  | GetChainIdErrorType
+  | GetCodeErrorType
+  | ErrorType;
 
 /**
  * Genuine answers per client, by chain and address (in flight ones included, so two opens read the code once).

@@ -1,8 +1,10 @@
 import { type Account, isAddressEqual } from "viem";
-import { AccountMismatchError } from "../errors/AccountMismatchError.ts";
+import { AccountMismatchError, type AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
 import type { ChannelKey } from "../storage/ChannelStorage.ts";
-import { currentAccount } from "./currentAccount.ts";
+import { type CurrentAccountErrorType, currentAccount } from "./currentAccount.ts";
 import type { PaymentClient } from "./PaymentClient.ts";
+
+export type ChannelAccountErrorType = AccountMismatchErrorType | CurrentAccountErrorType;
 
 /**
  * The account that may act on `channel` (sign its proofs with the wallet, send its transactions): the wallet's

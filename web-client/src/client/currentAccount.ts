@@ -1,7 +1,12 @@
 import type { Account, JsonRpcAccount } from "viem";
-import { NotConnectedError } from "../errors/NotConnectedError.ts";
+import type { RequestErrorType } from "viem/utils";
+import type { ErrorType } from "../errors/ErrorType.ts";
+import { NotConnectedError, type NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import type { PaymentClient } from "./PaymentClient.ts";
 import { selectedAccount } from "./selectedAccount.ts";
+
+/** No connection or no selected account, or the wallet's `eth_accounts` failed. */
+export type CurrentAccountErrorType = NotConnectedErrorType | RequestErrorType | ErrorType;
 
 /**
  * The account to sign or send a transaction with: the client's own (a private key), or the account the wallet has
