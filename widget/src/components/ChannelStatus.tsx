@@ -140,13 +140,20 @@ function OpenChannel(props: {
   const closeFailed = props.closeError !== null && !describeError(props.closeError, messages).rejected;
   return (
     <div className="mr-open">
+      {/* Each term with its value, in reading order; the stylesheet lays the groups out as columns. */}
       <dl className="mr-figures">
-        <dt>{messages.status.deposit}</dt>
-        <dt>{messages.status.spent}</dt>
-        <dt>{messages.status.remaining}</dt>
-        <dd>{format(channel.deposit)}</dd>
-        <dd>{format(channel.balance)}</dd>
-        <dd>{format(remaining)}</dd>
+        <div>
+          <dt>{messages.status.deposit}</dt>
+          <dd>{format(channel.deposit)}</dd>
+        </div>
+        <div>
+          <dt>{messages.status.spent}</dt>
+          <dd>{format(channel.balance)}</dd>
+        </div>
+        <div>
+          <dt>{messages.status.remaining}</dt>
+          <dd>{format(remaining)}</dd>
+        </div>
       </dl>
       <div className="mr-left">
         <div className="mr-bar" aria-hidden="true">

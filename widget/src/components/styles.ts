@@ -50,6 +50,8 @@ export const widgetCss = `
 .mr-hash { font-family: ui-monospace, monospace; word-break: break-all; }
 .mr-progress { width: 100%; max-width: 20rem; height: .75rem; }
 .mr-figures { display: grid; grid-template-columns: repeat(3, auto); gap: .25rem 1rem; margin: .5rem 0; }
+/* One group (term and value) a column, across the list's two rows: terms in one row, values in the next. */
+.mr-figures > div { display: grid; grid-row: span 2; grid-template-rows: subgrid; }
 .mr-figures dt { color: var(--mr-muted); font-size: .875rem; }
 .mr-figures dd { margin: 0; font-weight: 600; }
 .mr-bar { height: .5rem; background: var(--mr-border); border-radius: 4px; overflow: hidden; }
