@@ -10,7 +10,11 @@ export { widgetCss } from "./components/styles.ts";
 export { formatTokenAmount, parseTokenAmount, type TokenInfo } from "./format/formatTokenAmount.ts";
 export { type UseChannelParameters, useChannel } from "./hooks/useChannel.ts";
 export { useChannelClient } from "./hooks/useChannelClient.ts";
-export { type UseCloseChannelVariables, useCloseChannel } from "./hooks/useCloseChannel.ts";
+export {
+  type UseCloseChannelErrorType,
+  type UseCloseChannelVariables,
+  useCloseChannel,
+} from "./hooks/useCloseChannel.ts";
 export { useOpenChannel } from "./hooks/useOpenChannel.ts";
 export { usePaidFetch } from "./hooks/usePaidFetch.ts";
 export { type PreviousSettlement, usePreviousSettlement } from "./hooks/usePreviousSettlement.ts";
