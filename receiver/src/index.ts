@@ -6,6 +6,7 @@ export { type ChannelStatusBarOptions, channelStatusBar, channelStatusElementId 
 export { type CorsOptions, cors } from "./http/cors.ts";
 export { paidRequirements } from "./http/paidRequirements.ts";
 export { defaultPaidMaxAge, type PaywallOptions, type Price, paywall } from "./http/paywall.ts";
+export { paywallPageCss } from "./http/paywallPage.ts";
 export { type ReceiverApiOptions, receiverApi } from "./http/receiverApi.ts";
 export type { ReceiverAppOptions, ReceiverRoutesContext } from "./http/receiverApp.ts";
 export { receiverApp } from "./http/receiverApp.ts";

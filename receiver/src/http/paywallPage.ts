@@ -9,9 +9,18 @@ import { html, raw } from "hono/html";
 import { formatUnits } from "viem";
 import type { TokenInfo } from "../Receiver.ts";
 
-// A readable page and nothing more: the paywall panel brings its own styles in its shadow root. A site that wants its
-// own look serves its own 402 page (the paywall's `teaser` is HTML) or renders the widget itself.
-const pageCss = `
+/**
+ * The 402 page's stylesheet: a readable page and nothing more (the paywall panel brings its own styles in its shadow
+ * root). A site's paid pages that include it read in the same type as the 402 page before them, so the reader's
+ * page does not change its font when the payment goes through. A site that wants its own look serves its own 402
+ * page (the paywall's `teaser` is HTML) or renders the widget itself.
+ *
+ * @example
+ * import { paywallPageCss } from "@micro-raiden/receiver";
+ * import { html, raw } from "hono/html";
+ * c.html(html`<head><style>${raw(paywallPageCss)}</style></head><body><main>…</main></body>`);
+ */
+export const paywallPageCss: string = `
 body { margin: 0; font: 18px/1.6 system-ui, sans-serif; color: #1b1f24; background: #fdfcfa; }
 main { max-width: 40rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
 h1 { font-size: 2rem; line-height: 1.25; margin: 1rem 0; }
@@ -51,7 +60,7 @@ export function paywallPage(parameters: {
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Payment required</title>
-    <style>${raw(pageCss)}</style>
+    <style>${raw(paywallPageCss)}</style>
   </head>
   <body>
     <main>
