@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { type Connector, useConnect, useConnection, useConnectors } from "wagmi";
 import { useWidgetContext } from "../provider/WidgetContext.ts";
 import { ErrorNotice } from "./ErrorNotice.tsx";
+import { useHydrated } from "./useHydrated.ts";
 
 /**
  * The wallets to choose from: those announced through EIP-6963, and the generic injected wallet only when none
@@ -19,10 +20,13 @@ export function ConnectStep(): ReactNode {
   const connectors = visibleConnectors(useConnectors());
   const connect = useConnect();
   const { status } = useConnection();
+  const hydrated = useHydrated();
+  // On a server and while the page hydrates, which wallets this browser has is not known yet: the server's HTML and
+  // the hydrating render both say the widget is looking (a server-rendered "no wallet" would not match the browser's).
   // A wallet that already allowed this site is reconnected without a prompt as the page loads. Until that attempt
   // ends there is nothing to choose: a Connect button shown now would vanish under the reader's pointer when the
   // paywall, finding the wallet, goes on to pay and navigate.
-  if ((status === "connecting" || status === "reconnecting") && !connect.isPending) {
+  if (!hydrated || ((status === "connecting" || status === "reconnecting") && !connect.isPending)) {
     return (
       <div>
         <p>{messages.payWithChannel}</p>

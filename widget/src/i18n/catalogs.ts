@@ -17,6 +17,7 @@ export function chooseLocale(override?: Locale | undefined, languages: readonly 
 }
 
 function browserLanguages(): readonly string[] {
-  if (typeof navigator === "undefined") return [];
+  // A server render has no reader's browser to ask: Node's own `navigator` speaks the server machine's language.
+  if (typeof window === "undefined" || typeof navigator === "undefined") return [];
   return navigator.languages?.length ? navigator.languages : [navigator.language];
 }
