@@ -1,0 +1,78 @@
+import type { Sql } from "postgres";
+
+/**
+ * The PostgreSQL schema, one entry per version, applied in order; each version is recorded in schema_migrations.
+ * Append, never edit a released entry. Amounts are NUMERIC(78) (any uint256, exact), block numbers BIGINT.
+ */
+export const postgresMigrations: readonly string[] = [
+  `CREATE TABLE proofs (
+     sender TEXT NOT NULL,
+     open_block BIGINT NOT NULL,
+     balance NUMERIC(78) NOT NULL CHECK (balance >= 0),
+     signature TEXT NOT NULL,
+     -- What the proof paid for and when: a request cut off by a crash may be served again once, for free.
+     request TEXT NOT NULL,
+     committed_at BIGINT NOT NULL,
+     PRIMARY KEY (sender, open_block)
+   );
+   CREATE TABLE blocks (number BIGINT PRIMARY KEY, hash TEXT NOT NULL);
+   CREATE TABLE events (
+     block_number BIGINT NOT NULL,
+     log_index INTEGER NOT NULL,
+     block_hash TEXT NOT NULL,
+     transaction_hash TEXT NOT NULL,
+     name TEXT NOT NULL,
+     sender TEXT NOT NULL,
+     open_block BIGINT NOT NULL,
+     -- Decimal strings, as JSON numbers would lose precision.
+     amounts JSONB NOT NULL,
+     signer TEXT,
+     settle_block BIGINT,
+     PRIMARY KEY (block_number, log_index)
+   );
+   CREATE TABLE challenges (
+     sender TEXT NOT NULL,
+     open_block BIGINT NOT NULL,
+     balance NUMERIC(78) NOT NULL,
+     transaction_hash TEXT,
+     last_error TEXT,
+     PRIMARY KEY (sender, open_block)
+   );
+   -- A closing signature handed out: the channel takes no more payments, also after a restart.
+   CREATE TABLE closing_agreements (
+     sender TEXT NOT NULL,
+     open_block BIGINT NOT NULL,
+     balance NUMERIC(78) NOT NULL,
+     PRIMARY KEY (sender, open_block)
+   );`,
+];
+
+/** Any number, the same in every receiver: the advisory lock receivers take to migrate one at a time. */
+const migrationLock = 0x6d_69_63_72_6f_72_61_64n; // "microrad"
+
+/**
+ * Brings the database to the latest schema. Receivers starting at once take turns on an advisory lock held for the
+ * migrating transaction, so each version is applied exactly once; a failed migration leaves nothing half-done.
+ * Refuses a database whose schema is newer than this code knows.
+ */
+export async function migratePostgres(sql: Sql<{ bigint: bigint }>): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(${migrationLock})`;
+    await tx`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY,
+      applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+    )`;
+    const [row] = await tx`SELECT coalesce(max(version), 0) AS version FROM schema_migrations`;
+    const version = row?.version;
+    if (typeof version !== "number") throw new Error("Corrupt proof store: schema_migrations.");
+    if (version > postgresMigrations.length) {
+      throw new Error(
+        `The database was written by a newer version of the receiver (schema ${version} > ${postgresMigrations.length}).`,
+      );
+    }
+    for (let next = version; next < postgresMigrations.length; next++) {
+      await tx.unsafe(postgresMigrations[next] ?? "");
+      await tx`INSERT INTO schema_migrations (version) VALUES (${next + 1})`;
+    }
+  });
+}

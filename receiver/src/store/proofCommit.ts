@@ -1,0 +1,14 @@
+import type { ProofRecord } from "./records.ts";
+
+/**
+ * A proof to store only if the channel's stored balance is still `expectedBalance` (0n: no proof stored yet) —
+ * the compare-and-set that lets several receivers take payments on one database: of two receivers that both saw
+ * balance 10 and accepted a next proof, exactly one commits.
+ */
+export type ProofCommit = { proof: ProofRecord; expectedBalance: bigint };
+
+/**
+ * Whether a ProofCommit won. A lost one changed nothing; `current` is the proof another receiver stored meanwhile
+ * (undefined if the channel has none), to refresh the caller's view of the channel with.
+ */
+export type ProofCommitResult = { committed: true } | { committed: false; current: ProofRecord | undefined };

@@ -1,0 +1,180 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { AsyncProofStore } from "./AsyncProofStore.ts";
+import type { ProofStore } from "./ProofStore.ts";
+import type { ChainEvent } from "./records.ts";
+
+/** A store under test: the synchronous interface or the asynchronous one (every call is awaited). */
+export type AnyProofStore = ProofStore | AsyncProofStore;
+
+/**
+ * A fresh, empty place for a store (a file, a database): `open()` opens a store on it (again after a close, to see
+ * what was kept); `remove()` deletes it.
+ */
+export type StorePlace = { open(): Promise<AnyProofStore>; remove(): Promise<void> };
+
+const sender = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const other = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+const signature = `0x${"11".repeat(64)}1b` as const;
+const hash = (n: number) => `0x${n.toString(16).padStart(64, "0")}` as const;
+const created = (block: bigint): ChainEvent => ({
+  blockNumber: block,
+  blockHash: hash(Number(block)),
+  logIndex: 0,
+  transactionHash: hash(999),
+  name: "ChannelCreated",
+  sender,
+  openBlock: block,
+  amounts: { deposit: 2n ** 95n },
+  signer: undefined,
+  settleBlock: undefined,
+});
+
+/** What every ProofStore implementation must do, run against one of them. */
+export function describeStoreContract(name: string, freshPlace: () => Promise<StorePlace>): void {
+  describe(`${name}: the store contract`, () => {
+    async function withStore(work: (store: AnyProofStore, place: StorePlace) => Promise<void>) {
+      const place = await freshPlace();
+      const store = await place.open();
+      try {
+        await work(store, place);
+      } finally {
+        await store.close();
+        await place.remove();
+      }
+    }
+
+    it("keeps what it stored across a close and a reopen", async () => {
+      const place = await freshPlace();
+      try {
+        const store = await place.open();
+        await store.saveProofs([
+          { sender, openBlock: 5n, balance: 2n ** 200n, signature, request: "GET /a", committedAt: 1 },
+        ]);
+        await store.saveClosingAgreement({ sender, openBlock: 5n, balance: 2n ** 200n });
+        await store.appendBlocks([{ number: 9n, hash: hash(9) }], [created(9n)]);
+        await store.close();
+        const again = await place.open();
+        assert.deepEqual(await again.loadProofs(), [
+          { sender, openBlock: 5n, balance: 2n ** 200n, signature, request: "GET /a", committedAt: 1 },
+        ]);
+        assert.deepEqual(await again.loadClosingAgreements(), [{ sender, openBlock: 5n, balance: 2n ** 200n }]);
+        assert.deepEqual(await again.lastBlock(), { number: 9n, hash: hash(9) });
+        await again.close();
+      } finally {
+        await place.remove();
+      }
+    });
+
+    it("a later proof for a channel replaces the earlier one", () =>
+      withStore(async (store) => {
+        await store.saveProofs([{ sender, openBlock: 5n, balance: 1n, signature, request: "GET /a", committedAt: 1 }]);
+        await store.saveProofs([{ sender, openBlock: 5n, balance: 2n, signature, request: "GET /b", committedAt: 2 }]);
+        await store.saveProofs([{ sender, openBlock: 6n, balance: 3n, signature, request: "", committedAt: 3 }]);
+        const proofs = await store.loadProofs();
+        assert.deepEqual(proofs.map((p) => [p.openBlock, p.balance, p.request, p.committedAt]).sort(), [
+          [5n, 2n, "GET /b", 2],
+          [6n, 3n, "", 3],
+        ]);
+      }));
+
+    it("keeps amounts exact (never floating point) and events in chain order", () =>
+      withStore(async (store) => {
+        await store.appendBlocks([{ number: 9n, hash: hash(9) }], [created(9n)]);
+        await store.appendBlocks([{ number: 7n, hash: hash(7) }], [created(7n)]);
+        assert.deepEqual(
+          (await store.loadEvents()).map((e) => [e.blockNumber, e.amounts.deposit]),
+          [
+            [7n, 2n ** 95n],
+            [9n, 2n ** 95n],
+          ],
+        );
+        assert.deepEqual((await store.loadEvents())[0], created(7n));
+      }));
+
+    it("keeps an event's signer and settle block", () =>
+      withStore(async (store) => {
+        const closing: ChainEvent = {
+          ...created(4n),
+          logIndex: 2,
+          name: "ChannelCloseRequested",
+          amounts: { balance: 10n ** 30n + 1n },
+          signer: other,
+          settleBlock: 504n,
+        };
+        await store.appendBlocks([{ number: 4n, hash: hash(4) }], [closing]);
+        assert.deepEqual(await store.loadEvents(), [closing]);
+      }));
+
+    it("rolls back blocks and events above a block", () =>
+      withStore(async (store) => {
+        await store.appendBlocks(
+          [
+            { number: 3n, hash: hash(3) },
+            { number: 8n, hash: hash(8) },
+          ],
+          [created(3n), created(8n)],
+        );
+        await store.rollbackTo(5n);
+        assert.deepEqual(
+          (await store.loadEvents()).map((e) => e.blockNumber),
+          [3n],
+        );
+        assert.equal((await store.lastBlock())?.number, 3n);
+        assert.equal(await store.blockHash(8n), undefined);
+      }));
+
+    it("finds the highest stored block below a number", () =>
+      withStore(async (store) => {
+        await store.appendBlocks(
+          [
+            { number: 3n, hash: hash(3) },
+            { number: 8n, hash: hash(8) },
+          ],
+          [],
+        );
+        assert.deepEqual(await store.blockBelow(8n), { number: 3n, hash: hash(3) });
+        assert.equal(await store.blockBelow(3n), undefined);
+      }));
+
+    it("prunes old cursor-only blocks but keeps every block with an event", () =>
+      withStore(async (store) => {
+        await store.appendBlocks([{ number: 10n, hash: hash(10) }], [created(10n)]);
+        await store.appendBlocks([{ number: 20n, hash: hash(20) }], []);
+        await store.appendBlocks([{ number: 20_050n, hash: hash(20_050) }], []);
+        assert.equal(await store.blockHash(10n), hash(10));
+        assert.equal(await store.blockHash(20n), undefined);
+        assert.equal((await store.lastBlock())?.number, 20_050n);
+      }));
+
+    it("records closing agreements and forgets one on request", () =>
+      withStore(async (store) => {
+        await store.saveClosingAgreement({ sender, openBlock: 5n, balance: 1n });
+        await store.saveClosingAgreement({ sender, openBlock: 5n, balance: 4n });
+        await store.saveClosingAgreement({ sender: other, openBlock: 6n, balance: 2n });
+        await store.deleteClosingAgreement(other, 6n);
+        assert.deepEqual(await store.loadClosingAgreements(), [{ sender, openBlock: 5n, balance: 4n }]);
+      }));
+
+    it("records a challenge and its later outcome", () =>
+      withStore(async (store) => {
+        await store.saveChallenge({
+          sender,
+          openBlock: 5n,
+          balance: 3n,
+          transactionHash: undefined,
+          lastError: "no gas",
+        });
+        await store.saveChallenge({
+          sender,
+          openBlock: 5n,
+          balance: 3n,
+          transactionHash: hash(1),
+          lastError: undefined,
+        });
+        assert.deepEqual(await store.loadChallenges(), [
+          { sender, openBlock: 5n, balance: 3n, transactionHash: hash(1), lastError: undefined },
+        ]);
+      }));
+  });
+}
