@@ -3,6 +3,7 @@ import { decodePaymentResponseHeaders } from "@micro-raiden/web-client/protocol"
 import { useEffect, useRef, useState } from "react";
 import { ChannelStatus, type Messages, Paywall } from "../index.ts";
 import { useWidgetContext } from "../provider/WidgetContext.ts";
+import { fragmentContent, isWholeDocument } from "./fragmentContent.ts";
 import { sanitizeFragment } from "./sanitizeFragment.ts";
 
 export type PaidFragmentProps = {
@@ -19,7 +20,8 @@ type State =
 /**
  * A paid fragment of a static page: asks the receiver for `src` through CORS; on 402 shows the paywall with the
  * requirements from the answer's headers, and once a channel can pay, buys it with `fetchWithPayment` and shows it
- * sanitized (never as raw HTML). Free answers are shown the same way.
+ * sanitized (never as raw HTML): of a whole page, its main content without the title the site shows already. Free
+ * answers are shown the same way.
  */
 export function PaidFragment({ src }: PaidFragmentProps) {
   const { messages } = useWidgetContext();
@@ -75,11 +77,21 @@ export function PaidFragment({ src }: PaidFragmentProps) {
   }
 }
 
-/** Remote HTML, sanitized, as nodes: React never sees it as a string, so nothing reaches innerHTML. */
+/**
+ * Remote HTML, sanitized, as nodes: React never sees it as a string, so nothing reaches innerHTML. Of a whole paid
+ * page only its main content shows, and not the title the content site's page shows already (fragmentContent).
+ */
 function SanitizedHtml({ html, baseUrl }: { html: string; baseUrl: string }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    ref.current?.replaceChildren(sanitizeFragment(html, baseUrl));
+    const container = ref.current;
+    if (!container) return;
+    container.replaceChildren();
+    // The content site's page: the document of the shadow root's host (or of the container, outside one).
+    const root = container.getRootNode();
+    const page = root instanceof ShadowRoot ? root.host.ownerDocument : container.ownerDocument;
+    const nodes = sanitizeFragment(html, baseUrl);
+    container.replaceChildren(fragmentContent(nodes, { wholeDocument: isWholeDocument(html), page }));
   }, [html, baseUrl]);
   return <div ref={ref} className="micro-raiden-fragment" />;
 }
