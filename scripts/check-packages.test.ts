@@ -1,9 +1,12 @@
 // npm run check:packages — the packages as a user gets them. Builds and packs each one, lints it (publint, attw),
 // installs the tarballs into a scratch project outside the repo and there runs the README examples against a real
 // chain: the machine client pays the receiver started by its CLI and by a Hono app; Vite builds a fresh React app
-// around the widget's example; the widget's script tag, served by that CLI receiver from the installed package, shows
-// the paywall on a static page of another origin in Chromium; strict tsc under bundler and nodenext resolution
-// type-checks them all. Also proves the repo itself still runs the sources, not dist.
+// around the widget's example, which in Chromium, with a wallet whose channel can pay, shows the price and then the
+// paid resource without reloading; Next.js builds and serves the widget README's App Router example server-rendered,
+// and in Chromium it hydrates with the price and no hydration error; the widget's script tag, served by that CLI
+// receiver from the installed package, shows the paywall on a static page of another origin in Chromium; strict tsc
+// under bundler and nodenext resolution type-checks them all. Also proves the repo itself still runs the sources, not
+// dist.
 import assert from "node:assert/strict";
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
@@ -14,9 +17,13 @@ import { fileURLToPath } from "node:url";
 import { writeDeployment } from "@micro-raiden/contracts/deploy";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
 import { decodePaymentRequiredBody, decodePaymentResponseHeaders } from "@micro-raiden/web-client/protocol";
-import { chromium } from "playwright";
+import { type Browser, chromium, type Page } from "playwright";
 import { type Hex, parseEther, toHex } from "viem";
 import type { HDAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { E2eWallet, localChain } from "../e2e/wallet/E2eWallet.ts";
+import { walletInfo } from "../e2e/wallet/walletInitScript.ts";
+import { nextAppFiles, writeNextApp } from "./check-packages/nextApp.ts";
 import { readmeBlocks } from "./check-packages/readmeBlocks.ts";
 import { type RunningProcess, run, start } from "./check-packages/run.ts";
 import { type StaticSite, startStaticSite } from "./check-packages/staticSite.ts";
@@ -39,6 +46,13 @@ const packages = [
 const appTooling = ["vite", "@vitejs/plugin-react", "@types/react", "@types/react-dom"];
 
 /**
+ * What a Next.js developer has instead: Next.js, pinned (the repo does not use it, so the check installs it from the
+ * registry), and TypeScript, which `next build` checks the app with (without it, Next would install it itself).
+ */
+const nextVersion = "16.5.0";
+const nextTooling = [`next@${nextVersion}`, "typescript"];
+
+/**
  * The widget's browser files: classic scripts to serve (script tag, Service Worker), found by path through the
  * exports map, never imported as modules, so they have no types for attw to find.
  */
@@ -58,6 +72,16 @@ function errorsOutsideWagmi(output: string): string[] {
 async function repoVersion(name: string): Promise<string> {
   const manifest = JSON.parse(await readFile(join(repo, "node_modules", name, "package.json"), "utf8"));
   return `${name}@${manifest.version}`;
+}
+
+/** A port nothing listens on now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  assert.ok(address && typeof address === "object");
+  await new Promise((resolve) => server.close(resolve));
+  return address.port;
 }
 
 const privateKey = (account: HDAccount): Hex => toHex(account.getHdKey().privateKey ?? new Uint8Array());
@@ -91,13 +115,16 @@ before(async () => {
   await mkdir(scratch);
   await writeFile(join(scratch, "package.json"), `${JSON.stringify({ name: "app", private: true, type: "module" })}\n`);
   // Exactly what the READMEs' install lines name: our packages from their tarballs, the rest from the registry.
-  const names = new Set<string>(["@types/node", ...appTooling]);
+  const names = new Set<string>(["@types/node", ...appTooling, ...nextTooling]);
   for (const p of packages) {
     const [install] = readmeBlocks(await readme(p.dir), "sh");
     assert.match(install ?? "", /^npm install /, `${p.dir}/README.md starts with its install line`);
     for (const name of (install ?? "").trim().split(/\s+/).slice(2)) names.add(name);
   }
-  const specs = await Promise.all([...names].map((name) => tarballs.get(name) ?? repoVersion(name)));
+  const pinned = (name: string) => name.lastIndexOf("@") > 0;
+  const specs = await Promise.all(
+    [...names].map((name) => tarballs.get(name) ?? (pinned(name) ? name : repoVersion(name))),
+  );
   const install = await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", ...specs], {
     cwd: scratch,
     env: userEnvironment(),
@@ -169,6 +196,9 @@ describe("installed from the tarballs, outside the repo", () => {
   let site: StaticSite;
   let mining: NodeJS.Timeout;
   let cliReceiver: Promise<string> | undefined;
+  /** Where `next start` serves the Next.js app: chosen first, so the CLI's receiver lets its pages pay (CORS). */
+  let nextOrigin: string;
+  let nextFiles: Map<string, string>;
   const running: RunningProcess[] = [];
   const machineClient = () => join(scratch, "machine-client.ts");
   /** What the CLI's receiver asks per request: 0.001 TKN, so the paywall's sentence is one a reader would read. */
@@ -186,8 +216,17 @@ describe("installed from the tarballs, outside the repo", () => {
     await writeFile(join(scratch, "browser-client.ts"), browser);
     await writeFile(join(scratch, "hono-app.ts"), hono);
     await writeViteApp(join(scratch, "react-app"), reactApp);
+    nextFiles = nextAppFiles(readmeBlocks(widgetReadme ?? "", "tsx"));
+    assert.ok(nextFiles.has("app/page.tsx"), "the widget README's Next.js page (a block starting // app/page.tsx)");
+    assert.ok(
+      [...nextFiles.values()].some((file) => /^\/\/ .*\n"use client";/.test(file)),
+      "the widget README's Next.js example has its client component",
+    );
+    await writeNextApp(join(scratch, "next-app"), nextFiles);
+    nextOrigin = `http://127.0.0.1:${await freePort()}`;
 
     chain = await startTestChain();
+    assert.equal(chain.deployment.chainId, hardhat.id, "the check's chain is the local chain the widget knows");
     // Some blocks on top, so confirmations never wait on a quiet chain.
     mining = setInterval(() => void chain.testClient.mine({ blocks: 1 }).catch(() => {}), 500);
     upstream = createServer((request, response) => response.end(`upstream page ${request.url}`));
@@ -240,7 +279,8 @@ describe("installed from the tarballs, outside the repo", () => {
       const dir = await receiverFolder("cli", receiver);
       const args = ["start", "--rpc-url", chain.rpcUrl, "--private-key-file", "receiver.key"];
       args.push("--deployment", "deployment.json", "--db", "receiver.db", "--port", "0", "--poll-interval", "100");
-      args.push("--upstream", upstreamUrl, "--price", String(cliPrice), "--cors-origin", site.origin);
+      args.push("--upstream", upstreamUrl, "--price", String(cliPrice));
+      args.push("--cors-origin", site.origin, "--cors-origin", nextOrigin);
       args.push("--paywall-script-file", await installedWidgetFile("browser/paywall.js"));
       args.push("--service-worker-file", await installedWidgetFile("browser/micro-raiden-sw.js"));
       const { process: server, match } = await start("npx", ["--no", "--", "micro-raiden-server", ...args], {
@@ -265,6 +305,31 @@ describe("installed from the tarballs, outside the repo", () => {
       cwd: dir,
       env: userEnvironment({ RPC_URL: chain.rpcUrl, PAID_URL: url }),
     });
+  }
+
+  /**
+   * A reader's browser: English, patient (reading the token's symbol and decimals from the chain takes a while on a
+   * busy machine), and with the check's chain where the README examples' provider reads. Their
+   * `<MicroRaidenProvider>` has no `chains`, so it reads the local Hardhat chain at viem's default RPC URL
+   * (127.0.0.1:8545, where a developer's local node listens); the check's chain runs on a free port, and the browser's
+   * requests to 8545 are answered by it. With `account`: a MetaMask-like wallet holding it (the e2e journeys'),
+   * connected to no site yet.
+   */
+  async function readerContext(browser: Browser, account?: HDAccount) {
+    const context = await browser.newContext({ locale: "en-US" });
+    context.setDefaultTimeout(60_000);
+    const localRpc = new URL(hardhat.rpcUrls.default.http[0]).origin;
+    await context.route(
+      (url) => url.origin === localRpc,
+      async (route) => {
+        const response = await route.fetch({ url: chain.rpcUrl });
+        await route.fulfill({ response, headers: { ...response.headers(), "access-control-allow-origin": "*" } });
+      },
+    );
+    const chains = [localChain(chain.deployment.chainId, chain.rpcUrl)];
+    const wallet = account ? new E2eWallet({ account, chains }) : undefined;
+    await wallet?.install(context);
+    return { context, wallet };
   }
 
   /** An unpaid request gets the 402 with the price in the protocol's JSON body and headers. */
@@ -317,6 +382,14 @@ describe("installed from the tarballs, outside the repo", () => {
   });
 
   it("Vite builds a fresh React app around the widget README's example, the widget inside", async () => {
+    // The README's relative URL needs the app on the receiver's origin. The check serves the app from the static site,
+    // another origin, so it does what the README says for that case: the absolute URL (the receiver has the site's
+    // --cors-origin).
+    const [reactApp = ""] = readmeBlocks(await readme("widget"), "tsx");
+    const relative = `const url = "/articles/1";`;
+    assert.ok(reactApp.includes(relative), `the widget README's React app says ${relative}`);
+    const absolute = `const url = ${JSON.stringify(`${await startCliReceiver()}/proxy/react-article`)};`;
+    await writeFile(join(scratch, "react-app", "src", "main.tsx"), reactApp.replace(relative, absolute));
     const build = await run("npx", ["--no", "--", "vite", "build", "react-app", "--logLevel", "warn"], {
       cwd: scratch,
       env: userEnvironment(),
@@ -332,6 +405,123 @@ describe("installed from the tarballs, outside the repo", () => {
     // The paywall's own sentence and the protocol's header name: the widget and the web-client were bundled.
     assert.ok(code.includes("This page costs "), "the app's bundle holds the paywall");
     assert.ok(code.includes("RDN-Price"), "the app's bundle holds the web-client's protocol");
+  });
+
+  it("the widget README's React app, in Chromium with a wallet whose channel can pay, shows the price, then the paid resource, loaded once", async () => {
+    const receiverUrl = await startCliReceiver();
+    const reader = chain.accounts[5];
+    assert.ok(reader);
+    // The reader already has a channel to this receiver (the machine client opened it with the same key, and paid
+    // once from it): connecting is all it takes for the paywall to find it on chain and call onChannelReady.
+    const opened = await payWithMachineClient("react-reader", reader, `${receiverUrl}/proxy/react-first`);
+    assert.equal(opened.code, 0, opened.stdout + opened.stderr);
+    const appUrl = site.directory(join(scratch, "react-app", "dist"));
+
+    const browser = await chromium.launch(chromiumLaunchOptions);
+    try {
+      const { context, wallet } = await readerContext(browser, reader);
+      assert.ok(wallet);
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      // Every document the tab loads: the app's first, and each reload after it.
+      let loads = 0;
+      let reloaded = () => {};
+      const reload = new Promise<void>((resolve) => (reloaded = resolve));
+      page.on("request", (request) => {
+        if (request.isNavigationRequest() && request.frame() === page.mainFrame() && ++loads > 1) reloaded();
+      });
+
+      await page.goto(appUrl);
+      await page.getByText("This page costs 0.001 TKN.").waitFor();
+      await page.getByRole("button", { name: `Connect ${walletInfo.name}` }).click();
+      const paid = page.locator("article").getByText("upstream page /react-article");
+      await Promise.race([paid.waitFor(), reload]);
+      assert.equal(loads, 1, "the app shows the paid resource without reloading");
+      // A reload loop would go on from here: some seconds later the tab still has loaded once, and shows the resource.
+      await page.waitForTimeout(3_000);
+      assert.equal(loads, 1, "the app loaded once");
+      assert.ok(await paid.isVisible(), "the paid resource stays");
+      assert.equal(wallet.prompts.eth_requestAccounts, 1, "the reader connected once");
+      assert.deepEqual(errors, [], "no script error on the page");
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it(`Next.js ${nextVersion} builds the widget README's App Router example and serves its paywall server-rendered; in Chromium it hydrates with the price and no hydration error`, async (t) => {
+    const receiverUrl = await startCliReceiver();
+    const dir = join(scratch, "next-app");
+    const page = nextFiles.get("app/page.tsx") ?? "";
+    assert.ok(page.includes("https://receiver.example/articles/1"), "the README's page names the receiver's URL");
+    await writeFile(
+      join(dir, "app", "page.tsx"),
+      page.replaceAll("https://receiver.example/articles/1", `${receiverUrl}/proxy/next-article`),
+    );
+    // Next.js sends usage data unless told not to: a user may leave it on, a check outside the network does not.
+    const env = userEnvironment({ NEXT_TELEMETRY_DISABLED: "1" });
+    const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
+
+    const building = performance.now();
+    const build = await run("npx", ["--no", "--", "next", "build", "next-app"], { cwd: scratch, env });
+    assert.equal(build.code, 0, build.stdout + build.stderr);
+    t.diagnostic(`next build: ${seconds(building)} s`);
+    const starting = performance.now();
+    const { port } = new URL(nextOrigin);
+    const { process: server } = await start(
+      "npx",
+      ["--no", "--", "next", "start", "next-app", "--port", port, "--hostname", "127.0.0.1"],
+      { cwd: scratch, env, ready: /Ready in/ },
+    );
+    running.push(server);
+    t.diagnostic(`next start: ready in ${seconds(starting)} s`);
+
+    // Rendered on the server: the page's HTML already holds the paywall (its price is read in the browser).
+    const rendering = performance.now();
+    const html = await (await fetch(nextOrigin)).text();
+    t.diagnostic(`first server render: ${seconds(rendering)} s`);
+    assert.match(html, /<section class="mr-panel"/, "the server's HTML holds the paywall");
+    assert.ok(html.includes("Reading the price from the token…"), "the server rendered the paywall's heading");
+
+    const browser = await chromium.launch(chromiumLaunchOptions);
+    /** Script errors and console errors (a failed hydration is both): the page's, as they come. */
+    const errorsOf = (tab: Page) => {
+      const errors: string[] = [];
+      tab.on("pageerror", (error) => errors.push(error.message));
+      tab.on("console", (message) => {
+        if (message.type() === "error") errors.push(message.text());
+      });
+      return errors;
+    };
+    try {
+      const reader = chain.accounts[6];
+      assert.ok(reader);
+      const { context, wallet } = await readerContext(browser, reader);
+      assert.ok(wallet);
+      const tab = await context.newPage();
+      const errors = errorsOf(tab);
+      const loading = performance.now();
+      await tab.goto(nextOrigin);
+      await tab.getByText("This page costs 0.001 TKN.").waitFor();
+      t.diagnostic(`the price in the browser: ${seconds(loading)} s after the page was asked for`);
+      // Hydrated: the server's HTML became the live paywall, whose connect button connects the wallet.
+      const connect = tab.getByRole("button", { name: `Connect ${walletInfo.name}` });
+      await connect.click();
+      await connect.waitFor({ state: "detached" });
+      assert.equal(wallet.prompts.eth_requestAccounts, 1, "the connect button asked the wallet");
+      assert.deepEqual(errors, [], "no hydration error, nor any other, in the console");
+
+      // A reader with no wallet at all: the same server HTML hydrates, then the paywall says what to install.
+      const { context: walletless } = await readerContext(browser);
+      const bare = await walletless.newPage();
+      const bareErrors = errorsOf(bare);
+      await bare.goto(nextOrigin);
+      await bare.getByText("This page costs 0.001 TKN.").waitFor();
+      await bare.getByText("No Ethereum wallet found in this browser.").waitFor();
+      assert.deepEqual(bareErrors, [], "without a wallet: no hydration error, nor any other, in the console");
+    } finally {
+      await browser.close();
+    }
   });
 
   it("the widget README's script tag, on a static page of another origin, shows the paywall with the price in tokens", async () => {
@@ -396,7 +586,14 @@ describe("installed from the tarballs, outside the repo", () => {
             module: resolution === "bundler" ? "preserve" : "nodenext",
             moduleResolution: resolution,
           },
-          files: ["machine-client.ts", "browser-client.ts", "hono-app.ts", "react-app/src/main.tsx"],
+          files: [
+            "machine-client.ts",
+            "browser-client.ts",
+            "hono-app.ts",
+            "react-app/src/main.tsx",
+            // Next.js apps import extensionless modules, as bundlers resolve them.
+            ...(resolution === "bundler" ? [...nextFiles.keys()].map((file) => `next-app/${file}`) : []),
+          ],
         };
         const file = `tsconfig.${resolution}.json`;
         await writeFile(join(scratch, file), JSON.stringify(config, null, 2));
