@@ -19,8 +19,12 @@ import { startServer } from "./startServer.ts";
 import { assertNodeVersion } from "./store/assertNodeVersion.ts";
 
 const usage = (name: string) => `usage:
-  ${name} start --rpc-url URL --private-key-file FILE --deployment FILE --db FILE [options]
+  ${name} start --rpc-url URL --private-key-file FILE --deployment FILE (--db FILE | --database-url URL) [options]
       run the receiver: the REST API at ${apiPrefix}, chain watching, auto-challenges
+      --db FILE                          keep proofs and the chain cursor in this SQLite file
+      --database-url URL                 or in this PostgreSQL database: postgres://user@host:5432/db (the password
+                                         from PGPASSWORD, or in the URL, which other users see in ps); one receiver
+                                         per database for now
       --port 3000 --host 127.0.0.1       where to listen
       --confirmations 1                  blocks a channel or top-up needs before it counts
       --operator-token-file FILE         bearer token (>= 16 characters) for the operator endpoints
@@ -69,6 +73,7 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       "private-key-file": { type: "string" },
       deployment: { type: "string" },
       db: { type: "string" },
+      "database-url": { type: "string" },
       port: { type: "string", default: "3000" },
       host: { type: "string", default: "127.0.0.1" },
       confirmations: { type: "string", default: "1" },
@@ -109,6 +114,11 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
     console.error(`${name}: ${message}\n${usage(name)}`);
     process.exit(2);
   }
+  function storeLocation(): { dbPath: string } | { databaseUrl: string } {
+    if (values["database-url"] === undefined) return { dbPath: need("db") };
+    if (values.db !== undefined) fail("give --db or --database-url, not both");
+    return { databaseUrl: need("database-url") };
+  }
   async function operatorToken(): Promise<string | undefined> {
     const path = values["operator-token-file"];
     if (!path) return undefined;
@@ -130,7 +140,7 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       chainName: values["chain-name"],
       deployment,
       privateKey: await readPrivateKeyFile(need("private-key-file")),
-      dbPath: need("db"),
+      ...storeLocation(),
       port: integer("port", 0),
       host: need("host"),
       confirmations: integer("confirmations", 1),

@@ -11,8 +11,7 @@ import type { Receiver } from "./Receiver.ts";
 import { readTokenInfo } from "./readTokenInfo.ts";
 import { createReceiverCore } from "./receiver/createReceiverCore.ts";
 import { receiverFromCore } from "./receiver/receiverFromCore.ts";
-import { workerProofWriter } from "./store/proofWriter.ts";
-import { sqliteStore } from "./store/sqliteStore.ts";
+import { openReceiverStore } from "./store/openReceiverStore.ts";
 
 export type StartReceiverOptions = {
   /** The chain's JSON-RPC URL (or pass `transport`). It must serve the deployment's chain. */
@@ -31,8 +30,17 @@ export type StartReceiverOptions = {
   deployment: Deployment;
   /** The receiver's private key (read it with `readPrivateKeyFile`). Never logged. */
   privateKey: Hex;
-  /** The SQLite file for proofs and the chain cursor (created 0600: it holds customers' signatures). */
-  dbPath: string;
+  /**
+   * The SQLite file for proofs and the chain cursor (created 0600: it holds customers' signatures). Give this or
+   * `databaseUrl`.
+   */
+  dbPath?: string | undefined;
+  /**
+   * A PostgreSQL database for the same state instead of the SQLite file: `postgres://user@host:port/database`
+   * (the password in the URL or in PGPASSWORD). Its schema is created and migrated at start. One receiver per
+   * database for now: receivers sharing one are not supported yet (their in-memory channel books would diverge).
+   */
+  databaseUrl?: string | undefined;
   /** Blocks a channel or top-up needs before it counts (1 = mined). */
   confirmations?: number | undefined;
   /** Root of the REST API, sent as RDN-Gateway-Path (default `/api/1`). */
@@ -82,8 +90,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
   }
   await assertGenuineManager(publicClient, options.deployment);
   const token = await readTokenInfo(publicClient, options.deployment.token);
-  const store = sqliteStore(options.dbPath);
-  const proofWriter = workerProofWriter(options.dbPath);
+  const { store, proofWriter } = await openReceiverStore(options);
   const core = createReceiverCore({
     store,
     account,

@@ -1,0 +1,40 @@
+import type { ProofStore } from "./ProofStore.ts";
+import { postgresStore } from "./postgresStore.ts";
+import { type ProofWriter, workerProofWriter } from "./proofWriter.ts";
+import { sqliteStore } from "./sqliteStore.ts";
+import { syncPostgresStore } from "./syncPostgresStore.ts";
+
+/** Where a receiver keeps its state: exactly one of a SQLite file or a PostgreSQL database. */
+export type ReceiverStoreLocation = { dbPath?: string | undefined; databaseUrl?: string | undefined };
+
+/**
+ * Opens the receiver's store and the writer its paid requests commit proofs through (off the HTTP thread's way):
+ * SQLite's worker thread on `dbPath`, or PostgreSQL's asynchronous connection on `databaseUrl`.
+ */
+export async function openReceiverStore(
+  location: ReceiverStoreLocation,
+): Promise<{ store: ProofStore; proofWriter: ProofWriter }> {
+  const { dbPath, databaseUrl } = location;
+  if ((dbPath === undefined) === (databaseUrl === undefined)) {
+    throw new Error("Give the receiver either dbPath (SQLite) or databaseUrl (PostgreSQL), not both or neither.");
+  }
+  if (dbPath !== undefined) {
+    const store = sqliteStore(dbPath); // creates the schema before the writer's connection opens
+    return { store, proofWriter: workerProofWriter(dbPath) };
+  }
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl ?? "")) {
+    // Not the URL itself: it may hold a password.
+    throw new Error("databaseUrl must be a postgres:// or postgresql:// URL.");
+  }
+  const url = databaseUrl ?? "";
+  // Migrates first, so the store below finds the schema in place.
+  const writes = await postgresStore(url);
+  try {
+    const store = await syncPostgresStore(url);
+    // Never lowers a channel's balance; a proof that lost to another receiver's fails its request, uncharged.
+    return { store, proofWriter: { write: (proofs) => writes.saveProofs(proofs), close: () => writes.close() } };
+  } catch (error) {
+    await writes.close();
+    throw error;
+  }
+}
