@@ -1,5 +1,6 @@
 // Measures the gas of every channel operation on the local EVM (Hardhat's EDR, the compiler settings of
-// hardhat.config.ts) and prints it beside µRaiden's published figures.
+// hardhat.config.ts) and prints it beside µRaiden's published figures, with the permit opens and the cooperative
+// close also on USDC's own token (Circle's FiatToken V2.2 behind its proxy) beside the demo token's.
 //
 // State is that of a manager in use: the manager already holds other deposits, the receiver already holds
 // tokens, and the sender has used a permit before, so no measurement pays for a token balance or nonce slot
@@ -13,6 +14,7 @@ import {
 import { network } from "hardhat";
 import { type Address, encodePacked, type Hash, parseSignature, signatureToCompactSignature } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { deployFiatToken, USDC_NAME, USDC_VERSION } from "./fiatToken.ts";
 
 const { viem, networkHelpers } = await network.create();
 const publicClient = await viem.getPublicClient();
@@ -273,6 +275,110 @@ const batchRows: { operation: string; channels: number; total: bigint }[] = [];
   for (const size of sizes) {
     const blocks = openBlocks.splice(0, size);
     batchRows.push({ operation: "batchWithdraw (later)", channels: size, total: await batch(blocks, 2n * UNIT) });
+  }
+}
+
+// ---- the same opens and close on USDC's own token (Circle's FiatToken V2.2 behind its proxy, 6 decimals), in the
+// same state: a manager in use, the receiver holding tokens, the sender's permit nonce already written. Each row is
+// printed right after the demo token's row for the same operation.
+{
+  const deployment = await deployFiatToken({
+    publicClient,
+    wallet: deployer,
+    roles: { proxyAdmin: wallet(9).account.address },
+  });
+  const usdc = await viem.getContractAt("IFiatTokenV2_2", deployment.token);
+  const usdcManager = await viem.deployContract("ChannelManager", [usdc.address, 500n]);
+  const usdcDomain = { chainId, contract: usdcManager.address };
+  const USDC = 10n ** 6n;
+  await usdc.write.mint([senderAddress, 1_000_000n * USDC]);
+  await usdc.write.mint([receiverAddress, 1n * USDC]);
+  await usdc.write.mint([other.account.address, 1_000n * USDC]);
+  await usdc.write.approve([usdcManager.address, 1n * USDC], { account: other.account });
+  await usdcManager.write.createChannel([receiverAddress, 1n * USDC, zero], { account: other.account });
+  async function usdcPermit(value: bigint) {
+    const nonce = await usdc.read.nonces([senderAddress]);
+    const deadline = (await publicClient.getBlock()).timestamp + 3600n;
+    const signature = await sender.signTypedData(
+      permitTypedData(
+        { name: USDC_NAME, version: USDC_VERSION, chainId, verifyingContract: usdc.address },
+        { owner: senderAddress, spender: usdcManager.address, value, nonce, deadline },
+      ),
+    );
+    const { r, s, v } = parseSignature(signature);
+    return { deadline, v: Number(v), r, s };
+  }
+  {
+    const p = await usdcPermit(1n);
+    await usdc.write.permit([senderAddress, usdcManager.address, 1n, p.deadline, p.v, p.r, p.s]);
+    await usdc.write.approve([usdcManager.address, 0n], { account: sender.account });
+  }
+  const usdcDeposit = 100n * USDC;
+  const usdcRows: { after: string; row: (typeof rows)[number] }[] = [];
+  {
+    const p = await usdcPermit(usdcDeposit);
+    const hash = await usdcManager.write.createChannelWithPermit(
+      [receiverAddress, usdcDeposit, zero, p.deadline, p.v, p.r, p.s],
+      { account: sender.account },
+    );
+    usdcRows.push({
+      after: "open, permit + createChannel (1 tx)",
+      row: { operation: "open, permit + createChannel (1 tx), USDC", ours: await gas(hash), microRaiden: 120_090 },
+    });
+  }
+  let usdcChannel = 0n;
+  {
+    const p = await usdcPermit(usdcDeposit);
+    const hash = await usdcManager.write.createChannelWithPermit(
+      [receiverAddress, usdcDeposit, session, p.deadline, p.v, p.r, p.s],
+      { account: sender.account },
+    );
+    usdcChannel = await openBlockOf(hash);
+    usdcRows.push({
+      after: "open, permit, with session key (1 tx)",
+      row: { operation: "open, permit, with session key (1 tx), USDC", ours: await gas(hash), microRaiden: 120_090 },
+    });
+  }
+  // As on the demo token's channel: two withdrawals first, then the cooperative close.
+  const usdcProof = (balance: bigint) =>
+    sender.signTypedData(
+      balanceProofTypedData(usdcDomain, {
+        sender: senderAddress,
+        receiver: receiverAddress,
+        openBlock: usdcChannel,
+        balance,
+      }),
+    );
+  for (const balance of [1n * USDC, 2n * USDC]) {
+    await gas(
+      await usdcManager.write.withdraw([senderAddress, usdcChannel, balance, await usdcProof(balance)], {
+        account: receiver.account,
+      }),
+    );
+  }
+  {
+    const balance = 3n * USDC;
+    const closingSignature = await receiver.signTypedData(
+      closingAgreementTypedData(usdcDomain, {
+        sender: senderAddress,
+        receiver: receiverAddress,
+        openBlock: usdcChannel,
+        balance,
+      }),
+    );
+    const hash = await usdcManager.write.cooperativeClose(
+      [senderAddress, receiverAddress, usdcChannel, balance, await usdcProof(balance), closingSignature],
+      { account: other.account },
+    );
+    usdcRows.push({
+      after: "cooperativeClose (both signatures)",
+      row: { operation: "cooperativeClose (both signatures), USDC", ours: await gas(hash), microRaiden: 71_182 },
+    });
+  }
+  for (const { after, row } of usdcRows) {
+    const index = rows.findIndex((r) => r.operation === after);
+    if (index < 0) throw new Error(`no row "${after}"`);
+    rows.splice(index + 1, 0, { ...row, note: "Circle's FiatToken V2.2 behind its proxy" });
   }
 }
 
