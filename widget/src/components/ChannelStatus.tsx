@@ -1,6 +1,6 @@
 import { getSettlement, type PaymentRequirements, type StoredChannel } from "@micro-raiden/web-client";
 import { useQuery } from "@tanstack/react-query";
-import { type ReactNode, useId, useRef } from "react";
+import { type ReactNode, useEffect, useId, useRef } from "react";
 import { useBlockNumber, useConnection } from "wagmi";
 import { formatTokenAmount, type TokenInfo } from "../format/formatTokenAmount.ts";
 import { useChannel } from "../hooks/useChannel.ts";
@@ -12,6 +12,7 @@ import { DepositForm } from "./DepositForm.tsx";
 import { describeError } from "./describeError.ts";
 import { ErrorNotice } from "./ErrorNotice.tsx";
 import { gatewayUrlOf } from "./resolveUrl.ts";
+import { type StatusSnapshot, saveStatusSnapshot, useStatusSnapshot } from "./statusSnapshot.ts";
 import { widgetCss } from "./styles.ts";
 import { useFocusOnChange } from "./useFocusOnChange.ts";
 import { WalletActivityNotice } from "./WalletActivityNotice.tsx";
@@ -57,7 +58,7 @@ export function ChannelStatus({ requirements, url, variant = "panel" }: ChannelS
   const closedNow = closedChannel !== undefined;
   const refund = useRefund(closedChannel, tokenInfo.refetchBalance);
   // While the wallet reconnects on a freshly loaded page the channel is not known yet: saying "no channel" then would
-  // be wrong for a moment on every paid page.
+  // be wrong for a moment on every paid page. An open channel shows once its token's figures can be written.
   const view = closedNow
     ? "closed"
     : channel === undefined && status !== "disconnected"
@@ -66,7 +67,18 @@ export function ChannelStatus({ requirements, url, variant = "panel" }: ChannelS
         ? "none"
         : channel.state === "closing"
           ? "closing"
-          : "open";
+          : token && address
+            ? "open"
+            : "loading";
+  // Meanwhile the bar shows what it showed on the last page (the same row, so nothing below it moves), and keeps
+  // what it shows now for the next one.
+  const lastShown = useStatusSnapshot(requirements);
+  const shown = view === "open" && channel && token ? snapshotOf(channel, token, requirements) : undefined;
+  const shownKey = shown ? JSON.stringify(shown, (_, value) => (typeof value === "bigint" ? `${value}` : value)) : view;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: shownKey is what is shown, by value.
+  useEffect(() => {
+    if (view !== "loading") saveStatusSnapshot(requirements, shown);
+  }, [shownKey]);
   // What the page loads with (after the wallet reconnected) is no change the reader made: focus stays where it is.
   const loadedView = useRef<typeof view | undefined>(undefined);
   if (view !== "loading" && loadedView.current === undefined) loadedView.current = view;
@@ -76,7 +88,16 @@ export function ChannelStatus({ requirements, url, variant = "panel" }: ChannelS
     <section className={variant === "bar" ? "mr-panel mr-status-bar" : "mr-panel"} aria-labelledby={headingId}>
       <style>{widgetCss}</style>
       <h2 id={headingId}>{messages.status.label}</h2>
-      <div ref={focusRef} tabIndex={-1} className="mr-step" data-view={view}>
+      <div ref={focusRef} tabIndex={-1} className="mr-step" data-view={view} aria-busy={view === "loading"}>
+        {view === "loading" && (
+          <LoadingChannel
+            lastShown={
+              lastShown && (!address || lastShown.sender.toLowerCase() === address.toLowerCase())
+                ? lastShown
+                : undefined
+            }
+          />
+        )}
         {view === "closed" && token && (
           <p className="mr-ok">
             {refund === undefined
@@ -127,49 +148,14 @@ function OpenChannel(props: {
   onClose: () => void;
   onCloseAlone: () => void;
 }): ReactNode {
-  const { messages, locale } = useWidgetContext();
+  const { messages } = useWidgetContext();
   const { channel, token, requirements } = props;
-  const remaining = channel.deposit - channel.balance;
-  // Counted at the price the reader accepted for automatic payments, so the figure does not jump as page prices
-  // differ; the sentence names that price.
-  const pagePrice = channel.autoPay?.maxPrice || requirements.price;
-  const pages = remaining / pagePrice;
-  const format = (amount: bigint) => formatTokenAmount(amount, token, locale);
-  // Percent of the deposit still there, from bigints: no float sees an amount.
-  const percent = channel.deposit > 0n ? Number((remaining * 100n) / channel.deposit) : 0;
+  const figures = snapshotOf(channel, token, requirements);
+  const pages = (channel.deposit - channel.balance) / figures.pagePrice;
   const closeFailed = props.closeError !== null && !describeError(props.closeError, messages).rejected;
   return (
     <div className="mr-open">
-      {/* Each term with its value, in reading order; the stylesheet lays the groups out as columns. */}
-      <dl className="mr-figures">
-        <div>
-          <dt>{messages.status.deposit}</dt>
-          <dd>{format(channel.deposit)}</dd>
-        </div>
-        <div>
-          <dt>{messages.status.spent}</dt>
-          <dd>{format(channel.balance)}</dd>
-        </div>
-        <div>
-          <dt>{messages.status.remaining}</dt>
-          <dd>{format(remaining)}</dd>
-        </div>
-      </dl>
-      <div className="mr-left">
-        <div className="mr-bar" aria-hidden="true">
-          <span style={{ width: `${percent}%` }} />
-        </div>
-        <p>
-          {channel.sessionKey
-            ? messages.status.budget(pages.toString(), format(pagePrice))
-            : messages.status.budgetWallet}
-        </p>
-        {channel.sessionKey && channel.autoPay && (
-          <p className="mr-muted">
-            {messages.status.autoPay(format(channel.autoPay.maxPrice), channel.autoPay.perMinute)}
-          </p>
-        )}
-      </div>
+      <ChannelFigures figures={figures} />
       {pages < lowPages && (
         <div className="mr-topup">
           <p className="mr-error">{messages.status.lowBalance}</p>
@@ -208,6 +194,96 @@ function OpenChannel(props: {
           </button>
         </div>
       )}
+    </div>
+  );
+}
+
+/** What the figures of an open channel are made of (and what the next page shows while it loads). */
+function snapshotOf(channel: StoredChannel, token: TokenInfo, requirements: PaymentRequirements): StatusSnapshot {
+  return {
+    sender: channel.sender,
+    deposit: channel.deposit,
+    balance: channel.balance,
+    // Counted at the price the reader accepted for automatic payments, so the figure does not jump as page prices
+    // differ; the sentence names that price.
+    pagePrice: channel.autoPay?.maxPrice || requirements.price,
+    sessionKey: Boolean(channel.sessionKey),
+    autoPay: channel.autoPay ? { maxPrice: channel.autoPay.maxPrice, perMinute: channel.autoPay.perMinute } : undefined,
+    token: { symbol: token.symbol, decimals: token.decimals },
+  };
+}
+
+/** Deposit, spent and remaining, the meter, and the pages the rest pays for. */
+function ChannelFigures({ figures }: { figures: StatusSnapshot }): ReactNode {
+  const { messages, locale } = useWidgetContext();
+  const { deposit, balance, pagePrice, token, autoPay } = figures;
+  const remaining = deposit - balance;
+  const pages = remaining / pagePrice;
+  const format = (amount: bigint) => formatTokenAmount(amount, token, locale);
+  // Percent of the deposit still there, from bigints: no float sees an amount.
+  const percent = deposit > 0n ? Number((remaining * 100n) / deposit) : 0;
+  return (
+    <>
+      {/* Each term with its value, in reading order; the stylesheet lays the groups out as columns. */}
+      <dl className="mr-figures">
+        <div>
+          <dt>{messages.status.deposit}</dt>
+          <dd>{format(deposit)}</dd>
+        </div>
+        <div>
+          <dt>{messages.status.spent}</dt>
+          <dd>{format(balance)}</dd>
+        </div>
+        <div>
+          <dt>{messages.status.remaining}</dt>
+          <dd>{format(remaining)}</dd>
+        </div>
+      </dl>
+      <div className="mr-left">
+        <div className="mr-bar" aria-hidden="true">
+          <span style={{ width: `${percent}%` }} />
+        </div>
+        <p>
+          {figures.sessionKey
+            ? messages.status.budget(pages.toString(), format(pagePrice))
+            : messages.status.budgetWallet}
+        </p>
+        {figures.sessionKey && autoPay && (
+          <p className="mr-muted">{messages.status.autoPay(format(autoPay.maxPrice), autoPay.perMinute)}</p>
+        )}
+      </div>
+    </>
+  );
+}
+
+/**
+ * The bar while the wallet reconnects and the channel loads: the figures it showed last (the same row, its close
+ * button waiting for the channel), or, on the first paid page, the terms with no figures yet. Never an empty bar.
+ */
+function LoadingChannel({ lastShown }: { lastShown: StatusSnapshot | undefined }): ReactNode {
+  const { messages } = useWidgetContext();
+  if (!lastShown) {
+    return (
+      <div className="mr-open">
+        <dl className="mr-figures mr-muted">
+          {[messages.status.deposit, messages.status.spent, messages.status.remaining].map((term) => (
+            <div key={term}>
+              <dt>{term}</dt>
+              <dd>…</dd>
+            </div>
+          ))}
+        </dl>
+      </div>
+    );
+  }
+  return (
+    <div className="mr-open">
+      <ChannelFigures figures={lastShown} />
+      <div className="mr-actions">
+        <button type="button" className="mr-button mr-button-secondary" disabled>
+          {messages.status.close}
+        </button>
+      </div>
     </div>
   );
 }

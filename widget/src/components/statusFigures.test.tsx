@@ -35,7 +35,7 @@ describe("ChannelStatus figures", () => {
     );
     await userEvent.click(await screen.findByRole("button", { name: "Connect Test Wallet" }));
     await userEvent.click(await screen.findByRole("button", { name: "Open a channel with 0.1 TKN" }));
-    await waitFor(() => expect(document.querySelectorAll(".mr-figures")).toHaveLength(2));
+    await waitFor(() => expect(document.querySelectorAll('[data-view="open"] .mr-figures')).toHaveLength(2));
 
     for (const variant of ["panel", "bar"]) {
       const list = screen.getByTestId(variant).querySelector(".mr-figures");

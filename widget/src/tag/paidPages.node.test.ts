@@ -1,6 +1,7 @@
 // What a reader sees as a payment goes through, in real Chromium with the script tag built from the sources and the
 // demo's paid articles: a paid fragment on a content site shows the article once (not its title again, nor the paid
-// page around it), and a paid article reads in the 402 page's type (no jump from sans-serif to serif).
+// page around it), a paid article reads in the 402 page's type (no jump from sans-serif to serif), and its status
+// bar is never blank and, from the second paid page on, never changes its height as the wallet reconnects.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { articles } from "@micro-raiden/demo-server";
@@ -62,12 +63,10 @@ describe("a paid fragment on a content site", () => {
       assert.equal(await page.getByRole("heading", { name: first.title }).count(), 1, "the title once");
       assert.equal(await page.getByRole("main").count(), 1, "one main landmark: the post's");
       // The paid page's own status bar element stays out: the widget shows the channel above the fragment.
-      const fragment = await paid.evaluate((element) => element.shadowRoot?.querySelector(".micro-raiden-fragment"));
-      assert.ok(fragment);
-      assert.equal(
-        await paid.evaluate((element) => element.shadowRoot?.querySelectorAll(".micro-raiden-fragment [id]").length),
-        0,
-      );
+      const inFragment = (selector: string) =>
+        paid.evaluate((element, selector) => element.shadowRoot?.querySelectorAll(selector).length, selector);
+      assert.equal(await inFragment(".micro-raiden-fragment"), 1);
+      assert.equal(await inFragment(".micro-raiden-fragment [id]"), 0);
     } finally {
       await reader.close();
     }
@@ -87,6 +86,106 @@ describe("a paid article after its 402 page", () => {
       const paid = await typography(page);
       assert.match(unpaid.body?.font ?? "", /system-ui/);
       assert.deepEqual(paid, unpaid);
+    } finally {
+      await reader.close();
+    }
+  });
+});
+
+/** One frame of the status bar: ms since the document started, its height, where the article starts, what it shows. */
+type BarFrame = { at: number; height: number; mainTop: number; view: string; text: string };
+
+declare global {
+  interface Window {
+    barFrames?: BarFrame[];
+  }
+}
+
+/**
+ * In every document of `page`: the wallet takes `delayMs` to answer `eth_accounts` (a wallet extension's reconnect
+ * is not instant), and every frame of the status bar is recorded, from the frame its panel first renders.
+ */
+async function recordBarFrames(page: Page, delayMs: number): Promise<void> {
+  await page.addInitScript((delay) => {
+    const slow = (wallet: NonNullable<Window["testWallet"]>) => {
+      const request = wallet.provider.request.bind(wallet.provider);
+      wallet.provider.request = (async (args: { method: string }) => {
+        if (args.method === "eth_accounts") await new Promise((resolve) => setTimeout(resolve, delay));
+        return request(args as never);
+      }) as typeof request;
+    };
+    // The wallet's own init script may run before or after this one.
+    if (window.testWallet) slow(window.testWallet);
+    else {
+      let wallet: Window["testWallet"];
+      Object.defineProperty(window, "testWallet", {
+        configurable: true,
+        get: () => wallet,
+        set: (value) => {
+          wallet = value;
+          if (value) slow(value);
+        },
+      });
+    }
+    const frames: BarFrame[] = [];
+    window.barFrames = frames;
+    const frame = () => {
+      const step = document.getElementById("micro-raiden-status")?.shadowRoot?.querySelector<HTMLElement>(".mr-step");
+      const bar = step?.closest("section");
+      if (step && bar) {
+        frames.push({
+          at: Math.round(performance.now()),
+          height: bar.getBoundingClientRect().height,
+          mainTop: document.querySelector("main")?.getBoundingClientRect().top ?? -1,
+          view: step.dataset.view ?? "",
+          text: (step.textContent ?? "").trim(),
+        });
+      }
+      if (performance.now() < 20_000) requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  }, delayMs);
+}
+
+/** The bar's frames on this document once it shows the open channel with `spent`. */
+async function framesUntilOpen(page: Page, spent: string): Promise<BarFrame[]> {
+  const bar = page.locator("#micro-raiden-status");
+  await bar.locator('[data-view="open"]').getByText(spent, { exact: true }).waitFor();
+  await bar.getByRole("button", { name: "Close and get the rest back" }).and(page.locator(":enabled")).waitFor();
+  await page.waitForTimeout(300);
+  return page.evaluate(() => window.barFrames ?? []);
+}
+
+describe("the status bar on paid pages", () => {
+  it("is never blank while the wallet reconnects, and from the second page on keeps its height", async () => {
+    const reader = await site.newReader();
+    try {
+      const { page } = reader;
+      await recordBarFrames(page, 1500);
+      await page.goto(`${site.receiverUrl}/articles/${first.id}`);
+      await openChannel(page.locator("#micro-raiden-paywall"));
+      await page.getByText("The whole article, paid for with a balance proof.").waitFor({ timeout: 90_000 });
+
+      // The first paid page in this browser: nothing shown before, so the terms wait for their figures.
+      const firstPage = await framesUntilOpen(page, "0.001 TKN");
+      const loadingFirst = firstPage.filter((frame) => frame.view === "loading");
+      assert.ok(loadingFirst.length > 0, "the bar was seen loading");
+      for (const frame of firstPage) assert.notEqual(frame.text, "", `blank at ${frame.at} ms (${frame.view})`);
+      assert.match(loadingFirst[0]?.text ?? "", /^Deposit…Spent…Remaining…$/);
+
+      // The next article, paid by the Service Worker: the bar shows the last figures at once and keeps its height.
+      await page.getByRole("link", { name: /^Next:/ }).click();
+      await page.waitForURL(`${site.receiverUrl}/articles/2`);
+      const nextPage = await framesUntilOpen(page, "0.003 TKN");
+      const loadingNext = nextPage.filter((frame) => frame.view === "loading");
+      assert.ok(loadingNext.length > 0, "the bar was seen loading");
+      assert.match(loadingNext[0]?.text ?? "", /^Deposit0\.1 TKNSpent0\.001 TKNRemaining0\.099 TKN/);
+      const final = nextPage.at(-1);
+      assert.equal(final?.view, "open");
+      const heights = new Set(nextPage.map((frame) => frame.height));
+      const tops = new Set(nextPage.map((frame) => frame.mainTop));
+      assert.deepEqual([...heights], [final?.height], "the bar's height from its first frame to the loaded channel");
+      assert.deepEqual([...tops], [final?.mainTop], "the article does not move");
     } finally {
       await reader.close();
     }
