@@ -415,6 +415,24 @@ describe("Paywall", () => {
     ).toBeTruthy();
   });
 
+  it("with the chain unreachable, still shows the price the page gave, says what is wrong and reads again", async () => {
+    const requirements = await requirementsOf("/articles/1");
+    // The site's chain as the widget is told it, with an RPC URL nothing answers on.
+    const unreachable = { ...testChain(), rpcUrls: { default: { http: ["http://127.0.0.1:9/"] } } };
+    renderWidget(<Paywall requirements={requirements} url="/articles/1" token={{ symbol: "TKN", decimals: 18 }} />, {
+      chains: [unreachable],
+    });
+    expect(screen.getByRole("heading", { name: "This page costs 0.001 TKN." })).toBeTruthy();
+    const alert = await screen.findByRole("alert", {}, { timeout: 20_000 });
+    expect(
+      within(alert).getByText(
+        "This site's chain could not be read. Check your connection, or connect your wallet, and try again.",
+      ),
+    ).toBeTruthy();
+    expect(within(alert).getByRole("button", { name: "Try again" })).toBeTruthy();
+    expect(screen.getByRole("heading", { name: "This page costs 0.001 TKN." })).toBeTruthy();
+  });
+
   it("speaks German when asked", async () => {
     const requirements = await requirementsOf("/articles/3");
     renderWidget(<Paywall requirements={requirements} url="/articles/3" />, { locale: "de" });
