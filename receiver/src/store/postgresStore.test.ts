@@ -96,10 +96,10 @@ describe("postgresStore", () => {
     try {
       assert.deepEqual(await store.commitProofs([{ proof: proof(3n, 1), expectedBalance: 0n }]), [{ committed: true }]);
       assert.deepEqual(await store.commitProofs([{ proof: proof(4n, 2), expectedBalance: 0n }]), [
-        { committed: false, current: proof(3n, 1) },
+        { committed: false, current: proof(3n, 1), closing: false },
       ]);
       assert.deepEqual(await store.commitProofs([{ proof: proof(9n, 3), expectedBalance: 5n }]), [
-        { committed: false, current: proof(3n, 1) },
+        { committed: false, current: proof(3n, 1), closing: false },
       ]);
       // One batch: two payments on one channel in turn, and a channel elsewhere whose expectation is stale.
       assert.deepEqual(
@@ -108,11 +108,55 @@ describe("postgresStore", () => {
           { proof: proof(2n, 5, 6n), expectedBalance: 1n },
           { proof: proof(6n, 6), expectedBalance: 5n },
         ]),
-        [{ committed: true }, { committed: false, current: undefined }, { committed: true }],
+        [{ committed: true }, { committed: false, current: undefined, closing: false }, { committed: true }],
       );
       assert.deepEqual(await store.loadProofs(), [proof(6n, 6)]);
     } finally {
       await store.close();
+    }
+  });
+
+  it("marks a channel closing only at its stored balance, and then takes no more payments on it", async () => {
+    const db = await database();
+    const store = await postgresStore(db.url);
+    try {
+      await store.commitProofs([{ proof: proof(3n, 1), expectedBalance: 0n }]);
+      const closeAt = (balance: bigint) => store.commitClosingAgreement({ sender, openBlock: 5n, balance });
+      assert.deepEqual(await closeAt(2n), { committed: false, current: proof(3n, 1), closing: false });
+      assert.deepEqual(await closeAt(3n), { committed: true });
+      assert.deepEqual(await closeAt(3n), { committed: true }, "asking again for the same close is fine");
+      assert.deepEqual(await store.commitProofs([{ proof: proof(4n, 2), expectedBalance: 3n }]), [
+        { committed: false, current: proof(3n, 1), closing: true },
+      ]);
+      // A channel with no payment closes at 0.
+      assert.deepEqual(await store.commitClosingAgreement({ sender, openBlock: 6n, balance: 0n }), { committed: true });
+      assert.deepEqual(await store.commitProofs([{ proof: proof(1n, 3, 6n), expectedBalance: 0n }]), [
+        { committed: false, current: undefined, closing: true },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("a payment on one receiver racing a close on another: never both, 50 rounds", async () => {
+    const db = await database();
+    const [a, b] = await Promise.all([postgresStore(db.url), postgresStore(db.url)]);
+    try {
+      let paid = 0;
+      for (let round = 0; round < 50; round++) {
+        const openBlock = BigInt(100 + round); // a channel per round, with one payment stored
+        await a.commitProofs([{ proof: proof(10n, 0, openBlock), expectedBalance: 0n }]);
+        const [[payment], close] = await Promise.all([
+          a.commitProofs([{ proof: proof(11n, round + 1, openBlock), expectedBalance: 10n }]),
+          b.commitClosingAgreement({ sender, openBlock, balance: 10n }),
+        ]);
+        assert.ok(payment);
+        assert.equal(Number(payment.committed) + Number(close.committed), 1, `round ${round}: exactly one wins`);
+        if (payment.committed) paid++;
+      }
+      console.log(`payment against close, 50 rounds: the payment won ${paid}, the close ${50 - paid}`);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
     }
   });
 
@@ -135,7 +179,11 @@ describe("postgresStore", () => {
         assert.equal(Number(resultA.committed) + Number(resultB.committed), 1, `round ${round}: exactly one wins`);
         const winner = resultA.committed ? fromA : fromB;
         const loser = resultA.committed ? resultB : resultA;
-        assert.deepEqual(loser, { committed: false, current: winner }, `round ${round}: the loser sees the winner`);
+        assert.deepEqual(
+          loser,
+          { committed: false, current: winner, closing: false },
+          `round ${round}: the loser sees the winner`,
+        );
         if (resultA.committed) winsA++;
         balance = winner.balance;
         assert.deepEqual(await a.loadProofs(), [winner]);

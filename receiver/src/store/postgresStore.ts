@@ -1,22 +1,28 @@
 import postgres from "postgres";
-import { getAddress } from "viem";
+import { type Address, getAddress } from "viem";
 import type { AsyncProofStore } from "./AsyncProofStore.ts";
 import { ProofConflictError } from "./ProofConflictError.ts";
 import { migratePostgres } from "./postgresMigrations.ts";
 import { address, amount, eventFromRow, hex, integer, optionalText, proofFromRow } from "./postgresRows.ts";
 import type { ProofCommit, ProofCommitResult } from "./proofCommit.ts";
-import type { ProofRecord } from "./records.ts";
+import type { ClosingAgreementRecord, ProofRecord } from "./records.ts";
 
 /** The receiver's state in PostgreSQL, shared by every receiver that connects to the same database. */
 export type PostgresStore = AsyncProofStore & {
   /**
-   * Stores each proof only if its channel's stored balance is still the one the caller saw (`expectedBalance`),
-   * all in one transaction (one durable commit for the batch). Two receivers committing the next proof of one
+   * Stores each proof only if its channel's stored balance is still the one the caller saw (`expectedBalance`) and
+   * the channel is not marked closing, all in one transaction (one durable commit for the batch). Two receivers committing the next proof of one
    * channel at the same moment: exactly one gets `committed: true`; the other's result carries the winner's proof.
    * Results are in the order of `commits`. A channel committed twice in one batch chains: the second entry expects
    * the first one's balance.
    */
   commitProofs(commits: readonly ProofCommit[]): Promise<ProofCommitResult[]>;
+  /**
+   * Marks the channel closing (a closing signature is about to be handed out at `agreement.balance`) only if its
+   * stored balance is that balance: a payment another receiver committed meanwhile makes it lose, with that proof.
+   * Once marked, commitProofs refuses every payment on the channel (`closing: true`).
+   */
+  commitClosingAgreement(agreement: ClosingAgreementRecord): Promise<ProofCommitResult>;
 };
 
 export type PostgresStoreOptions = {
@@ -34,6 +40,8 @@ function connect(url: string, options: PostgresStoreOptions) {
     connect_timeout: 10,
   });
 }
+
+type Tx = postgres.TransactionSql<{ bigint: bigint }>;
 
 // Senders are stored checksummed (getAddress), whatever case a caller passed: a channel is one row.
 
@@ -83,7 +91,19 @@ export async function postgresStore(url: string, options: PostgresStoreOptions =
           results.set(commit, await compareAndSet(tx, commit));
         }
       });
-      return commits.map((commit) => results.get(commit) ?? { committed: false, current: undefined });
+      return commits.map((commit) => results.get(commit) ?? { committed: false, current: undefined, closing: false });
+    },
+    async commitClosingAgreement(agreement) {
+      return sql.begin(async (tx) => {
+        const sender = getAddress(agreement.sender);
+        await lockChannel(tx, sender, agreement.openBlock);
+        const { current, closing } = await channelState(tx, sender, agreement.openBlock);
+        if ((current?.balance ?? 0n) !== agreement.balance) return { committed: false, current, closing } as const;
+        await tx`INSERT INTO closing_agreements (sender, open_block, balance)
+          VALUES (${sender}, ${agreement.openBlock}, ${agreement.balance.toString()})
+          ON CONFLICT (sender, open_block) DO UPDATE SET balance = excluded.balance`;
+        return { committed: true } as const;
+      });
     },
     async loadProofs() {
       const rows = await sql`SELECT sender, open_block, balance, signature, request, committed_at FROM proofs`;
@@ -182,45 +202,47 @@ export async function postgresStore(url: string, options: PostgresStoreOptions =
   };
 }
 
+/** Lock space of the per-channel advisory locks (the two-key form: apart from the migration lock's key space). */
+const channelLockSpace = 0x6d72_6368; // "mrch"
+
 /**
- * The compare-and-set of one proof. Under PostgreSQL's row locks a concurrent writer of the same channel waits for
- * this transaction and then re-checks its condition against the committed row, so only one of them matches.
+ * Takes the channel's advisory lock until the transaction ends: every decision about a channel's balance or its
+ * closing, in any receiver, happens under it. Statements after it see whatever another receiver committed for the
+ * channel before (READ COMMITTED takes a new snapshot per statement), so a check and the write after it are one step.
  */
-async function compareAndSet(tx: postgres.TransactionSql<{ bigint: bigint }>, commit: ProofCommit) {
+async function lockChannel(tx: Tx, sender: Address, openBlock: bigint): Promise<void> {
+  await tx`SELECT pg_advisory_xact_lock(${channelLockSpace}, hashtext(${`${sender}:${openBlock}`}))`;
+}
+
+/** The channel's stored proof and whether it is marked closing, read under its lock. */
+async function channelState(tx: Tx, sender: Address, openBlock: bigint) {
+  const [row] = await tx`SELECT sender, open_block, balance, signature, request, committed_at FROM proofs
+    WHERE sender = ${sender} AND open_block = ${openBlock}`;
+  const [closing] = await tx`SELECT 1 FROM closing_agreements WHERE sender = ${sender} AND open_block = ${openBlock}`;
+  return { current: row ? proofFromRow(row) : undefined, closing: closing !== undefined };
+}
+
+/** The compare-and-set of one proof: stored only over the expected balance, and never on a channel marked closing. */
+async function compareAndSet(tx: Tx, commit: ProofCommit): Promise<ProofCommitResult> {
   const { proof, expectedBalance } = commit;
   if (proof.balance <= expectedBalance) {
     throw new Error(`A commit must raise the balance (${expectedBalance} to ${proof.balance}).`);
   }
-  const values = [
-    getAddress(proof.sender),
-    proof.openBlock,
-    proof.balance.toString(),
-    proof.signature,
-    proof.request,
-    BigInt(proof.committedAt),
-  ] as const;
-  const stored =
-    expectedBalance === 0n
-      ? // No proof yet: insert one, unless another receiver's got there first.
-        await tx`INSERT INTO proofs (sender, open_block, balance, signature, request, committed_at)
-          VALUES (${values[0]}, ${values[1]}, ${values[2]}, ${values[3]}, ${values[4]}, ${values[5]})
-          ON CONFLICT (sender, open_block) DO UPDATE SET balance = excluded.balance, signature = excluded.signature,
-            request = excluded.request, committed_at = excluded.committed_at
-          WHERE proofs.balance = 0
-          RETURNING 1`
-      : await tx`UPDATE proofs SET balance = ${values[2]}, signature = ${values[3]}, request = ${values[4]},
-            committed_at = ${values[5]}
-          WHERE sender = ${values[0]} AND open_block = ${values[1]} AND balance = ${expectedBalance.toString()}
-          RETURNING 1`;
-  if (stored.length > 0) return { committed: true } as const;
-  const [row] = await tx`SELECT sender, open_block, balance, signature, request, committed_at FROM proofs
-    WHERE sender = ${values[0]} AND open_block = ${proof.openBlock}`;
-  return { committed: false, current: row ? proofFromRow(row) : undefined } as const;
+  const sender = getAddress(proof.sender);
+  await lockChannel(tx, sender, proof.openBlock);
+  const { current, closing } = await channelState(tx, sender, proof.openBlock);
+  if (closing || (current?.balance ?? 0n) !== expectedBalance) return { committed: false, current, closing };
+  await tx`INSERT INTO proofs (sender, open_block, balance, signature, request, committed_at)
+    VALUES (${sender}, ${proof.openBlock}, ${proof.balance.toString()}, ${proof.signature}, ${proof.request},
+      ${BigInt(proof.committedAt)})
+    ON CONFLICT (sender, open_block) DO UPDATE SET balance = excluded.balance, signature = excluded.signature,
+      request = excluded.request, committed_at = excluded.committed_at`;
+  return { committed: true };
 }
 
 /**
  * The entries sorted by channel (stably: one channel's entries keep their order), so that two receivers' batches
- * lock rows in the same order and never deadlock each other.
+ * take channels' locks in the same order and never deadlock each other.
  */
 function inLockOrder<T>(entries: readonly T[], proofOf: (entry: T) => ProofRecord): T[] {
   const key = (entry: T) => {

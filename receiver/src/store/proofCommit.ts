@@ -8,7 +8,10 @@ import type { ProofRecord } from "./records.ts";
 export type ProofCommit = { proof: ProofRecord; expectedBalance: bigint };
 
 /**
- * Whether a ProofCommit won. A lost one changed nothing; `current` is the proof another receiver stored meanwhile
- * (undefined if the channel has none), to refresh the caller's view of the channel with.
+ * Whether a ProofCommit (or a closing mark) won. A lost one changed nothing; `current` is the channel's stored proof
+ * (another receiver's, undefined if there is none) to refresh the caller's view with, and `closing` says the
+ * channel is marked closing: it takes no more payments.
  */
-export type ProofCommitResult = { committed: true } | { committed: false; current: ProofRecord | undefined };
+export type ProofCommitResult =
+  | { committed: true }
+  | { committed: false; current: ProofRecord | undefined; closing: boolean };
