@@ -69,6 +69,8 @@ export async function postgresStore(url: string, options: PostgresStoreOptions =
       if (proofs.length === 0) return;
       await sql.begin(async (tx) => {
         for (const proof of inLockOrder(proofs, (p) => p)) {
+          // Under the channel's lock, as commitProofs: its check and write never have this write in between.
+          await lockChannel(tx, getAddress(proof.sender), proof.openBlock);
           // Never lower a channel's balance: a proof at or above this one may be there already, stored by another
           // receiver. Storing the very same proof again is harmless (a retried batch).
           const stored = await tx`
