@@ -1,5 +1,5 @@
 import { type Address, getAddress, type Hex, isAddress, isHex } from "viem";
-import type { ChainEvent, ChannelEventName, ProofRecord } from "./records.ts";
+import { type ChainEvent, isChannelEventName, type ProofRecord } from "./records.ts";
 
 // Rows come back from the database as whatever its columns hold; these turn them into our types and fail loudly on
 // anything unexpected (a database edited by hand, or written by a newer version).
@@ -62,21 +62,9 @@ export function proofFromRow(row: Row): ProofRecord {
   };
 }
 
-const eventNames: ReadonlySet<string> = new Set<ChannelEventName>([
-  "ChannelCreated",
-  "ChannelToppedUp",
-  "ChannelWithdrawn",
-  "ChannelCloseRequested",
-  "ChannelSettled",
-]);
-
-function isEventName(name: string): name is ChannelEventName {
-  return eventNames.has(name);
-}
-
 export function eventFromRow(row: Row): ChainEvent {
   const name = text(row, "name");
-  if (!isEventName(name)) throw corrupt("name", "a channel event");
+  if (!isChannelEventName(name)) throw corrupt("name", "a channel event");
   const stored = row.amounts;
   if (typeof stored !== "object" || stored === null || Array.isArray(stored)) throw corrupt("amounts", "an object");
   const amounts: Record<string, bigint> = {};

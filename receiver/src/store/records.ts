@@ -20,6 +20,19 @@ export type ChannelEventName =
   | "ChannelCloseRequested"
   | "ChannelSettled";
 
+const channelEventNames: ReadonlySet<string> = new Set<ChannelEventName>([
+  "ChannelCreated",
+  "ChannelToppedUp",
+  "ChannelWithdrawn",
+  "ChannelCloseRequested",
+  "ChannelSettled",
+]);
+
+/** Whether a name read back from a store is one of the channel events it keeps (both stores check every row). */
+export function isChannelEventName(name: string): name is ChannelEventName {
+  return channelEventNames.has(name);
+}
+
 /** One log of the channel manager, with the block it came in (for confirmations and reorg rollback). */
 export type ChainEvent = {
   blockNumber: bigint;

@@ -3,7 +3,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { getAddress, type Hex, isHex } from "viem";
 import { assertNodeVersion } from "./assertNodeVersion.ts";
 import type { ProofStore } from "./ProofStore.ts";
-import type { ChainEvent, ChannelEventName } from "./records.ts";
+import { type ChainEvent, isChannelEventName } from "./records.ts";
 import { upsertProofSql } from "./upsertProofSql.ts";
 
 /**
@@ -51,18 +51,6 @@ const migrations: string[] = [
   `ALTER TABLE proofs ADD COLUMN request TEXT NOT NULL DEFAULT '';
    ALTER TABLE proofs ADD COLUMN committed_at INTEGER NOT NULL DEFAULT 0;`,
 ];
-
-const eventNames = new Set<string>([
-  "ChannelCreated",
-  "ChannelToppedUp",
-  "ChannelWithdrawn",
-  "ChannelCloseRequested",
-  "ChannelSettled",
-]);
-
-function isEventName(name: string): name is ChannelEventName {
-  return eventNames.has(name);
-}
 
 // Rows come back typed as SQLite values; these turn them into our types and fail loudly on anything unexpected
 // (a database edited by hand, or written by a newer version).
@@ -237,7 +225,7 @@ export function sqliteStore(path: string): ProofStore {
         .all()
         .map((row): ChainEvent => {
           const name = text(row, "name");
-          if (!isEventName(name)) throw new Error(`Corrupt proof store: unknown event ${name}.`);
+          if (!isChannelEventName(name)) throw new Error(`Corrupt proof store: unknown event ${name}.`);
           const parsed: unknown = JSON.parse(text(row, "amounts"));
           if (typeof parsed !== "object" || parsed === null) throw new Error("Corrupt proof store: amounts.");
           const amounts: Record<string, bigint> = {};
