@@ -14,6 +14,7 @@ import { fetchWithPayment } from "./actions/fetchWithPayment.ts";
 import { getChannels } from "./actions/getChannels.ts";
 import { openChannel } from "./actions/openChannel.ts";
 import { type ChannelClient, createChannelClient } from "./client/createChannelClient.ts";
+import { PaymentRateExceededError } from "./errors/PaymentRateExceededError.ts";
 import { ReceiverApiError } from "./errors/ReceiverApiError.ts";
 import { memoryLock } from "./locks/memoryLock.ts";
 import { apiPaths, apiPrefix, headerNames } from "./protocol/index.ts";
@@ -94,6 +95,24 @@ describe("sponsored open, client side, against a real chain", () => {
     assert.equal(channel.deposit, minDeposit);
     assert.equal(channel.balance, articlePrice);
     assert.ok(channel.sessionKey, "the channel's session key was registered by the sponsored open");
+  });
+
+  it("a channel opened to pay as it goes, under a policy with a rate, is bounded like one a paywall opens", async () => {
+    const account = privateKeyToAccount(generatePrivateKey());
+    await chain.mint(account.address, parseEther("5"));
+    const { client: plain } = clientFor(account);
+    const client: ChannelClient = { ...plain, policy: { maxPaymentsPerMinute: 2 } };
+    const response = await fetchWithPayment(client, { input: `${origin}/article`, deposit: () => minDeposit });
+    assert.equal(response.status, 200);
+    const [channel] = await getChannels(client, {
+      chainId: chain.deployment.chainId,
+      contract: chain.deployment.channelManager,
+      receiver: receiver.address,
+    });
+    assert.deepEqual(channel?.autoPay, { maxPrice: articlePrice, perMinute: 2 });
+    // Two automatic payments a minute: the second article is paid, the third is not.
+    assert.equal((await fetchWithPayment(client, { input: `${origin}/article` })).status, 200);
+    await assert.rejects(fetchWithPayment(client, { input: `${origin}/article` }), PaymentRateExceededError);
   });
 
   it("openChannel with method sponsored opens in the reader's name; a refusal is ReceiverApiError", async () => {

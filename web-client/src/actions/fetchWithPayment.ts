@@ -21,6 +21,7 @@ import {
   type SponsorOffer,
 } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
+import { autoPayLimit } from "./autoPay.ts";
 import { type DetectDepositMethodErrorType, detectDepositMethod } from "./detectDepositMethod.ts";
 import {
   type FetchWithStoredChannelErrorType,
@@ -108,6 +109,9 @@ async function openFor(
     token: requirements.token,
     receiver: requirements.receiver,
     deposit,
+    // A channel opened to pay as it goes is bounded like one the reader opens in a paywall (none for a policy
+    // without a rate: a machine client's).
+    autoPay: autoPayLimit(client.policy, requirements.price),
   };
   const method = await detectDepositMethod(client, { token: requirements.token });
   if (offer && deposit >= offer.minDeposit && method === "permit") {

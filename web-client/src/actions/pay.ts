@@ -12,6 +12,7 @@ import { PriceExceedsPolicyError, type PriceExceedsPolicyErrorType } from "../er
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import type { Payment } from "../protocol/index.ts";
 import { type ChannelKey, channelStorageKey, type StoredChannel } from "../storage/ChannelStorage.ts";
+import { autoPayRefusal, recentAutoPayments } from "./autoPay.ts";
 import { receiverLockName } from "./receiverLockName.ts";
 import { type SignBalanceProofErrorType, signBalanceProof } from "./signBalanceProof.ts";
 
@@ -90,11 +91,11 @@ export async function pay<T>(client: PaymentClient, parameters: PayParameters<T>
     if (channel.deposit - channel.balance < amount) throw new InsufficientDepositError({ channel, price: amount });
     const now = Date.now();
     const automatic = client.signing === "session" && channel.sessionKey !== undefined;
-    const recent = (channel.autoPaidAt ?? []).filter((at) => at > now - 60_000 && at <= now);
-    if (automatic && channel.autoPay && parameters.approvedPrice !== amount) {
-      const { maxPrice, perMinute } = channel.autoPay;
-      if (amount > maxPrice) throw new PriceExceedsPolicyError({ price: amount, maxPrice });
-      if (recent.length >= perMinute) throw new PaymentRateExceededError({ perMinute });
+    const limit = channel.autoPay;
+    if (automatic && limit && parameters.approvedPrice !== amount) {
+      const refusal = autoPayRefusal(channel, amount, now);
+      if (refusal === "price") throw new PriceExceedsPolicyError({ price: amount, maxPrice: limit.maxPrice });
+      if (refusal === "rate") throw new PaymentRateExceededError({ perMinute: limit.perMinute });
     }
 
     const budget = client.policy.budgetPerReceiver;
@@ -128,7 +129,7 @@ export async function pay<T>(client: PaymentClient, parameters: PayParameters<T>
         ...channel,
         balance,
         balanceSignature: signature,
-        ...(automatic && channel.autoPay ? { autoPaidAt: [...recent, now] } : {}),
+        ...(automatic && channel.autoPay ? { autoPaidAt: [...recentAutoPayments(channel, now), now] } : {}),
       });
       if (waitUntil) {
         waitUntil(recording);

@@ -1,4 +1,5 @@
 import {
+  autoPayLimit,
   type ChannelClient,
   detectDepositMethod,
   type OpenChannelParameters,
@@ -67,10 +68,7 @@ export function DepositForm(props: DepositFormProps): ReactNode {
 
   const amount = parseTokenAmount(text, token.decimals, locale);
   // What the new channel pays without a prompt: the site's declared ceiling, else this page's price.
-  const autoPay = {
-    maxPrice: policy.maxPrice ?? requirements.price,
-    perMinute: policy.maxPaymentsPerMinute,
-  };
+  const autoPay = autoPayLimit(policy, requirements.price);
   const valid = amount !== undefined && amount >= requirements.price;
   const short = valid && props.balance !== undefined && props.balance < amount;
   // The receiver pays the gas when it offers to, for a deposit it accepts and a token with permit: the default then.
@@ -133,7 +131,7 @@ export function DepositForm(props: DepositFormProps): ReactNode {
                   onChange={() => setSigning(mode)}
                 />{" "}
                 {mode === "session"
-                  ? messages.modeSession(formatTokenAmount(autoPay.maxPrice, token, locale))
+                  ? messages.modeSession(formatTokenAmount(autoPay?.maxPrice ?? requirements.price, token, locale))
                   : messages.modeWallet}
               </label>
             </div>

@@ -1,4 +1,9 @@
-import type { ChannelClient, PaymentRequirements, StoredChannel } from "@micro-raiden/web-client";
+import {
+  autoPayRefusal,
+  type ChannelClient,
+  type PaymentRequirements,
+  type StoredChannel,
+} from "@micro-raiden/web-client";
 import { useIsMutating } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { useConnection } from "wagmi";
@@ -74,10 +79,11 @@ export function Paywall({ requirements, url, onChannelReady, token: knownToken }
   // Beyond what the channel pays automatically (a pricier page, or a script paying in a loop), the reader decides.
   const [approved, setApproved] = useState<bigint>();
   const limit = client?.signing === "session" && usable?.sessionKey ? usable.autoPay : undefined;
+  // The very rule `pay` refuses on (web-client's autoPayRefusal), so the paywall asks exactly when the payment would fail.
   const aboveLimit =
-    limit !== undefined &&
-    approved !== requirements.price &&
-    (requirements.price > limit.maxPrice ? "price" : paidInLastMinute(usable?.autoPaidAt) >= limit.perMinute && "rate");
+    limit !== undefined && usable && approved !== requirements.price
+      ? autoPayRefusal(usable, requirements.price, Date.now())
+      : undefined;
 
   const step: Step =
     status !== "connected" || !address
@@ -195,10 +201,4 @@ export function Paywall({ requirements, url, onChannelReady, token: knownToken }
       </div>
     </section>
   );
-}
-
-/** How many of a channel's automatic payments were made in the last minute. */
-function paidInLastMinute(times: readonly number[] | undefined): number {
-  const since = Date.now() - 60_000;
-  return (times ?? []).filter((at) => at > since).length;
 }
