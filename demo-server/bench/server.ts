@@ -4,7 +4,7 @@
 // commits), and the load generator as a third process: 50 concurrent senders, each with its own channel, each
 // paying sequentially with pre-signed proofs (so signing does not slow the load generator).
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -83,14 +83,40 @@ const { child: server, url } = await spawnDemoServer({
   nodeOptions: process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [],
 });
 
-type Result = { requests: number; perSecond: number; p50: number; p99: number; statuses: Record<string, number> };
+/**
+ * The receiver process's CPU time so far (all its threads, user + system), in ms, from /proc (Linux); undefined
+ * elsewhere. Clock ticks are 10 ms on Linux, a rounding error over a run of thousands of requests.
+ */
+async function receiverCpuMs(): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${server.pid}/stat`, "utf8").catch(() => undefined);
+  // Fields after the command name (which may hold spaces, so split after its closing parenthesis): utime is the
+  // 14th field, stime the 15th.
+  const fields = stat?.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields?.[11]);
+  const stime = Number(fields?.[12]);
+  return Number.isFinite(utime) && Number.isFinite(stime) ? (utime + stime) * 10 : undefined;
+}
+
+type Result = {
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  statuses: Record<string, number>;
+  /** Receiver CPU per request in ms, undefined where /proc is not there. */
+  cpuMs?: number | undefined;
+};
 async function load(file: string): Promise<Result> {
+  const cpuBefore = await receiverCpuMs();
   const { stdout } = await promisify(execFile)(process.execPath, [
     fileURLToPath(new URL("./load.ts", import.meta.url)),
     join(dir, file),
     url,
   ]);
-  return JSON.parse(stdout);
+  const cpuAfter = await receiverCpuMs();
+  const result: Result = JSON.parse(stdout);
+  if (cpuBefore !== undefined && cpuAfter !== undefined) result.cpuMs = (cpuAfter - cpuBefore) / result.requests;
+  return result;
 }
 
 console.log("Measuring…\n");
@@ -100,13 +126,19 @@ server.kill("SIGTERM");
 await chain.close();
 await rm(dir, { recursive: true });
 
+const cpu = (r: Result) => (r.cpuMs === undefined ? "n/a" : r.cpuMs.toFixed(3));
 const row = (name: string, r: Result) =>
-  `| ${name.padEnd(28)} | ${r.requests.toString().padStart(8)} | ${Math.round(r.perSecond).toString().padStart(10)} | ${r.p50.toFixed(2).padStart(8)} | ${r.p99.toFixed(2).padStart(8)} | ${JSON.stringify(r.statuses)}`;
-console.log(`| ${"resource".padEnd(28)} | requests | requests/s | p50 (ms) | p99 (ms) | statuses`);
-console.log(`|${"-".repeat(30)}|----------|------------|----------|----------|---------`);
+  `| ${name.padEnd(28)} | ${r.requests.toString().padStart(8)} | ${Math.round(r.perSecond).toString().padStart(10)} | ${r.p50.toFixed(2).padStart(8)} | ${r.p99.toFixed(2).padStart(8)} | ${cpu(r).padStart(12)} | ${JSON.stringify(r.statuses)}`;
+console.log(`| ${"resource".padEnd(28)} | requests | requests/s | p50 (ms) | p99 (ms) | CPU/req (ms) | statuses`);
+console.log(`|${"-".repeat(30)}|----------|------------|----------|----------|--------------|---------`);
 console.log(row("free  GET /free", freeResult));
 console.log(row("paid  GET /echodyn/x", paidResult));
 console.log(`\npaid/free throughput: ${(paidResult.perSecond / freeResult.perSecond).toFixed(2)}`);
+if (paidResult.cpuMs !== undefined && freeResult.cpuMs !== undefined) {
+  console.log(
+    `receiver CPU per request: paid ${cpu(paidResult)} ms, free ${cpu(freeResult)} ms (free/paid ${(freeResult.cpuMs / paidResult.cpuMs).toFixed(2)})`,
+  );
+}
 console.log(`${SENDERS} concurrent senders, ${PER_SENDER} sequential requests each; SQLite WAL, synchronous=FULL.`);
 if ((paidResult.statuses["200"] ?? 0) !== paidResult.requests) {
   console.log("WARNING: not every paid request was accepted.");
