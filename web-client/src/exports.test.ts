@@ -31,6 +31,7 @@ it("the main entry exports exactly the public API", async () => {
     "WrongChainError",
     "autoPayLimit",
     "autoPayRefusal",
+    "channelAutoPay",
     "closeChannel",
     "closeChannelUncooperatively",
     "connect",

@@ -2,7 +2,7 @@
 // every action is a function taking it first. The protocol (typed data, headers, codecs, ABI) is at
 // `@micro-raiden/web-client/protocol`; only what an app needs to handle this entry's errors is repeated here.
 
-export { autoPayLimit, autoPayRefusal, recentAutoPayments } from "./actions/autoPay.ts";
+export { autoPayLimit, autoPayRefusal, channelAutoPay, recentAutoPayments } from "./actions/autoPay.ts";
 export {
   type CloseChannelErrorType,
   type CloseChannelParameters,

@@ -24,16 +24,32 @@ export function recentAutoPayments(channel: Pick<StoredChannel, "autoPaidAt">, n
 }
 
 /**
- * Why `channel` would not pay `amount` without asking at `now`: above its `autoPay.maxPrice`, or its
- * `autoPay.perMinute` used; undefined when it would (or has no such limit). `pay` refuses on it; a paywall asks the
- * reader on it.
+ * What `channel` pays without asking under `policy`: its own `autoPay`, chosen when it was opened. A channel opened
+ * before channels carried one gets the policy's instead when the policy sets a rate (a browser's): its `maxPrice`,
+ * or nothing at all when it declares none, so the reader is asked once and the price they approve becomes the
+ * channel's own limit (`pay` records it). Undefined when neither limits (a machine client's channel).
+ */
+export function channelAutoPay(
+  channel: Pick<StoredChannel, "autoPay">,
+  policy: SpendingPolicy = {},
+): AutoPayLimit | undefined {
+  if (channel.autoPay) return channel.autoPay;
+  const perMinute = policy.maxPaymentsPerMinute;
+  return perMinute === undefined ? undefined : { maxPrice: policy.maxPrice ?? 0n, perMinute };
+}
+
+/**
+ * Why `channel` would not pay `amount` without asking at `now` (under `policy`, for a channel without its own
+ * limit: `channelAutoPay`): above the limit's `maxPrice`, or its `perMinute` used; undefined when it would (or has no
+ * limit). `pay` refuses on it; a paywall asks the reader on it.
  */
 export function autoPayRefusal(
   channel: Pick<StoredChannel, "autoPay" | "autoPaidAt">,
   amount: bigint,
   now: number,
+  policy?: SpendingPolicy,
 ): "price" | "rate" | undefined {
-  const limit = channel.autoPay;
+  const limit = channelAutoPay(channel, policy);
   if (!limit) return undefined;
   if (amount > limit.maxPrice) return "price";
   return recentAutoPayments(channel, now).length >= limit.perMinute ? "rate" : undefined;

@@ -437,6 +437,46 @@ describe("pay: what a channel pays without asking (autoPay)", () => {
     assert.equal((await client.storage.get(channel))?.autoPaidAt?.length, 2, "the old ones are dropped");
   });
 
+  it("pays nothing automatically on a channel opened before channels carried a limit, until the reader approves a price, which becomes its limit", async () => {
+    // A browser's policy: a rate, no declared price. The channel has a session key and no autoPay of its own.
+    const { client } = await testClient({ policy: { maxPaymentsPerMinute: 2 } });
+    const channel = await storeChannel(client);
+    const { calls, send } = recordingSend();
+
+    await assert.rejects(pay(client, { channel, amount: price, send }), PriceExceedsPolicyError);
+    assert.equal(calls.length, 0, "nothing signed before the reader decides");
+
+    await pay(client, { channel, amount: price, send, approvedPrice: price });
+    assert.deepEqual((await client.storage.get(channel))?.autoPay, { maxPrice: price, perMinute: 2 });
+    // From then on it pays that price without asking, within the rate, and nothing dearer.
+    await pay(client, { channel, amount: price, send });
+    await assert.rejects(pay(client, { channel, amount: price, send }), PaymentRateExceededError);
+    await assert.rejects(pay(client, { channel, amount: 2n * price, send }), PriceExceedsPolicyError);
+    assert.deepEqual(
+      calls.map((call) => call.payment.balance),
+      [price, 2n * price],
+    );
+  });
+
+  it("gives a channel opened before channels carried a limit the site's declared price, at the policy's rate", async () => {
+    const { client } = await testClient({ policy: { maxPaymentsPerMinute: 30, maxPrice: 3n * price } });
+    const channel = await storeChannel(client);
+    const { send } = recordingSend();
+    await pay(client, { channel, amount: 3n * price, send });
+    await assert.rejects(pay(client, { channel, amount: 4n * price, send }), PriceExceedsPolicyError);
+    // Approving one dearer page does not raise what the channel pays automatically.
+    await pay(client, { channel, amount: 4n * price, send, approvedPrice: 4n * price });
+    assert.deepEqual((await client.storage.get(channel))?.autoPay, { maxPrice: 3n * price, perMinute: 30 });
+  });
+
+  it("leaves a machine client's channel without a limit (no rate in its policy)", async () => {
+    const { client } = await testClient();
+    const channel = await storeChannel(client);
+    const { send } = recordingSend();
+    for (let i = 0; i < 5; i++) await pay(client, { channel, amount: 10n * price, send });
+    assert.equal((await client.storage.get(channel))?.balance, 50n * price);
+  });
+
   it("puts no automatic limit on wallet signing: the reader confirms every payment", async () => {
     const { client } = await testClient({ signing: "wallet" });
     const channel = await storeChannel(client, { autoPay: { maxPrice: price, perMinute: 1 } });

@@ -12,7 +12,7 @@ import { PriceExceedsPolicyError, type PriceExceedsPolicyErrorType } from "../er
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import type { Payment } from "../protocol/index.ts";
 import { type ChannelKey, channelStorageKey, type StoredChannel } from "../storage/ChannelStorage.ts";
-import { autoPayRefusal, recentAutoPayments } from "./autoPay.ts";
+import { autoPayRefusal, channelAutoPay, recentAutoPayments } from "./autoPay.ts";
 import { receiverLockName } from "./receiverLockName.ts";
 import { type SignBalanceProofErrorType, signBalanceProof } from "./signBalanceProof.ts";
 
@@ -66,6 +66,7 @@ export type PayErrorType =
  * A channel's session key pays without a prompt only within what the reader allowed when opening it
  * (`StoredChannel.autoPay`): at most `maxPrice` a payment and `perMinute` payments a minute. Beyond that nothing is
  * signed (PriceExceedsPolicyError, PaymentRateExceededError) unless the reader approved this price (`approvedPrice`).
+ * A channel opened before channels carried that limit pays under the client's policy (`channelAutoPay`).
  * Wallet signing asks the reader every time, so it has no such limit.
  *
  * @example
@@ -86,16 +87,24 @@ export async function pay<T>(client: PaymentClient, parameters: PayParameters<T>
   let answer: (result: T) => void = () => {};
   const answered = waitUntil && new Promise<T>((resolve) => (answer = resolve));
   const paid = client.lock(receiverLockName(key), async () => {
-    const channel = await client.storage.get(key);
+    let channel = await client.storage.get(key);
     if (channel?.state !== "open") throw new ChannelNotOpenError({ channel: key, state: channel?.state });
     if (channel.deposit - channel.balance < amount) throw new InsufficientDepositError({ channel, price: amount });
     const now = Date.now();
     const automatic = client.signing === "session" && channel.sessionKey !== undefined;
-    const limit = channel.autoPay;
-    if (automatic && limit && parameters.approvedPrice !== amount) {
-      const refusal = autoPayRefusal(channel, amount, now);
+    const limit = automatic ? channelAutoPay(channel, client.policy) : undefined;
+    const approved = parameters.approvedPrice === amount;
+    if (limit && !approved) {
+      const refusal = autoPayRefusal(channel, amount, now, client.policy);
       if (refusal === "price") throw new PriceExceedsPolicyError({ price: amount, maxPrice: limit.maxPrice });
       if (refusal === "rate") throw new PaymentRateExceededError({ perMinute: limit.perMinute });
+    }
+    // A channel opened before channels carried their limit: the price the reader approves now becomes its own (or
+    // the site's declared one), like a choice made when opening. Recorded before anything is sent: it is the
+    // reader's decision whatever the receiver answers.
+    if (limit && approved && !channel.autoPay) {
+      channel = { ...channel, autoPay: { ...limit, maxPrice: limit.maxPrice > 0n ? limit.maxPrice : amount } };
+      await client.storage.put(channel);
     }
 
     const budget = client.policy.budgetPerReceiver;
@@ -129,7 +138,7 @@ export async function pay<T>(client: PaymentClient, parameters: PayParameters<T>
         ...channel,
         balance,
         balanceSignature: signature,
-        ...(automatic && channel.autoPay ? { autoPaidAt: [...recentAutoPayments(channel, now), now] } : {}),
+        ...(limit ? { autoPaidAt: [...recentAutoPayments(channel, now), now] } : {}),
       });
       if (waitUntil) {
         waitUntil(recording);

@@ -371,6 +371,33 @@ describe("Paywall", () => {
     expect(wallet.prompts.eth_signTypedData_v4).toBe(1); // the permit: approving asks the wallet nothing
   });
 
+  it("asks once on a channel opened before channels carried a limit, instead of paying it automatically", async () => {
+    await reader({ tokens: parseEther("1") });
+    const cheap = await requirementsOf("/articles/1");
+    const opened = vi.fn();
+    const first = renderWidget(<Paywall requirements={cheap} url="/articles/1" onChannelReady={opened} />);
+    await connect();
+    await userEvent.click(await screen.findByRole("button", { name: "Open a channel with 0.1 TKN" }));
+    await waitFor(() => expect(opened).toHaveBeenCalledTimes(1));
+    const [{ channel }] = opened.mock.calls[0] ?? [];
+    first.unmount();
+
+    // The same channel as an earlier version stored it: a session key, no limit of its own.
+    const { autoPay: _, ...unlimited } = channel;
+    await indexedDbStorage().put(unlimited);
+    const next = vi.fn();
+    renderWidget(<Paywall requirements={cheap} url="/articles/1" onChannelReady={next} />);
+    expect(
+      await screen.findByText(
+        "Your channel was opened before channels had a limit on automatic payments. Pay 0.001 TKN for this page, and it pays up to 0.001 TKN a page automatically from now on.",
+      ),
+    ).toBeTruthy();
+    expect(next).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByRole("button", { name: "Pay 0.001 TKN for this page" }));
+    await waitFor(() => expect(next).toHaveBeenCalledTimes(1));
+    expect(next.mock.calls[0]?.[0].approvedPrice).toBe(cheap.price);
+  });
+
   it("says so when the wallet does not answer after connecting, and a retry goes on: never stuck loading", async () => {
     const wallet = await reader({ tokens: parseEther("1") });
     // The widget's first look at the connected wallet (web-client's reconnect) fails, as a busy wallet's can.

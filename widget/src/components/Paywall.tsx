@@ -1,6 +1,7 @@
 import {
   autoPayRefusal,
   type ChannelClient,
+  channelAutoPay,
   type PaymentRequirements,
   type StoredChannel,
 } from "@micro-raiden/web-client";
@@ -78,11 +79,11 @@ export function Paywall({ requirements, url, onChannelReady, token: knownToken }
   const receiverView = useReceiverChannelState(client, usable, gatewayUrl);
   // Beyond what the channel pays automatically (a pricier page, or a script paying in a loop), the reader decides.
   const [approved, setApproved] = useState<bigint>();
-  const limit = client?.signing === "session" && usable?.sessionKey ? usable.autoPay : undefined;
+  const limit = client?.signing === "session" && usable?.sessionKey ? channelAutoPay(usable, client.policy) : undefined;
   // The very rule `pay` refuses on (web-client's autoPayRefusal), so the paywall asks exactly when the payment would fail.
   const aboveLimit =
     limit !== undefined && usable && approved !== requirements.price
-      ? autoPayRefusal(usable, requirements.price, Date.now())
+      ? autoPayRefusal(usable, requirements.price, Date.now(), client?.policy)
       : undefined;
 
   const step: Step =
@@ -176,9 +177,12 @@ export function Paywall({ requirements, url, onChannelReady, token: knownToken }
         {step === "approve" && limit && price && token && (
           <div>
             <p>
-              {aboveLimit === "price"
-                ? messages.aboveAutoPay(price, formatTokenAmount(limit.maxPrice, token, locale))
-                : messages.autoPayRateReached(limit.perMinute)}
+              {aboveLimit === "rate"
+                ? messages.autoPayRateReached(limit.perMinute)
+                : // Opened before channels carried a limit, on a site that declares none: this approval sets it.
+                  limit.maxPrice === 0n
+                  ? messages.autoPayUnset(price)
+                  : messages.aboveAutoPay(price, formatTokenAmount(limit.maxPrice, token, locale))}
             </p>
             <button type="button" className="mr-button" onClick={() => setApproved(requirements.price)}>
               {messages.payOnce(price)}

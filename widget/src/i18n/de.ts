@@ -51,6 +51,8 @@ export const de: Messages = {
     "Dieser Kanal zahlt nur dort automatisch, wo er eröffnet wurde (eine andere Seite oder ein anderer Browser). Hier bestätigen Sie jede Zahlung in Ihrer Wallet.",
   aboveAutoPay: (price, cap) =>
     `Diese Seite kostet ${price}, mehr als die ${cap} pro Seite, die Ihr Kanal automatisch zahlt.`,
+  autoPayUnset: (price) =>
+    `Ihr Kanal wurde geöffnet, bevor Kanäle eine Grenze für automatische Zahlungen hatten. Zahlen Sie ${price} für diese Seite; danach zahlt er bis zu ${price} pro Seite automatisch.`,
   autoPayRateReached: (perMinute) =>
     `Ihr Kanal hat in der letzten Minute ${perMinute} Seiten bezahlt, so viele, wie er automatisch zahlt.`,
   payOnce: (price) => `${price} für diese Seite zahlen`,

@@ -46,6 +46,8 @@ export const en = {
     "This channel pays automatically only where it was opened (another site or browser). Here, you confirm each payment in your wallet.",
   aboveAutoPay: (price: string, cap: string) =>
     `This page costs ${price}, more than the ${cap} a page your channel pays automatically.`,
+  autoPayUnset: (price: string) =>
+    `Your channel was opened before channels had a limit on automatic payments. Pay ${price} for this page, and it pays up to ${price} a page automatically from now on.`,
   autoPayRateReached: (perMinute: number) =>
     `Your channel has paid ${perMinute} pages in the last minute, as many as it pays automatically.`,
   payOnce: (price: string) => `Pay ${price} for this page`,

@@ -19,7 +19,7 @@ const grant: PaymentGrant = {
   contract: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
   receiver: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
   sender: sender.address,
-  policy: { maxPrice: 10n ** 15n, budgetPerReceiver: 2n ** 200n },
+  policy: { maxPrice: 10n ** 15n, budgetPerReceiver: 2n ** 200n, maxPaymentsPerMinute: 30 },
 };
 
 async function signedPayment(balance: bigint): Promise<Payment> {
@@ -71,6 +71,9 @@ describe("worker messages", () => {
       { ...encoded, grant: { ...inner, chainId: "mainnet" } },
       { ...encoded, grant: { ...inner, budgetPerReceiver: "-1" } },
       { ...encoded, grant: { ...inner, maxPrice: "1e18" } },
+      { ...encoded, grant: { ...inner, maxPaymentsPerMinute: 0 } },
+      { ...encoded, grant: { ...inner, maxPaymentsPerMinute: "30" } },
+      { ...encoded, grant: { ...inner, maxPaymentsPerMinute: 1.5 } },
       {
         type: "micro-raiden:voucher",
         protocol: paymentWorkerProtocol,

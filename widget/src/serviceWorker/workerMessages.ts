@@ -57,6 +57,7 @@ export function encodeWorkerRequest(request: WorkerRequest): Record<string, unkn
           ...grant,
           maxPrice: policy.maxPrice?.toString(),
           budgetPerReceiver: policy.budgetPerReceiver?.toString(),
+          maxPaymentsPerMinute: policy.maxPaymentsPerMinute,
         },
       };
     }
@@ -96,7 +97,12 @@ export function decodeWorkerRequest(data: unknown): WorkerRequest | undefined {
           contract: parseAddress("contract", text(grant.contract, "contract")),
           receiver: parseAddress("receiver", text(grant.receiver, "receiver")),
           sender: parseAddress("sender", text(grant.sender, "sender")),
-          policy: { maxPrice: amount("maxPrice"), budgetPerReceiver: amount("budgetPerReceiver") },
+          policy: {
+            maxPrice: amount("maxPrice"),
+            budgetPerReceiver: amount("budgetPerReceiver"),
+            // What a channel opened before channels carried their own limit pays under (web-client's channelAutoPay).
+            maxPaymentsPerMinute: perMinute(grant.maxPaymentsPerMinute),
+          },
         },
       };
     }
@@ -132,5 +138,14 @@ function record(value: unknown, name: string): Record<string, unknown> {
 
 function text(value: unknown, name: string): string {
   if (typeof value !== "string") throw new Error(`${name} is not a string.`);
+  return value;
+}
+
+/** A payments-a-minute count: absent, or a positive whole number. */
+function perMinute(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+    throw new Error("maxPaymentsPerMinute is not a positive whole number.");
+  }
   return value;
 }
