@@ -23,8 +23,8 @@ const usage = (name: string) => `usage:
       run the receiver: the REST API at ${apiPrefix}, chain watching, auto-challenges
       --db FILE                          keep proofs and the chain cursor in this SQLite file
       --database-url URL                 or in this PostgreSQL database: postgres://user@host:5432/db (the password
-                                         from PGPASSWORD, or in the URL, which other users see in ps); one receiver
-                                         per database for now
+                                         from PGPASSWORD, or in the URL, which other users see in ps); receivers
+                                         sharing one elect a leader, which alone watches the chain and sends
       --port 3000 --host 127.0.0.1       where to listen
       --confirmations 1                  blocks a channel or top-up needs before it counts
       --operator-token-file FILE         bearer token (>= 16 characters) for the operator endpoints

@@ -6,6 +6,7 @@ import { claimCredit } from "./chain/claimCredit.ts";
 import { createWatcher } from "./chain/createWatcher.ts";
 import { createOperator } from "./chain/operator.ts";
 import { serialWalletClient } from "./chain/serialWalletClient.ts";
+import { type Cluster, joinCluster } from "./cluster/joinCluster.ts";
 import { createSponsoredOpener, type SponsorOptions } from "./http/sponsoredOpener.ts";
 import type { Receiver } from "./Receiver.ts";
 import { readTokenInfo } from "./readTokenInfo.ts";
@@ -37,10 +38,16 @@ export type StartReceiverOptions = {
   dbPath?: string | undefined;
   /**
    * A PostgreSQL database for the same state instead of the SQLite file: `postgres://user@host:port/database`
-   * (the password in the URL or in PGPASSWORD). Its schema is created and migrated at start. One receiver per
-   * database for now: receivers sharing one are not supported yet (their in-memory channel books would diverge).
+   * (the password in the URL or in PGPASSWORD). Its schema is created and migrated at start. Receivers sharing one
+   * database elect one leader among them, which alone watches the chain and sends transactions (`joinCluster`); the
+   * others learn the chain's changes from the database.
    */
   databaseUrl?: string | undefined;
+  /**
+   * With `databaseUrl`: how long the database keeps a silent leader's lock before another receiver takes over, in ms
+   * (default 5000). A leader that dies loses it at once.
+   */
+  leaseMs?: number | undefined;
   /** Blocks a channel or top-up needs before it counts (1 = mined). */
   confirmations?: number | undefined;
   /** Root of the REST API, sent as RDN-Gateway-Path (default `/api/1`). */
@@ -82,8 +89,12 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
   const account = privateKeyToAccount(options.privateKey);
   const transport = options.transport ?? http(options.rpcUrl);
   const publicClient = createPublicClient({ transport });
-  // Every transaction the receiver sends (challenges, operator commands, claims, sponsored opens) takes its turn here.
-  const walletClient = serialWalletClient(createWalletClient({ account, transport }));
+  let cluster: Cluster | undefined;
+  // Every transaction the receiver sends (challenges, operator commands, claims, sponsored opens) takes its turn here;
+  // a receiver sharing its database sends only while it is the leader, asked of the database right before each send.
+  const walletClient = serialWalletClient(createWalletClient({ account, transport }), {
+    beforeSend: async () => cluster?.confirmLeader(),
+  });
   const chainId = await publicClient.getChainId();
   if (chainId !== options.deployment.chainId) {
     throw new Error(`The RPC serves chain ${chainId}, the deployment is on chain ${options.deployment.chainId}.`);
@@ -108,14 +119,27 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
     walletClient,
     pollIntervalMs: options.pollIntervalMs,
     log: options.log,
+    onStep: () => cluster?.announceStep(),
   });
   try {
-    await watcher.start();
+    if (options.databaseUrl === undefined) await watcher.start();
+    else {
+      cluster = await joinCluster({
+        url: options.databaseUrl,
+        core,
+        watcher,
+        publicClient,
+        pollIntervalMs: options.pollIntervalMs,
+        leaseMs: options.leaseMs,
+        log: options.log,
+      });
+    }
   } catch (error) {
     await proofWriter.close();
     store.close();
     throw error;
   }
+  const sync = () => (cluster ? cluster.sync() : watcher.syncOnce());
   return receiverFromCore(core, {
     publicClient,
     token,
@@ -133,13 +157,14 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
         publicClient,
         walletClient,
         path: `${core.gatewayPath}${apiPaths.sponsoredOpen}`,
-        sync: watcher.syncOnce,
+        sync,
       }),
-    operator: createOperator({ receiver: core, publicClient, walletClient, sync: watcher.syncOnce }),
+    operator: createOperator({ receiver: core, publicClient, walletClient, sync }),
     claim: () => claimCredit({ channelManager: options.deployment.channelManager, publicClient, walletClient }),
-    sync: watcher.syncOnce,
-    claimableCredit: watcher.credit,
+    sync,
+    claimableCredit: () => (cluster ? cluster.claimableCredit() : watcher.credit()),
     async close() {
+      await cluster?.close();
       await watcher.stop();
       await proofWriter.close();
       store.close();

@@ -30,6 +30,8 @@ export type WatcherOptions = {
   maxBlockRange?: bigint | undefined;
   /** Where operational messages go (default: console). Never receives the key. */
   log?: ((level: "info" | "warn" | "error", message: string) => void) | undefined;
+  /** Called after each step that completed (its blocks stored): receivers sharing the database are told to read. */
+  onStep?: (() => void) | undefined;
 };
 
 const watchedEvents = [
@@ -203,6 +205,7 @@ export function createWatcher(options: WatcherOptions) {
       functionName: "claimable",
       args: [receiver.address],
     });
+    options.onStep?.();
     await challengeStaleCloses(receiver.head());
   }
 

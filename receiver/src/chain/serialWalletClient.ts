@@ -15,14 +15,24 @@ export type ReceiverWalletClient = WalletClient<Transport, Chain | undefined, Ac
  * another is in flight leaves a gap that stalls the later one, and it never goes below its last nonce, so one
  * transaction the node dropped would stall every later one.
  *
+ * `beforeSend` runs in the turn, right before each send, and stops it by throwing: a receiver sharing its database with
+ * others asks there whether it is still their leader (`Leadership.confirm`), so a deposed one sends nothing.
+ *
  * @example
  * import { createWalletClient, http } from "viem";
  * const walletClient = serialWalletClient(createWalletClient({ account, transport: http(rpcUrl) }));
  */
-export function serialWalletClient(walletClient: ReceiverWalletClient): ReceiverWalletClient {
+export function serialWalletClient(
+  walletClient: ReceiverWalletClient,
+  options: { beforeSend?: (() => Promise<void>) | undefined } = {},
+): ReceiverWalletClient {
+  const { beforeSend } = options;
   let last: Promise<unknown> = Promise.resolve();
   function inTurn<T>(send: () => Promise<T>): Promise<T> {
-    const sent = last.then(send);
+    const sent = last.then(async () => {
+      await beforeSend?.();
+      return send();
+    });
     last = sent.catch(() => undefined);
     return sent;
   }

@@ -45,6 +45,14 @@ export const postgresMigrations: readonly string[] = [
      balance NUMERIC(78) NOT NULL,
      PRIMARY KEY (sender, open_block)
    );`,
+  // Which transaction last wrote each proof: receivers sharing the database read the proofs the others committed by
+  // it (followDatabase), never skipping a row whose transaction committed late.
+  `ALTER TABLE proofs ADD COLUMN written_by xid8 NOT NULL DEFAULT '0';
+   CREATE FUNCTION proofs_written_by() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN NEW.written_by := pg_current_xact_id(); RETURN NEW; END $$;
+   CREATE TRIGGER proofs_written_by BEFORE INSERT OR UPDATE ON proofs
+     FOR EACH ROW EXECUTE FUNCTION proofs_written_by();
+   CREATE INDEX proofs_by_writer ON proofs (written_by);`,
 ];
 
 /** Any number, the same in every receiver: the advisory lock receivers take to migrate one at a time. */
