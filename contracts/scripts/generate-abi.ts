@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 const contracts = [
   { name: "ChannelManager", exportName: "channelManagerAbi" },
   { name: "DemoToken", exportName: "demoTokenAbi" },
+  { name: "IERC3009Receive", exportName: "eip3009TokenAbi" },
 ] as const;
 
 const artifactsDir = new URL("../artifacts/contracts/", import.meta.url);

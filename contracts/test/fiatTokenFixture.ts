@@ -2,7 +2,7 @@
 // (scripts/fiatToken.ts), its roles on separate accounts, a channel manager on it, and signing helpers for its
 // EIP-2612 permit and EIP-3009 authorizations (USDC's domain: "USD Coin", version "2").
 import assert from "node:assert/strict";
-import { permitTypedData } from "@micro-raiden/web-client/protocol";
+import { permitTypedData, receiveWithAuthorizationTypedData } from "@micro-raiden/web-client/protocol";
 import { type Address, BaseError, ContractFunctionRevertedError, getAddress, type Hex, parseSignature } from "viem";
 import { generatePrivateKey } from "viem/accounts";
 import { deployFiatToken, USDC_NAME, USDC_VERSION } from "../scripts/fiatToken.ts";
@@ -20,9 +20,6 @@ export const transferWithAuthorizationTypes = {
     { name: "validBefore", type: "uint256" },
     { name: "nonce", type: "bytes32" },
   ],
-} as const;
-export const receiveWithAuthorizationTypes = {
-  ReceiveWithAuthorization: transferWithAuthorizationTypes.TransferWithAuthorization,
 } as const;
 export const cancelAuthorizationTypes = {
   CancelAuthorization: [
@@ -123,12 +120,7 @@ export async function deployFiatTokenFixture() {
             primaryType: "TransferWithAuthorization",
             message,
           })
-        : await signer.signTypedData({
-            domain: tokenDomain,
-            types: receiveWithAuthorizationTypes,
-            primaryType: "ReceiveWithAuthorization",
-            message,
-          });
+        : await signer.signTypedData(receiveWithAuthorizationTypedData(tokenDomain, message));
     const { r, s, v } = parseSignature(signature);
     return { v: Number(v), r, s, signature };
   }

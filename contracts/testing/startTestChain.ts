@@ -6,7 +6,7 @@ import { createHardhatRuntimeEnvironment } from "hardhat/hre";
 import { type Address, createPublicClient, createTestClient, createWalletClient, http, type TestClient } from "viem";
 import { type HDAccount, mnemonicToAccount } from "viem/accounts";
 import config from "../hardhat.config.ts";
-import { deployContracts, HARDHAT_MNEMONIC } from "../scripts/deploy.ts";
+import { deployContracts, HARDHAT_MNEMONIC, type TokenKind } from "../scripts/deploy.ts";
 
 export type TestChain = {
   rpcUrl: string;
@@ -15,14 +15,14 @@ export type TestChain = {
   accounts: HDAccount[];
   /** Mining, snapshots and automine control (`hardhat_*` / `evm_*` methods). */
   testClient: TestClient<"hardhat">;
-  /** Mints demo tokens to `to` (as the deployer) and waits for the transaction. */
+  /** Mints tokens to `to` (as the deployer, the demo token's owner or USDC's minter) and waits for the transaction. */
   mint(to: Address, amount: bigint): Promise<void>;
   close(): Promise<void>;
 };
 
 /**
- * Starts an in-process Hardhat node on 127.0.0.1 (a free port unless one is given) and deploys the demo token and
- * the channel manager to it.
+ * Starts an in-process Hardhat node on 127.0.0.1 (a free port unless one is given) and deploys a token (the demo
+ * token, or with `tokenKind: "usdc"` Circle's FiatToken V2.2 behind its proxy) and the channel manager to it.
  *
  * @example
  * import { startTestChain } from "@micro-raiden/contracts/testing";
@@ -36,6 +36,8 @@ export async function startTestChain(
     challengePeriod?: number;
     /** Another chain id than Hardhat's 31337: a chain the widget knows nothing of. */
     chainId?: number;
+    /** The token to deploy: the demo token (default) or USDC's own. */
+    tokenKind?: TokenKind;
   } = {},
 ): Promise<TestChain> {
   const projectRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -52,6 +54,7 @@ export async function startTestChain(
     // Hardhat's development accounts are funded whatever the chain id: the first deploys, as on 31337.
     account: mnemonicToAccount(HARDHAT_MNEMONIC),
     ...(options.challengePeriod === undefined ? {} : { challengePeriod: options.challengePeriod }),
+    ...(options.tokenKind === undefined ? {} : { tokenKind: options.tokenKind }),
   });
   const accounts = Array.from({ length: 10 }, (_, addressIndex) =>
     mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex }),
@@ -65,6 +68,7 @@ export async function startTestChain(
     const hash = await minter.writeContract({
       chain: null,
       address: deployment.token,
+      // mint(address,uint256) is the same call on both tokens (USDC's returns a bool, which a transaction drops).
       abi: demoTokenAbi,
       functionName: "mint",
       args: [to, amount],

@@ -15,7 +15,7 @@ import type { ChannelClient } from "../client/createChannelClient.ts";
 import { mapContractError } from "../client/mapContractError.ts";
 import type { ChannelManagerRevertErrorType } from "../errors/ChannelManagerRevertError.ts";
 import type { ErrorType } from "../errors/ErrorType.ts";
-import { demoTokenAbi, permitTypedData } from "../protocol/index.ts";
+import { demoTokenAbi, permitTypedData, type ReadTokenDomainErrorType, readTokenDomain } from "../protocol/index.ts";
 import { splitSignature } from "../protocol/secp256k1.ts";
 import type { DepositMethod } from "./detectDepositMethod.ts";
 import { type WaitForSuccessErrorType, waitForSuccess } from "./waitForSuccess.ts";
@@ -42,6 +42,7 @@ export type DepositTransactionErrorType =
   | UserRejectedRequestErrorType
   | ChannelManagerRevertErrorType
   | ReadContractErrorType
+  | ReadTokenDomainErrorType
   | GetBlockErrorType
   | SignTypedDataErrorType
   | WriteContractErrorType
@@ -75,17 +76,19 @@ export async function depositTransaction(
           functionName: "nonces",
           args: [account.address],
         }),
-        readContract(publicClient, { address: token, abi: demoTokenAbi, functionName: "eip712Domain" }),
+        readTokenDomain(publicClient, token),
         getBlock(publicClient),
       ]);
-      const [, name, version, chainId, verifyingContract] = domain;
       const deadline = block.timestamp + 3600n;
       const signature = await signTypedData(walletClient, {
         account,
-        ...permitTypedData(
-          { name, version, chainId: Number(chainId), verifyingContract },
-          { owner: account.address, spender: contract, value: calls.amount, nonce, deadline },
-        ),
+        ...permitTypedData(domain, {
+          owner: account.address,
+          spender: contract,
+          value: calls.amount,
+          nonce,
+          deadline,
+        }),
       });
       const { r, s, v } = splitSignature(signature);
       return await calls.withPermit({ deadline, v, r, s });

@@ -22,6 +22,8 @@ import {
   MalformedBodyError,
   openAuthorizationTypedData,
   permitTypedData,
+  type ReadTokenDomainErrorType,
+  readTokenDomain,
 } from "../protocol/index.ts";
 import { splitSignature } from "../protocol/secp256k1.ts";
 
@@ -47,6 +49,7 @@ export type SponsoredOpenTransactionErrorType =
   | ReceiverApiErrorType
   | UserRejectedRequestErrorType
   | ReadContractErrorType
+  | ReadTokenDomainErrorType
   | GetBlockErrorType
   | SignTypedDataErrorType
   | FetchErrorType
@@ -65,7 +68,7 @@ export async function sponsoredOpenTransaction(
   const { publicClient, walletClient } = client;
   const [permitNonce, tokenDomain, nonce, latest] = await Promise.all([
     readContract(publicClient, { address: token, abi: demoTokenAbi, functionName: "nonces", args: [account.address] }),
-    readContract(publicClient, { address: token, abi: demoTokenAbi, functionName: "eip712Domain" }),
+    readTokenDomain(publicClient, token),
     readContract(publicClient, {
       address: contract,
       abi: channelManagerAbi,
@@ -76,13 +79,15 @@ export async function sponsoredOpenTransaction(
   ]);
   // By the chain's clock, which the contract and the receiver judge it by: a reader's clock may be minutes off.
   const deadline = latest.timestamp + BigInt(authorizationLifetime);
-  const [, name, version, tokenChainId, verifyingContract] = tokenDomain;
   const permitSignature = await signTypedData(walletClient, {
     account,
-    ...permitTypedData(
-      { name, version, chainId: Number(tokenChainId), verifyingContract },
-      { owner: account.address, spender: contract, value: deposit, nonce: permitNonce, deadline },
-    ),
+    ...permitTypedData(tokenDomain, {
+      owner: account.address,
+      spender: contract,
+      value: deposit,
+      nonce: permitNonce,
+      deadline,
+    }),
   });
   const authorizationSignature = await signTypedData(walletClient, {
     account,

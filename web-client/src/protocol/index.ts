@@ -1,6 +1,6 @@
 // The protocol every part agrees on: typed data, headers and their codecs, error codes, signature verification,
 // the deployment file and the generated ABI. No DOM and no side effects: servers, browsers and Node import it alike.
-export { channelManagerAbi, demoTokenAbi } from "./abi.ts";
+export { channelManagerAbi, demoTokenAbi, eip3009TokenAbi } from "./abi.ts";
 export {
   apiPaths,
   apiPrefix,
@@ -94,13 +94,18 @@ export {
   type PaywallSite,
   paywallSiteAttributeNames,
 } from "./paywallSite.ts";
-export { type PermitMessage, permitTypedData, permitTypes, type TokenDomain } from "./permitTypedData.ts";
+export { type PermitMessage, permitTypedData, permitTypes } from "./permitTypedData.ts";
 export {
   decodeReceiverStats,
   encodeReceiverStats,
   type ReceiverStats,
   type ReceiverStatsJson,
 } from "./receiverStats.ts";
+export {
+  type ReceiveWithAuthorization,
+  receiveWithAuthorizationTypedData,
+  receiveWithAuthorizationTypes,
+} from "./receiveWithAuthorizationTypedData.ts";
 export { serializeTypedDataV4 } from "./serializeTypedDataV4.ts";
 export {
   decodeSponsoredOpenRequestBody,
@@ -115,6 +120,7 @@ export {
   type SponsoredOpenResponseJson,
 } from "./sponsoredOpenResponseBody.ts";
 export { decodeSponsorOfferHeader, encodeSponsorOfferHeader, type SponsorOffer } from "./sponsorOffer.ts";
+export { type ReadTokenDomainErrorType, readTokenDomain, type TokenDomain } from "./tokenDomain.ts";
 export {
   balanceProofTypedData,
   type ChannelBalance,

@@ -1,4 +1,5 @@
 import type { Address } from "viem";
+import type { TokenDomain } from "./tokenDomain.ts";
 
 /** EIP-2612 `Permit` type: what a token holder signs to let the channel manager pull a deposit. */
 export const permitTypes = {
@@ -11,17 +12,6 @@ export const permitTypes = {
   ],
 } as const;
 
-/**
- * A token's EIP-712 domain, as its ERC-5267 `eip712Domain()` reports it: the domain a permit is signed in (the
- * token's own, not the channel manager's `MicroRaiden` domain). `verifyingContract` is the token's address.
- */
-export type TokenDomain = {
-  name: string;
-  version: string;
-  chainId: number;
-  verifyingContract: Address;
-};
-
 export type PermitMessage = {
   owner: Address;
   spender: Address;
@@ -32,22 +22,17 @@ export type PermitMessage = {
 
 /**
  * The typed data of an EIP-2612 permit, used to open or top up a channel in one transaction
- * (`createChannelWithPermit`, `topUpWithPermit`, and the sponsored `openOnBehalf`). `domain` is the token's, read
- * from its `eip712Domain()` (the demo token's is `{ name: "Demo Token", version: "1", chainId, verifyingContract:
- * token }`); `spender` is the channel manager and `nonce` the token's `nonces(owner)`.
+ * (`createChannelWithPermit`, `topUpWithPermit`, and the sponsored `openOnBehalf`). `domain` is the token's
+ * (`readTokenDomain`: the demo token's is `{ name: "Demo Token", version: "1", chainId, verifyingContract: token }`,
+ * USDC's `{ name: "USD Coin", version: "2", … }`); `spender` is the channel manager and `nonce` the token's
+ * `nonces(owner)`.
  *
  * @example
  * import { readContract } from "viem/actions";
- * import { demoTokenAbi, permitTypedData } from "@micro-raiden/web-client/protocol";
- * const [, name, version, chainId, verifyingContract] = await readContract(publicClient, {
- *   address: token, abi: demoTokenAbi, functionName: "eip712Domain",
- * });
+ * import { demoTokenAbi, permitTypedData, readTokenDomain } from "@micro-raiden/web-client/protocol";
  * const nonce = await readContract(publicClient, { address: token, abi: demoTokenAbi, functionName: "nonces", args: [owner] });
  * const signature = await account.signTypedData(
- *   permitTypedData(
- *     { name, version, chainId: Number(chainId), verifyingContract },
- *     { owner, spender: manager, value: 10n ** 18n, nonce, deadline },
- *   ),
+ *   permitTypedData(await readTokenDomain(publicClient, token), { owner, spender: manager, value: 10n ** 18n, nonce, deadline }),
  * );
  */
 export function permitTypedData(domain: TokenDomain, message: PermitMessage) {

@@ -1,0 +1,128 @@
+// The client on USDC's own token (Circle's FiatToken V2.2 behind its proxy, on a real chain with the real receiver):
+// USDC has no ERC-5267 eip712Domain(), so its EIP-712 domain comes from name() and version(); permits signed in it
+// open channels, by the reader's own transaction and through the receiver's sponsor.
+import assert from "node:assert/strict";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
+import { paywall, type Receiver, receiverApp, startReceiver } from "@micro-raiden/receiver";
+import { type Account, createPublicClient, domainSeparator, http, parseAbi, toHex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { openChannel } from "./actions/openChannel.ts";
+import { type ChannelClient, createChannelClient } from "./client/createChannelClient.ts";
+import { memoryLock } from "./locks/memoryLock.ts";
+import { readTokenDomain } from "./protocol/index.ts";
+import { memoryStorage } from "./storage/memoryStorage.ts";
+
+/** One USDC in base units (6 decimals). */
+const USDC = 10n ** 6n;
+const origin = "http://receiver.test";
+
+describe("the client on USDC's own token", () => {
+  let chain: TestChain;
+  let demoChain: TestChain;
+  let receiver: Receiver;
+  let app: ReturnType<typeof receiverApp>;
+
+  before(async () => {
+    chain = await startTestChain({ tokenKind: "usdc" });
+    demoChain = await startTestChain();
+    receiver = await startReceiver({
+      rpcUrl: chain.rpcUrl,
+      deployment: chain.deployment,
+      privateKey: toHex(chain.accounts[2]?.getHdKey().privateKey ?? assert.fail()),
+      dbPath: join(await mkdtemp(join(tmpdir(), "usdc-client-")), "receiver.db"),
+      pollIntervalMs: 50,
+      log: () => {},
+      sponsor: { minDeposit: USDC },
+    });
+    app = receiverApp({
+      receiver,
+      routes: (site) => site.get("/article", paywall({ receiver, price: 1000n }), (c) => c.text("the paid article")),
+    });
+  });
+  after(async () => {
+    await receiver?.close();
+    await chain?.close();
+    await demoChain?.close();
+  });
+
+  function clientFor(account: Account): ChannelClient {
+    return createChannelClient({
+      account,
+      transport: http(chain.rpcUrl),
+      storage: memoryStorage(),
+      lock: memoryLock(),
+      signing: "session",
+      fetch: async (input, init) => app.request(new Request(input, init)),
+    });
+  }
+
+  const manager = () => ({
+    chainId: chain.deployment.chainId,
+    contract: chain.deployment.channelManager,
+    token: chain.deployment.token,
+  });
+
+  it("reads USDC's EIP-712 domain from name() and version(): the token's own DOMAIN_SEPARATOR", async () => {
+    const publicClient = createPublicClient({ transport: http(chain.rpcUrl) });
+    const domain = await readTokenDomain(publicClient, chain.deployment.token);
+    assert.deepEqual(domain, {
+      name: "USD Coin",
+      version: "2",
+      chainId: chain.deployment.chainId,
+      verifyingContract: chain.deployment.token,
+    });
+    const separator = await publicClient.readContract({
+      address: chain.deployment.token,
+      abi: parseAbi(["function DOMAIN_SEPARATOR() view returns (bytes32)"]),
+      functionName: "DOMAIN_SEPARATOR",
+    });
+    assert.equal(domainSeparator({ domain }), separator);
+  });
+
+  it("reads the demo token's domain from its eip712Domain()", async () => {
+    const publicClient = createPublicClient({ transport: http(demoChain.rpcUrl) });
+    assert.deepEqual(await readTokenDomain(publicClient, demoChain.deployment.token), {
+      name: "Demo Token",
+      version: "1",
+      chainId: demoChain.deployment.chainId,
+      verifyingContract: demoChain.deployment.token,
+    });
+  });
+
+  it("rejects for an address whose code has no EIP-712 domain (none at all)", async () => {
+    const publicClient = createPublicClient({ transport: http(chain.rpcUrl) });
+    await assert.rejects(readTokenDomain(publicClient, "0x000000000000000000000000000000000000dEaD"));
+  });
+
+  it("opens a channel with a USDC permit by the reader's own transaction", async () => {
+    const account = chain.accounts[3] ?? assert.fail();
+    await chain.mint(account.address, 10n * USDC);
+    const channel = await openChannel(clientFor(account), {
+      ...manager(),
+      receiver: receiver.address,
+      deposit: 2n * USDC,
+      method: "permit",
+    });
+    assert.equal(channel.deposit, 2n * USDC);
+    assert.ok(channel.sessionKey);
+  });
+
+  it("opens a channel through the receiver's sponsor with a USDC permit: the reader has no ether", async () => {
+    const account = privateKeyToAccount(generatePrivateKey());
+    await chain.mint(account.address, 10n * USDC);
+    const channel = await openChannel(clientFor(account), {
+      ...manager(),
+      receiver: receiver.address,
+      deposit: 2n * USDC,
+      method: "sponsored",
+      sponsorUrl: `${origin}/api/1/sponsored-open`,
+    });
+    assert.equal(channel.deposit, 2n * USDC);
+    const publicClient = createPublicClient({ transport: http(chain.rpcUrl) });
+    assert.equal(await publicClient.getBalance({ address: account.address }), 0n);
+  });
+});
