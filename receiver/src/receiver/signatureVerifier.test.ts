@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import { balanceProofTypedData } from "@micro-raiden/web-client/protocol";
-import { type Hex, hashTypedData, hexToBytes, toHex } from "viem";
+import { type Address, type Hex, hashTypedData, hexToBytes, recoverTypedDataAddress, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { keccak256, keccakOnWasm, nobleKeccak256 } from "./keccak256.ts";
 import {
   chooseSecp256k1Recovery,
   nativeSecp256k1Recovery,
@@ -30,7 +31,7 @@ describe("SignatureVerifier", () => {
     }
   });
 
-  it("accepts the sender's and the delegated signer's proofs, first by recovery and then by the cached key", async () => {
+  it("accepts the sender's and the delegated signer's proofs", async () => {
     for (const balance of [1n, 2n, 3n]) {
       for (const signer of [sender, session]) {
         const signature = await signer.signTypedData(balanceProofTypedData(domain, message(balance)));
@@ -70,6 +71,110 @@ describe("SignatureVerifier", () => {
       verifier.verify({ sender: sender.address, openBlock: 7n, balance: 5n, signature: bySession, signers }),
       false,
     );
+  });
+});
+
+describe("SignatureVerifier refuses exactly what viem's recovery and the contract refuse", () => {
+  const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+  const word = (value: bigint) => toHex(value, { size: 32 }).slice(2);
+  const flipV = (signature: Hex): Hex => `0x${signature.slice(2, 130)}${signature.endsWith("1b") ? "1c" : "1b"}`;
+  const highS = (signature: Hex): Hex => {
+    const s = BigInt(`0x${signature.slice(66, 130)}`);
+    return flipV(`0x${signature.slice(2, 66)}${word(n - s)}${signature.slice(130)}`);
+  };
+  const randomWord = (bits: number) => BigInt(toHex(randomBytes(32))) >> BigInt(256 - bits);
+
+  it("agrees with viem's recoverTypedDataAddress on random proofs, keys, channels, balances and garbage", async () => {
+    await keccakOnWasm;
+    for (let i = 0; i < 60; i++) {
+      const key = privateKeyToAccount(generatePrivateKey());
+      const channelSender = i % 3 ? sender.address : key.address;
+      const openBlock = randomWord(i % 2 ? 64 : 20);
+      const balance = randomWord([1, 64, 128, 256][i % 4] ?? 256);
+      const typedData = balanceProofTypedData(domain, { sender: channelSender, receiver, openBlock, balance });
+      const signed = await key.signTypedData(typedData);
+      // A random (r, s) with a valid v: usually recovers some unrelated key, sometimes none.
+      const garbage: Hex = `0x${word(randomWord(256))}${word(randomWord(255))}${i % 2 ? "1b" : "1c"}`;
+      for (const signature of [signed, flipV(signed), garbage]) {
+        const expected = await recoverTypedDataAddress({ ...typedData, signature }).then(
+          (address) => address.toLowerCase(),
+          () => undefined,
+        );
+        assert.equal(verifier.recover(channelSender, openBlock, balance, signature), expected, signature);
+      }
+      assert.equal(verifier.recover(channelSender, openBlock, balance, signed), key.address.toLowerCase());
+      // viem recovers high-s signatures; the contract, and so the receiver, refuses them.
+      assert.equal(verifier.recover(channelSender, openBlock, balance, highS(signed)), undefined);
+    }
+  });
+
+  it("refuses a proof for another chain, manager, receiver, channel or balance, and the same signature with the other v", async () => {
+    const signature = await sender.signTypedData(balanceProofTypedData(domain, message(5n)));
+    const check = (parameters: {
+      openBlock?: bigint;
+      balance?: bigint;
+      signature?: Hex;
+      verifier?: SignatureVerifier;
+    }) =>
+      (parameters.verifier ?? verifier).verify({
+        sender: sender.address,
+        openBlock: parameters.openBlock ?? 7n,
+        balance: parameters.balance ?? 5n,
+        signature: parameters.signature ?? signature,
+        signers: [sender.address],
+      });
+    assert.equal(check({}), true);
+    assert.equal(check({ verifier: new SignatureVerifier({ ...domain, chainId: 1, receiver }) }), false);
+    assert.equal(
+      check({ verifier: new SignatureVerifier({ ...domain, contract: stranger.address, receiver }) }),
+      false,
+    );
+    assert.equal(check({ verifier: new SignatureVerifier({ ...domain, receiver: stranger.address }) }), false);
+    assert.equal(check({ openBlock: 8n }), false);
+    assert.equal(check({ balance: 4n }), false);
+    assert.equal(check({ signature: flipV(signature) }), false);
+    assert.equal(check({ signature: highS(signature) }), false);
+    assert.equal(
+      verifier.verify({ sender: stranger.address, openBlock: 7n, balance: 5n, signature, signers: [sender.address] }),
+      false,
+      "the same proof presented for another sender's channel",
+    );
+    assert.equal(check({ balance: 2n ** 256n }), false);
+    assert.equal(check({ openBlock: -1n }), false);
+  });
+
+  it("takes a session key's proof only where it is the channel's signer, and remembers no key across channels", async () => {
+    const other = privateKeyToAccount(generatePrivateKey());
+    const bySession = await session.signTypedData(balanceProofTypedData(domain, message(5n)));
+    const bySender = await sender.signTypedData(balanceProofTypedData(domain, message(5n)));
+    const at = (openBlock: bigint, signature: Hex, signers: Address[]) =>
+      verifier.verify({ sender: sender.address, openBlock, balance: 5n, signature, signers });
+    assert.equal(at(7n, bySession, [session.address, sender.address]), true);
+    assert.equal(at(7n, bySession, [sender.address]), false, "a session key is not the sender");
+    assert.equal(at(7n, bySender, [session.address, sender.address]), true);
+    assert.equal(at(7n, bySender, [session.address]), false, "the sender is not the session key");
+    // The channel closes and the sender opens a new one (block 9) with another session key: the old key and its
+    // proofs are worth nothing there, and the old channel's proofs stay bound to it.
+    const reopened = await other.signTypedData(balanceProofTypedData(domain, { ...message(5n), openBlock: 9n }));
+    const oldKeyOnNew = await session.signTypedData(balanceProofTypedData(domain, { ...message(5n), openBlock: 9n }));
+    assert.equal(at(9n, reopened, [other.address, sender.address]), true);
+    assert.equal(at(9n, oldKeyOnNew, [other.address, sender.address]), false);
+    assert.equal(at(9n, bySession, [session.address, sender.address]), false);
+    assert.equal(at(7n, bySession, [session.address, sender.address]), true);
+    assert.equal(at(7n, reopened, [other.address, sender.address]), false);
+  });
+
+  it("hashes with WebAssembly Keccak-256 exactly as @noble/hashes does", async () => {
+    assert.equal(await keccakOnWasm, true);
+    for (let length = 0; length <= 300; length += 1) {
+      const data = new Uint8Array(randomBytes(length));
+      assert.deepEqual(keccak256(data), nobleKeccak256(data), `length ${length}`);
+    }
+    // Each result is its own copy, not a view of the hasher's memory.
+    const first = keccak256(new Uint8Array([1]));
+    const copy = toHex(first);
+    keccak256(new Uint8Array([2]));
+    assert.equal(toHex(first), copy);
   });
 });
 

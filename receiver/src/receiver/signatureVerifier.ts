@@ -1,8 +1,8 @@
 import { createRequire } from "node:module";
 import { channelTypes, getDomain, signatureDefect } from "@micro-raiden/web-client/protocol";
 import { secp256k1 as nobleSecp256k1 } from "@noble/curves/secp256k1.js";
-import { keccak_256 } from "@noble/hashes/sha3.js";
 import { type Address, domainSeparator, type Hex, hexToBytes, keccak256, toBytes } from "viem";
+import { keccak256 as keccak } from "./keccak256.ts";
 
 /**
  * Public key recovery on secp256k1: the 65-byte uncompressed key that signed `digest` with the 64-byte compact
@@ -89,26 +89,29 @@ function encodeType(name: keyof typeof channelTypes): string {
   return `${name}(${channelTypes[name].map((field) => `${field.type} ${field.name}`).join(",")})`;
 }
 
-/** Writes `value` as a big-endian 32-byte word at `offset`. */
-function writeWord(target: Uint8Array, offset: number, value: bigint) {
-  let v = value;
-  for (let i = offset + 31; i >= offset; i--) {
-    target[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-}
+const hexAddress = /^0x[0-9a-fA-F]{40}$/;
+const maxUint64 = 2n ** 64n - 1n;
+const maxUint256 = 2n ** 256n - 1n;
 
 /**
  * Verifies balance proofs fast enough for a busy receiver. viem's recoverTypedDataAddress costs about 1.5 ms here;
- * this hashes the fixed-layout message directly (the digest is pinned to viem's hashTypedData by a test) and
- * recovers the signer with libsecp256k1 through the `secp256k1` package's N-API binding (about 0.07 ms), or with
- * `@noble/curves` where the binding cannot be loaded (see `defaultSecp256k1Recovery`).
+ * this hashes the fixed-layout message directly (the digest is pinned to viem's hashTypedData by a test) with a
+ * WebAssembly Keccak, recovers the signer with libsecp256k1 through the `secp256k1` package's N-API binding (about
+ * 0.07 ms), or with `@noble/curves` where the binding cannot be loaded (see `defaultSecp256k1Recovery`), and
+ * compares addresses as lowercase hex.
+ *
+ * It recovers rather than verifying against the channel's known signer key (libsecp256k1's ecdsaVerify, ~20% less
+ * work): a verification checks r and s only, so it would accept the same signature with the other v, which the
+ * contract's ecrecover maps to another address. The receiver would then hold a proof it cannot redeem.
+ *
+ * Not safe to share between threads' interleaved calls (it reuses its buffers), which JavaScript never does.
  */
 export class SignatureVerifier {
-  readonly #prefix: Uint8Array;
-  readonly #typeHash: Uint8Array;
-  readonly #receiver: bigint;
   readonly #recovery: Secp256k1Recovery;
+  /** typeHash ‖ sender ‖ receiver ‖ openBlock ‖ balance: the receiver's word and the type hash stay in place. */
+  readonly #struct = Buffer.alloc(160);
+  /** 0x1901 ‖ domain separator ‖ hash of the struct: the first 34 bytes stay in place. */
+  readonly #message = Buffer.alloc(66);
 
   constructor(parameters: {
     chainId: number;
@@ -121,37 +124,37 @@ export class SignatureVerifier {
   }) {
     this.#recovery = parameters.recovery ?? defaultSecp256k1Recovery(parameters.log);
     const domain = getDomain({ chainId: parameters.chainId, contract: parameters.contract });
-    const separator = hexToBytes(domainSeparator({ domain }));
-    this.#prefix = new Uint8Array([0x19, 0x01, ...separator]);
-    this.#typeHash = hexToBytes(keccak256(toBytes(encodeType("BalanceProof"))));
-    this.#receiver = BigInt(parameters.receiver);
+    this.#message.set([0x19, 0x01], 0);
+    this.#message.set(hexToBytes(domainSeparator({ domain })), 2);
+    this.#struct.set(hexToBytes(keccak256(toBytes(encodeType("BalanceProof")))), 0);
+    this.#struct.write(parameters.receiver.slice(2), 76, 20, "hex");
   }
 
-  /** The EIP-712 digest of a balance proof to this receiver. */
+  /** The EIP-712 digest of a balance proof to this receiver. Throws for a malformed sender or an out-of-range number. */
   digest(sender: Address, openBlock: bigint, balance: bigint): Uint8Array {
-    const struct = new Uint8Array(160);
-    struct.set(this.#typeHash, 0);
-    writeWord(struct, 32, BigInt(sender));
-    writeWord(struct, 64, this.#receiver);
-    writeWord(struct, 96, openBlock);
-    writeWord(struct, 128, balance);
-    const message = new Uint8Array(66);
-    message.set(this.#prefix, 0);
-    message.set(keccak_256(struct), 34);
-    return keccak_256(message);
+    if (!hexAddress.test(sender)) throw new TypeError(`Not an address: ${sender}`);
+    if (openBlock < 0n || openBlock > maxUint64) throw new RangeError(`openBlock out of range: ${openBlock}`);
+    if (balance < 0n || balance > maxUint256) throw new RangeError(`balance out of range: ${balance}`);
+    const struct = this.#struct;
+    struct.fill(0, 32, 44);
+    struct.write(sender.slice(2), 44, 20, "hex");
+    struct.write(openBlock.toString(16).padStart(64, "0"), 96, 32, "hex");
+    struct.write(balance.toString(16).padStart(64, "0"), 128, 32, "hex");
+    this.#message.set(keccak(struct), 34);
+    return keccak(this.#message);
   }
 
-  /** Who signed a balance proof for (sender, openBlock, balance), or undefined for a malformed or invalid signature. */
-  recover(sender: Address, openBlock: bigint, balance: bigint, signature: Hex): bigint | undefined {
+  /**
+   * Who signed a balance proof for (sender, openBlock, balance), as a lowercase address, or undefined for a malformed
+   * or invalid signature (wrong length, high s, v other than 27 or 28, or no key recovers).
+   */
+  recover(sender: Address, openBlock: bigint, balance: bigint, signature: Hex): Address | undefined {
     if (signatureDefect(signature)) return undefined;
-    const digest = this.digest(sender, openBlock, balance);
-    const bytes = hexToBytes(signature);
     try {
+      const digest = this.digest(sender, openBlock, balance);
+      const bytes = Buffer.from(signature.slice(2), "hex");
       const publicKey = this.#recovery.recover(bytes.subarray(0, 64), (bytes[64] ?? 0) - 27, digest);
-      const hash = keccak_256(publicKey.subarray(1));
-      let address = 0n;
-      for (let i = 12; i < 32; i++) address = (address << 8n) | BigInt(hash[i] ?? 0);
-      return address;
+      return `0x${Buffer.from(keccak(publicKey.subarray(1))).toString("hex", 12, 32)}`;
     } catch {
       return undefined;
     }
@@ -166,6 +169,6 @@ export class SignatureVerifier {
     signers: readonly Address[];
   }): boolean {
     const signer = this.recover(parameters.sender, parameters.openBlock, parameters.balance, parameters.signature);
-    return signer !== undefined && parameters.signers.some((candidate) => BigInt(candidate) === signer);
+    return signer !== undefined && parameters.signers.some((candidate) => candidate.toLowerCase() === signer);
   }
 }
