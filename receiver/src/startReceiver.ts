@@ -6,6 +6,7 @@ import { claimCredit } from "./chain/claimCredit.ts";
 import { createWatcher } from "./chain/createWatcher.ts";
 import { createOperator } from "./chain/operator.ts";
 import { serialWalletClient } from "./chain/serialWalletClient.ts";
+import { forwardToLeader, type LeaderParts } from "./cluster/forwardToLeader.ts";
 import { type Cluster, joinCluster } from "./cluster/joinCluster.ts";
 import { createSponsoredOpener, type SponsorOptions } from "./http/sponsoredOpener.ts";
 import type { Receiver } from "./Receiver.ts";
@@ -140,14 +141,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
     throw error;
   }
   const sync = () => (cluster ? cluster.sync() : watcher.syncOnce());
-  return receiverFromCore(core, {
-    publicClient,
-    token,
-    site: {
-      rpcUrl: options.publicRpcUrl ?? (isLocal(options.rpcUrl) ? options.rpcUrl : undefined),
-      chainName: options.chainName,
-      token: { symbol: token.symbol, decimals: token.decimals },
-    },
+  const local: LeaderParts = {
     sponsor:
       options.sponsor &&
       createSponsoredOpener({
@@ -161,6 +155,23 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
       }),
     operator: createOperator({ receiver: core, publicClient, walletClient, sync }),
     claim: () => claimCredit({ channelManager: options.deployment.channelManager, publicClient, walletClient }),
+  };
+  // On a follower they run on the leader, passed through the database.
+  let leaderParts = local;
+  if (cluster) {
+    const forwarded = forwardToLeader(local, cluster.askLeader, cluster.isLeader);
+    cluster.serveLeaderRequests(forwarded.handle);
+    leaderParts = forwarded;
+  }
+  return receiverFromCore(core, {
+    publicClient,
+    token,
+    site: {
+      rpcUrl: options.publicRpcUrl ?? (isLocal(options.rpcUrl) ? options.rpcUrl : undefined),
+      chainName: options.chainName,
+      token: { symbol: token.symbol, decimals: token.decimals },
+    },
+    ...leaderParts,
     sync,
     claimableCredit: () => (cluster ? cluster.claimableCredit() : watcher.credit()),
     async close() {

@@ -8,6 +8,7 @@ import { http, type Transport } from "viem";
 import type { HDAccount } from "viem/accounts";
 import { startWatcherChain, TOKENS, type WatcherChain } from "../chain/watcherFixture.test-helper.ts";
 import { paywall } from "../http/paywall.ts";
+import { sponsoredOpenRequest } from "../http/sponsoredOpenRequest.test-helper.ts";
 import { startReceiver } from "../startReceiver.ts";
 import { createTestDatabase, type TestDatabase } from "../store/testing/createTestDatabase.test-helper.ts";
 
@@ -48,6 +49,7 @@ async function member() {
     privateKey: fx.receiverAccountKeyHex(),
     databaseUrl: database.url,
     pollIntervalMs: 50,
+    sponsor: { minDeposit: TOKENS },
     log: process.env.DEBUG_CLUSTER ? (level, message) => console.log(level, message) : () => {},
   });
   const app = new Hono();
@@ -104,6 +106,31 @@ describe("receivers sharing a database", () => {
       const { liquidBalance: _f, ...followerStats } = await follower.receiver.getStats();
       assert.deepEqual(followerStats, leaderStats);
       assert.equal(leaderStats.balanceSum, 2n * price);
+
+      // What only the leader can do (it sends transactions) works on the follower too: passed to the leader.
+      const withdrawn = await follower.receiver.withdraw(1n);
+      assert.deepEqual(
+        withdrawn.map((r) => [r.sender, r.openBlock, r.balance, r.skipped]),
+        [
+          [alice.address, first, price, undefined],
+          [bob.address, second, price, undefined],
+        ].sort((x, y) => (String(x[0]) < String(y[0]) ? -1 : 1)),
+      );
+      assert.equal((await fx.channelInfo(alice.address, first)).withdrawn, price, "withdrawn on chain");
+      const reader = fx.otherReceiver;
+      await fx.mint(reader.address);
+      const request = await sponsoredOpenRequest({
+        publicClient: fx.publicClient,
+        deployment: fx.deployment,
+        account: reader,
+        receiver: fx.receiverAccount.address,
+        deposit: 2n * TOKENS,
+      });
+      const opened = await follower.receiver.sponsor?.open(request, "127.0.0.1");
+      assert.equal(opened?.ok, true, JSON.stringify(opened, (_k, v) => (typeof v === "bigint" ? String(v) : v)));
+      assert.equal(follower.calls.getLogs, 0, "the leader sent it and read its channel");
+      const sponsored = opened?.ok ? opened.openBlock : assert.fail();
+      await until(() => follower.receiver.getChannel(reader.address, sponsored)?.deposit === 2n * TOKENS, "known");
 
       // A top-up and the sender's uncooperative close reach the follower too.
       await fx.topUp(alice, first, 5n * TOKENS);

@@ -4,6 +4,7 @@ import type { Watcher } from "../chain/createWatcher.ts";
 import type { ReceiverCore } from "../receiver/createReceiverCore.ts";
 import { electLeader, type Leadership } from "./electLeader.ts";
 import { followDatabase } from "./followDatabase.ts";
+import { type LeaderRequestKind, leaderRequests } from "./leaderRequests.ts";
 
 export type ClusterOptions = {
   /** The PostgreSQL database the receivers share. */
@@ -47,6 +48,8 @@ export async function joinCluster(options: ClusterOptions) {
   });
   await follower.start();
   core.setCatchUp(() => follower.catchUp());
+  const requests = leaderRequests({ url: options.url, log });
+  let handle: ((kind: LeaderRequestKind, body: unknown) => Promise<unknown>) | undefined;
 
   /** The watcher's first step (it throws when the chain cannot be read): retried while this receiver leads. */
   async function startWatching() {
@@ -86,9 +89,11 @@ export async function joinCluster(options: ClusterOptions) {
       leading = true;
       core.setCatchUp(watcher.syncOnce);
       await startWatching();
+      requests.serve(handle);
     },
     async onDeposed() {
       leading = false;
+      requests.serve(undefined);
       await watcher.stop();
       if (closing) return;
       follower.followChain(true);
@@ -99,6 +104,13 @@ export async function joinCluster(options: ClusterOptions) {
 
   return {
     isLeader: () => leading,
+    /** Runs a request only the leader serves there, and answers with what it answered (`forwardToLeader`). */
+    askLeader: requests.ask,
+    /** What this receiver serves the others' requests with while it leads. */
+    serveLeaderRequests(handler: (kind: LeaderRequestKind, body: unknown) => Promise<unknown>) {
+      handle = handler;
+      if (leading) requests.serve(handler);
+    },
     /** Throws NotLeaderError unless this receiver leads now (checked with the database before each transaction). */
     confirmLeader: () => leadership.confirm(),
     /** Tells the followers the leader stored a chain step (the watcher's `onStep`). */
@@ -116,6 +128,7 @@ export async function joinCluster(options: ClusterOptions) {
       closing = true;
       clearInterval(creditTimer);
       await leadership.close();
+      await requests.close();
       await follower.close();
     },
   };

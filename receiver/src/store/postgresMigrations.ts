@@ -53,6 +53,17 @@ export const postgresMigrations: readonly string[] = [
    CREATE TRIGGER proofs_written_by BEFORE INSERT OR UPDATE ON proofs
      FOR EACH ROW EXECUTE FUNCTION proofs_written_by();
    CREATE INDEX proofs_by_writer ON proofs (written_by);`,
+  // Requests only the leader serves (they send transactions), passed to it by the receiver they reached
+  // (leaderRequests): taken once, answered in the row.
+  `CREATE TABLE leader_requests (
+     id BIGSERIAL PRIMARY KEY,
+     kind TEXT NOT NULL,
+     body JSONB NOT NULL,
+     answer JSONB,
+     created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+     taken_at TIMESTAMPTZ,
+     answered_at TIMESTAMPTZ
+   );`,
 ];
 
 /** Any number, the same in every receiver: the advisory lock receivers take to migrate one at a time. */
