@@ -95,6 +95,16 @@ describe("payment request headers", () => {
     headers.set(headerNames.senderAddress, account.address.toLowerCase());
     assert.equal(decodePaymentHeaders(headers)?.sender, account.address);
   });
+
+  it("still refuses a bad checksum of an address it has already accepted (parsed addresses are remembered)", () => {
+    const headers = new Headers(encodePaymentHeaders(payment));
+    for (let i = 0; i < 2; i++) assert.equal(decodePaymentHeaders(headers)?.sender, account.address);
+    const flipped = `0x${account.address.slice(2).replace(/[a-fA-F]/, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()))}`;
+    headers.set(headerNames.senderAddress, flipped);
+    assert.throws(() => decodePaymentHeaders(headers), malformed(headerNames.senderAddress, /checksum/));
+    headers.set(headerNames.senderAddress, `${account.address},${account.address}`);
+    assert.throws(() => decodePaymentHeaders(headers), malformed(headerNames.senderAddress, /more than once/));
+  });
 });
 
 describe("payment response headers", () => {
