@@ -2,6 +2,7 @@
 // watcher, operator); paywall() charges for your routes; receiverApi() is µRaiden's REST API; receiverApp and
 // startServer put them together; runCli is the `micro-raiden-server` command.
 export type { OperatorResult } from "./chain/operator.ts";
+export { type HaproxyConfigOptions, haproxyConfig } from "./cluster/haproxyConfig.ts";
 export { type ChannelStatusBarOptions, channelStatusBar, channelStatusElementId } from "./http/channelStatusBar.ts";
 export { type CorsOptions, cors } from "./http/cors.ts";
 export { paidRequirements } from "./http/paidRequirements.ts";

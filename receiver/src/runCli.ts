@@ -14,6 +14,7 @@ import {
   parseDeployment,
 } from "@micro-raiden/web-client/protocol";
 import { UntrustedManagerError } from "./chain/UntrustedManagerError.ts";
+import { haproxyConfig } from "./cluster/haproxyConfig.ts";
 import type { ReceiverAppOptions } from "./http/receiverApp.ts";
 import { startServer } from "./startServer.ts";
 import { assertNodeVersion } from "./store/assertNodeVersion.ts";
@@ -44,6 +45,8 @@ const usage = (name: string) => `usage:
       withdraw on chain from every open channel owing at least THRESHOLD (default 1)
   ${name} close-all --url URL --operator-token-file FILE
       close every channel that has a payment, at its latest proof
+  ${name} haproxy-config --bind HOST:PORT --server HOST:PORT --server HOST:PORT ...
+      print an HAProxy configuration for receivers sharing one --database-url: round robin, checked on /readyz
   ${name} --help`;
 
 /** What a site adds to the receiver the CLI runs: its own routes, and the name it prints. */
@@ -91,6 +94,8 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       price: { type: "string" },
       url: { type: "string", default: "http://127.0.0.1:3000" },
       threshold: { type: "string", default: "1" },
+      bind: { type: "string" },
+      server: { type: "string", multiple: true },
       help: { type: "boolean" },
     },
   });
@@ -196,6 +201,12 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       process.exit(1);
     }
     if (!response.ok) process.exit(1);
+    return;
+  }
+  if (command === "haproxy-config") {
+    const servers = values.server ?? [];
+    if (servers.length === 0) fail("give each receiver with --server HOST:PORT");
+    process.stdout.write(haproxyConfig({ bind: need("bind"), servers }));
     return;
   }
   fail(`unknown command ${command}`);

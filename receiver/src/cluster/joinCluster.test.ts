@@ -127,7 +127,11 @@ describe("receivers sharing a database", () => {
         deposit: 2n * TOKENS,
       });
       const opened = await follower.receiver.sponsor?.open(request, "127.0.0.1");
-      assert.equal(opened?.ok, true, JSON.stringify(opened, (_k, v) => (typeof v === "bigint" ? String(v) : v)));
+      assert.equal(
+        opened?.ok,
+        true,
+        JSON.stringify(opened, (_k, v) => (typeof v === "bigint" ? String(v) : v)),
+      );
       assert.equal(follower.calls.getLogs, 0, "the leader sent it and read its channel");
       const sponsored = opened?.ok ? opened.openBlock : assert.fail();
       await until(() => follower.receiver.getChannel(reader.address, sponsored)?.deposit === 2n * TOKENS, "known");

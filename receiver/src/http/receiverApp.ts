@@ -5,6 +5,7 @@ import type { Receiver } from "../Receiver.ts";
 import { channelStatusBar } from "./channelStatusBar.ts";
 import { closeOnErrorWithBody } from "./closeOnErrorWithBody.ts";
 import { cors } from "./cors.ts";
+import { healthRoutes } from "./healthRoutes.ts";
 import { type PaywallOptions, paywall } from "./paywall.ts";
 import { receiverApi } from "./receiverApi.ts";
 import { assetPaths, staticAssets } from "./staticAssets.ts";
@@ -94,6 +95,7 @@ export function receiverApp(options: ReceiverAppOptions): Hono {
       ...paywallOptions,
       receiver,
     });
+  app.route("/", healthRoutes());
   app.route("/", assets);
   app.route(receiver.gatewayPath, receiverApi({ receiver, operatorToken: options.operatorToken }));
   options.routes?.(app, {
