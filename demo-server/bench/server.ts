@@ -81,6 +81,7 @@ const { child: server, url } = await spawnDemoServer({
   deployment,
   privateKey: toHex(receiver.getHdKey().privateKey ?? new Uint8Array()),
   nodeOptions: process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [],
+  args: process.env.VERIFIER_THREADS ? ["--verifier-threads", process.env.VERIFIER_THREADS] : [],
 });
 
 /**
@@ -139,7 +140,9 @@ if (paidResult.cpuMs !== undefined && freeResult.cpuMs !== undefined) {
     `receiver CPU per request: paid ${cpu(paidResult)} ms, free ${cpu(freeResult)} ms (free/paid ${(freeResult.cpuMs / paidResult.cpuMs).toFixed(2)})`,
   );
 }
-console.log(`${SENDERS} concurrent senders, ${PER_SENDER} sequential requests each; SQLite WAL, synchronous=FULL.`);
+console.log(
+  `${SENDERS} concurrent senders, ${PER_SENDER} sequential requests each; SQLite WAL, synchronous=FULL; signature checks on ${process.env.VERIFIER_THREADS ? `${process.env.VERIFIER_THREADS} worker thread(s)` : "the default threads (--verifier-threads)"}.`,
+);
 if ((paidResult.statuses["200"] ?? 0) !== paidResult.requests) {
   console.log("WARNING: not every paid request was accepted.");
   process.exitCode = 1;

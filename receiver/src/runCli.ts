@@ -41,6 +41,8 @@ const usage = (name: string) => `usage:
                                          when it is on this machine, else none: readers' wallets are used)
       --chain-name NAME                  the chain's name shown to readers
       --request-timeout 30000            ms a paid request may take (handler or upstream): then 504, nothing charged
+      --verifier-threads N               threads checking payment signatures beside the HTTP thread (default: one
+                                         per core beyond two, at most 4; 0 on this thread)
   ${name} withdraw --url URL --operator-token-file FILE [--threshold BASE_UNITS]
       withdraw on chain from every open channel owing at least THRESHOLD (default 1)
   ${name} close-all --url URL --operator-token-file FILE
@@ -88,6 +90,7 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       "service-worker-file": { type: "string" },
       "paid-max-age": { type: "string", default: "300" },
       "request-timeout": { type: "string", default: "30000" },
+      "verifier-threads": { type: "string" },
       "auto-pay-max-price": { type: "string" },
       "public-rpc-url": { type: "string" },
       "chain-name": { type: "string" },
@@ -160,6 +163,7 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       paidMaxAge: integer("paid-max-age", 0),
       autoPayMaxPrice: values["auto-pay-max-price"] === undefined ? undefined : uint("auto-pay-max-price"),
       requestTimeoutMs: integer("request-timeout", 1),
+      verifierThreads: values["verifier-threads"] === undefined ? undefined : integer("verifier-threads", 0),
     }).catch((error: unknown) => {
       // Refusing a manager readers would refuse too is an answer, not a crash: one line, no stack.
       if (!(error instanceof UntrustedManagerError)) throw error;

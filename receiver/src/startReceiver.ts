@@ -13,6 +13,7 @@ import type { Receiver } from "./Receiver.ts";
 import { readTokenInfo } from "./readTokenInfo.ts";
 import { createReceiverCore } from "./receiver/createReceiverCore.ts";
 import { receiverFromCore } from "./receiver/receiverFromCore.ts";
+import { defaultVerifierThreads } from "./receiver/verifierPool.ts";
 import { openReceiverStore } from "./store/openReceiverStore.ts";
 
 export type StartReceiverOptions = {
@@ -63,6 +64,12 @@ export type StartReceiverOptions = {
    */
   requestTimeoutMs?: number | undefined;
   /**
+   * Worker threads that check balance proofs' signatures, beside the thread answering HTTP. Default: one per core
+   * beyond two, at most 4 (`defaultVerifierThreads`), so none on a 2-core machine, where they cost more than they
+   * give; 0 checks on the HTTP thread.
+   */
+  verifierThreads?: number | undefined;
+  /**
    * Open readers' channels for them and pay the gas (off by default): the 402s offer it (RDN-Sponsored-Open) and
    * `receiverApi` takes the requests at `POST <gateway>/sponsored-open`, within a minimum deposit and rate limits.
    */
@@ -111,6 +118,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
     gatewayPath: options.gatewayPath,
     repeatWindowMs: options.repeatWindowMs,
     requestTimeoutMs: options.requestTimeoutMs,
+    verifierThreads: options.verifierThreads ?? defaultVerifierThreads(),
     proofWriter,
     log: options.log,
   });
@@ -136,6 +144,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
       });
     }
   } catch (error) {
+    await core.closeVerifier();
     await proofWriter.close();
     store.close();
     throw error;
@@ -177,6 +186,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
     async close() {
       await cluster?.close();
       await watcher.stop();
+      await core.closeVerifier();
       await proofWriter.close();
       store.close();
     },

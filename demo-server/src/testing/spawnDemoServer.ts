@@ -20,6 +20,8 @@ export async function spawnDemoServer(parameters: {
   privateKey: Hex;
   /** Extra options for the node binary, e.g. --cpu-prof. */
   nodeOptions?: string[];
+  /** Extra options for `cli.ts start`, e.g. --verifier-threads 1. */
+  args?: string[];
   pollIntervalMs?: number;
   /** Listen here (0: any free port). A restarted server keeps its clients' URL this way. */
   port?: number;
@@ -46,6 +48,7 @@ export async function spawnDemoServer(parameters: {
       String(parameters.port ?? 0),
       "--poll-interval",
       String(parameters.pollIntervalMs ?? 1000),
+      ...(parameters.args ?? []),
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );

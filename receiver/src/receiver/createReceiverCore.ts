@@ -22,7 +22,7 @@ import {
   type LatestPayment,
 } from "./channelBook.ts";
 import { GroupCommitter } from "./groupCommitter.ts";
-import { SignatureVerifier } from "./signatureVerifier.ts";
+import { createProofVerifier } from "./verifierPool.ts";
 
 export type ReceiverCoreOptions = {
   store: ProofStore;
@@ -50,6 +50,11 @@ export type ReceiverCoreOptions = {
   requestTimeoutMs?: number | undefined;
   /** The clock, in ms since the epoch (for tests). */
   now?: (() => number) | undefined;
+  /**
+   * Worker threads that check balance proofs' signatures (default 0: on the calling thread). `startReceiver` sizes it to
+   * the machine (`defaultVerifierThreads`); `close()` stops them.
+   */
+  verifierThreads?: number | undefined;
   /** Where operational messages go (which signature verifier is in use); default: console. */
   log?: ((level: "info" | "warn", message: string) => void) | undefined;
 };
@@ -137,10 +142,11 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
   const domain = { chainId: deployment.chainId, contract: deployment.channelManager };
   const book = new ChannelBook();
   book.rebuild(store);
-  const verifier = new SignatureVerifier({
+  const verifier = createProofVerifier({
     chainId: deployment.chainId,
     contract: deployment.channelManager,
     receiver,
+    threads: options.verifierThreads ?? 0,
     log: options.log,
   });
   const committer = new GroupCommitter(
@@ -248,7 +254,8 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     const deadline = Date.now() + reorderWindowMs;
     const holdDeadline = Date.now() + requestTimeoutMs;
     if (!book.get(payment.sender, payment.openBlock)) await catchUp?.().catch(() => undefined);
-    let signedBySender: boolean | undefined;
+    let signedBySender = false;
+    let verifiedFor: string | undefined;
     for (;;) {
       const release = await hold(key, holdDeadline);
       if (!release) {
@@ -263,14 +270,23 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
       };
       const channel = book.get(payment.sender, payment.openBlock);
       if (!channel) return reject(failure("nonexisting_channel", undefined, false));
-      // Verified once, first: whether the request may see the channel's echo depends on it.
-      signedBySender ??= verifier.verify({
-        sender: channel.sender,
-        openBlock: channel.openBlock,
-        balance: payment.balance,
-        signature: payment.signature,
-        signers: channel.signer ? [channel.signer, channel.sender] : [channel.sender],
-      });
+      // Verified once, first: whether the request may see the channel's echo depends on it. Again only if the
+      // channel's signers changed (a reorganization replaced it while a verifier thread had the check).
+      const signers = channel.signer ? [channel.signer, channel.sender] : [channel.sender];
+      if (verifiedFor !== signers.join()) {
+        verifiedFor = signers.join();
+        signedBySender = await verifier.verify({
+          sender: channel.sender,
+          openBlock: channel.openBlock,
+          balance: payment.balance,
+          signature: payment.signature,
+          signers,
+        });
+        if (book.get(payment.sender, payment.openBlock) !== channel) {
+          release();
+          continue;
+        }
+      }
       const status = channelStatus(channel, head, confirmations);
       if (status === "pending") {
         const blocksLeft = blocksToConfirmation(channel, head, confirmations);
@@ -425,7 +441,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
         delegatedSigner: channel.signer,
       });
       const signers = channel.signer ? [channel.signer, channel.sender] : [channel.sender];
-      if (!requested || !verifier.verify({ ...parameters, signers })) {
+      if (!requested || !(await verifier.verify({ ...parameters, signers }))) {
         return {
           ok: false,
           status: 403,
@@ -577,5 +593,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
       const channel = book.get(sender, openBlock);
       if (channel) book.markSettled(channel);
     },
+    /** Stops the signature checks' worker threads (`verifierThreads`), if any. */
+    closeVerifier: () => verifier.close(),
   };
 }

@@ -89,6 +89,15 @@ function encodeType(name: keyof typeof channelTypes): string {
   return `${name}(${channelTypes[name].map((field) => `${field.type} ${field.name}`).join(",")})`;
 }
 
+/** A balance proof to check: whether `signature` signs (sender, openBlock, balance) and is by one of `signers`. */
+export type SignatureCheck = {
+  sender: Address;
+  openBlock: bigint;
+  balance: bigint;
+  signature: Hex;
+  signers: readonly Address[];
+};
+
 const hexAddress = /^0x[0-9a-fA-F]{40}$/;
 const maxUint64 = 2n ** 64n - 1n;
 const maxUint256 = 2n ** 256n - 1n;
@@ -161,13 +170,7 @@ export class SignatureVerifier {
   }
 
   /** Whether `signature` is a balance proof for (sender, openBlock, balance) by one of `signers`. */
-  verify(parameters: {
-    sender: Address;
-    openBlock: bigint;
-    balance: bigint;
-    signature: Hex;
-    signers: readonly Address[];
-  }): boolean {
+  verify(parameters: SignatureCheck): boolean {
     const signer = this.recover(parameters.sender, parameters.openBlock, parameters.balance, parameters.signature);
     return signer !== undefined && parameters.signers.some((candidate) => candidate.toLowerCase() === signer);
   }
