@@ -10,6 +10,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IChannelManager} from "./IChannelManager.sol";
+import {IERC3009Receive} from "./IERC3009Receive.sol";
 
 /// @title µRaiden channel manager
 /// @notice Holds senders' deposits and pays receivers from EIP-712 balance proofs. See {IChannelManager}.
@@ -48,6 +49,12 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
     /// `web-client/src/protocol/openAuthorizationTypedData.ts`; a test signs with that definition and opens with it.
     bytes32 private constant OPEN_AUTHORIZATION_TYPEHASH = keccak256(
         "OpenAuthorization(address sender,address receiver,uint256 deposit,address signer,uint256 nonce,uint256 deadline)"
+    );
+
+    /// @dev EIP-712 struct type whose hash is the EIP-3009 nonce of {openByReceiveAuthorization}. Mirrors
+    /// `web-client/src/protocol/receiveWithAuthorizationTypedData.ts`; a test compares the two hashes.
+    bytes32 private constant OPEN_TERMS_TYPEHASH = keccak256(
+        "OpenTerms(uint256 chainId,address manager,address sender,address receiver,uint256 deposit,address signer,uint256 validBefore)"
     );
 
     /// @notice The token every channel of this manager is denominated in.
@@ -143,6 +150,38 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
         _tryPermit(sender, deposit, deadline, v, r, s);
         openBlock = _create(sender, receiver, deposit, signer);
         token.safeTransferFrom(sender, address(this), deposit);
+    }
+
+    /// @inheritdoc IChannelManager
+    function openByReceiveAuthorization(
+        address sender,
+        address receiver,
+        uint256 deposit,
+        address signer,
+        uint256 validBefore,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant returns (uint64 openBlock) {
+        // The token checks it too, with a string; this says which deadline and which time.
+        if (block.timestamp >= validBefore) revert OpenAuthorizationExpired(validBefore, block.timestamp);
+        openBlock = _create(sender, receiver, deposit, signer);
+        // The nonce is computed here, never taken from the caller: a signature over other terms does not verify.
+        IERC3009Receive(address(token)).receiveWithAuthorization(
+            sender,
+            address(this),
+            deposit,
+            0,
+            validBefore,
+            keccak256(
+                abi.encode(
+                    OPEN_TERMS_TYPEHASH, block.chainid, address(this), sender, receiver, deposit, signer, validBefore
+                )
+            ),
+            v,
+            r,
+            s
+        );
     }
 
     /// @inheritdoc IChannelManager

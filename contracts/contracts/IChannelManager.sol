@@ -50,7 +50,8 @@ interface IChannelManager {
     error ChallengePeriodTooLong(uint64 challengePeriod, uint64 maximum);
     /// @notice `claim` by an account that has no credit.
     error NothingToClaim(address account);
-    /// @notice {openOnBehalf} after the authorization's deadline (unix seconds).
+    /// @notice {openOnBehalf} after the authorization's deadline, or {openByReceiveAuthorization} at or after its
+    /// `validBefore` (unix seconds).
     error OpenAuthorizationExpired(uint256 deadline, uint256 timestamp);
     /// @notice {openOnBehalf} with an authorization not signed by the sender's own key.
     error InvalidOpenAuthorizationSigner(address recovered, address sender);
@@ -163,6 +164,30 @@ interface IChannelManager {
 
     /// @notice The nonce `sender`'s next {openOnBehalf} authorization must carry (the number of its sponsored opens).
     function openingNonces(address sender) external view returns (uint256);
+
+    /// @notice Opens a channel in `sender`'s name from one EIP-3009 signature, for tokens that have
+    /// `receiveWithAuthorization` (USDC): anyone may submit it — in practice the receiver, sponsoring the open — and
+    /// the sender signs nothing else. The sender signs a `ReceiveWithAuthorization` in the token's domain that moves
+    /// `deposit` tokens from `sender` to this contract, valid from 0 until `validBefore`, whose 32-byte nonce binds
+    /// exactly this open's terms: the EIP-712 struct hash of `OpenTerms(uint256 chainId,address manager,address
+    /// sender,address receiver,uint256 deposit,address signer,uint256 validBefore)` with this chain and this contract
+    /// (`openTermsNonce` in the web-client's protocol). So the signature opens exactly that channel or nothing: other
+    /// terms give another nonce, which the token refuses as an invalid signature; the token marks the nonce used, so
+    /// it opens once; and only this contract, the payee, can submit it to the token, so a copy cannot be redirected.
+    /// @dev The token's own checks apply and their reasons bubble up unchanged (USDC's are strings: a blocklisted
+    /// sender, a paused token, a used nonce, an invalid signature). The sender must be an ECDSA key: the v/r/s form
+    /// runs no contract of the sender's choosing at the submitter's expense.
+    /// @return openBlock The block the channel was opened in (see {createChannel}).
+    function openByReceiveAuthorization(
+        address sender,
+        address receiver,
+        uint256 deposit,
+        address signer,
+        uint256 validBefore,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint64 openBlock);
 
     /// @notice Adds `amount` tokens to the caller's open channel to `receiver`, pulled with `transferFrom`.
     function topUp(address receiver, uint64 openBlock, uint256 amount) external;

@@ -9,6 +9,7 @@ import {
   balanceProofTypedData,
   closingAgreementTypedData,
   openAuthorizationTypedData,
+  openByReceiveAuthorizationTypedData,
   permitTypedData,
 } from "@micro-raiden/web-client/protocol";
 import { network } from "hardhat";
@@ -339,6 +340,71 @@ const batchRows: { operation: string; channels: number; total: bigint }[] = [];
       row: { operation: "open, permit, with session key (1 tx), USDC", ours: await gas(hash), microRaiden: 120_090 },
     });
   }
+  // Sponsored opens on USDC, both with a session key and sent by the receiver, each by a new reader who holds USDC
+  // and has never used it (its first open: what a first visit costs) and then again (a later open): permit +
+  // OpenAuthorization (openOnBehalf, two signatures), and one EIP-3009 ReceiveWithAuthorization whose nonce binds the
+  // channel's terms (openByReceiveAuthorization, one signature), which writes no permit nonce, allowance or opening nonce.
+  const usdcTokenDomain = { name: USDC_NAME, version: USDC_VERSION, chainId, verifyingContract: usdc.address };
+  const permitReader = privateKeyToAccount(generatePrivateKey());
+  const authorizationReader = privateKeyToAccount(generatePrivateKey());
+  await usdc.write.mint([permitReader.address, 1_000n * USDC]);
+  await usdc.write.mint([authorizationReader.address, 1_000n * USDC]);
+  async function usdcSponsoredPermitOpen() {
+    const reader = permitReader;
+    const deadline = (await publicClient.getBlock()).timestamp + 3600n;
+    const permitNonce = await usdc.read.nonces([reader.address]);
+    const p = parseSignature(
+      await reader.signTypedData(
+        permitTypedData(usdcTokenDomain, {
+          owner: reader.address,
+          spender: usdcManager.address,
+          value: usdcDeposit,
+          nonce: permitNonce,
+          deadline,
+        }),
+      ),
+    );
+    const nonce = await usdcManager.read.openingNonces([reader.address]);
+    const message = { sender: reader.address, receiver: receiverAddress, deposit: usdcDeposit, signer: session };
+    const authorization = await reader.signTypedData(
+      openAuthorizationTypedData(usdcDomain, { ...message, nonce, deadline }),
+    );
+    return usdcManager.write.openOnBehalf(
+      [reader.address, receiverAddress, usdcDeposit, session, nonce, deadline, authorization, Number(p.v), p.r, p.s],
+      { account: receiver.account },
+    );
+  }
+  async function usdcOneSignatureOpen() {
+    const reader = authorizationReader;
+    const terms = {
+      sender: reader.address,
+      receiver: receiverAddress,
+      deposit: usdcDeposit,
+      signer: session,
+      validBefore: (await publicClient.getBlock()).timestamp + 3600n,
+    };
+    const { v, r, s } = parseSignature(
+      await reader.signTypedData(openByReceiveAuthorizationTypedData(usdcTokenDomain, usdcDomain, terms)),
+    );
+    return usdcManager.write.openByReceiveAuthorization(
+      [reader.address, receiverAddress, usdcDeposit, session, terms.validBefore, Number(v), r, s],
+      { account: receiver.account },
+    );
+  }
+  let after = "sponsored open (gas the receiver pays)";
+  for (const [operation, open] of [
+    ["sponsored open, permit + OpenAuthorization (2 signatures), reader's first, USDC", usdcSponsoredPermitOpen],
+    ["sponsored open, permit + OpenAuthorization (2 signatures), USDC", usdcSponsoredPermitOpen],
+    ["sponsored open, one ReceiveWithAuthorization (1 signature), reader's first, USDC", usdcOneSignatureOpen],
+    ["sponsored open, one ReceiveWithAuthorization (1 signature), USDC", usdcOneSignatureOpen],
+  ] as const) {
+    const ours = await gas(await open());
+    usdcRows.push({
+      after,
+      row: { operation, ours, microRaiden: 120_090, note: "with session key; sender pays 0 gas" },
+    });
+    after = operation;
+  }
   // As on the demo token's channel: two withdrawals first, then the cooperative close.
   const usdcProof = (balance: bigint) =>
     sender.signTypedData(
@@ -378,7 +444,8 @@ const batchRows: { operation: string; channels: number; total: bigint }[] = [];
   for (const { after, row } of usdcRows) {
     const index = rows.findIndex((r) => r.operation === after);
     if (index < 0) throw new Error(`no row "${after}"`);
-    rows.splice(index + 1, 0, { ...row, note: "Circle's FiatToken V2.2 behind its proxy" });
+    const note = ["Circle's FiatToken V2.2 behind its proxy", row.note].filter(Boolean).join("; ");
+    rows.splice(index + 1, 0, { ...row, note });
   }
 }
 

@@ -20,14 +20,14 @@
 export const channelManagerRuntimeCode = {
   contractName: "ChannelManager",
   compiler: "solc 0.8.37",
-  byteLength: 12956,
-  maskedCodeHash: "0xebfe1664ddf6780bfe192bfc25bfdd1e4d2870931155b675b6b1f5a849660d67",
+  byteLength: 13754,
+  maskedCodeHash: "0xa3c21d44f1b823623049a284d3b9fbf66577210bffe175a995e596970ca572d6",
   immutables: {
-    token: { type: "address", offsets: [917, 1225, 1819, 1898, 4486, 5628, 10072, 12202] },
-    challengePeriod: { type: "uint64", offsets: [1515, 2800] },
-    cachedDomainSeparator: { type: "bytes32", offsets: [10938] },
-    cachedChainId: { type: "uint256", offsets: [11127] },
-    cachedThis: { type: "address", offsets: [10891] },
+    token: { type: "address", offsets: [965, 1283, 1961, 2515, 2647, 5249, 6391, 10881, 13011] },
+    challengePeriod: { type: "uint64", offsets: [1576, 3549] },
+    cachedDomainSeparator: { type: "bytes32", offsets: [11747] },
+    cachedChainId: { type: "uint256", offsets: [11936] },
+    cachedThis: { type: "address", offsets: [11700] },
   },
   challengePeriod: { min: 500, max: 1000000 },
 } as const;

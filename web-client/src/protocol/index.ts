@@ -58,6 +58,12 @@ export {
   openAuthorizationTypes,
 } from "./openAuthorizationTypedData.ts";
 export {
+  type OpenTerms,
+  openByReceiveAuthorizationTypedData,
+  openTermsNonce,
+  openTermsTypes,
+} from "./openByReceiveAuthorizationTypedData.ts";
+export {
   decodeOperatorResults,
   encodeOperatorResults,
   type OperatorResult,
@@ -95,6 +101,13 @@ export {
   paywallSiteAttributeNames,
 } from "./paywallSite.ts";
 export { type PermitMessage, permitTypedData, permitTypes } from "./permitTypedData.ts";
+export {
+  decodeReceiveAuthorizationOpenRequestBody,
+  encodeReceiveAuthorizationOpenRequestBody,
+  isReceiveAuthorizationOpenRequest,
+  type ReceiveAuthorizationOpenRequestBody,
+  type ReceiveAuthorizationOpenRequestJson,
+} from "./receiveAuthorizationOpenRequestBody.ts";
 export {
   decodeReceiverStats,
   encodeReceiverStats,
