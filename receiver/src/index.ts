@@ -23,6 +23,7 @@ export type {
   ClosingSignatureRequest,
   ClosingSignatureResult,
   PaymentRejection,
+  SettleRefusal,
 } from "./receiver/createReceiverCore.ts";
 export { type RunCliOptions, runCli } from "./runCli.ts";
 export { type StartReceiverOptions, startReceiver } from "./startReceiver.ts";

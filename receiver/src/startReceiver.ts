@@ -109,7 +109,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
   }
   await assertGenuineManager(publicClient, options.deployment);
   const token = await readTokenInfo(publicClient, options.deployment.token);
-  const { store, proofWriter } = await openReceiverStore(options);
+  const { store, proofWriter, shared } = await openReceiverStore(options);
   const core = createReceiverCore({
     store,
     account,
@@ -120,6 +120,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
     requestTimeoutMs: options.requestTimeoutMs,
     verifierThreads: options.verifierThreads ?? defaultVerifierThreads(),
     proofWriter,
+    shared,
     log: options.log,
   });
   const watcher = createWatcher({

@@ -8,11 +8,13 @@ import {
   headerNames,
   MalformedHeaderError,
   type Payment,
+  type PaymentRequirements,
   paymentFailures,
 } from "@micro-raiden/web-client/protocol";
 import type { Context, MiddlewareHandler } from "hono";
 import { formatUnits } from "viem";
 import type { Receiver } from "../Receiver.ts";
+import type { PaymentRejection } from "../receiver/createReceiverCore.ts";
 import { navigationTickets } from "./navigationTickets.ts";
 import { setPaidRequirements } from "./paidRequirements.ts";
 import { paywallPage } from "./paywallPage.ts";
@@ -130,14 +132,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
         encodePaymentResponseHeaders({ requirements }),
       );
     }
-    if (outcome.kind === "failure") {
-      const { failure, echo } = outcome;
-      return c.json(encodeErrorBody(failure.code, paymentFailures[failure.code].message), 402, {
-        ...encodePaymentResponseHeaders({ requirements, echo, failure }),
-        ...offer,
-        "cache-control": "no-store",
-      });
-    }
+    if (outcome.kind === "failure") return refusal(c, outcome, requirements, offer);
 
     const timedOut = (message: string) =>
       c.json(encodeErrorBody("upstream_unavailable", message), 504, {
@@ -145,6 +140,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
         "cache-control": "no-store",
       });
     if (outcome.kind === "timeout") return timedOut(outcome.message);
+    if (outcome.kind === "unavailable") return storeUnavailable(c, outcome, requirements);
 
     setPaidRequirements(c, requirements, options.receiver.site);
     let answered: boolean;
@@ -166,7 +162,13 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
       outcome.release();
       return;
     }
-    await outcome.settle();
+    const refused = await outcome.settle();
+    if (refused) {
+      // Nothing charged, so the handler's answer must not go out: another receiver took this balance (402 with the
+      // channel's balance now, to pay again on), or the database is out of reach (503).
+      c.res = refusal(c, refused, requirements, offer);
+      return;
+    }
     for (const [name, value] of Object.entries(encodePaymentResponseHeaders({ requirements, echo: outcome.echo }))) {
       c.res.headers.set(name, value);
     }
@@ -177,6 +179,35 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
     }
     whenDelivered(c, outcome.delivered);
   };
+}
+
+/** The answer to a payment refused (402) or not decided (503, the database out of reach), charging nothing. */
+function refusal(
+  c: Context,
+  rejection: Exclude<PaymentRejection, { kind: "bad_request" | "timeout" }>,
+  requirements: PaymentRequirements,
+  offer: Record<string, string>,
+): Response {
+  if (rejection.kind === "unavailable") return storeUnavailable(c, rejection, requirements);
+  const { failure, echo } = rejection;
+  return c.json(encodeErrorBody(failure.code, paymentFailures[failure.code].message), 402, {
+    ...encodePaymentResponseHeaders({ requirements, echo, failure }),
+    ...offer,
+    "cache-control": "no-store",
+  });
+}
+
+/** 503 with Retry-After: the shared database is out of reach, nothing was charged; the same payment may come again. */
+function storeUnavailable(
+  c: Context,
+  rejection: Extract<PaymentRejection, { kind: "unavailable" }>,
+  requirements: PaymentRequirements,
+): Response {
+  return c.json(encodeErrorBody("store_unavailable", rejection.message), 503, {
+    ...encodePaymentResponseHeaders({ requirements }),
+    "retry-after": String(rejection.retryAfterSeconds),
+    "cache-control": "no-store",
+  });
 }
 
 /** Whether `work` settled within `ms`; its error, if it failed in time. A failure after that is dropped. */

@@ -92,7 +92,11 @@ export function receiverApi(options: ReceiverApiOptions): Hono {
       deadline: body.deadline,
       requestSignature: body.closeRequestSignature,
     });
-    if (!result.ok) return c.json(encodeErrorBody(result.code, result.message), result.status);
+    if (!result.ok) {
+      const retryAfter: Record<string, string> =
+        "retryAfterSeconds" in result ? { "retry-after": String(result.retryAfterSeconds) } : {};
+      return c.json(encodeErrorBody(result.code, result.message), result.status, retryAfter);
+    }
     return c.json(encodeCloseResponseBody({ closeSignature: result.signature }));
   });
 

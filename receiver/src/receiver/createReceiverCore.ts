@@ -10,8 +10,10 @@ import {
 } from "@micro-raiden/web-client/protocol";
 import type { Address, Hex, LocalAccount } from "viem";
 import type { ProofStore } from "../store/ProofStore.ts";
+import type { ProofCommit, ProofCommitResult } from "../store/proofCommit.ts";
 import type { ProofWriter } from "../store/proofWriter.ts";
 import type { ProofRecord } from "../store/records.ts";
+import type { SharedPayments, StoredChannelState } from "../store/SharedPayments.ts";
 import {
   blocksToConfirmation,
   ChannelBook,
@@ -37,6 +39,12 @@ export type ReceiverCoreOptions = {
   reorderWindowMs?: number | undefined;
   /** Where accepted proofs are committed; default the store itself, on this thread (see workerProofWriter). */
   proofWriter?: ProofWriter | undefined;
+  /**
+   * The database other receivers share (PostgreSQL): then every payment commits with a compare-and-set on the
+   * balance this receiver saw, closing marks and the retry rule's delivery marks live there, and the channel book
+   * is a cache a lost compare-and-set refreshes. Takes the place of `proofWriter`.
+   */
+  shared?: SharedPayments | undefined;
   /**
    * How long after its commit a payment's request may be served once more for free when the client retries it
    * with the same proof (its answer was cut off), in ms. Default 60 000.
@@ -73,7 +81,15 @@ export type PaymentRejection =
   | { kind: "failure"; failure: PaymentFailure; echo: ChannelEcho | undefined }
   | { kind: "bad_request"; code: "wrong_contract" | "wrong_receiver"; message: string }
   /** The channel stayed held by another request for the whole request timeout: nothing was charged, retry. */
-  | { kind: "timeout"; message: string };
+  | { kind: "timeout"; message: string }
+  /** The shared database could not be reached: nothing is known to be charged, retry after `retryAfterSeconds`. */
+  | { kind: "unavailable"; message: string; retryAfterSeconds: number };
+
+/** Why `settle` did not charge: a 402 failure (another receiver took the balance) or the database out of reach. */
+export type SettleRefusal = Extract<PaymentRejection, { kind: "failure" | "unavailable" }>;
+
+/** Seconds a client is told to wait (Retry-After) when the database is out of reach: PostgreSQL restarts in a few. */
+export const storeRetryAfterSeconds = 2;
 
 /** A verified payment, held until the paid response is ready; `settle` commits it durably, `release` drops it. */
 export type AcceptedPayment = {
@@ -84,8 +100,13 @@ export type AcceptedPayment = {
    * it is served again without a second charge (once, within the repeat window).
    */
   repeat: boolean;
-  /** Commits the proof (durable when it resolves); call before sending the paid content. */
-  settle(): Promise<void>;
+  /**
+   * Commits the proof (durable when it resolves); call before sending the paid content, and send it only when this
+   * resolves with undefined. A rejection means nothing was charged and the content must not go out: another receiver
+   * on the shared database took this channel's next payment first (402, with the balance it holds now), or the
+   * database is out of reach (503).
+   */
+  settle(): Promise<SettleRefusal | undefined>;
   /** Gives the channel back without charging (the content could not be produced). */
   release(): void;
   /** Marks the paid response as sent in full: from now on a retry of this payment is charged as a new one. */
@@ -112,7 +133,8 @@ export type ClosingSignatureRequest = {
 
 export type ClosingSignatureResult =
   | { ok: true; signature: Hex }
-  | { ok: false; status: 403 | 404 | 409; code: "unauthorized" | "not_found" | "conflict"; message: string };
+  | { ok: false; status: 403 | 404 | 409; code: "unauthorized" | "not_found" | "conflict"; message: string }
+  | { ok: false; status: 503; code: "store_unavailable"; message: string; retryAfterSeconds: number };
 
 /** A channel's latest proof, as the operator's on-chain commands use it. */
 export type ChannelProof = { sender: Address; openBlock: bigint; balance: bigint; signature: Hex };
@@ -140,6 +162,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
   const log = options.log ?? ((level, message) => console[level](`[receiver] ${message}`));
   const receiver = account.address;
   const domain = { chainId: deployment.chainId, contract: deployment.channelManager };
+  const { shared } = options;
   const book = new ChannelBook();
   book.rebuild(store);
   const verifier = createProofVerifier({
@@ -149,9 +172,48 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     threads: options.verifierThreads ?? 0,
     log: options.log,
   });
-  const committer = new GroupCommitter(
-    options.proofWriter ? options.proofWriter.write : (proofs) => store.saveProofs(proofs),
+  const committed: ProofCommitResult = { committed: true };
+  const committer = new GroupCommitter<ProofCommit, ProofCommitResult>(
+    shared
+      ? (commits) => shared.commitProofs(commits)
+      : async (commits) => {
+          // One process owns a SQLite file: its holds keep each channel's commits in order.
+          const proofs = commits.map((c) => c.proof);
+          await (options.proofWriter ? options.proofWriter.write(proofs) : store.saveProofs(proofs));
+          return commits.map(() => committed);
+        },
   );
+  const unavailable = (error: unknown): Extract<PaymentRejection, { kind: "unavailable" }> => {
+    log("warn", `The database is out of reach: ${error instanceof Error ? error.message : String(error)}`);
+    return {
+      kind: "unavailable",
+      message: "The receiver's database cannot be reached right now; nothing was charged: retry.",
+      retryAfterSeconds: storeRetryAfterSeconds,
+    };
+  };
+
+  /**
+   * Brings the book's entry for a channel up to what the shared database holds (another receiver's payment or close
+   * mark); delivery marks only ever go from false to true. Call it holding the channel.
+   */
+  function refresh(
+    sender: Address,
+    openBlock: bigint,
+    state: StoredChannelState | Extract<ProofCommitResult, { committed: false }>,
+  ) {
+    const { current } = state;
+    if (current) {
+      const known = book.get(sender, openBlock)?.latest;
+      const same = known && known.balance === current.balance && known.signature === current.signature;
+      if (!same) book.recordProof(current);
+      const latest = book.get(sender, openBlock)?.latest;
+      if (latest && latest.balance === current.balance && "secondDeliveryUsed" in current) {
+        latest.delivered ||= current.delivered;
+        latest.secondDeliveryUsed ||= current.secondDeliveryUsed;
+      }
+    }
+    if (state.closing) book.markClosing(sender, openBlock);
+  }
   let head = store.lastBlock()?.number ?? 0n;
   let catchUp: CatchUp | undefined;
 
@@ -227,8 +289,58 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     channel: ChannelView | undefined,
     signedBySender: boolean,
     value = 1n,
-  ): PaymentRejection {
+  ): Extract<PaymentRejection, { kind: "failure" }> {
     return { kind: "failure", failure: { code, value }, echo: channel && signedBySender ? echoOf(channel) : undefined };
+  }
+
+  /** Tells the shared database a payment's answer went out (best effort: a retry then pays again at worst). */
+  function markDelivered(sender: Address, openBlock: bigint, balance: bigint) {
+    shared?.markDelivered(sender, openBlock, balance).catch((error: unknown) => {
+      log("warn", `Could not record a delivery: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
+  /**
+   * Another receiver committed this channel's next payment first (or marked it closing): the book learns the stored
+   * proof, and the payment is refused with it (the client pays again on the balance echoed) — unless it is that very
+   * proof, retried here for the request whose answer the other receiver never delivered: served once more, free.
+   */
+  async function lostCommit(
+    channel: ChannelView,
+    proof: ProofRecord,
+    result: Extract<ProofCommitResult, { committed: false }>,
+  ): Promise<SettleRefusal | undefined> {
+    refresh(channel.sender, channel.openBlock, result);
+    const now_ = now();
+    const { current } = result;
+    if (
+      shared &&
+      !result.closing &&
+      current?.balance === proof.balance &&
+      current.signature === proof.signature &&
+      current.request === proof.request &&
+      now_ - current.committedAt <= repeatWindowMs
+    ) {
+      try {
+        const taken = await shared.takeSecondDelivery({
+          sender: channel.sender,
+          openBlock: channel.openBlock,
+          balance: current.balance,
+          signature: current.signature,
+          repeat: { request: proof.request, committedSince: now_ - repeatWindowMs },
+        });
+        if (taken) {
+          const latest = book.get(channel.sender, channel.openBlock)?.latest;
+          if (latest) latest.secondDeliveryUsed = true;
+          return undefined;
+        }
+      } catch (error) {
+        return unavailable(error);
+      }
+    }
+    const latest = book.get(channel.sender, channel.openBlock) ?? channel;
+    if (result.closing) return failure("nonexisting_channel", latest, true);
+    return failure("invalid_amount", latest, true);
   }
 
   /**
@@ -256,6 +368,9 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     if (!book.get(payment.sender, payment.openBlock)) await catchUp?.().catch(() => undefined);
     let signedBySender = false;
     let verifiedFor: string | undefined;
+    // With a shared database the book may be behind another receiver's payments: read the channel once before
+    // refusing an amount (or waiting for a predecessor) on what memory says.
+    let refreshed = shared === undefined;
     for (;;) {
       const release = await hold(key, holdDeadline);
       if (!release) {
@@ -324,17 +439,51 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
           repeat: true,
           async settle() {
             // Consumed only once the content is ready: a repeat whose handler failed may be tried again.
+            if (done) return undefined;
+            if (shared) {
+              // Once, whichever receiver the retries reach: the mark is the database's.
+              let taken: boolean;
+              try {
+                taken = await shared.takeSecondDelivery({
+                  sender: channel.sender,
+                  openBlock: channel.openBlock,
+                  balance: latest.balance,
+                  signature: latest.signature,
+                  repeat: { request, committedSince: now() - repeatWindowMs },
+                });
+              } catch (error) {
+                finish();
+                return unavailable(error);
+              }
+              if (!taken) {
+                latest.secondDeliveryUsed = true;
+                finish();
+                return failure("invalid_amount", channel, true);
+              }
+            }
             if (finish()) latest.secondDeliveryUsed = true;
+            return undefined;
           },
           release: finish,
           delivered() {
             latest.delivered = true;
+            markDelivered(channel.sender, channel.openBlock, latest.balance);
           },
           takeSecondDelivery: () => false,
         };
       }
 
       const expected = channel.balance + price;
+      if (payment.balance !== expected && !refreshed && shared) {
+        refreshed = true;
+        release();
+        try {
+          refresh(payment.sender, payment.openBlock, await shared.channelState(payment.sender, payment.openBlock));
+        } catch (error) {
+          return unavailable(error);
+        }
+        continue;
+      }
       if (payment.balance > expected && Date.now() < deadline) {
         // Overtook its predecessor on the wire: wait for the channel to move, then look again.
         release();
@@ -354,12 +503,13 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
       }
       let done = false;
       let committed: LatestPayment | undefined;
+      const expectedBalance = channel.balance;
       return {
         kind: "accepted",
         echo: { sender: channel.sender, balance: payment.balance, signature: payment.signature },
         repeat: false,
         async settle() {
-          if (done) return;
+          if (done) return undefined;
           done = true;
           try {
             const proof: ProofRecord = {
@@ -370,9 +520,20 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
               request,
               committedAt: now(),
             };
-            await committer.commit(proof);
-            book.recordProof(proof);
-            committed = channel.latest;
+            let result: ProofCommitResult;
+            try {
+              result = await committer.commit({ proof, expectedBalance });
+            } catch (error) {
+              // Perhaps committed, perhaps not: a retry with this proof is served once, free, if it was.
+              if (shared) return unavailable(error);
+              throw error;
+            }
+            if (result.committed) {
+              book.recordProof(proof);
+              committed = channel.latest;
+              return undefined;
+            }
+            return await lostCommit(channel, proof, result);
           } finally {
             release();
             notify(key);
@@ -385,7 +546,9 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
           notify(key);
         },
         delivered() {
-          if (committed) committed.delivered = true;
+          if (!committed) return;
+          committed.delivered = true;
+          markDelivered(channel.sender, channel.openBlock, committed.balance);
         },
         takeSecondDelivery() {
           if (!committed || committed.secondDeliveryUsed) return false;
@@ -460,20 +623,44 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
       if (parameters.balance > confirmedDeposit(channel, head, confirmations)) {
         return { ok: false, status: 409, code: "conflict", message: "The balance exceeds the channel's deposit." };
       }
-      if (parameters.balance > channel.balance) {
-        const proof: ProofRecord = {
-          sender: channel.sender,
-          openBlock: channel.openBlock,
-          balance: parameters.balance,
-          signature: parameters.signature,
-          request: "",
-          committedAt: now(),
-        };
-        await committer.commit(proof);
-        book.recordProof(proof);
+      const heldElsewhere = (): ClosingSignatureResult => ({
+        ok: false,
+        status: 409,
+        code: "conflict",
+        message: `The receiver holds a proof for ${book.get(channel.sender, channel.openBlock)?.balance ?? channel.balance}; close at that balance.`,
+      });
+      try {
+        if (parameters.balance > channel.balance) {
+          const proof: ProofRecord = {
+            sender: channel.sender,
+            openBlock: channel.openBlock,
+            balance: parameters.balance,
+            signature: parameters.signature,
+            request: "",
+            committedAt: now(),
+          };
+          const result = await committer.commit({ proof, expectedBalance: channel.balance });
+          if (!result.committed) {
+            refresh(channel.sender, channel.openBlock, result);
+            return heldElsewhere();
+          }
+          book.recordProof(proof);
+        }
+        // Durably, before the signature leaves: after a restart the channel must still refuse payments. With a shared
+        // database only at the balance it holds: a payment another receiver took meanwhile makes this close lose.
+        const agreement = { sender: channel.sender, openBlock: channel.openBlock, balance: channel.balance };
+        if (shared) {
+          const marked = await shared.commitClosingAgreement(agreement);
+          if (!marked.committed) {
+            refresh(channel.sender, channel.openBlock, marked);
+            return heldElsewhere();
+          }
+        } else store.saveClosingAgreement(agreement);
+      } catch (error) {
+        if (!shared) throw error;
+        const { message, retryAfterSeconds } = unavailable(error);
+        return { ok: false, status: 503, code: "store_unavailable", message, retryAfterSeconds };
       }
-      // Durably, before the signature leaves: after a restart the channel must still refuse payments.
-      store.saveClosingAgreement({ sender: channel.sender, openBlock: channel.openBlock, balance: channel.balance });
       book.markSigned(channel.sender, channel.openBlock);
       const signature = await account.signTypedData(
         closingAgreementTypedData(domain, {
@@ -564,7 +751,24 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
      * longer be redeemed. Returns the proof to close with, or undefined when there is none.
      */
     async beginClose(sender: Address, openBlock: bigint): Promise<(ChannelProof & { marked: boolean }) | undefined> {
-      return withChannel(sender, openBlock, () => {
+      return withChannel(sender, openBlock, async () => {
+        if (shared) {
+          // Marked at the balance the database holds: a payment another receiver commits meanwhile makes the mark
+          // lose, and the close is tried again at that payment's balance.
+          for (;;) {
+            const channel = book.get(sender, openBlock);
+            if (!channel?.signature) return undefined;
+            if (channel.closing) {
+              return { sender, openBlock, balance: channel.balance, signature: channel.signature, marked: false };
+            }
+            const result = await shared.commitClosingAgreement({ sender, openBlock, balance: channel.balance });
+            if (result.committed) {
+              book.markClosing(sender, openBlock);
+              return { sender, openBlock, balance: channel.balance, signature: channel.signature, marked: true };
+            }
+            refresh(sender, openBlock, result);
+          }
+        }
         const channel = book.get(sender, openBlock);
         if (!channel?.signature) return undefined;
         const marked = !channel.closing;
@@ -581,8 +785,10 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
      * channel's hold, so a closing signature being made is either done (and kept) or not begun.
      */
     async abortClose(sender: Address, openBlock: bigint): Promise<void> {
-      await withChannel(sender, openBlock, () => {
-        if (book.clearClosing(sender, openBlock)) store.deleteClosingAgreement(sender, openBlock);
+      await withChannel(sender, openBlock, async () => {
+        if (!book.clearClosing(sender, openBlock)) return;
+        if (shared) await shared.deleteClosingAgreement(sender, openBlock);
+        else store.deleteClosingAgreement(sender, openBlock);
       }).catch((error: unknown) => {
         // Busy all that time: keep the mark (the channel refuses payments, which loses nobody money) and say so.
         log("warn", `${error instanceof Error ? error.message : String(error)} Its closing mark stays.`);

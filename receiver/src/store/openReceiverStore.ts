@@ -1,6 +1,7 @@
 import type { ProofStore } from "./ProofStore.ts";
 import { postgresStore } from "./postgresStore.ts";
 import { type ProofWriter, workerProofWriter } from "./proofWriter.ts";
+import type { SharedPayments } from "./SharedPayments.ts";
 import { sqliteStore } from "./sqliteStore.ts";
 import { syncPostgresStore } from "./syncPostgresStore.ts";
 
@@ -9,11 +10,12 @@ export type ReceiverStoreLocation = { dbPath?: string | undefined; databaseUrl?:
 
 /**
  * Opens the receiver's store and the writer its paid requests commit proofs through (off the HTTP thread's way):
- * SQLite's worker thread on `dbPath`, or PostgreSQL's asynchronous connection on `databaseUrl`.
+ * SQLite's worker thread on `dbPath`, or PostgreSQL's asynchronous connection on `databaseUrl` — which is also what
+ * receivers sharing the database decide payments through (`shared`).
  */
 export async function openReceiverStore(
   location: ReceiverStoreLocation,
-): Promise<{ store: ProofStore; proofWriter: ProofWriter }> {
+): Promise<{ store: ProofStore; proofWriter: ProofWriter; shared?: SharedPayments | undefined }> {
   const { dbPath, databaseUrl } = location;
   if ((dbPath === undefined) === (databaseUrl === undefined)) {
     throw new Error("Give the receiver either dbPath (SQLite) or databaseUrl (PostgreSQL), not both or neither.");
@@ -31,8 +33,12 @@ export async function openReceiverStore(
   const writes = await postgresStore(url);
   try {
     const store = await syncPostgresStore(url);
-    // Never lowers a channel's balance; a proof that lost to another receiver's fails its request, uncharged.
-    return { store, proofWriter: { write: (proofs) => writes.saveProofs(proofs), close: () => writes.close() } };
+    // Paid requests commit through `shared` (compare-and-set); the writer is what closes the connection.
+    return {
+      store,
+      proofWriter: { write: (proofs) => writes.saveProofs(proofs), close: () => writes.close() },
+      shared: writes,
+    };
   } catch (error) {
     await writes.close();
     throw error;

@@ -64,6 +64,28 @@ export const postgresMigrations: readonly string[] = [
      taken_at TIMESTAMPTZ,
      answered_at TIMESTAMPTZ
    );`,
+  // What several receivers on one database share beyond the proofs: whether a payment's answer went out and its one
+  // further delivery (a retried request, a navigation ticket's reload) is used, whichever receiver serves it;
+  // navigation tickets (by their value's hash); sponsored-open rate limit events.
+  `ALTER TABLE proofs ADD COLUMN delivered BOOLEAN NOT NULL DEFAULT false,
+     ADD COLUMN second_delivery_used BOOLEAN NOT NULL DEFAULT false;
+   CREATE TABLE navigation_tickets (
+     ticket_hash TEXT PRIMARY KEY,
+     request TEXT NOT NULL,
+     expires_at BIGINT NOT NULL,
+     -- The payment whose second delivery the reload takes.
+     sender TEXT NOT NULL,
+     open_block BIGINT NOT NULL,
+     balance NUMERIC(78) NOT NULL
+   );
+   CREATE INDEX navigation_tickets_expiry ON navigation_tickets (expires_at);
+   CREATE TABLE rate_events (
+     id BIGSERIAL PRIMARY KEY,
+     scope TEXT NOT NULL,
+     key TEXT NOT NULL,
+     at BIGINT NOT NULL
+   );
+   CREATE INDEX rate_events_key ON rate_events (scope, key, at);`,
 ];
 
 /** Any number, the same in every receiver: the advisory lock receivers take to migrate one at a time. */

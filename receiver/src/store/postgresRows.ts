@@ -32,6 +32,12 @@ export function address(row: Row, column: string): Address {
   return getAddress(value);
 }
 
+export function flag(row: Row, column: string): boolean {
+  const value = row[column];
+  if (typeof value !== "boolean") throw corrupt(column, "a boolean");
+  return value;
+}
+
 /** A BIGINT column (read as bigint: the store's connection parses int8 so). */
 export function integer(row: Row, column: string): bigint {
   const value = row[column];

@@ -3,27 +3,23 @@ import { type Address, getAddress } from "viem";
 import type { AsyncProofStore } from "./AsyncProofStore.ts";
 import { ProofConflictError } from "./ProofConflictError.ts";
 import { migratePostgres } from "./postgresMigrations.ts";
-import { address, amount, eventFromRow, hex, integer, optionalText, proofFromRow } from "./postgresRows.ts";
+import { address, amount, eventFromRow, flag, hex, integer, optionalText, proofFromRow, text } from "./postgresRows.ts";
 import type { ProofCommit, ProofCommitResult } from "./proofCommit.ts";
-import type { ClosingAgreementRecord, ProofRecord } from "./records.ts";
+import type { ProofRecord } from "./records.ts";
+import type { SharedPayments, StoredChannelState, StoredPayment } from "./SharedPayments.ts";
 
-/** The receiver's state in PostgreSQL, shared by every receiver that connects to the same database. */
-export type PostgresStore = AsyncProofStore & {
-  /**
-   * Stores each proof only if its channel's stored balance is still the one the caller saw (`expectedBalance`) and
-   * the channel is not marked closing, all in one transaction (one durable commit for the batch). Two receivers committing the next proof of one
-   * channel at the same moment: exactly one gets `committed: true`; the other's result carries the winner's proof.
-   * Results are in the order of `commits`. A channel committed twice in one batch chains: the second entry expects
-   * the first one's balance.
-   */
-  commitProofs(commits: readonly ProofCommit[]): Promise<ProofCommitResult[]>;
-  /**
-   * Marks the channel closing (a closing signature is about to be handed out at `agreement.balance`) only if its
-   * stored balance is that balance: a payment another receiver committed meanwhile makes it lose, with that proof.
-   * Once marked, commitProofs refuses every payment on the channel (`closing: true`).
-   */
-  commitClosingAgreement(agreement: ClosingAgreementRecord): Promise<ProofCommitResult>;
-};
+/**
+ * The receiver's state in PostgreSQL, shared by every receiver that connects to the same database. `commitProofs`
+ * stores each proof only if its channel's stored balance is still the one the caller saw (`expectedBalance`) and the
+ * channel is not marked closing, all in one transaction (one durable commit for the batch): of two receivers
+ * committing the next proof of one channel at the same moment exactly one gets `committed: true`; the other's result
+ * carries the winner's proof. Results are in the order of the commits; a channel committed twice in one batch chains
+ * (the second entry expects the first one's balance). `commitClosingAgreement` marks the channel closing (a closing
+ * signature is about to be handed out at `agreement.balance`) only if its stored balance is that balance: a payment
+ * another receiver committed meanwhile makes it lose, with that proof; once marked, commitProofs refuses every
+ * payment on the channel (`closing: true`).
+ */
+export type PostgresStore = AsyncProofStore & SharedPayments;
 
 export type PostgresStoreOptions = {
   /** Connections this store may open at once (default 4). */
@@ -42,6 +38,7 @@ function connect(url: string, options: PostgresStoreOptions) {
 }
 
 type Tx = postgres.TransactionSql<{ bigint: bigint }>;
+type Sql = postgres.Sql<{ bigint: bigint }>;
 
 // Senders are stored checksummed (getAddress), whatever case a caller passed: a channel is one row.
 
@@ -78,7 +75,9 @@ export async function postgresStore(url: string, options: PostgresStoreOptions =
             VALUES (${getAddress(proof.sender)}, ${proof.openBlock}, ${proof.balance.toString()}, ${proof.signature},
                     ${proof.request}, ${BigInt(proof.committedAt)})
             ON CONFLICT (sender, open_block) DO UPDATE SET balance = excluded.balance,
-              signature = excluded.signature, request = excluded.request, committed_at = excluded.committed_at
+              signature = excluded.signature, request = excluded.request, committed_at = excluded.committed_at,
+              delivered = proofs.delivered AND proofs.balance = excluded.balance,
+              second_delivery_used = proofs.second_delivery_used AND proofs.balance = excluded.balance
             WHERE proofs.balance < excluded.balance
               OR (proofs.balance = excluded.balance AND proofs.signature = excluded.signature)
             RETURNING 1`;
@@ -100,12 +99,81 @@ export async function postgresStore(url: string, options: PostgresStoreOptions =
         const sender = getAddress(agreement.sender);
         await lockChannel(tx, sender, agreement.openBlock);
         const { current, closing } = await channelState(tx, sender, agreement.openBlock);
-        if ((current?.balance ?? 0n) !== agreement.balance) return { committed: false, current, closing } as const;
+        if ((current?.balance ?? 0n) !== agreement.balance) {
+          return { committed: false, current: current && proofOnly(current), closing } as const;
+        }
         await tx`INSERT INTO closing_agreements (sender, open_block, balance)
           VALUES (${sender}, ${agreement.openBlock}, ${agreement.balance.toString()})
           ON CONFLICT (sender, open_block) DO UPDATE SET balance = excluded.balance`;
         return { committed: true } as const;
       });
+    },
+    async deleteClosingAgreement(sender, openBlock) {
+      await sql`DELETE FROM closing_agreements WHERE sender = ${getAddress(sender)} AND open_block = ${openBlock}`;
+    },
+    channelState: (sender, openBlock) => channelState(sql, getAddress(sender), openBlock),
+    async takeSecondDelivery(claim) {
+      const { repeat } = claim;
+      const taken = await sql`UPDATE proofs SET second_delivery_used = true
+        WHERE sender = ${getAddress(claim.sender)} AND open_block = ${claim.openBlock}
+          AND balance = ${claim.balance.toString()} AND NOT second_delivery_used
+          AND (${claim.signature ?? null}::text IS NULL OR signature = ${claim.signature ?? null})
+          AND (${repeat === undefined} OR (NOT delivered AND request = ${repeat?.request ?? ""}
+            AND committed_at >= ${BigInt(repeat?.committedSince ?? 0)}))
+        RETURNING 1`;
+      return taken.length > 0;
+    },
+    async markDelivered(sender, openBlock, balance) {
+      await sql`UPDATE proofs SET delivered = true
+        WHERE sender = ${getAddress(sender)} AND open_block = ${openBlock} AND balance = ${balance.toString()}`;
+    },
+    async issueTicket(ticket) {
+      await sql.begin(async (tx) => {
+        // Expired tickets are never redeemed: each issue sweeps them (the index keeps it to what expired).
+        await tx`DELETE FROM navigation_tickets WHERE expires_at < ${BigInt(Date.now())}`;
+        await tx`INSERT INTO navigation_tickets (ticket_hash, request, expires_at, sender, open_block, balance)
+          VALUES (${ticket.ticketHash}, ${ticket.request}, ${BigInt(ticket.expiresAt)}, ${getAddress(ticket.sender)},
+            ${ticket.openBlock}, ${ticket.balance.toString()})`;
+      });
+    },
+    async redeemTicket(ticketHash, request, now) {
+      return sql.begin(async (tx) => {
+        const [row] = await tx`DELETE FROM navigation_tickets WHERE ticket_hash = ${ticketHash}
+          RETURNING request, expires_at, sender, open_block, balance`;
+        if (!row || text(row, "request") !== request || integer(row, "expires_at") <= BigInt(now)) return false;
+        const taken = await tx`UPDATE proofs SET second_delivery_used = true
+          WHERE sender = ${address(row, "sender")} AND open_block = ${integer(row, "open_block")}
+            AND balance = ${amount(row, "balance").toString()} AND NOT second_delivery_used
+          RETURNING 1`;
+        return taken.length > 0;
+      });
+    },
+    async takeRateSlot(scope, key, limit, windowMs, now) {
+      return sql.begin(async (tx) => {
+        // One decision per key at a time, in every receiver.
+        await tx`SELECT pg_advisory_xact_lock(${rateLockSpace}, hashtext(${`${scope}:${key}`}))`;
+        const since = BigInt(now - windowMs);
+        await tx`DELETE FROM rate_events WHERE scope = ${scope} AND key = ${key} AND at <= ${since}`;
+        const times = await tx`SELECT at FROM rate_events WHERE scope = ${scope} AND key = ${key}
+          ORDER BY at DESC LIMIT ${limit}`;
+        if (times.length >= limit) {
+          // The oldest of the last `limit` events leaves the window first.
+          const oldest = times[times.length - 1];
+          return { taken: false, waitMs: Number((oldest ? integer(oldest, "at") : BigInt(now)) - since) } as const;
+        }
+        const [row] = await tx`INSERT INTO rate_events (scope, key, at) VALUES (${scope}, ${key}, ${BigInt(now)})
+          RETURNING id`;
+        const id = row ? integer(row, "id") : 0n;
+        return {
+          taken: true,
+          giveBack: async () => {
+            await sql`DELETE FROM rate_events WHERE id = ${id}`;
+          },
+        } as const;
+      });
+    },
+    async ping() {
+      await sql`SELECT 1`;
     },
     async loadProofs() {
       const rows = await sql`SELECT sender, open_block, balance, signature, request, committed_at FROM proofs`;
@@ -167,9 +235,6 @@ export async function postgresStore(url: string, options: PostgresStoreOptions =
         VALUES (${getAddress(agreement.sender)}, ${agreement.openBlock}, ${agreement.balance.toString()})
         ON CONFLICT (sender, open_block) DO UPDATE SET balance = excluded.balance`;
     },
-    async deleteClosingAgreement(sender, openBlock) {
-      await sql`DELETE FROM closing_agreements WHERE sender = ${getAddress(sender)} AND open_block = ${openBlock}`;
-    },
     async loadClosingAgreements() {
       const rows = await sql`SELECT sender, open_block, balance FROM closing_agreements`;
       return rows.map((row) => ({
@@ -204,6 +269,9 @@ export async function postgresStore(url: string, options: PostgresStoreOptions =
   };
 }
 
+/** Lock space of the rate limits' advisory locks (apart from the channels'). */
+const rateLockSpace = 0x6d72_726c; // "mrrl"
+
 /** Lock space of the per-channel advisory locks (the two-key form: apart from the migration lock's key space). */
 const channelLockSpace = 0x6d72_6368; // "mrch"
 
@@ -216,12 +284,27 @@ async function lockChannel(tx: Tx, sender: Address, openBlock: bigint): Promise<
   await tx`SELECT pg_advisory_xact_lock(${channelLockSpace}, hashtext(${`${sender}:${openBlock}`}))`;
 }
 
-/** The channel's stored proof and whether it is marked closing, read under its lock. */
-async function channelState(tx: Tx, sender: Address, openBlock: bigint) {
-  const [row] = await tx`SELECT sender, open_block, balance, signature, request, committed_at FROM proofs
-    WHERE sender = ${sender} AND open_block = ${openBlock}`;
-  const [closing] = await tx`SELECT 1 FROM closing_agreements WHERE sender = ${sender} AND open_block = ${openBlock}`;
-  return { current: row ? proofFromRow(row) : undefined, closing: closing !== undefined };
+/** The channel's stored proof (with its delivery marks) and whether it is marked closing. */
+async function channelState(tx: Tx | Sql, sender: Address, openBlock: bigint): Promise<StoredChannelState> {
+  const [row] = await tx`SELECT sender, open_block, balance, signature, request, committed_at, delivered,
+      second_delivery_used, EXISTS (SELECT 1 FROM closing_agreements c
+        WHERE c.sender = ${sender} AND c.open_block = ${openBlock}) AS closing
+    FROM (SELECT 1) one LEFT JOIN proofs ON sender = ${sender} AND open_block = ${openBlock}`;
+  if (row?.signature === null || row?.signature === undefined)
+    return { current: undefined, closing: row?.closing === true };
+  return {
+    current: {
+      ...proofFromRow(row),
+      delivered: flag(row, "delivered"),
+      secondDeliveryUsed: flag(row, "second_delivery_used"),
+    },
+    closing: row.closing === true,
+  };
+}
+
+/** The proof of a stored payment, without its delivery marks (what a lost commit reports). */
+function proofOnly({ delivered: _, secondDeliveryUsed: __, ...proof }: StoredPayment): ProofRecord {
+  return proof;
 }
 
 /** The compare-and-set of one proof: stored only over the expected balance, and never on a channel marked closing. */
@@ -233,12 +316,15 @@ async function compareAndSet(tx: Tx, commit: ProofCommit): Promise<ProofCommitRe
   const sender = getAddress(proof.sender);
   await lockChannel(tx, sender, proof.openBlock);
   const { current, closing } = await channelState(tx, sender, proof.openBlock);
-  if (closing || (current?.balance ?? 0n) !== expectedBalance) return { committed: false, current, closing };
+  if (closing || (current?.balance ?? 0n) !== expectedBalance) {
+    return { committed: false, current: current && proofOnly(current), closing };
+  }
   await tx`INSERT INTO proofs (sender, open_block, balance, signature, request, committed_at)
     VALUES (${sender}, ${proof.openBlock}, ${proof.balance.toString()}, ${proof.signature}, ${proof.request},
       ${BigInt(proof.committedAt)})
     ON CONFLICT (sender, open_block) DO UPDATE SET balance = excluded.balance, signature = excluded.signature,
-      request = excluded.request, committed_at = excluded.committed_at`;
+      request = excluded.request, committed_at = excluded.committed_at, delivered = false,
+      second_delivery_used = false`;
   return { committed: true };
 }
 

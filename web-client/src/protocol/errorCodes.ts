@@ -59,6 +59,8 @@ export const requestErrorCodes = {
   authorization_used: "The open authorization's nonce is not the sender's next one: it was used, or skips ahead.",
   open_refused: "The channel manager would refuse this open (balance, allowance or permit); nothing was sent.",
   sponsor_unavailable: "The receiver could not send the open transaction right now (503).",
+  store_unavailable:
+    "The receiver's database cannot be reached right now; nothing was charged: retry (503, Retry-After).",
 } as const;
 
 export type RequestErrorCode = keyof typeof requestErrorCodes;
