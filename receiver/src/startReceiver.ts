@@ -123,6 +123,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
     shared,
     log: options.log,
   });
+  await core.verifierReady;
   const watcher = createWatcher({
     receiver: core,
     publicClient,

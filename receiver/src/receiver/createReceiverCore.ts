@@ -799,6 +799,8 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
       const channel = book.get(sender, openBlock);
       if (channel) book.markSettled(channel);
     },
+    /** Resolves once the signature checks' worker threads (`verifierThreads`) have loaded. */
+    verifierReady: verifier.ready,
     /** Stops the signature checks' worker threads (`verifierThreads`), if any. */
     closeVerifier: () => verifier.close(),
   };

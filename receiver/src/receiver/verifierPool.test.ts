@@ -44,6 +44,7 @@ describe("createProofVerifier", () => {
     const checks = await mixedChecks();
     const pool = createProofVerifier({ ...domain, receiver, threads: 2 });
     try {
+      await pool.ready;
       const verdicts = await Promise.all(checks.map((check) => pool.verify(check)));
       assert.deepEqual(
         verdicts,
@@ -61,6 +62,7 @@ describe("createProofVerifier", () => {
     const checks = await mixedChecks();
     const pool = createProofVerifier({ ...domain, receiver, threads: 1 });
     await pool.close();
+    await pool.ready; // resolves for a thread that died too
     const verdicts = await Promise.all(checks.map((check) => pool.verify(check)));
     assert.deepEqual(
       verdicts,

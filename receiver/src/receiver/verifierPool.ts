@@ -6,6 +6,8 @@ import { type SignatureCheck, SignatureVerifier, type VerifierLog } from "./sign
 /** Checks balance proofs; the pool's answers arrive asynchronously, the plain verifier's at once. */
 export type ProofVerifier = {
   verify(check: SignatureCheck): boolean | Promise<boolean>;
+  /** Resolves once every thread has loaded (or died): a receiver is ready to take payments at full speed then. */
+  ready: Promise<void>;
   /** Stops the pool's threads (nothing for the plain verifier). */
   close(): Promise<void>;
 };
@@ -43,23 +45,34 @@ export function createProofVerifier(parameters: {
   if (!Number.isSafeInteger(parameters.threads) || parameters.threads < 0) {
     throw new Error("verifierThreads must be a whole number, 0 or more.");
   }
-  if (parameters.threads === 0) return { verify: (check) => local.verify(check), close: async () => {} };
+  if (parameters.threads === 0) {
+    return { verify: (check) => local.verify(check), ready: Promise.resolve(), close: async () => {} };
+  }
 
   // Built, this module is verifierPool.js beside verifierPoolWorker.js; run from the sources, both end in .ts.
   const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
   const workerUrl = new URL(`./verifierPoolWorker${extension}`, import.meta.url);
   type Pending = { check: SignatureCheck; resolve: (ok: boolean) => void };
-  type Member = { worker: Worker; batches: Map<number, Pending[]>; alive: boolean };
+  type Member = { worker: Worker; batches: Map<number, Pending[]>; alive: boolean; loaded: Promise<void> };
   const domain = { chainId: parameters.chainId, contract: parameters.contract, receiver: parameters.receiver };
   let nextBatch = 0;
   let queued: Pending[] = [];
   let closing = false;
 
   const members: Member[] = Array.from({ length: parameters.threads }, () => {
-    const member: Member = { worker: new Worker(workerUrl, { workerData: domain }), batches: new Map(), alive: true };
+    let loaded = () => {};
+    const member: Member = {
+      worker: new Worker(workerUrl, { workerData: domain }),
+      batches: new Map(),
+      alive: true,
+      loaded: new Promise((resolve) => {
+        loaded = resolve;
+      }),
+    };
     // The process may exit with the pool still running: it holds no state worth waiting for.
     member.worker.unref();
-    member.worker.on("message", (message: { id: number; verdicts: Uint8Array }) => {
+    member.worker.on("message", (message: "ready" | { id: number; verdicts: Uint8Array }) => {
+      if (message === "ready") return loaded();
       const batch = member.batches.get(message.id);
       member.batches.delete(message.id);
       batch?.forEach((pending, i) => {
@@ -69,6 +82,7 @@ export function createProofVerifier(parameters: {
     const die = (reason: string) => {
       if (!member.alive) return;
       member.alive = false;
+      loaded();
       if (!closing) parameters.log?.("warn", `a signature worker stopped (${reason}); its checks run on this thread`);
       for (const batch of member.batches.values())
         for (const pending of batch) pending.resolve(local.verify(pending.check));
@@ -113,6 +127,7 @@ export function createProofVerifier(parameters: {
   }
 
   return {
+    ready: Promise.all(members.map((member) => member.loaded)).then(() => {}),
     verify(check) {
       return new Promise((resolve) => {
         if (queued.length === 0) setImmediate(flush);

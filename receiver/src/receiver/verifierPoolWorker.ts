@@ -40,6 +40,7 @@ function check([sender, openBlock, balance, signature, signers]: Batch["checks"]
   }
 }
 
+parentPort?.postMessage("ready");
 parentPort?.on("message", (batch: Batch) => {
   const verdicts = new Uint8Array(batch.checks.length);
   batch.checks.forEach((entry, i) => {
