@@ -69,7 +69,12 @@ export type Receiver = {
    * Checks a payment for `price` on `request` (`METHOD /path?query`) and holds its channel until the caller
    * settles (charges) or releases it. `paywall()` does this for you.
    */
-  acceptPayment(payment: Payment, price: bigint, request: string): Promise<AcceptedPayment | PaymentRejection>;
+  acceptPayment(
+    payment: Payment,
+    price: bigint,
+    request: string,
+    paidPrice?: bigint,
+  ): Promise<AcceptedPayment | PaymentRejection>;
   /** The receiver's closing signature for a sender's signed close request (the REST API's DELETE). */
   closingSignature(request: ClosingSignatureRequest): Promise<ClosingSignatureResult>;
   getChannel(sender: Address, openBlock: bigint): ChannelInfo | undefined;

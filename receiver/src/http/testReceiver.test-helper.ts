@@ -72,6 +72,8 @@ export function testRoutes(app: Hono, { paywall }: ReceiverRoutesContext) {
     }),
     (c) => c.html(`<!doctype html><title>paid</title><h1>${find(c.req.param("id"))?.title ?? ""}</h1>`),
   );
+  // One price for every page of the route: the paywall announces it (RDN-Price-Route).
+  app.get("/fixed/:id", paywall({ price: articlePrice }), (c) => c.text(`fixed ${c.req.param("id")}`));
   app.get(
     "/echodyn/:text",
     paywall({ price: (c) => BigInt(Math.max(1, (c.req.param("text") ?? "").length)) * pricePerCharacter }),

@@ -345,12 +345,14 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
 
   /**
    * Checks a payment for `price` on `request` (`METHOD /path?query`) and holds its channel; the caller settles or
-   * releases it.
+   * releases it. `paidPrice`: the price the client says it paid (a client paying before it saw the 402, at a price
+   * announced earlier); another one is refused at once, never taken for a payment that overtook its predecessor.
    */
   async function acceptPayment(
     payment: Payment,
     price: bigint,
     request: string,
+    paidPrice?: bigint,
   ): Promise<AcceptedPayment | PaymentRejection> {
     if (payment.contract !== deployment.channelManager) {
       return {
@@ -473,6 +475,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
         };
       }
 
+      if (paidPrice !== undefined && paidPrice !== price) return reject(failure("invalid_amount", channel, true));
       const expected = channel.balance + price;
       if (payment.balance !== expected && !refreshed && shared) {
         refreshed = true;

@@ -8,6 +8,8 @@ export const headerNames = {
   receiverAddress: "RDN-Receiver-Address",
   contractAddress: "RDN-Contract-Address",
   tokenAddress: "RDN-Token-Address",
+  // On a paid request too, optionally: the price the client pays (it paid before seeing this 402, at a price the
+  // receiver announced for the route); a receiver whose price is another refuses the payment at once.
   price: "RDN-Price",
   chainId: "RDN-Chain-Id",
   // The channel the request named, echoed back with its last accepted balance and proof.
@@ -22,6 +24,9 @@ export const headerNames = {
   // On a 402 when the receiver offers to open the reader's channel and pay the gas: `path=<endpoint>;
   // min-deposit=<decimal>` (codec in sponsorOffer.ts).
   sponsoredOpen: "RDN-Sponsored-Open",
+  // On a 402 or a paid answer whose price holds for every path of a route (`/articles/:id`; codec in priceRoute.ts):
+  // a client with a channel may then pay such a path with its first request instead of waiting for its 402.
+  priceRoute: "RDN-Price-Route",
   // Request only: the channel and the new cumulative balance (with `contractAddress`, `receiverAddress`,
   // `senderAddress` and `balanceSignature` above).
   openBlock: "RDN-Open-Block",

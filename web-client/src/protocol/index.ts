@@ -109,6 +109,13 @@ export {
   type ReceiveAuthorizationOpenRequestJson,
 } from "./receiveAuthorizationOpenRequestBody.ts";
 export {
+  decodePriceRouteHeader,
+  encodePriceRouteHeader,
+  isPriceRoute,
+  matchesPriceRoute,
+  maxPriceRouteLength,
+} from "./priceRoute.ts";
+export {
   decodeReceiverStats,
   encodeReceiverStats,
   type ReceiverStats,

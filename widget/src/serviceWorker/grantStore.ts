@@ -1,44 +1,18 @@
 import type { PaymentRequirements } from "@micro-raiden/web-client";
+import { workerDatabase } from "./workerDatabase.ts";
 import { decodeWorkerRequest, encodeWorkerRequest, type PaymentGrant } from "./workerMessages.ts";
 
-const databaseName = "micro-raiden-worker";
 const storeName = "grants";
 
 /**
- * The worker's grants, in an IndexedDB database of its own (the browser stops an idle worker within seconds, so
- * nothing it must remember can live in memory). One grant per receiver: a new one replaces it. Stored in their
- * message form and decoded again on read, so a grant written by an older worker is validated like a message.
+ * The worker's grants, in its IndexedDB database (the browser stops an idle worker within seconds, so nothing it
+ * must remember can live in memory). One grant per receiver: a new one replaces it. Stored in their message form
+ * and decoded again on read, so a grant written by an older worker is validated like a message.
  */
 export function grantStore(factory: IDBFactory = indexedDB) {
-  let opened: Promise<IDBDatabase> | undefined;
-  const database = () => {
-    opened ??= new Promise<IDBDatabase>((resolve, reject) => {
-      const request = factory.open(databaseName, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(storeName);
-      request.onsuccess = () => {
-        const db = request.result;
-        db.onversionchange = () => {
-          db.close();
-          opened = undefined;
-        };
-        resolve(db);
-      };
-      request.onerror = () => {
-        opened = undefined;
-        reject(request.error);
-      };
-    });
-    return opened;
-  };
-  const transact = async <T>(mode: IDBTransactionMode, run: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> => {
-    const db = await database();
-    return new Promise<T>((resolve, reject) => {
-      const transaction = db.transaction(storeName, mode);
-      const request = run(transaction.objectStore(storeName));
-      transaction.oncomplete = () => resolve(request.result);
-      transaction.onabort = () => reject(transaction.error);
-    });
-  };
+  const database = workerDatabase(factory);
+  const transact = <T>(mode: IDBTransactionMode, run: (store: IDBObjectStore) => IDBRequest<T>) =>
+    database.transact(storeName, mode, run);
 
   // Grants as read, by key, for the worker's life: every paid request looks its grant up, and only this worker writes
   // them (through `put` and `clear`, which drop what was read).

@@ -58,6 +58,17 @@ const siteRoutes: NonNullable<ReceiverAppOptions["routes"]> = (app, context) => 
     const gif = Buffer.from("R0lGODlhAQABAAAAACw=", "base64");
     return new Response(gif, { headers: { "content-type": "image/gif" } });
   });
+  // A route whose announced price does not hold for every page under it: a dearer page and a free one (registered
+  // first, so they win), for the worker that pays the route's pages first.
+  const shifting = (id: string, text: string) =>
+    `<!doctype html><main id="paid-content" data-article="shifting-${id}">${text}</main>`;
+  app.get("/shifting/dear", context.paywall({ price: 2n * articlePrice, priceRoute: false }), (c) =>
+    c.html(shifting("dear", "dear")),
+  );
+  app.get("/shifting/free", (c) => c.html(shifting("free", "free")));
+  app.get("/shifting/:id", context.paywall({ price: articlePrice }), (c) =>
+    c.html(shifting(c.req.param("id"), `<a id="next" href="/shifting/${Number(c.req.param("id")) + 1}">Next</a>`)),
+  );
   // 402s asking for payment to someone the reader did not grant: another receiver, or a contract of its own.
   const foreign = (requirements: PaymentRequirements) => () =>
     new Response(`<!doctype html><title>Pay me</title><h1 id="foreign">Pay me</h1>`, {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
-import type { Page } from "playwright";
+import type { BrowserContext, Page } from "playwright";
 import { articlePrice, type NavigationTestSite, startNavigationTestSite } from "./navigationTestSite.test-helper.ts";
 
 let site: NavigationTestSite;
@@ -266,6 +266,93 @@ describe("paid navigation: what the worker pays without asking", () => {
       assert.equal(statuses.filter((status) => status === 200).length, 9, "the navigation and nine more");
       assert.equal(statuses.filter((status) => status === 402).length, 91);
       assert.equal(site.charged(reader.channel), 10n * articlePrice);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("paid navigation: paying first, at the price the receiver announced for the route", () => {
+  /**
+   * The requests the worker sent to the network for pages of `prefix` (the browser's own preload, the unpaid first
+   * try of the usual way, aside): whether each carried a payment, and whether that payment said which price it paid
+   * (RDN-Price: it was sent before any 402 for the page, at the route's announced price).
+   */
+  function workerRequests(context: BrowserContext, prefix: string) {
+    const seen: { path: string; paid: boolean; first: boolean; status: number }[] = [];
+    context.on("response", (response) => {
+      const request = response.request();
+      const { pathname } = new URL(request.url());
+      const headers = request.headers();
+      if (!pathname.startsWith(prefix) || response.fromServiceWorker()) return;
+      if ("service-worker-navigation-preload" in headers) return;
+      seen.push({
+        path: pathname,
+        paid: "rdn-balance-signature" in headers,
+        first: "rdn-price" in headers,
+        status: response.status(),
+      });
+    });
+    return seen;
+  }
+
+  it("pays the next page of the route with its first request: one request a page, no 402 waited for", async () => {
+    const reader = await site.newReader();
+    const context = await site.newContext();
+    try {
+      const seen = workerRequests(context, "/articles/");
+      const page = await context.newPage();
+      await site.startNavigation(page, reader, { from: "/articles/500" });
+      await page.locator("#paid-content[data-article='500']").waitFor();
+      seen.length = 0;
+      for (const id of [501, 502, 503]) {
+        await page.click("#next");
+        await page.locator(`#paid-content[data-article='${id}']`).waitFor();
+      }
+      assert.deepEqual(
+        seen,
+        [501, 502, 503].map((id) => ({ path: `/articles/${id}`, paid: true, first: true, status: 200 })),
+        "each page: one paid request, answered 200",
+      );
+      assert.equal(site.charged(reader.channel), 4n * articlePrice, "each page charged once");
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("a guess that no longer holds costs a round trip, never money: a dearer page, then a free one", async () => {
+    const reader = await site.newReader({ autoPay: { maxPrice: 2n * articlePrice, perMinute: 30 } });
+    const context = await site.newContext();
+    try {
+      const seen = workerRequests(context, "/shifting/");
+      const page = await context.newPage();
+      await site.startNavigation(page, reader, { from: "/shifting/1" });
+      await page.locator("#paid-content[data-article='shifting-1']").waitFor();
+      assert.equal(site.charged(reader.channel), articlePrice);
+
+      // Priced twice the route's announced price: the first payment is refused with the right price, then paid.
+      seen.length = 0;
+      await page.goto(`${site.url}/shifting/dear`);
+      await page.locator("#paid-content[data-article='shifting-dear']").waitFor();
+      assert.deepEqual(seen, [
+        { path: "/shifting/dear", paid: true, first: true, status: 402 },
+        { path: "/shifting/dear", paid: true, first: false, status: 200 },
+      ]);
+      assert.equal(site.charged(reader.channel), 3n * articlePrice, "charged its own price, once");
+
+      // Free: the proof goes unused and nothing is recorded, in the receiver or the reader's channel.
+      seen.length = 0;
+      await page.goto(`${site.url}/shifting/free`);
+      await page.locator("#paid-content[data-article='shifting-free']").waitFor();
+      assert.deepEqual(seen, [{ path: "/shifting/free", paid: true, first: true, status: 200 }]);
+      assert.equal(site.charged(reader.channel), 3n * articlePrice);
+
+      // The announcement was dropped: the next page of the route goes the usual way, and pays its price once.
+      seen.length = 0;
+      await page.goto(`${site.url}/shifting/2`);
+      await page.locator("#paid-content[data-article='shifting-2']").waitFor();
+      assert.deepEqual(seen, [{ path: "/shifting/2", paid: true, first: false, status: 200 }]);
+      assert.equal(site.charged(reader.channel), 4n * articlePrice);
     } finally {
       await context.close();
     }

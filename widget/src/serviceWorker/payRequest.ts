@@ -2,10 +2,17 @@ import {
   type ChannelLock,
   type ChannelStorage,
   fetchWithStoredChannel,
+  PaymentOutcomeUnknownError,
   PaymentRefusedError,
 } from "@micro-raiden/web-client";
-import { decodePaymentResponseHeaders, headerNames, type PaymentRequirements } from "@micro-raiden/web-client/protocol";
+import {
+  decodePaymentResponseHeaders,
+  encodePaymentResponseHeaders,
+  headerNames,
+  type PaymentRequirements,
+} from "@micro-raiden/web-client/protocol";
 import type { KeptPages } from "./keptPages.ts";
+import type { PriceRoute, PriceRoutes } from "./priceRoutes.ts";
 import { workerClient } from "./workerClient.ts";
 import type { NavigationVoucher, PaymentGrant } from "./workerMessages.ts";
 
@@ -23,6 +30,11 @@ export type PayRequestParameters = {
   preloaded?: Promise<Response | undefined> | undefined;
   /** The paid pages the worker keeps, so a reload within their max-age is not paid again. */
   kept?: KeptPages | undefined;
+  /**
+   * The prices the receiver announced for its routes (RDN-Price-Route), learned from its answers: a GET under such a
+   * route is paid with its first request (one round trip instead of two) when a grant covers it.
+   */
+  routes?: PriceRoutes | undefined;
   /** How long to keep asking while the receiver waits for the channel's confirmations, in ms (default 20 000). */
   confirmationWaitMs?: number | undefined;
   /**
@@ -51,11 +63,25 @@ export type PayRequestParameters = {
  * headers, which the Fetch standard turns into `same-origin` mode while keeping the method, body, credentials and
  * `manual` redirect mode (a redirect reaches the browser as such and it follows it as a navigation). A body is read
  * from clones, so a POSTed form can be sent twice (unpaid, then paid).
+ *
+ * Paying first: a GET under a route whose price the receiver announced (`routes`) is sent with the payment at once,
+ * for a receiver the reader granted, within the same limits. A guess that no longer holds costs a round trip, never
+ * money: a free page ignores the proof (nothing is recorded), and a changed price is refused with the right one,
+ * which is then paid the usual way.
  */
 export async function payRequest(request: Request, parameters: PayRequestParameters): Promise<Response> {
   // Kept before anything reads the body: the paid copy is made from it.
   const original = request.clone();
-  const first = (await parameters.preloaded) ?? (await parameters.fetch(request));
+  // A wallet-signed voucher is for the price the reader saw on the paywall: it is presented after the 402, as ever.
+  const voucher = parameters.takeVoucher(request.url);
+  const route = !voucher && request.method === "GET" ? await parameters.routes?.find(request.url) : undefined;
+  const paidFirst = route ? await payFirst(original, route, parameters) : "untried";
+  if (paidFirst instanceof Response) return paidFirst;
+  // A refused first payment went to the network in place of the preloaded answer, which is dropped: ask again.
+  if (paidFirst === "refused") parameters.preloaded?.then((response) => response?.body?.cancel()).catch(() => {});
+  const first =
+    (paidFirst === "untried" ? await parameters.preloaded : undefined) ?? (await parameters.fetch(original.clone()));
+  await parameters.routes?.learn(first).catch(() => {});
   if (first.status !== 402) return first;
 
   let requirements: PaymentRequirements;
@@ -64,7 +90,6 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
   } catch {
     return first; // Not a receiver's 402: not ours to pay.
   }
-  const voucher = parameters.takeVoucher(request.url);
   // Both are local reads: side by side.
   const [kept, grant] = await Promise.all([
     parameters.kept?.find(original),
@@ -89,8 +114,8 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
   };
   const { storage, lock, waitUntil } = parameters;
   const client = voucher
-    ? workerClient({ voucher, fetch, storage, lock })
-    : grant && workerClient({ grant, fetch, storage, lock });
+    ? workerClient({ voucher, fetch: learning(fetch, parameters), storage, lock })
+    : grant && workerClient({ grant, fetch: learning(fetch, parameters), storage, lock });
   if (!client) return first;
   const deadline = Date.now() + (parameters.confirmationWaitMs ?? 20_000);
   for (;;) {
@@ -113,6 +138,70 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
       await new Promise((resolve) => setTimeout(resolve, confirmationPollMs));
     }
   }
+}
+
+/**
+ * Sends `original` with the payment for the price `route` announced, without waiting for its 402: the paid answer
+ * (or a kept copy, or the free answer of a page that no longer costs anything). "untried" without a grant for it,
+ * "refused" when the payment could not be made: nothing was charged either way, and the caller goes the usual way.
+ */
+async function payFirst(
+  original: Request,
+  route: PriceRoute,
+  parameters: PayRequestParameters,
+): Promise<Response | "untried" | "refused"> {
+  const [kept, grant] = await Promise.all([parameters.kept?.find(original), parameters.findGrant(route.requirements)]);
+  if (kept) return kept;
+  if (!grant) return "untried";
+
+  // The announced requirements stand in for the 402 fetchWithStoredChannel asks for first; the paid request says
+  // which price it pays (RDN-Price), so a receiver whose price changed refuses it at once with the right one.
+  let primed: Response | undefined = new Response(null, {
+    status: 402,
+    headers: encodePaymentResponseHeaders({ requirements: route.requirements }),
+  });
+  let guess = true;
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    if (primed) {
+      const answer = primed;
+      primed = undefined;
+      return answer;
+    }
+    const outgoing = new Request(input, init);
+    if (guess) outgoing.headers.set(headerNames.price, route.requirements.price.toString());
+    guess = false;
+    return parameters.fetch(outgoing);
+  };
+  const { storage, lock, waitUntil } = parameters;
+  const client = workerClient({ grant, fetch: learning(fetch, parameters), storage, lock });
+  let paid: Response;
+  try {
+    paid = await fetchWithStoredChannel(client, { input: original.clone(), retryCount: 1, waitUntil });
+  } catch (error) {
+    // Sent, and no answer: the receiver may have taken it. The usual way would pay again; the unpaid answer (its
+    // paywall) is the answer instead, as it is when this happens on the usual way.
+    if (error instanceof PaymentOutcomeUnknownError) return parameters.fetch(original.clone());
+    return "refused";
+  }
+  // A page that answers without taking the payment (it became free): the announcement no longer holds for it.
+  if (paid.ok && !paid.headers.has(headerNames.senderBalance)) {
+    await parameters.routes?.forget(route.route).catch(() => {});
+    return paid;
+  }
+  const keeping = parameters.kept?.keep(original, paid).catch(() => {});
+  if (keeping) waitUntil?.(keeping);
+  return paid;
+}
+
+/** `fetch`, learning the receiver's price announcements from every answer it gets. */
+function learning(fetch: typeof globalThis.fetch, parameters: PayRequestParameters): typeof globalThis.fetch {
+  const { routes } = parameters;
+  if (!routes) return fetch;
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    await routes.learn(response).catch(() => {});
+    return response;
+  };
 }
 
 /** How often the worker asks again while the receiver waits for a channel's confirmations. */

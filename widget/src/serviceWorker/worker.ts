@@ -7,6 +7,7 @@ import { defaultLock, indexedDbStorage } from "@micro-raiden/web-client";
 import { grantStore } from "./grantStore.ts";
 import { keptPages } from "./keptPages.ts";
 import { carriesPayment, marksAutoPay, payRequest } from "./payRequest.ts";
+import { priceRoutes } from "./priceRoutes.ts";
 import {
   decodeWorkerRequest,
   type NavigationVoucher,
@@ -18,6 +19,7 @@ declare const self: ServiceWorkerGlobalScope;
 
 const grants = grantStore();
 const kept = keptPages(self.caches);
+const routes = priceRoutes();
 // The pages' channel storage and lock, for the worker's life: its database connection is opened once, not per payment.
 const storage = indexedDbStorage();
 const lock = defaultLock();
@@ -55,6 +57,7 @@ self.addEventListener("fetch", (event) => {
       findGrant: grants.find,
       takeVoucher,
       kept,
+      routes,
       fetch: (input, init) => fetch(input, init),
       preloaded: request.mode === "navigate" ? event.preloadResponse : undefined,
       waitUntil: (task) => event.waitUntil(task),
@@ -88,6 +91,7 @@ self.addEventListener("message", (event) => {
         if (message.type === "grant" && (await grants.put(message.grant))) await kept.clear();
         if (message.type === "revoke") {
           await grants.clear();
+          await routes.clear();
           vouchers.clear();
           await kept.clear();
         }
