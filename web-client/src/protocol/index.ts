@@ -102,19 +102,19 @@ export {
 } from "./paywallSite.ts";
 export { type PermitMessage, permitTypedData, permitTypes } from "./permitTypedData.ts";
 export {
-  decodeReceiveAuthorizationOpenRequestBody,
-  encodeReceiveAuthorizationOpenRequestBody,
-  isReceiveAuthorizationOpenRequest,
-  type ReceiveAuthorizationOpenRequestBody,
-  type ReceiveAuthorizationOpenRequestJson,
-} from "./receiveAuthorizationOpenRequestBody.ts";
-export {
   decodePriceRouteHeader,
   encodePriceRouteHeader,
   isPriceRoute,
   matchesPriceRoute,
   maxPriceRouteLength,
 } from "./priceRoute.ts";
+export {
+  decodeReceiveAuthorizationOpenRequestBody,
+  encodeReceiveAuthorizationOpenRequestBody,
+  isReceiveAuthorizationOpenRequest,
+  type ReceiveAuthorizationOpenRequestBody,
+  type ReceiveAuthorizationOpenRequestJson,
+} from "./receiveAuthorizationOpenRequestBody.ts";
 export {
   decodeReceiverStats,
   encodeReceiverStats,

@@ -11,7 +11,7 @@ export const maxPriceRouteLength = 256;
 
 // A path of segments: a literal (unreserved URL characters), a `:name` parameter (one non-empty segment) or a final
 // `*` (the rest of the path, possibly empty). The subset of Hono's and URLPattern's route syntax both read the same.
-const segment = String.raw`(?:[A-Za-z0-9._~-]+|:[A-Za-z_][A-Za-z0-9_]*)`;
+const segment = "(?:[A-Za-z0-9._~-]+|:[A-Za-z_][A-Za-z0-9_]*)";
 const routePattern = new RegExp(String.raw`^(?:/${segment})*(?:/\*|/)?$`);
 
 /** Whether `route` is a route the header can carry (see `decodePriceRouteHeader`). */
