@@ -16,6 +16,7 @@ import type {
   ClosingSignatureResult,
   PaymentRejection,
 } from "./receiver/createReceiverCore.ts";
+import type { ReceiverExact } from "./x402/ExactFacilitator.ts";
 
 /** A channel to this receiver as the REST API and the operator see it. */
 export type ChannelInfo = {
@@ -63,6 +64,11 @@ export type Receiver = {
   readonly requestTimeoutMs: number;
   /** Present when the receiver sponsors opens: its 402s offer it and its REST API takes the requests. */
   readonly sponsor?: SponsoredOpener | undefined;
+  /**
+   * Present when the receiver takes x402's `exact` payments (its token has EIP-3009): its 402s offer them and
+   * `paywall()` settles them, itself or through an x402 facilitator.
+   */
+  readonly exact?: ReceiverExact | undefined;
   /** What a 402 for `price` asks for. */
   requirements(price: bigint): PaymentRequirements;
   /**

@@ -11,6 +11,7 @@ import {
   channelManagerAbi,
   decodePaymentResponseHeaders,
   decodePaywallSite,
+  decodeX402ChannelOffer,
   demoTokenAbi,
   encodePaymentHeaders,
   headerNames,
@@ -74,6 +75,14 @@ describe("a site owner's own Hono app", () => {
     assert.equal(requirements.price, parseEther("0.01"));
     assert.equal(requirements.receiver, receiver.address);
     assert.equal((await app.request("/")).status, 200, "routes without the paywall stay free");
+    // The demo token has no EIP-3009: x402 clients are offered our channel scheme only, no `exact`.
+    assert.deepEqual(decodeX402ChannelOffer(unpaid.headers), { requirements, sponsor: undefined });
+    const x402: unknown = JSON.parse(atob(unpaid.headers.get(headerNames.paymentRequired) ?? ""));
+    assert.deepEqual(
+      Reflect.get(Object(x402), "accepts").map((entry: { scheme: string }) => entry.scheme),
+      ["micro-raiden-channel"],
+    );
+    assert.equal(receiver.exact, undefined);
 
     const { sender, openBlock } = await openChannel(parseEther("1"));
     const signature = await sender.signTypedData(

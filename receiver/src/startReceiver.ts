@@ -15,6 +15,8 @@ import { createReceiverCore } from "./receiver/createReceiverCore.ts";
 import { receiverFromCore } from "./receiver/receiverFromCore.ts";
 import { defaultVerifierThreads } from "./receiver/verifierPool.ts";
 import { openReceiverStore } from "./store/openReceiverStore.ts";
+import type { ReceiverExact } from "./x402/ExactFacilitator.ts";
+import { type ExactOptions, startExact } from "./x402/startExact.ts";
 
 export type StartReceiverOptions = {
   /** The chain's JSON-RPC URL (or pass `transport`). It must serve the deployment's chain. */
@@ -74,6 +76,12 @@ export type StartReceiverOptions = {
    * `receiverApi` takes the requests at `POST <gateway>/sponsored-open`, within a minimum deposit and rate limits.
    */
   sponsor?: SponsorOptions | undefined;
+  /**
+   * x402's `exact` scheme (one on-chain transfer per request), offered on every 402 when the token has EIP-3009 (as
+   * USDC): by default the receiver settles it itself, paying the gas, through its one nonce source. `false` turns it
+   * off; `facilitatorUrl` has an x402 facilitator verify and settle instead.
+   */
+  exact?: ExactOptions | false | undefined;
   /** Where operational messages go (default: console). */
   log?: ((level: "info" | "warn" | "error", message: string) => void) | undefined;
 };
@@ -110,6 +118,26 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
   await assertGenuineManager(publicClient, options.deployment);
   const token = await readTokenInfo(publicClient, options.deployment.token);
   const { store, proofWriter, shared } = await openReceiverStore(options);
+  let exact: ReceiverExact | undefined;
+  try {
+    // Receivers sharing a database send transactions only from their leader: there `exact` needs a facilitator.
+    const settlesItself = options.exact !== false && options.exact?.facilitatorUrl === undefined;
+    exact =
+      options.exact === false || (settlesItself && options.databaseUrl !== undefined)
+        ? undefined
+        : await startExact({
+            ...options.exact,
+            token: options.deployment.token,
+            publicClient,
+            walletClient,
+            store: options,
+            confirmations: options.confirmations,
+          });
+  } catch (error) {
+    await proofWriter.close();
+    store.close();
+    throw error;
+  }
   const core = createReceiverCore({
     store,
     account,
@@ -147,6 +175,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
     }
   } catch (error) {
     await core.closeVerifier();
+    await exact?.ledger.close();
     await proofWriter.close();
     store.close();
     throw error;
@@ -183,12 +212,14 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
       token: { symbol: token.symbol, decimals: token.decimals },
     },
     ...leaderParts,
+    exact,
     sync,
     claimableCredit: () => (cluster ? cluster.claimableCredit() : watcher.credit()),
     async close() {
       await cluster?.close();
       await watcher.stop();
       await core.closeVerifier();
+      await exact?.ledger.close();
       await proofWriter.close();
       store.close();
     },

@@ -21,6 +21,7 @@ import type { PaymentRejection } from "../receiver/createReceiverCore.ts";
 import { navigationTickets } from "./navigationTickets.ts";
 import { setPaidRequirements } from "./paidRequirements.ts";
 import { paywallPage } from "./paywallPage.ts";
+import { payExact, readExactPayment, x402PaymentRequiredHeader } from "./x402Exact.ts";
 
 /** A price in token base units, fixed or computed from the request (µRaiden's dynamic price). */
 export type Price = bigint | ((c: Context) => bigint | Promise<bigint>);
@@ -95,9 +96,24 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
     const price = typeof options.price === "bigint" ? options.price : await options.price(c);
     if (price <= 0n) throw new Error("paywall: the price function returned a non-positive price.");
     const requirements = receiver.requirements(price);
-    // On every 402: a reader without a channel (or whose channel is gone) may take up the receiver's offer.
-    const offer = receiver.sponsor ? encodeSponsorOfferHeader(receiver.sponsor.offer) : {};
+    // On every 402: a reader without a channel (or whose channel is gone) may take up the receiver's offer, and an
+    // x402 client reads the same terms in PAYMENT-REQUIRED.
+    const offer = {
+      ...(receiver.sponsor ? encodeSponsorOfferHeader(receiver.sponsor.offer) : {}),
+      ...x402PaymentRequiredHeader(c, receiver, requirements),
+    };
     const announced = priceRouteHeader(c, options);
+
+    const exactPayment = readExactPayment(c, receiver);
+    if (exactPayment && receiver.exact) {
+      return payExact(c, next, {
+        receiver,
+        exact: receiver.exact,
+        requirements,
+        payment: exactPayment,
+        paidCacheControl,
+      });
+    }
 
     let payment: Payment | undefined;
     try {
@@ -257,7 +273,7 @@ function priceRouteHeader(c: Context, options: PaywallOptions): Record<string, s
 }
 
 /** Whether `work` settled within `ms`; its error, if it failed in time. A failure after that is dropped. */
-async function finishesWithin(work: Promise<void>, ms: number): Promise<boolean> {
+export async function finishesWithin(work: Promise<void>, ms: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), ms);
@@ -274,13 +290,13 @@ async function finishesWithin(work: Promise<void>, ms: number): Promise<boolean>
  * Paid content is for the reader who paid: `private` keeps it out of shared caches whatever the handler said; a
  * handler's `no-store` (stricter) is kept.
  */
-function setPaidCacheControl(headers: Headers, value: string) {
+export function setPaidCacheControl(headers: Headers, value: string) {
   if (/(^|[\s,])no-store([\s,]|$)/i.test(headers.get("cache-control") ?? "")) return;
   headers.set("cache-control", value);
 }
 
 /** `METHOD /path?query`: what a payment paid for, so a retry with the same proof is recognized as the same request. */
-function requestKey(c: Context): string {
+export function requestKey(c: Context): string {
   const url = c.req.url;
   return `${c.req.method} ${url.slice(url.indexOf("/", url.indexOf("//") + 2))}`;
 }

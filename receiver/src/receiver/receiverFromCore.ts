@@ -4,6 +4,7 @@ import type { ClaimResult } from "../chain/claimCredit.ts";
 import type { Operator } from "../chain/operator.ts";
 import type { SponsoredOpener } from "../http/sponsoredOpener.ts";
 import type { ChannelInfo, Receiver, TokenInfo } from "../Receiver.ts";
+import type { ReceiverExact } from "../x402/ExactFacilitator.ts";
 import type { ChannelView } from "./channelBook.ts";
 import type { ReceiverCore } from "./createReceiverCore.ts";
 
@@ -26,6 +27,8 @@ export function receiverFromCore(
     site?: PaywallSite | undefined;
     operator?: Operator | undefined;
     sponsor?: SponsoredOpener | undefined;
+    /** x402's `exact` scheme, for a token with EIP-3009. */
+    exact?: ReceiverExact | undefined;
     /** Claims the receiver's credit on chain (`claimCredit`). */
     claim?: (() => Promise<ClaimResult>) | undefined;
     sync?: (() => Promise<void>) | undefined;
@@ -52,6 +55,7 @@ export function receiverFromCore(
     site: parts.site ?? {},
     requestTimeoutMs: core.requestTimeoutMs,
     sponsor: parts.sponsor,
+    exact: parts.exact,
     requirements: core.requirements,
     acceptPayment: core.acceptPayment,
     closingSignature: core.closingSignature,

@@ -38,6 +38,12 @@ export const headerNames = {
   // one the reader's channel may pay automatically (within its limits). Without it the worker pays navigations only:
   // a paid image or a script's stray request is never paid silently.
   autoPay: "RDN-Auto-Pay",
+  // x402 v2 (x402Requirements.ts): base64 JSON. On every 402, the payment options (our channel scheme and, for a
+  // token with EIP-3009, `exact`) and why a payment was refused; on a request, an x402 payment; on a paid answer (and
+  // a failed settlement), its settlement.
+  paymentRequired: "PAYMENT-REQUIRED",
+  paymentSignature: "PAYMENT-SIGNATURE",
+  paymentResponse: "PAYMENT-RESPONSE",
 } as const;
 
 export type HeaderName = (typeof headerNames)[keyof typeof headerNames];

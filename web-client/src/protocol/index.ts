@@ -140,7 +140,14 @@ export {
   type SponsoredOpenResponseJson,
 } from "./sponsoredOpenResponseBody.ts";
 export { decodeSponsorOfferHeader, encodeSponsorOfferHeader, type SponsorOffer } from "./sponsorOffer.ts";
+export { tokenAnswered } from "./tokenAnswered.ts";
 export { type ReadTokenDomainErrorType, readTokenDomain, type TokenDomain } from "./tokenDomain.ts";
+export {
+  type TransferAuthorization,
+  transferWithAuthorizationAbi,
+  transferWithAuthorizationTypedData,
+  transferWithAuthorizationTypes,
+} from "./transferWithAuthorizationTypedData.ts";
 export {
   balanceProofTypedData,
   type ChannelBalance,
@@ -167,3 +174,28 @@ export {
   type WithdrawRequestBody,
   type WithdrawRequestJson,
 } from "./withdrawRequestBody.ts";
+export {
+  decodeExactPayment,
+  type ExactPayment,
+  encodeX402SettleResponseHeader,
+  type X402ErrorReason,
+  type X402SettleResponse,
+  x402ErrorReasons,
+} from "./x402ExactPayment.ts";
+export {
+  caip2Network,
+  channelScheme,
+  decodeX402ChannelOffer,
+  type ExactOffer,
+  encodeX402PaymentRequired,
+  encodeX402PaymentRequiredHeader,
+  exactRequirement,
+  exactScheme,
+  parseCaip2Network,
+  type X402ChannelOffer,
+  type X402Offer,
+  type X402PaymentRequiredJson,
+  type X402RequirementJson,
+  type X402Resource,
+  x402Version,
+} from "./x402Requirements.ts";
