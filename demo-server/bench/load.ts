@@ -1,22 +1,22 @@
 // Load generator for bench:server, run as its own process so it does not compete with the server's event loop:
 // N concurrent senders, each sending its requests one after another over a keep-alive connection.
-//   node bench/load.ts <requests.json> <baseUrl>
+//   node bench/load.ts <requests.json> <baseUrl>[,<baseUrl>…]   (sender i sends to base URL i mod their number)
 // requests.json: { "senders": [ [ { "path": "/x", "headers": { ... } }, ... ], ... ] }
 import { readFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
 
 type Planned = { path: string; headers: Record<string, string> };
 const [file, baseUrl] = process.argv.slice(2);
-if (!file || !baseUrl) throw new Error("usage: load.ts <requests.json> <baseUrl>");
+if (!file || !baseUrl) throw new Error("usage: load.ts <requests.json> <baseUrl>[,<baseUrl>…]");
 const parsed: unknown = JSON.parse(await readFile(file, "utf8"));
 const senders: Planned[][] =
   typeof parsed === "object" && parsed !== null && Array.isArray(Reflect.get(parsed, "senders"))
     ? Reflect.get(parsed, "senders")
     : [];
-const url = new URL(baseUrl);
+const urls = baseUrl.split(",").map((base) => new URL(base));
 const agent = new Agent({ keepAlive: true, maxSockets: senders.length });
 
-function send(planned: Planned): Promise<{ status: number; ms: number }> {
+function send(planned: Planned, url: URL): Promise<{ status: number; ms: number }> {
   const start = performance.now();
   return new Promise((resolve, reject) => {
     const req = request(
@@ -35,9 +35,10 @@ const latencies: number[] = [];
 const statuses = new Map<number, number>();
 const started = performance.now();
 await Promise.all(
-  senders.map(async (plan) => {
+  senders.map(async (plan, index) => {
+    const url = urls[index % urls.length] ?? urls[0] ?? new URL(baseUrl);
     for (const planned of plan) {
-      const { status, ms } = await send(planned);
+      const { status, ms } = await send(planned, url);
       latencies.push(ms);
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
     }

@@ -20,6 +20,11 @@ import { createPublicClient, createWalletClient, encodePacked, http, parseEther,
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { spawnDemoServer } from "../src/testing/spawnDemoServer.ts";
 
+// --store postgres --receivers 1,2,3: SQLite against PostgreSQL with 1, 2, 3 receivers (serverStores.ts) instead.
+if (process.argv.includes("--store")) {
+  await import("./serverStores.ts");
+  process.exit();
+}
 const SENDERS = Number(process.env.SENDERS ?? 50);
 const PER_SENDER = Number(process.env.PER_SENDER ?? 300);
 // Free and paid load alternate in rounds (each sender's proofs continue from round to round), and the figures are

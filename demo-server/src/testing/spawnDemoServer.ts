@@ -11,6 +11,7 @@ export type SpawnedDemoServer = { child: ChildProcess; url: string; exited: Prom
 
 /**
  * Writes the key (0600) and deployment files into `dir`, starts the demo's `cli.ts start` with the store at `dir/receiver.db`
+ * (or in `databaseUrl`)
  * on `port` (default: a free one), and resolves once it listens.
  */
 export async function spawnDemoServer(parameters: {
@@ -25,11 +26,14 @@ export async function spawnDemoServer(parameters: {
   pollIntervalMs?: number;
   /** Listen here (0: any free port). A restarted server keeps its clients' URL this way. */
   port?: number;
+  /** Keep the state in this PostgreSQL database instead (its password passed as PGPASSWORD, not on the command line). */
+  databaseUrl?: string | undefined;
 }): Promise<SpawnedDemoServer> {
   const keyFile = join(parameters.dir, "receiver.key");
   const deploymentFile = join(parameters.dir, "deployment.json");
   await writeFile(keyFile, parameters.privateKey, { mode: 0o600 });
   await writeFile(deploymentFile, JSON.stringify(parameters.deployment));
+  const database = parameters.databaseUrl === undefined ? undefined : withoutPassword(parameters.databaseUrl);
   const child = spawn(
     process.execPath,
     [
@@ -42,15 +46,17 @@ export async function spawnDemoServer(parameters: {
       keyFile,
       "--deployment",
       deploymentFile,
-      "--db",
-      join(parameters.dir, "receiver.db"),
+      ...(database ? ["--database-url", database.url] : ["--db", join(parameters.dir, "receiver.db")]),
       "--port",
       String(parameters.port ?? 0),
       "--poll-interval",
       String(parameters.pollIntervalMs ?? 1000),
       ...(parameters.args ?? []),
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: database ? { ...process.env, PGPASSWORD: database.password } : process.env,
+    },
   );
   const exited = new Promise((resolve) => child.once("exit", resolve));
   return new Promise((resolve, reject) => {
@@ -66,4 +72,11 @@ export async function spawnDemoServer(parameters: {
     });
     void exited.then((code) => reject(new Error(`receiver exited (${String(code)}): ${output}`)));
   });
+}
+
+function withoutPassword(databaseUrl: string): { url: string; password: string } {
+  const url = new URL(databaseUrl);
+  const password = decodeURIComponent(url.password);
+  url.password = "";
+  return { url: url.href, password };
 }
