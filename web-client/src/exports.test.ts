@@ -107,6 +107,7 @@ it("the protocol entry exports exactly the protocol", async () => {
     "decodeExactPayment",
     "decodeOperatorResults",
     "decodePaymentHeaders",
+    "decodePaymentRequired",
     "decodePaymentRequiredBody",
     "decodePaymentResponseHeaders",
     "decodePaywallAttributes",

@@ -15,7 +15,7 @@ import type { PriceExceedsPolicyErrorType } from "../errors/PriceExceedsPolicyEr
 import { ReceiverApiError } from "../errors/ReceiverApiError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import {
-  decodeSponsorOfferHeader,
+  decodePaymentRequired,
   type MalformedHeaderErrorType,
   type PaymentRequirements,
   type SponsorOffer,
@@ -127,10 +127,13 @@ async function openFor(
   return openChannel(client, { ...manager, method });
 }
 
-/** The 402's sponsored-open offer; a malformed one is no offer (the client can always pay the gas itself). */
+/**
+ * The 402's sponsored-open offer (`RDN-Sponsored-Open`, or x402's channel entry); a malformed one is no offer (the
+ * client can always pay the gas itself).
+ */
 function sponsorOffer(response: Response): SponsorOffer | undefined {
   try {
-    return decodeSponsorOfferHeader(response.headers);
+    return decodePaymentRequired(response.headers).sponsor;
   } catch {
     return undefined;
   }

@@ -18,6 +18,7 @@ import { PriceExceedsPolicyError, type PriceExceedsPolicyErrorType } from "../er
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import {
   type ChannelEcho,
+  decodePaymentRequired,
   decodePaymentResponseHeaders,
   encodePaymentHeaders,
   type MalformedHeaderErrorType,
@@ -124,7 +125,7 @@ export async function payOnPaymentRequired(
 
   let resyncs = 0;
   // Each 402 is decoded once: its requirements drive the next payment, its echo and failure the recovery.
-  let decoded = decodePaymentResponseHeaders(response.headers);
+  let decoded = decodePaymentRequired(response.headers);
   for (;;) {
     const { requirements } = decoded;
     const { maxPrice } = client.policy;
@@ -146,7 +147,7 @@ export async function payOnPaymentRequired(
     });
     if (response.status !== 402) return response;
 
-    decoded = decodePaymentResponseHeaders(response.headers);
+    decoded = decodePaymentRequired(response.headers);
     const { echo, failure } = decoded;
     const refused = (cause?: unknown) =>
       new PaymentRefusedError({ status: response.status, url: request.url, ...(failure ? { failure } : {}), cause });

@@ -185,6 +185,7 @@ export {
 export {
   caip2Network,
   channelScheme,
+  decodePaymentRequired,
   decodeX402ChannelOffer,
   type ExactOffer,
   encodeX402PaymentRequired,

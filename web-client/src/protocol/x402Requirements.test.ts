@@ -3,9 +3,10 @@ import { describe, it } from "node:test";
 import { encodeBase64Json } from "./base64Json.ts";
 import { headerNames } from "./headers.ts";
 import { MalformedHeaderError } from "./MalformedHeaderError.ts";
-import type { PaymentRequirements } from "./paymentHeaders.ts";
+import { encodePaymentResponseHeaders, type PaymentRequirements } from "./paymentHeaders.ts";
 import {
   channelScheme,
+  decodePaymentRequired,
   decodeX402ChannelOffer,
   encodeX402PaymentRequired,
   encodeX402PaymentRequiredHeader,
@@ -116,6 +117,23 @@ describe("PAYMENT-REQUIRED (x402 v2)", () => {
       /extra.sponsoredOpen.path must be an absolute path/,
     );
     assert.equal(channelScheme, ours?.scheme);
+  });
+
+  it("pays by the RDN headers when a 402 has them, else by our PAYMENT-REQUIRED entry", () => {
+    const x402 = encodeX402PaymentRequiredHeader({ requirements, resource, maxTimeoutSeconds: 30, sponsor });
+    assert.deepEqual(decodePaymentRequired(new Headers(x402)), {
+      requirements,
+      echo: undefined,
+      failure: undefined,
+      sponsor,
+    });
+    const rdn = { ...encodePaymentResponseHeaders({ requirements: { ...requirements, price: 7n } }), ...x402 };
+    assert.equal(decodePaymentRequired(new Headers(rdn)).requirements.price, 7n, "the RDN headers win");
+    assert.equal(decodePaymentRequired(new Headers(rdn)).sponsor, undefined, "RDN-Sponsored-Open says no offer");
+    assert.throws(
+      () => decodePaymentRequired(headerOf({ x402Version: 2, resource, accepts: [{ scheme: "exact" }] })),
+      (error: unknown) => error instanceof MalformedHeaderError && error.header === "RDN-Gateway-Path",
+    );
   });
 
   it("reads CAIP-2 EVM networks only", () => {

@@ -4,9 +4,9 @@
 import { decodeBase64Json, encodeBase64Json } from "./base64Json.ts";
 import { headerNames } from "./headers.ts";
 import { MalformedHeaderError } from "./MalformedHeaderError.ts";
-import type { HeaderReader, PaymentRequirements } from "./paymentHeaders.ts";
+import { decodePaymentResponseHeaders, type HeaderReader, type PaymentRequirements } from "./paymentHeaders.ts";
 import { isJsonObject } from "./readJsonBody.ts";
-import type { SponsorOffer } from "./sponsorOffer.ts";
+import { decodeSponsorOfferHeader, type SponsorOffer } from "./sponsorOffer.ts";
 import { parseAddress, parsePath, parseUint } from "./wire.ts";
 
 /** The x402 protocol version this receiver speaks. */
@@ -201,4 +201,30 @@ export function decodeX402ChannelOffer(headers: HeaderReader): X402ChannelOffer 
     if (isJsonObject(entry) && field(entry, "scheme") === channelScheme) return channelOffer(entry);
   }
   return undefined;
+}
+
+/**
+ * What a client pays a 402 by: its `RDN-*` headers (`decodePaymentResponseHeaders`) when it has them, else our
+ * scheme's entry in x402's PAYMENT-REQUIRED — a server that speaks x402 only — with no echo and no failure reason.
+ * The sponsor offer comes from `RDN-Sponsored-Open` or the entry's `extra.sponsoredOpen`. Throws MalformedHeaderError
+ * when neither says how to pay by channel (the `RDN-*` headers' complaint).
+ *
+ * @example
+ * import { decodePaymentRequired } from "@micro-raiden/web-client/protocol";
+ * const { requirements, echo, failure } = decodePaymentRequired(response.headers);
+ */
+export function decodePaymentRequired(headers: HeaderReader): ReturnType<typeof decodePaymentResponseHeaders> & {
+  sponsor: SponsorOffer | undefined;
+} {
+  if (headers.get(headerNames.price) === null) {
+    const offer = decodeX402ChannelOffer(headers);
+    if (offer) return { requirements: offer.requirements, echo: undefined, failure: undefined, sponsor: offer.sponsor };
+  }
+  let sponsor: SponsorOffer | undefined;
+  try {
+    sponsor = decodeSponsorOfferHeader(headers);
+  } catch {
+    // A malformed offer is no offer: the client can always open the channel itself.
+  }
+  return { ...decodePaymentResponseHeaders(headers), sponsor };
 }
