@@ -1,12 +1,15 @@
 // The browser builds of the widget, one per mode (`vite build --mode <mode>`; `npm run build:browser -w widget`
 // runs the first two):
-//   paywall  widget/dist/browser/paywall.js           the script tag: one IIFE with everything inside
+//   paywall  widget/dist/browser/paywall.js           the script tag's first script: one small classic script (IIFE)
+//            widget/dist/browser/chunks/*.<hash>.js   the widget it imports: ES module chunks named by their content
 //   paywall-react                                     the same with React itself instead of Preact (bench:bundle)
 //   sw       widget/dist/browser/micro-raiden-sw.js   the Service Worker the receiver serves at its site root
 //   example  widget/dist/example/                     the React example app (widget/example/)
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
-import { defaultClientConditions, defineConfig, type Plugin, type UserConfig } from "vite";
+import { build, defaultClientConditions, defineConfig, type Plugin, type Rolldown, type UserConfig } from "vite";
 
 const widget = (path: string) => fileURLToPath(new URL(`./widget/${path}`, import.meta.url));
 
@@ -98,12 +101,87 @@ function browserScript(entry: string, fileName: string, aliases: typeof preactCo
   };
 }
 
-export default defineConfig(({ mode }): UserConfig => {
+/** Where the script tag's widget chunks go, beside the first script; the receiver serves them from there too. */
+const chunksDir = "chunks";
+
+/**
+ * The script tag: the widget (src/tag/widget.tsx) built first as ES module chunks named by their content hash, then
+ * the first script (src/tag/paywall.ts), which a classic `<script async>` runs and which imports the widget's entry
+ * chunk by the name this build gives it (`__MICRO_RAIDEN_WIDGET_CHUNK__`, relative to the script's own URL). The
+ * chunks join the first script's output, so one build (in memory or on disk) has every file the tag can load.
+ */
+async function scriptTag(aliases: typeof preactCompat): Promise<UserConfig> {
+  const chunk = browserScript(widget("src/tag/widget.tsx"), "", aliases);
+  const result = await build({
+    ...chunk,
+    configFile: false,
+    logLevel: "warn",
+    build: {
+      ...chunk.build,
+      write: false,
+      // An app build rather than a library one: Vite does not minify a library's ES output. Its exports are the API.
+      lib: false,
+      modulePreload: false,
+      rolldownOptions: {
+        input: widget("src/tag/widget.tsx"),
+        preserveEntrySignatures: "exports-only",
+        output: {
+          format: "es",
+          entryFileNames: `${chunksDir}/widget.[hash].js`,
+          chunkFileNames: `${chunksDir}/[name].[hash].js`,
+          hashCharacters: "hex",
+        },
+      },
+    },
+  });
+  const files = (Array.isArray(result) ? result : [result]).flatMap(
+    (output) => (output as Rolldown.RolldownOutput).output,
+  );
+  const entry = files.find((file) => file.type === "chunk" && file.isEntry);
+  if (!entry) throw new Error("vite.config.ts: the widget chunk build produced no entry chunk.");
+  const tag = browserScript(widget("src/tag/paywall.ts"), "paywall.js", aliases);
+  return {
+    ...tag,
+    plugins: [...(tag.plugins ?? []), emitWidgetChunks(files)],
+    define: { ...tag.define, __MICRO_RAIDEN_WIDGET_CHUNK__: JSON.stringify(`./${entry.fileName}`) },
+  };
+}
+
+/** Adds the widget's chunks (and their source maps) to the first script's output, replacing those of an earlier build. */
+function emitWidgetChunks(files: (Rolldown.OutputChunk | Rolldown.OutputAsset)[]): Plugin {
+  let outDir: string | undefined;
+  return {
+    name: "micro-raiden:widget-chunks",
+    configResolved(config) {
+      if (config.build.write) outDir = config.build.outDir;
+    },
+    async buildStart() {
+      // Only this build's chunks: what the budget test and bench:bundle count is what the first script can load.
+      if (outDir) await rm(join(outDir, chunksDir), { recursive: true, force: true });
+    },
+    generateBundle() {
+      for (const file of files) {
+        if (file.type === "asset") {
+          this.emitFile({ type: "asset", fileName: file.fileName, source: file.source });
+          continue;
+        }
+        const mapName = `${file.fileName}.map`;
+        const code = file.map
+          ? `${file.code}\n//# sourceMappingURL=${mapName.slice(chunksDir.length + 1)}\n`
+          : file.code;
+        this.emitFile({ type: "asset", fileName: file.fileName, source: code });
+        if (file.map) this.emitFile({ type: "asset", fileName: mapName, source: file.map.toString() });
+      }
+    },
+  };
+}
+
+export default defineConfig(async ({ mode }): Promise<UserConfig> => {
   switch (mode) {
     case "paywall":
-      return browserScript(widget("src/tag/paywall.tsx"), "paywall.js", preactCompat);
+      return scriptTag(preactCompat);
     case "paywall-react":
-      return browserScript(widget("src/tag/paywall.tsx"), "paywall.js");
+      return scriptTag([]);
     case "sw":
       return browserScript(widget("src/serviceWorker/worker.ts"), "micro-raiden-sw.js");
     case "example":

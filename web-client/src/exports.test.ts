@@ -94,6 +94,7 @@ it("the protocol entry exports exactly the protocol", async () => {
     "channelPath",
     "channelScheme",
     "channelStates",
+    "channelStatusBarHeight",
     "channelTypes",
     "closeRequestTypedData",
     "closingAgreementTypedData",

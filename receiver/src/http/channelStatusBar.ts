@@ -1,4 +1,4 @@
-import { encodePaywallAttributes, encodePaywallSite } from "@micro-raiden/web-client/protocol";
+import { channelStatusBarHeight, encodePaywallAttributes, encodePaywallSite } from "@micro-raiden/web-client/protocol";
 import type { Context } from "hono";
 import { type HtmlEscapedString, raw } from "hono/utils/html";
 import { paidRequirements, paidSite } from "./paidRequirements.ts";
@@ -35,7 +35,9 @@ export function channelStatusBar(c: Context, options: ChannelStatusBarOptions = 
     .map(([name, value]) => ` ${name}="${escapeHtml(value)}"`)
     .join("");
   const script = options.paywallScript ? `<script src="${escapeHtml(options.paywallScript)}" async></script>` : "";
-  return raw(`<div id="${channelStatusElementId}"${attributes}></div>${script}`);
+  // Its place is held before the script draws the bar, so the article below does not move (no layout shift).
+  const reserved = `display:flow-root;min-height:${channelStatusBarHeight}`;
+  return raw(`<div id="${channelStatusElementId}" style="${reserved}"${attributes}></div>${script}`);
 }
 
 const entities: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };

@@ -25,6 +25,8 @@ body { margin: 0; font: 18px/1.6 system-ui, sans-serif; color: #1b1f24; backgrou
 main { max-width: 40rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
 h1 { font-size: 2rem; line-height: 1.25; margin: 1rem 0; }
 a { color: #0b5cad; }
+/* The paywall keeps its place as the script replaces its fallback with the widget: no margin collapses through it. */
+#micro-raiden-paywall { display: flow-root; }
 @media (prefers-color-scheme: dark) {
   body { color: #e8ecf1; background: #16191d; }
   a { color: #8cc4ff; }

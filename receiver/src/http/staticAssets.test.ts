@@ -2,7 +2,7 @@
 // per coding, and the paywall script at a content-hashed URL that the 402 page and the status bar load.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
@@ -207,5 +207,40 @@ describe("the paywall script at its content-hashed URL", () => {
     assert.equal((await missing.request("/micro-raiden/paywall.0123456789abcdef.js")).status, 404);
     const page = await (await missing.request("/articles/1", { headers: { accept: "text/html" } })).text();
     assert.match(page, /<script src="\/micro-raiden\/paywall\.js" async><\/script>/);
+  });
+});
+
+describe("the widget chunks the paywall script imports", () => {
+  const t = createTestReceiver();
+  const script = join(dir.path, "chunked", "paywall.js");
+  const app = receiverApp({ receiver: t.receiver, routes: testRoutes, paywallScriptFile: script });
+
+  it("serves a chunk built beside the script, cached for a year, compressed, readable from any origin", async () => {
+    await mkdir(join(dir.path, "chunked", "chunks"), { recursive: true });
+    const original = bundle(20);
+    await writeFile(join(dir.path, "chunked", "chunks", "widget.0a1b2c3d.js"), original);
+    for (const coding of ["br", "gzip", "identity"]) {
+      const response = await app.request("/micro-raiden/chunks/widget.0a1b2c3d.js", {
+        headers: { "accept-encoding": coding, origin: "https://blog.example" },
+      });
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get("cache-control"), "public, max-age=31536000, immutable");
+      assert.equal(response.headers.get("content-type"), "text/javascript; charset=utf-8");
+      // A content site's page imports it as a module, which the browser fetches through CORS.
+      assert.equal(response.headers.get("access-control-allow-origin"), "*");
+      assert.deepEqual(decoders[coding]?.(await bytesOf(response)), original, coding);
+    }
+  });
+
+  it("answers 404 for a chunk not built and for any name that is not a chunk's, never a file outside chunks/", async () => {
+    await writeFile(join(dir.path, "chunked", "secret.0a1b2c3d.js"), "secret");
+    for (const path of [
+      "/micro-raiden/chunks/widget.ffffffff.js",
+      "/micro-raiden/chunks/..%2Fsecret.0a1b2c3d.js",
+      "/micro-raiden/chunks/widget.js",
+      "/micro-raiden/chunks/widget.0a1b2c3d.js.map",
+    ]) {
+      assert.equal((await app.request(path)).status, 404, path);
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { readdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { encodeErrorBody } from "@micro-raiden/web-client/protocol";
 import { type Context, Hono } from "hono";
 import { negotiateEncoding } from "./negotiateEncoding.ts";
@@ -19,7 +21,8 @@ export type StaticAssetsOptions = {
   serviceWorkerFile?: string | undefined;
   /**
    * The built script-tag file (the widget's `dist/browser/paywall.js`), served at `/micro-raiden/paywall.<hash>.js`
-   * (cached for a year) and at `/micro-raiden/paywall.js` (cached five minutes).
+   * (cached for a year) and at `/micro-raiden/paywall.js` (cached five minutes); the widget chunks it imports, built
+   * beside it in `chunks/`, at `/micro-raiden/chunks/<name>.<hash>.js` (cached for a year).
    */
   paywallScriptFile?: string | undefined;
 };
@@ -83,6 +86,29 @@ export function staticAssets(options: StaticAssetsOptions): StaticAssets {
     });
     // Read and compress at startup, so the first reader does not wait for brotli; a file not built yet is no error.
     script.load().catch(() => {});
+    // The widget chunks the script imports (as ES modules: from a content site of another origin, through CORS; they
+    // are public code, read without credentials). Their names carry their content hash, so they never change.
+    const chunksDir = join(dirname(options.paywallScriptFile ?? ""), "chunks");
+    const chunkName = /^[\w-]+\.[0-9a-f]{8,}\.js$/;
+    const chunks = new Map<string, ReturnType<typeof precompressedFile>>();
+    const chunk = (name: string) => chunks.get(name) ?? precompressedFile(join(chunksDir, name));
+    // Those built already are compressed at startup too, as the script is.
+    readdir(chunksDir).then(
+      (names) => {
+        for (const name of names.filter((n) => chunkName.test(n))) chunks.set(name, chunk(name));
+        for (const file of chunks.values()) file.load().catch(() => {});
+      },
+      () => {},
+    );
+    app.get("/micro-raiden/chunks/:name", async (c) => {
+      const name = c.req.param("name");
+      if (!chunkName.test(name)) return serve(c, undefined, {});
+      const found = chunk(name);
+      const file = await found.load();
+      // Only files that exist are remembered: a request for any other name costs a stat, never memory.
+      if (file) chunks.set(name, found);
+      return serve(c, file, { "cache-control": immutable, "access-control-allow-origin": "*" });
+    });
   }
   const urlOf = (file: PrecompressedFile | undefined) =>
     file ? hashedPaywallScriptPath(file.hash) : assetPaths.paywallScript;

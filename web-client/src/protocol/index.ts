@@ -19,6 +19,7 @@ export {
   type ReceiverChannelState,
 } from "./channelDescription.ts";
 export { channelManagerRuntimeCode } from "./channelManagerRuntimeCode.ts";
+export { channelStatusBarHeight } from "./channelStatusBarHeight.ts";
 export {
   type CloseAllRequestBody,
   decodeCloseAllRequestBody,

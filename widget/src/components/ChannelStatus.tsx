@@ -199,7 +199,11 @@ function OpenChannel(props: {
 }
 
 /** What the figures of an open channel are made of (and what the next page shows while it loads). */
-function snapshotOf(channel: StoredChannel, token: TokenInfo, requirements: PaymentRequirements): StatusSnapshot {
+export function snapshotOf(
+  channel: StoredChannel,
+  token: TokenInfo,
+  requirements: PaymentRequirements,
+): StatusSnapshot {
   return {
     sender: channel.sender,
     deposit: channel.deposit,

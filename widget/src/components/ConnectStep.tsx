@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { createContext, type ReactNode, useContext, useEffect } from "react";
 import { type Connector, useConnect, useConnection, useConnectors } from "wagmi";
 import { useWidgetContext } from "../provider/WidgetContext.ts";
 import { ErrorNotice } from "./ErrorNotice.tsx";
@@ -15,12 +15,26 @@ export function visibleConnectors(connectors: readonly Connector[]): Connector[]
   return connectors.filter((c) => c.id !== "injected" || hasInjected);
 }
 
+/**
+ * A wallet the reader already chose before the widget mounted (the script tag draws the Connect step before it loads
+ * the widget): its connector id, connected once it is listed and wagmi's own reconnect attempt is over; only once.
+ */
+export const ChosenWalletContext = createContext<{ id: string; taken?: boolean } | undefined>(undefined);
+
 export function ConnectStep(): ReactNode {
   const { messages } = useWidgetContext();
   const connectors = visibleConnectors(useConnectors());
   const connect = useConnect();
   const { status } = useConnection();
   const hydrated = useHydrated();
+  const chosen = useContext(ChosenWalletContext);
+  const chosenConnector = chosen && !chosen.taken ? connectors.find((c) => c.id === chosen.id) : undefined;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: connect.mutate is stable; once per chosen wallet.
+  useEffect(() => {
+    if (!chosen || !chosenConnector || status !== "disconnected") return;
+    chosen.taken = true;
+    connect.mutate({ connector: chosenConnector });
+  }, [chosen, chosenConnector, status]);
   // On a server and while the page hydrates, which wallets this browser has is not known yet: the server's HTML and
   // the hydrating render both say the widget is looking (a server-rendered "no wallet" would not match the browser's).
   // A wallet that already allowed this site is reconnected without a prompt as the page loads. Until that attempt

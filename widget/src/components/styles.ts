@@ -1,6 +1,8 @@
 // The widget's stylesheet, shipped as a string and rendered in a <style> inside each root, so it works the same in
 // a page and inside the script tag's shadow root. Class names carry the `mr-` prefix; colors meet WCAG AA (4.5:1
 // for text) on the panel's background; motion stops for readers who ask for less.
+import { channelStatusBarHeight } from "@micro-raiden/web-client/protocol";
+
 export const widgetCss = `
 .mr-panel {
   --mr-fg: #1b1f24; --mr-muted: #4a5360; --mr-bg: #ffffff; --mr-border: #c4ccd6;
@@ -58,8 +60,9 @@ export const widgetCss = `
 .mr-bar > span { display: block; height: 100%; background: var(--mr-accent); transition: width .3s ease-out; }
 .mr-panel details { margin-top: .25rem; }
 .mr-panel pre { white-space: pre-wrap; font-size: .85rem; }
+/* As tall as the receiver's paid page reserves for it, in every state: nothing below moves as it loads. */
 .mr-status-bar {
-  max-width: none; padding: .5rem 1rem; border-radius: 0; border-width: 0 0 1px;
+  min-height: ${channelStatusBarHeight}; max-width: none; padding: .5rem 1rem; border-radius: 0; border-width: 0 0 1px;
   display: flex; flex-wrap: wrap; align-items: center; gap: .25rem 1.25rem;
 }
 /* The figures name themselves in a bar; the heading stays for assistive technology, which lists the region by it. */
@@ -71,7 +74,7 @@ export const widgetCss = `
 .mr-status-bar .mr-open { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem 1.5rem; }
 .mr-status-bar .mr-figures { margin: 0; gap: 0 1.25rem; }
 .mr-status-bar .mr-figures dt { font-size: .8rem; }
-.mr-status-bar .mr-left { flex: 0 1 11rem; }
+.mr-status-bar .mr-left { flex: 1 1 16rem; }
 .mr-status-bar .mr-left p, .mr-status-bar .mr-step > p { margin: 0; }
 .mr-status-bar .mr-bar { height: .375rem; margin-bottom: .25rem; }
 .mr-status-bar .mr-actions { margin: 0; }

@@ -1,6 +1,9 @@
 import type { PaymentRequirements } from "@micro-raiden/web-client";
 import { decodePaywallAttributes, decodePaywallSite } from "@micro-raiden/web-client/protocol";
 import { createRoot } from "react-dom/client";
+import { snapshotOf } from "../components/ChannelStatus.tsx";
+import { ChosenWalletContext } from "../components/ConnectStep.tsx";
+import { saveStatusSnapshot } from "../components/statusSnapshotStore.ts";
 import { MicroRaidenProvider, type MicroRaidenProviderProps, Paywall, type PaywallProps } from "../index.ts";
 import { navigatePaid } from "../navigation/index.ts";
 import { createShadowMount } from "./createShadowMount.ts";
@@ -22,6 +25,8 @@ export type MountOptions = {
   policy?: PolicyConfig | undefined;
   /** What happens once a channel can pay; default: load the paid page as a real document (`navigatePaid`). */
   onChannelReady?: PaywallProps["onChannelReady"];
+  /** The wallet (wagmi connector id) the reader chose on the script tag's first drawing: connected as it mounts. */
+  connectWith?: string | undefined;
 };
 
 /** A mounted widget: `unmount` removes it and leaves the host element's shadow root empty. */
@@ -47,17 +52,25 @@ export function mount(element: HTMLElement, options: MountOptions = {}): Mounted
   const root = createRoot(container);
   root.render(
     <MicroRaidenProvider locale={options.locale} signing={options.signing} chains={chains} policy={policy}>
-      <Paywall
-        requirements={requirements}
-        url={url}
-        token={site.token}
-        onChannelReady={
-          options.onChannelReady ??
-          (async ({ client, channel, approvedPrice }) => {
-            await navigatePaid(url, { client, channel, requirements, approvedPrice });
-          })
-        }
-      />
+      <ChosenWalletContext.Provider value={options.connectWith === undefined ? undefined : { id: options.connectWith }}>
+        <Paywall
+          requirements={requirements}
+          url={url}
+          token={site.token}
+          onChannelReady={
+            options.onChannelReady ??
+            (async ({ client, channel, approvedPrice }) => {
+              // The paid page's status bar draws these figures while its channel loads: the same row as the
+              // figures that follow, so the first paid page's bar does not grow under the article.
+              if (site.token) {
+                const paid = { ...channel, balance: channel.balance + requirements.price };
+                saveStatusSnapshot(requirements, snapshotOf(paid, site.token, requirements));
+              }
+              await navigatePaid(url, { client, channel, requirements, approvedPrice });
+            })
+          }
+        />
+      </ChosenWalletContext.Provider>
     </MicroRaidenProvider>,
   );
   return { unmount: () => root.unmount() };

@@ -1,12 +1,10 @@
 import { createRoot } from "react-dom/client";
 import { MicroRaidenProvider } from "../index.ts";
 import { createShadowMount } from "./createShadowMount.ts";
+import { fragmentSourceAttribute } from "./fragmentSourceAttribute.ts";
 import type { Mounted, MountOptions } from "./mount.tsx";
 import { PaidFragment } from "./PaidFragment.tsx";
 import { readPolicy } from "./readPolicy.ts";
-
-/** The attribute that marks a paid fragment and names its source: `<div data-micro-raiden-src="https://…">`. */
-export const fragmentSourceAttribute = "data-micro-raiden-src";
 
 export type MountFragmentOptions = Pick<MountOptions, "locale" | "signing" | "chains" | "policy"> & {
   /** The paid resource; default: the element's `data-micro-raiden-src`. */

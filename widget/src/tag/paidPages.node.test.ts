@@ -156,8 +156,22 @@ async function framesUntilOpen(page: Page, spent: string): Promise<BarFrame[]> {
   return page.evaluate(() => window.barFrames ?? []);
 }
 
+/** The bar's frames show `figures` from the first loading frame on, never blank, at one height, the article still. */
+function assertSteady(frames: BarFrame[], figures: RegExp): void {
+  const loading = frames.filter((frame) => frame.view === "loading");
+  assert.ok(loading.length > 0, "the bar was seen loading");
+  for (const frame of frames) assert.notEqual(frame.text, "", `blank at ${frame.at} ms (${frame.view})`);
+  assert.match(loading[0]?.text ?? "", figures);
+  const final = frames.at(-1);
+  assert.equal(final?.view, "open");
+  const heights = new Set(frames.map((frame) => frame.height));
+  const tops = new Set(frames.map((frame) => frame.mainTop));
+  assert.deepEqual([...heights], [final?.height], "the bar's height from its first frame to the loaded channel");
+  assert.deepEqual([...tops], [final?.mainTop], "the article does not move");
+}
+
 describe("the status bar on paid pages", () => {
-  it("is never blank while the wallet reconnects, and from the second page on keeps its height", async () => {
+  it("is never blank while the wallet reconnects, and keeps its height from the first paid page on", async () => {
     const reader = await site.newReader();
     try {
       const { page } = reader;
@@ -166,26 +180,13 @@ describe("the status bar on paid pages", () => {
       await openChannel(page.locator("#micro-raiden-paywall"));
       await page.getByText("The whole article, paid for with a balance proof.").waitFor({ timeout: 90_000 });
 
-      // The first paid page in this browser: nothing shown before, so the terms wait for their figures.
-      const firstPage = await framesUntilOpen(page, "0.001 TKN");
-      const loadingFirst = firstPage.filter((frame) => frame.view === "loading");
-      assert.ok(loadingFirst.length > 0, "the bar was seen loading");
-      for (const frame of firstPage) assert.notEqual(frame.text, "", `blank at ${frame.at} ms (${frame.view})`);
-      assert.match(loadingFirst[0]?.text ?? "", /^Deposit…Spent…Remaining…$/);
+      // The first paid page: the 402 page left the figures of the channel it opened and of the payment it made.
+      assertSteady(await framesUntilOpen(page, "0.001 TKN"), /^Deposit0\.1 TKNSpent0\.001 TKNRemaining0\.099 TKN/);
 
       // The next article, paid by the Service Worker: the bar shows the last figures at once and keeps its height.
       await page.getByRole("link", { name: /^Next:/ }).click();
       await page.waitForURL(`${site.receiverUrl}/articles/2`);
-      const nextPage = await framesUntilOpen(page, "0.003 TKN");
-      const loadingNext = nextPage.filter((frame) => frame.view === "loading");
-      assert.ok(loadingNext.length > 0, "the bar was seen loading");
-      assert.match(loadingNext[0]?.text ?? "", /^Deposit0\.1 TKNSpent0\.001 TKNRemaining0\.099 TKN/);
-      const final = nextPage.at(-1);
-      assert.equal(final?.view, "open");
-      const heights = new Set(nextPage.map((frame) => frame.height));
-      const tops = new Set(nextPage.map((frame) => frame.mainTop));
-      assert.deepEqual([...heights], [final?.height], "the bar's height from its first frame to the loaded channel");
-      assert.deepEqual([...tops], [final?.mainTop], "the article does not move");
+      assertSteady(await framesUntilOpen(page, "0.003 TKN"), /^Deposit0\.1 TKNSpent0\.001 TKNRemaining0\.099 TKN/);
     } finally {
       await reader.close();
     }

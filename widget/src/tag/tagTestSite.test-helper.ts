@@ -16,7 +16,7 @@ import { type Hex, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { build, defaultClientConditions, type Rolldown } from "vite";
 import { chromiumLaunchOptions } from "../../../scripts/chromium.ts";
-import type { MicroRaidenConfig } from "./paywall.tsx";
+import type { MicroRaidenConfig } from "./paywall.ts";
 import { type TestWalletConfig, testChain } from "./testWalletScript.test-helper.ts";
 
 const repository = fileURLToPath(new URL("../../../", import.meta.url));
@@ -65,14 +65,20 @@ export async function startTagTestSite() {
   const directory = await mkdtemp(join(tmpdir(), "micro-raiden-tag-"));
   const paywallScriptFile = join(directory, "paywall.js");
   const serviceWorkerFile = join(directory, "micro-raiden-sw.js");
-  const [tag, worker, walletScript, chain] = await Promise.all([
-    buildScript(`${repository}widget/src/tag/paywall.tsx`, "paywall"),
+  const [, worker, walletScript, chain] = await Promise.all([
+    // The tag's first script and the widget chunks it imports, as the receiver serves them from beside it.
+    build({
+      configFile: `${repository}vite.config.ts`,
+      mode: "paywall",
+      logLevel: "silent",
+      build: { outDir: directory, sourcemap: false },
+    }),
     buildScript(`${repository}widget/src/serviceWorker/worker.ts`, "sw"),
     buildScript(`${repository}widget/src/tag/testWalletScript.test-helper.ts`),
     // Not Hardhat's 31337 and not on 8545: a chain the widget knows nothing of, as a real site's would be.
     startTestChain({ chainId: 1337 }),
   ]);
-  await Promise.all([writeFile(paywallScriptFile, tag), writeFile(serviceWorkerFile, worker)]);
+  await writeFile(serviceWorkerFile, worker);
 
   // The content site: static pages on its own origin, registered by the tests.
   const pages = new Map<string, string>();
