@@ -1,7 +1,8 @@
 // The e2e run: Playwright in Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium) against the chain, the
 // receiver and the content site that harness/globalSetup.ts starts. Three projects: `journeys` (the reader's journeys,
 // `npm test -w e2e`), `screenshots` (`npm run screenshots`: PNGs of every paywall state for the widget's docs) and
-// `bench` (`npm run bench:e2e`: time to content, paid against free).
+// `bench` (`npm run bench:e2e`: time to content, paid against free; time to the price on a cold cache, local and on
+// Slow 4G, and from the deposit to the paid article).
 import { defineConfig } from "@playwright/test";
 import { chromiumLaunchOptions } from "../scripts/chromium.ts";
 
