@@ -58,6 +58,7 @@ export function createProofVerifier(parameters: {
   let nextBatch = 0;
   let queued: Pending[] = [];
   let closing = false;
+  const log: VerifierLog = parameters.log ?? ((level, message) => console[level](`[receiver] ${message}`));
 
   const members: Member[] = Array.from({ length: parameters.threads }, () => {
     let loaded = () => {};
@@ -83,7 +84,7 @@ export function createProofVerifier(parameters: {
       if (!member.alive) return;
       member.alive = false;
       loaded();
-      if (!closing) parameters.log?.("warn", `a signature worker stopped (${reason}); its checks run on this thread`);
+      if (!closing) log("warn", `a signature worker stopped (${reason}); its checks run on this thread`);
       for (const batch of member.batches.values())
         for (const pending of batch) pending.resolve(local.verify(pending.check));
       member.batches.clear();
