@@ -1,8 +1,22 @@
 // @micro-raiden/receiver: what a site owner installs. startReceiver runs a receiver from options (store, chain
 // watcher, operator); paywall() charges for your routes; receiverApi() is µRaiden's REST API; receiverApp and
 // startServer put them together; runCli is the `micro-raiden-server` command.
+
+export { channelManagerCreationCode } from "./chain/channelManagerCreationCode.ts";
 export type { OperatorResult } from "./chain/operator.ts";
 export { type HaproxyConfigOptions, haproxyConfig } from "./cluster/haproxyConfig.ts";
+export {
+  type ChannelManagerTerms,
+  channelManagerAddress,
+  type DeployedChannelManager,
+  defaultChallengePeriod,
+  deployChannelManager,
+} from "./deploy/deployChannelManager.ts";
+export {
+  type DeployProgress,
+  deterministicDeployer,
+  ensureDeterministicDeployer,
+} from "./deploy/deterministicDeployer.ts";
 export { type ChannelStatusBarOptions, channelStatusBar, channelStatusElementId } from "./http/channelStatusBar.ts";
 export { type CorsOptions, cors } from "./http/cors.ts";
 export { paidRequirements } from "./http/paidRequirements.ts";

@@ -1,4 +1,5 @@
 // micro-raiden-server: run the receiver, or send operator commands to a running one (see `--help`).
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { readPrivateKeyFile } from "@micro-raiden/web-client/node";
@@ -13,13 +14,32 @@ import {
   MalformedBodyError,
   parseDeployment,
 } from "@micro-raiden/web-client/protocol";
+import { type Address, getAddress, isAddress } from "viem";
 import { UntrustedManagerError } from "./chain/UntrustedManagerError.ts";
+import { cliDefaults, cliOptionSpecs, configCommands, defaultConfigFile } from "./cli/cliOptions.ts";
+import { deployCommand } from "./cli/deployCommand.ts";
+import { initCommand } from "./cli/initCommand.ts";
+import { operatorProgress } from "./cli/operatorProgress.ts";
+import { rateLimit } from "./cli/rateLimit.ts";
+import { readConfigFile } from "./cli/readConfigFile.ts";
 import { haproxyConfig } from "./cluster/haproxyConfig.ts";
+import { channelManagerAddress, defaultChallengePeriod } from "./deploy/deployChannelManager.ts";
 import type { ReceiverAppOptions } from "./http/receiverApp.ts";
+import type { SponsorOptions } from "./http/sponsoredOpener.ts";
 import { startServer } from "./startServer.ts";
 import { assertNodeVersion } from "./store/assertNodeVersion.ts";
 
 const usage = (name: string) => `usage:
+  ${name} init --rpc-url URL --token ADDRESS --price TOKENS [--upstream URL] [--dir .] [start options]
+      make a site's receiver: a key (receiver.key, mode 600), an operator token (operator-token) and the config file
+      ${defaultConfigFile} holding every start option given (the price in base units, from the token's decimals);
+      checks the key's ether for gas and prints what to put in the site's pages
+  ${name} deploy --rpc-url URL --token ADDRESS --private-key-file FILE [--deployment deployment.json]
+                  [--challenge-period ${defaultChallengePeriod}]
+      deploy the channel manager for TOKEN through the deterministic deployment proxy (placing the proxy first where
+      a local chain lacks it), or find it already there, and write the deployment file
+  ${name} address --token ADDRESS [--challenge-period ${defaultChallengePeriod}]
+      print the channel manager's address for TOKEN: the same on every chain
   ${name} start --rpc-url URL --private-key-file FILE --deployment FILE (--db FILE | --database-url URL) [options]
       run the receiver: the REST API at ${apiPrefix}, chain watching, auto-challenges
       --db FILE                          keep proofs and the chain cursor in this SQLite file
@@ -43,6 +63,11 @@ const usage = (name: string) => `usage:
       --request-timeout 30000            ms a paid request may take (handler or upstream): then 504, nothing charged
       --verifier-threads N               threads checking payment signatures beside the HTTP thread (default: one
                                          per core beyond two, at most 4; 0 on this thread)
+      --sponsor-min-deposit BASE_UNITS   open readers' channels for them, paying the gas, for deposits of at least this
+      --sponsor-per-sender 3/86400       sponsored opens per sender per that many seconds
+      --sponsor-per-client 10/3600       sponsored opens per client IP address per that many seconds
+  --config FILE                          take any option above from FILE (a JSON object: option name -> value);
+                                         start, deploy, withdraw and close-all read ./${defaultConfigFile} when present
   ${name} withdraw --url URL --operator-token-file FILE [--threshold BASE_UNITS]
       withdraw on chain from every open channel owing at least THRESHOLD (default 1)
   ${name} close-all --url URL --operator-token-file FILE
@@ -70,38 +95,15 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
   // A site's own command built on runCli gets the same plain refusal as micro-raiden-server on an older Node.
   assertNodeVersion(process.version);
   const name = cliOptions.name ?? "micro-raiden-server";
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      "rpc-url": { type: "string" },
-      "private-key-file": { type: "string" },
-      deployment: { type: "string" },
-      db: { type: "string" },
-      "database-url": { type: "string" },
-      port: { type: "string", default: "3000" },
-      host: { type: "string", default: "127.0.0.1" },
-      confirmations: { type: "string", default: "1" },
-      "operator-token-file": { type: "string" },
-      "poll-interval": { type: "string", default: "1000" },
-      upstream: { type: "string" },
-      "cors-origin": { type: "string", multiple: true },
-      "paywall-script-file": { type: "string" },
-      "service-worker-file": { type: "string" },
-      "paid-max-age": { type: "string", default: "300" },
-      "request-timeout": { type: "string", default: "30000" },
-      "verifier-threads": { type: "string" },
-      "auto-pay-max-price": { type: "string" },
-      "public-rpc-url": { type: "string" },
-      "chain-name": { type: "string" },
-      price: { type: "string" },
-      url: { type: "string", default: "http://127.0.0.1:3000" },
-      threshold: { type: "string", default: "1" },
-      bind: { type: "string" },
-      server: { type: "string", multiple: true },
-      help: { type: "boolean" },
-    },
-  });
+  const parsed = parseArgs({ args: argv, allowPositionals: true, options: cliOptionSpecs });
+  const { positionals } = parsed;
+  const [command] = positionals;
+  // Values in order of precedence: the command line, the config file (`init` writes one), the defaults.
+  const configPath =
+    parsed.values.config ??
+    (configCommands.has(command ?? "") && existsSync(defaultConfigFile) ? defaultConfigFile : undefined);
+  const fromConfig = configPath ? await readConfigFile(configPath, cliOptionSpecs).catch(failWith) : {};
+  const values: typeof parsed.values = { ...cliDefaults, ...fromConfig, ...parsed.values };
 
   function need(name: keyof typeof values): string {
     const value = values[name];
@@ -122,6 +124,15 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
     console.error(`${name}: ${message}\n${usage(name)}`);
     process.exit(2);
   }
+  function failWith(error: unknown): never {
+    console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  }
+  function address(name: keyof typeof values): Address {
+    const value = need(name);
+    if (!isAddress(value, { strict: false })) fail(`--${name} must be a 0x-prefixed 20-byte address`);
+    return getAddress(value);
+  }
   function storeLocation(): { dbPath: string } | { databaseUrl: string } {
     if (values["database-url"] === undefined) return { dbPath: need("db") };
     if (values.db !== undefined) fail("give --db or --database-url, not both");
@@ -135,9 +146,47 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
     return token;
   }
 
-  const [command] = positionals;
   if (values.help || !command) {
     console.log(usage(name));
+    return;
+  }
+  function sponsorOptions(): SponsorOptions | undefined {
+    const limit = (key: "sponsor-per-sender" | "sponsor-per-client") => {
+      const text = values[key];
+      if (text === undefined) return undefined;
+      return rateLimit(text) ?? fail(`--${key} must be COUNT/SECONDS, e.g. 3/86400`);
+    };
+    if (values["sponsor-min-deposit"] === undefined) {
+      if (values["sponsor-per-sender"] ?? values["sponsor-per-client"])
+        fail("sponsored opens need --sponsor-min-deposit");
+      return undefined;
+    }
+    return {
+      minDeposit: uint("sponsor-min-deposit"),
+      perSender: limit("sponsor-per-sender"),
+      perClient: limit("sponsor-per-client"),
+    };
+  }
+
+  if (command === "init") {
+    await initCommand(parsed.values, { print: console.log, fail });
+    return;
+  }
+  if (command === "deploy") {
+    const challengePeriod = values["challenge-period"] === undefined ? undefined : integer("challenge-period", 1);
+    await deployCommand({
+      rpcUrl: need("rpc-url"),
+      token: address("token"),
+      privateKey: await readPrivateKeyFile(need("private-key-file")),
+      challengePeriod,
+      out: values.deployment ?? "deployment.json",
+      print: console.log,
+    });
+    return;
+  }
+  if (command === "address") {
+    const challengePeriod = values["challenge-period"] === undefined ? undefined : integer("challenge-period", 1);
+    console.log(channelManagerAddress({ token: address("token"), challengePeriod }));
     return;
   }
   if (command === "start") {
@@ -164,6 +213,7 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       autoPayMaxPrice: values["auto-pay-max-price"] === undefined ? undefined : uint("auto-pay-max-price"),
       requestTimeoutMs: integer("request-timeout", 1),
       verifierThreads: values["verifier-threads"] === undefined ? undefined : integer("verifier-threads", 0),
+      sponsor: sponsorOptions(),
     }).catch((error: unknown) => {
       // Refusing a manager readers would refuse too is an answer, not a crash: one line, no stack.
       if (!(error instanceof UntrustedManagerError)) throw error;
@@ -187,7 +237,12 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       command === "withdraw"
         ? encodeWithdrawRequestBody({ threshold: uint("threshold") })
         : encodeCloseAllRequestBody();
-    const response = await fetch(`${need("url").replace(/\/$/, "")}${apiPrefix}${path}`, {
+    const url = `${need("url").replace(/\/$/, "")}${apiPrefix}${path}`;
+    // Progress goes to stderr: stdout stays the results' JSON, for scripts.
+    console.error(
+      `${command}: asking the receiver at ${url}; it sends the transactions and waits until they are mined`,
+    );
+    const response = await fetch(url, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify(body),
@@ -195,8 +250,9 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
     // Print only what decodes as the protocol's answer: a proxy's error page or another server is not a result.
     const json: unknown = await response.json().catch(() => undefined);
     try {
-      const printed = response.ok ? encodeOperatorResults(decodeOperatorResults(json)) : decodeErrorBody(json);
-      console.log(JSON.stringify(printed, null, 2));
+      const results = response.ok ? decodeOperatorResults(json) : undefined;
+      console.log(JSON.stringify(results ? encodeOperatorResults(results) : decodeErrorBody(json), null, 2));
+      if (results) for (const line of await operatorProgress(results, values["rpc-url"])) console.error(line);
     } catch (error) {
       if (!(error instanceof MalformedBodyError)) throw error;
       console.error(
