@@ -6,7 +6,12 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { balanceProofTypedData, type Deployment, encodePaymentHeaders } from "@micro-raiden/web-client/protocol";
+import {
+  balanceProofTypedData,
+  type Deployment,
+  decodePaymentResponseHeaders,
+  encodePaymentHeaders,
+} from "@micro-raiden/web-client/protocol";
 import type { Address, Hex, LocalAccount } from "viem";
 
 /** A port nobody listens on right now. */
@@ -131,14 +136,20 @@ export function createPayer(parameters: {
   const domain = { chainId: deployment.chainId, contract: deployment.channelManager };
   let acknowledged = 0n;
   let requests = 0;
+  let answersLost = 0;
   return {
+    /** Payments charged whose answer never arrived (taken from a 402 echoing the proof sent). */
+    answersLost: () => answersLost,
     /** The balance of its last payment answered 200. */
     acknowledged: () => acknowledged,
     /**
      * Pays the next request at one of `urls` (tried in turn from `start` when one does not answer); resolves with the
      * status and the receiver that answered. `path` must be different for every request (what it bought).
      */
-    async pay(urls: readonly string[], start = 0): Promise<{ status: number; url: string; servedBy: string | null }> {
+    async pay(
+      urls: readonly string[],
+      start = 0,
+    ): Promise<{ status: number; url: string; servedBy: string | null; failure: string | undefined }> {
       const balance = acknowledged + price;
       const signature = await account.signTypedData(
         balanceProofTypedData(domain, { sender: account.address, receiver: parameters.receiver, openBlock, balance }),
@@ -153,16 +164,28 @@ export function createPayer(parameters: {
       });
       requests += 1;
       const path = `/proxy/${account.address}/${requests}`;
+      const giveUp = Date.now() + 60_000;
       for (let attempt = 0; ; attempt++) {
         const url = urls[(start + attempt) % urls.length] ?? "";
         try {
-          const response = await fetch(`${url}${path}`, { headers, signal: AbortSignal.timeout(10_000) });
+          const response = await fetch(`${url}${path}`, { headers, signal: AbortSignal.timeout(120_000) });
           await response.arrayBuffer();
           if (response.status === 200) acknowledged = balance;
-          return { status: response.status, url, servedBy: response.headers.get("x-served-by") };
+          const answer = response.status === 402 ? decodePaymentResponseHeaders(response.headers) : undefined;
+          if (answer?.echo?.balance === balance && answer.echo.signature === signature) {
+            // The receiver holds this very proof: an earlier try was charged and its answer lost in a crash, and
+            // the free repeat was not possible (already delivered as far as the receiver knows). As a client does,
+            // take the receiver's word for the balance and pay on from it.
+            acknowledged = balance;
+            answersLost += 1;
+          }
+          const failure = answer?.failure
+            ? `${answer.failure.code} (sent ${balance}, the receiver holds ${answer.echo?.balance ?? "?"}) at ${url}`
+            : undefined;
+          return { status: response.status, url, servedBy: response.headers.get("x-served-by"), failure };
         } catch (error) {
           // No answer: the same request again elsewhere (the receiver's retry rule serves it free if it was charged).
-          if (attempt > 50) throw error;
+          if (Date.now() > giveUp) throw error;
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
       }
