@@ -8,8 +8,10 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
 import { paywall, type Receiver, receiverApp, startReceiver } from "@micro-raiden/receiver";
-import { type Account, createPublicClient, domainSeparator, http, parseAbi, toHex } from "viem";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { type Account, createPublicClient, custom, domainSeparator, http, parseAbi, toHex } from "viem";
+import { generatePrivateKey, privateKeyToAccount, toAccount } from "viem/accounts";
+import { detectDepositMethod } from "./actions/detectDepositMethod.ts";
+import { fetchWithPayment } from "./actions/fetchWithPayment.ts";
 import { openChannel } from "./actions/openChannel.ts";
 import { type ChannelClient, createChannelClient } from "./client/createChannelClient.ts";
 import { memoryLock } from "./locks/memoryLock.ts";
@@ -49,10 +51,35 @@ describe("the client on USDC's own token", () => {
     await demoChain?.close();
   });
 
-  function clientFor(account: Account): ChannelClient {
+  /** A reader holding USDC and no ether, whose key records what it is asked to sign (typed data's primary type). */
+  async function newReader() {
+    const key = privateKeyToAccount(generatePrivateKey());
+    await chain.mint(key.address, 10n * USDC);
+    const signed: string[] = [];
+    const account = toAccount({
+      address: key.address,
+      signMessage: (parameters) => key.signMessage(parameters),
+      signTransaction: (transaction, options) => key.signTransaction(transaction, options),
+      signTypedData: (typedData) => {
+        signed.push(String(typedData.primaryType));
+        return key.signTypedData(typedData);
+      },
+    });
+    return { account, signed };
+  }
+
+  /** A client for `account`; `sent` records the transactions and signing requests that reach its transport. */
+  function clientFor(account: Account, sent: string[] = []): ChannelClient {
+    const rpc = http(chain.rpcUrl)({});
     return createChannelClient({
       account,
-      transport: http(chain.rpcUrl),
+      // A local account signs in viem without the transport: the transport sees only chain reads and writes.
+      transport: custom({
+        async request({ method, params }) {
+          if (method.startsWith("eth_send") || method.startsWith("eth_sign")) sent.push(method);
+          return rpc.request({ method, params } as never);
+        },
+      }),
       storage: memoryStorage(),
       lock: memoryLock(),
       signing: "session",
@@ -111,9 +138,15 @@ describe("the client on USDC's own token", () => {
     assert.ok(channel.sessionKey);
   });
 
-  it("opens a channel through the receiver's sponsor with a USDC permit: the reader has no ether", async () => {
+  it("detects USDC as an EIP-3009 token, and the demo token as a permit token", async () => {
     const account = privateKeyToAccount(generatePrivateKey());
-    await chain.mint(account.address, 10n * USDC);
+    assert.equal(await detectDepositMethod(clientFor(account), { token: chain.deployment.token }), "eip3009");
+    const demo = createChannelClient({ account, transport: http(demoChain.rpcUrl), storage: memoryStorage() });
+    assert.equal(await detectDepositMethod(demo, { token: demoChain.deployment.token }), "permit");
+  });
+
+  it("a sponsored open on USDC is one ReceiveWithAuthorization: the reader has no ether and signs once", async () => {
+    const { account, signed } = await newReader();
     const channel = await openChannel(clientFor(account), {
       ...manager(),
       receiver: receiver.address,
@@ -122,7 +155,22 @@ describe("the client on USDC's own token", () => {
       sponsorUrl: `${origin}/api/1/sponsored-open`,
     });
     assert.equal(channel.deposit, 2n * USDC);
+    assert.ok(channel.sessionKey);
+    assert.deepEqual(signed, ["ReceiveWithAuthorization"]);
     const publicClient = createPublicClient({ transport: http(chain.rpcUrl) });
     assert.equal(await publicClient.getBalance({ address: account.address }), 0n);
+  });
+
+  it("fetchWithPayment pays a USDC paywall through a one-signature sponsored open", async () => {
+    const { account, signed } = await newReader();
+    const sent: string[] = [];
+    const response = await fetchWithPayment(clientFor(account, sent), {
+      input: `${origin}/article`,
+      deposit: () => USDC,
+    });
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), "the paid article");
+    assert.deepEqual(signed, ["ReceiveWithAuthorization"], "the open took one signature, the payment none");
+    assert.deepEqual(sent, [], "nothing was sent from the reader's account");
   });
 });

@@ -1,12 +1,12 @@
 import {
   decodeErrorBody,
   decodeOperatorResults,
-  decodeSponsoredOpenRequestBody,
+  decodeSponsoredOpenRequest,
   decodeSponsoredOpenResponseBody,
   decodeWithdrawRequestBody,
   encodeErrorBody,
   encodeOperatorResults,
-  encodeSponsoredOpenRequestBody,
+  encodeSponsoredOpenRequest,
   encodeSponsoredOpenResponseBody,
   encodeWithdrawRequestBody,
   type RequestErrorCode,
@@ -51,7 +51,7 @@ export function forwardToLeader(local: LeaderParts, ask: LeaderRequests["ask"], 
         if (isLeader()) return sponsor.open(request, client);
         try {
           const answer = await ask("sponsored-open", {
-            request: encodeSponsoredOpenRequestBody(request),
+            request: encodeSponsoredOpenRequest(request),
             client,
           });
           return decodeSponsoredOpenAnswer(answer);
@@ -80,7 +80,7 @@ export function forwardToLeader(local: LeaderParts, ask: LeaderRequests["ask"], 
       }
       case "sponsored-open": {
         if (!sponsor) throw new Error("The leader does not sponsor opens.");
-        const request = decodeSponsoredOpenRequestBody(field(body, "request"));
+        const request = decodeSponsoredOpenRequest(field(body, "request"));
         const client = field(body, "client");
         const result = await sponsor.open(request, typeof client === "string" ? client : "unknown");
         return result.ok

@@ -5,7 +5,7 @@ import {
   decodeCloseAllRequestBody,
   decodeCloseRequestBody,
   decodeSenderPathParameter,
-  decodeSponsoredOpenRequestBody,
+  decodeSponsoredOpenRequest,
   decodeWithdrawRequestBody,
   encodeChannelDescription,
   encodeCloseResponseBody,
@@ -123,9 +123,9 @@ export function receiverApi(options: ReceiverApiOptions): Hono {
       maxSize: 2048,
       onError: (c) => c.json(encodeErrorBody("malformed_body", "The request body is larger than 2 KiB."), 413),
     });
-    api.post(apiPaths.sponsoredOpen, sponsorBody, async (c) =>
-      sponsoredOpenResponse(c, sponsor, decodeSponsoredOpenRequestBody(await readJson(c.req.raw))),
-    );
+    api.post(apiPaths.sponsoredOpen, sponsorBody, async (c) => {
+      return sponsoredOpenResponse(c, sponsor, decodeSponsoredOpenRequest(await readJson(c.req.raw)));
+    });
   }
 
   // A sub-app's notFound is never called when mounted with app.route: answer unknown endpoints here instead.

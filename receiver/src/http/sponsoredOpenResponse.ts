@@ -2,7 +2,7 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import {
   encodeErrorBody,
   encodeSponsoredOpenResponseBody,
-  type SponsoredOpenRequestBody,
+  type SponsoredOpenRequest,
 } from "@micro-raiden/web-client/protocol";
 import type { Context } from "hono";
 import type { SponsoredOpener } from "./sponsoredOpener.ts";
@@ -16,7 +16,7 @@ import type { SponsoredOpener } from "./sponsoredOpener.ts";
 export async function sponsoredOpenResponse(
   c: Context,
   opener: SponsoredOpener,
-  request: SponsoredOpenRequestBody,
+  request: SponsoredOpenRequest,
 ): Promise<Response> {
   const result = await opener.open(request, clientAddress(c));
   if (result.ok) return c.json(encodeSponsoredOpenResponseBody(result));

@@ -1,10 +1,17 @@
 import {
   channelManagerAbi,
   type Deployment,
+  eip3009TokenAbi,
   openAuthorizationTypedData,
+  openByReceiveAuthorizationTypedData,
+  openTermsNonce,
+  type ReceiveAuthorizationOpenRequestBody,
   type RequestErrorCode,
+  readTokenDomain,
+  type SponsoredOpenRequest,
   type SponsoredOpenRequestBody,
   type SponsorOffer,
+  type TokenDomain,
 } from "@micro-raiden/web-client/protocol";
 import {
   type Account,
@@ -48,8 +55,11 @@ export type SponsoredOpenResult =
 /** A receiver's sponsored opens: what its 402s offer, and the open itself. */
 export type SponsoredOpener = {
   readonly offer: SponsorOffer;
-  /** Checks a request, sends `openOnBehalf` with the receiver's key, waits for its receipt, and answers. */
-  open(request: SponsoredOpenRequestBody, client: string): Promise<SponsoredOpenResult>;
+  /**
+   * Checks a request, sends `openOnBehalf` or `openByReceiveAuthorization` with the receiver's key, waits for its
+   * receipt, and answers.
+   */
+  open(request: SponsoredOpenRequest, client: string): Promise<SponsoredOpenResult>;
 };
 
 export type SponsoredOpenerParameters = SponsorOptions & {
@@ -66,8 +76,10 @@ export type SponsoredOpenerParameters = SponsorOptions & {
 
 /**
  * The sponsored open: every check that can refuse a request runs before anything is sent — the receiver's own token,
- * contract and address, the minimum deposit, the deadline, the sender's signature, its next nonce, the rate limits
- * per sender and per client, and a simulation of the transaction — so a refused request costs the receiver no gas.
+ * contract and address, the minimum deposit, the deadline, the sender's signature, its next nonce (for the
+ * one-signature open: that the token has not used the authorization's nonce), the rate limits per sender and per
+ * client, and a simulation of the transaction — so a refused request costs the receiver no gas. Both kinds of request
+ * share those rules; only the signature and its nonce differ.
  * Transactions go through the receiver's one nonce source (its wallet client, `serialWalletClient`), and one sender
  * has at most one in flight.
  */
@@ -84,7 +96,7 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
   /** The refusal of an open the receiver could not send (no ether for gas, its node down): nobody's attempt. */
   const unsent = refuse(503, "sponsor_unavailable", "The receiver could not send the transaction.");
 
-  async function check(request: SponsoredOpenRequestBody): Promise<SponsoredOpenResult | undefined> {
+  async function check(request: SponsoredOpenRequest): Promise<SponsoredOpenResult | undefined> {
     if (!isAddressEqual(request.token, deployment.token)) {
       return refuse(400, "token_not_accepted", `This receiver sponsors opens in ${deployment.token} only.`);
     }
@@ -100,16 +112,18 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
     // By the chain's clock, which is what the manager checks: the receiver's own may be minutes off it (a chain that
     // mines faster than a block a second runs ahead; a test chain may have been moved).
     const { timestamp } = await publicClient.getBlock({ blockTag: "pending" });
-    if (request.deadline <= timestamp) {
+    const deadline = "validBefore" in request ? request.validBefore : request.deadline;
+    if (deadline <= timestamp) {
       return refuse(400, "authorization_expired", `The deadline has passed: the chain's time is ${timestamp}.`);
     }
-    if (request.deadline > timestamp + maxDeadlineAhead) {
+    if (deadline > timestamp + maxDeadlineAhead) {
       return refuse(
         400,
         "authorization_expired",
         `The deadline is more than ${maxDeadlineAhead} s ahead of the chain's time (${timestamp}).`,
       );
     }
+    if ("receiveAuthorizationSignature" in request) return checkReceiveAuthorization(request);
     // A well-formed signature whose r is no curve point recovers nobody: viem throws.
     const signedBy = await recoverTypedDataAddress({
       ...openAuthorizationTypedData(
@@ -140,6 +154,53 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
   }
 
   /**
+   * The one-signature open's own checks: the ReceiveWithAuthorization is the sender's, in the token's domain, over the
+   * nonce of exactly these terms; and the token has not used (or seen canceled) that nonce.
+   */
+  async function checkReceiveAuthorization(
+    request: ReceiveAuthorizationOpenRequestBody,
+  ): Promise<SponsoredOpenResult | undefined> {
+    const managerDomain = { chainId: deployment.chainId, contract: deployment.channelManager };
+    const terms = {
+      sender: request.sender,
+      receiver: request.receiver,
+      deposit: request.deposit,
+      signer: request.signer,
+      validBefore: request.validBefore,
+    };
+    const signedBy = await recoverTypedDataAddress({
+      ...openByReceiveAuthorizationTypedData(await tokenDomain(), managerDomain, terms),
+      signature: request.receiveAuthorizationSignature,
+    }).catch(() => undefined);
+    if (!signedBy || !isAddressEqual(signedBy, request.sender)) {
+      return refuse(403, "invalid_authorization", "The receive authorization is not signed by the sender.");
+    }
+    const used = await publicClient
+      .readContract({
+        address: deployment.token,
+        abi: eip3009TokenAbi,
+        functionName: "authorizationState",
+        args: [request.sender, openTermsNonce(managerDomain, terms)],
+      })
+      .catch(() => undefined);
+    if (used === undefined) {
+      return refuse(422, "open_refused", "The token has no EIP-3009 authorizations: open with a permit instead.");
+    }
+    if (used) return refuse(409, "authorization_used", "The token has already used or canceled this authorization.");
+    return undefined;
+  }
+
+  /** The token's EIP-712 domain, read once (a failed read is tried again on the next request). */
+  let domain: Promise<TokenDomain> | undefined;
+  function tokenDomain(): Promise<TokenDomain> {
+    domain ??= readTokenDomain(publicClient, deployment.token).catch((error: unknown) => {
+      domain = undefined;
+      throw error;
+    });
+    return domain;
+  }
+
+  /**
    * The rate limits, checked and taken in one synchronous step so that concurrent requests cannot both pass. Taken
    * before simulating: a client whose opens fail on chain still spends its allowance of attempts. Returns the
    * refusal, or the function that gives both slots back (for an open the receiver itself could not send).
@@ -166,9 +227,43 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
    * opens, and the receiver's other transactions, never pick the same nonce. Returns the hash and the chain's head
    * just before sending.
    */
-  async function send(request: SponsoredOpenRequestBody): Promise<{ hash: Hash; head: bigint } | SponsoredOpenResult> {
+  async function send(request: SponsoredOpenRequest): Promise<{ hash: Hash; head: bigint } | SponsoredOpenResult> {
+    try {
+      const head = await publicClient.getBlockNumber({ cacheTime: 0 });
+      // On the pending block, as the transaction will run: on the latest one, a sender's open right after its
+      // previous one would collide with that one's channel (same sender, receiver and block number).
+      if ("receiveAuthorizationSignature" in request) {
+        const { request: call } = await publicClient.simulateContract({
+          ...manager,
+          account,
+          functionName: "openByReceiveAuthorization",
+          args: receiveAuthorizationArgs(request),
+          blockTag: "pending",
+        });
+        return { hash: await walletClient.writeContract({ ...call, chain: null }), head };
+      }
+      const { request: call } = await publicClient.simulateContract({
+        ...manager,
+        account,
+        functionName: "openOnBehalf",
+        args: openOnBehalfArgs(request),
+        blockTag: "pending",
+      });
+      return { hash: await walletClient.writeContract({ ...call, chain: null }), head };
+    } catch (error) {
+      const reverted = error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionRevertedError);
+      if (reverted instanceof ContractFunctionRevertedError) {
+        // A token's revert string (USDC's blocklist, its pause: viem names those "Error"), or the manager's error.
+        const reason = reverted.reason ?? reverted.data?.errorName ?? "a revert";
+        return refuse(422, "open_refused", `The channel manager would refuse this open: ${reason}.`);
+      }
+      return unsent;
+    }
+  }
+
+  function openOnBehalfArgs(request: SponsoredOpenRequestBody) {
     const permit = parseSignature(request.permitSignature);
-    const args = [
+    return [
       request.sender,
       request.receiver,
       request.deposit,
@@ -180,26 +275,20 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
       permit.r,
       permit.s,
     ] as const;
-    try {
-      const head = await publicClient.getBlockNumber({ cacheTime: 0 });
-      // On the pending block, as the transaction will run: on the latest one, a sender's open right after its
-      // previous one would collide with that one's channel (same sender, receiver and block number).
-      const { request: call } = await publicClient.simulateContract({
-        ...manager,
-        account,
-        functionName: "openOnBehalf",
-        args,
-        blockTag: "pending",
-      });
-      return { hash: await walletClient.writeContract({ ...call, chain: null }), head };
-    } catch (error) {
-      const reverted = error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionRevertedError);
-      if (reverted instanceof ContractFunctionRevertedError) {
-        const reason = reverted.data?.errorName ?? reverted.reason ?? "a revert";
-        return refuse(422, "open_refused", `The channel manager would refuse this open: ${reason}.`);
-      }
-      return unsent;
-    }
+  }
+
+  function receiveAuthorizationArgs(request: ReceiveAuthorizationOpenRequestBody) {
+    const { v, yParity, r, s } = parseSignature(request.receiveAuthorizationSignature);
+    return [
+      request.sender,
+      request.receiver,
+      request.deposit,
+      request.signer,
+      request.validBefore,
+      Number(v ?? BigInt(yParity + 27)),
+      r,
+      s,
+    ] as const;
   }
 
   /**
@@ -207,7 +296,7 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
    * pending openOnBehalf from the mempool and submit it first, and then ours reverts. The reader's channel exists all
    * the same; answering with it keeps the client from opening a second one.
    */
-  async function openedByAnother(request: SponsoredOpenRequestBody, fromBlock: bigint, toBlock: bigint) {
+  async function openedByAnother(request: SponsoredOpenRequest, fromBlock: bigint, toBlock: bigint) {
     const logs = await publicClient.getContractEvents({
       ...manager,
       eventName: "ChannelCreated",

@@ -68,7 +68,9 @@ export async function depositTransaction(
         args: [contract, calls.amount, calls.erc1363Data],
       });
     }
-    if (method === "permit") {
+    // An EIP-3009 token's own opens and top-ups use its permit: once the reader's permit nonce is written it costs less
+    // than a ReceiveWithAuthorization's fresh nonce slot; EIP-3009 is for the sponsored open (one signature).
+    if (method === "permit" || method === "eip3009") {
       const [nonce, domain, block] = await Promise.all([
         readContract(publicClient, {
           address: token,

@@ -1,12 +1,16 @@
-import { type Address, type ReadContractErrorType, zeroAddress } from "viem";
+import { type Address, type ReadContractErrorType, zeroAddress, zeroHash } from "viem";
 import { readContract } from "viem/actions";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import type { ErrorType } from "../errors/ErrorType.ts";
-import { demoTokenAbi, type ReadTokenDomainErrorType, readTokenDomain } from "../protocol/index.ts";
+import { demoTokenAbi, eip3009TokenAbi, type ReadTokenDomainErrorType, readTokenDomain } from "../protocol/index.ts";
 import { tokenAnswered } from "../protocol/tokenAnswered.ts";
 
-/** How a deposit reaches the manager: EIP-2612 permit + one transaction, ERC-1363 transferAndCall, or approve + call. */
-export type DepositMethod = "permit" | "erc1363" | "approve";
+/**
+ * How a deposit reaches the manager: EIP-2612 permit + one transaction, ERC-1363 transferAndCall, or approve + call.
+ * "eip3009" is a permit token that also has EIP-3009's `receiveWithAuthorization` (USDC): the reader's own
+ * transactions use its permit, and a sponsored open takes one signature (`openByReceiveAuthorization`) instead of two.
+ */
+export type DepositMethod = "eip3009" | "permit" | "erc1363" | "approve";
 
 export type DetectDepositMethodParameters = { token: Address };
 export type DetectDepositMethodReturnType = DepositMethod;
@@ -16,7 +20,8 @@ export type DetectDepositMethodErrorType = ReadContractErrorType | ReadTokenDoma
 const erc1363InterfaceId = "0xb0202a11";
 
 /**
- * The cheapest way in the token supports, probed with view calls (no prompt, no account needed).
+ * The cheapest way in the token supports, probed with view calls (no prompt, no account needed): "eip3009" for a
+ * permit token with EIP-3009 (its `authorizationState` answers), then "permit", "erc1363", "approve".
  *
  * Only the token's own answer rules a way out: a probe whose call reverted, or returned what is not that function's
  * result. A probe that got no answer (the RPC failed: network, timeout, rate limit) rejects with that error instead,
@@ -24,7 +29,7 @@ const erc1363InterfaceId = "0xb0202a11";
  *
  * @example
  * import { detectDepositMethod } from "@micro-raiden/web-client";
- * const method = await detectDepositMethod(client, { token }); // "permit" | "erc1363" | "approve"
+ * const method = await detectDepositMethod(client, { token }); // "eip3009" | "permit" | "erc1363" | "approve"
  */
 export async function detectDepositMethod(
   client: ChannelClient,
@@ -43,7 +48,21 @@ export async function detectDepositMethod(
   const failures = permitProbes.flatMap((probe) => (probe.status === "rejected" ? [probe.reason] : []));
   const unanswered = failures.find((error) => !tokenAnswered(error));
   if (unanswered !== undefined) throw unanswered;
-  if (failures.length === 0) return "permit";
+  if (failures.length === 0) {
+    const eip3009 = await readContract(client.publicClient, {
+      address: token,
+      abi: eip3009TokenAbi,
+      functionName: "authorizationState",
+      args: [zeroAddress, zeroHash],
+    }).then(
+      () => true,
+      (error: unknown) => {
+        if (tokenAnswered(error)) return false;
+        throw error;
+      },
+    );
+    return eip3009 ? "eip3009" : "permit";
+  }
   const supports1363 = await readContract(client.publicClient, {
     address: token,
     abi: demoTokenAbi,

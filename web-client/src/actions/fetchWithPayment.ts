@@ -114,7 +114,7 @@ async function openFor(
     autoPay: autoPayLimit(client.policy, requirements.price),
   };
   const method = await detectDepositMethod(client, { token: requirements.token });
-  if (offer && deposit >= offer.minDeposit && method === "permit") {
+  if (offer && deposit >= offer.minDeposit && (method === "permit" || method === "eip3009")) {
     try {
       return await openChannel(client, { ...manager, method: "sponsored", sponsorUrl: new URL(offer.path, url).href });
     } catch (error) {

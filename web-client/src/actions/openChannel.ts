@@ -49,7 +49,10 @@ export type OpenChannelParameters = ManagerParameters & {
         sponsorUrl?: undefined;
       }
     | {
-        /** The receiver opens the channel and pays the gas: the account signs a permit and an authorization only. */
+        /**
+         * The receiver opens the channel and pays the gas: the account signs one EIP-3009 ReceiveWithAuthorization on a
+         * token that has it (USDC), else a permit and an authorization, and sends nothing.
+         */
         method: "sponsored";
         /**
          * The receiver's sponsored-open endpoint, as an absolute URL: the `path` of a 402's RDN-Sponsored-Open
@@ -82,9 +85,11 @@ export type OpenChannelErrorType =
  * (`verifyChannelManager`). One transaction when the token supports
  * EIP-2612 (one signature + one transaction) or ERC-1363; approve + createChannel otherwise. In session mode a fresh
  * key is generated and registered as the channel's delegated signer in the same transaction, so later payments need
- * no prompt. With `method: "sponsored"` the account sends nothing and needs no ether: it signs a permit and an
- * OpenAuthorization, the receiver at `sponsorUrl` submits `openOnBehalf` and pays the gas, and the channel is taken
- * from that transaction's receipt only if it is exactly the one asked for (ReceiverApiError when the receiver refuses).
+ * no prompt. With `method: "sponsored"` the account sends nothing and needs no ether: on an EIP-3009 token (USDC) it
+ * signs one ReceiveWithAuthorization bound to the channel's terms and the receiver submits `openByReceiveAuthorization`;
+ * on a permit token it signs a permit and an OpenAuthorization and the receiver submits `openOnBehalf`. The receiver at
+ * `sponsorUrl` pays the gas, and the channel is taken from that transaction's receipt only if it is exactly the one
+ * asked for (ReceiverApiError when the receiver refuses).
  *
  * @example
  * import { openChannel } from "@micro-raiden/web-client";
@@ -125,6 +130,8 @@ export async function openChannel(
           deposit,
           signer,
           url: parameters.sponsorUrl,
+          // One signature on an EIP-3009 token (USDC), a permit and an authorization otherwise.
+          method: (await detectDepositMethod(client, { token })) === "eip3009" ? "eip3009" : "permit",
         })
       : await depositTransaction(
           client,

@@ -18,12 +18,16 @@ import {
   decodeErrorBody,
   decodeSponsoredOpenResponseBody,
   demoTokenAbi,
+  encodeReceiveAuthorizationOpenRequestBody,
   encodeSponsoredOpenRequestBody,
   MalformedBodyError,
   openAuthorizationTypedData,
+  openByReceiveAuthorizationTypedData,
   permitTypedData,
   type ReadTokenDomainErrorType,
+  type ReceiveAuthorizationOpenRequestBody,
   readTokenDomain,
+  type SponsoredOpenRequestBody,
 } from "../protocol/index.ts";
 import { splitSignature } from "../protocol/secp256k1.ts";
 
@@ -44,6 +48,11 @@ export type SponsoredOpenTransactionParameters = {
   signer: Address;
   /** The receiver's sponsored-open endpoint (a 402's RDN-Sponsored-Open path on the receiver's origin). */
   url: string;
+  /**
+   * "eip3009": one EIP-3009 ReceiveWithAuthorization (`openByReceiveAuthorization`); "permit": an EIP-2612 permit and an
+   * OpenAuthorization (`openOnBehalf`). `detectDepositMethod`'s answer for the token.
+   */
+  method: "eip3009" | "permit";
 };
 export type SponsoredOpenTransactionErrorType =
   | ReceiverApiErrorType
@@ -56,15 +65,69 @@ export type SponsoredOpenTransactionErrorType =
   | ErrorType;
 
 /**
- * Signs an EIP-2612 permit for the deposit and an OpenAuthorization (two signatures, no transaction), posts them
- * to the receiver, and returns the hash of the transaction the receiver sent. A refusal, or an answer that is not the
- * protocol's, is ReceiverApiError; the caller checks the transaction's receipt itself.
+ * Signs the open — on an EIP-3009 token one ReceiveWithAuthorization whose nonce binds the channel's terms, else an
+ * EIP-2612 permit for the deposit and an OpenAuthorization; no transaction either way — posts it to the receiver, and
+ * returns the hash of the transaction the receiver sent. A refusal, or an answer that is not the protocol's, is
+ * ReceiverApiError; the caller checks the transaction's receipt itself.
  */
 export async function sponsoredOpenTransaction(
   client: ChannelClient,
   parameters: SponsoredOpenTransactionParameters,
 ): Promise<Hash> {
-  const { account, chainId, contract, token, receiver, deposit, signer, url } = parameters;
+  const body =
+    parameters.method === "eip3009"
+      ? encodeReceiveAuthorizationOpenRequestBody(await signReceiveAuthorization(client, parameters))
+      : encodeSponsoredOpenRequestBody(await signPermitAndAuthorization(client, parameters));
+  const { url } = parameters;
+  const response = await client.fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const answer: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = errorOf(answer);
+    throw new ReceiverApiError({ status: response.status, url, code: error?.code, message: error?.message });
+  }
+  try {
+    return decodeSponsoredOpenResponseBody(answer).transactionHash;
+  } catch (error) {
+    if (!(error instanceof MalformedBodyError)) throw error;
+    throw new ReceiverApiError({ status: response.status, url, message: error.shortMessage, cause: error });
+  }
+}
+
+/** The one-signature request: a ReceiveWithAuthorization of the deposit to the manager over the channel's terms. */
+async function signReceiveAuthorization(
+  client: ChannelClient,
+  parameters: SponsoredOpenTransactionParameters,
+): Promise<ReceiveAuthorizationOpenRequestBody> {
+  const { account, chainId, contract, token, receiver, deposit, signer } = parameters;
+  const [tokenDomain, latest] = await Promise.all([
+    readTokenDomain(client.publicClient, token),
+    getBlock(client.publicClient, { blockTag: "latest" }),
+  ]);
+  const terms = {
+    sender: account.address,
+    receiver,
+    deposit,
+    signer,
+    // By the chain's clock, which the token and the receiver judge it by.
+    validBefore: latest.timestamp + BigInt(authorizationLifetime),
+  };
+  const signature = await signTypedData(client.walletClient, {
+    account,
+    ...openByReceiveAuthorizationTypedData(tokenDomain, { chainId, contract }, terms),
+  });
+  return { contract, token, ...terms, receiveAuthorizationSignature: canonical(signature) };
+}
+
+/** The permit-based request: an EIP-2612 permit for the deposit and an OpenAuthorization, two signatures. */
+async function signPermitAndAuthorization(
+  client: ChannelClient,
+  parameters: SponsoredOpenTransactionParameters,
+): Promise<SponsoredOpenRequestBody> {
+  const { account, chainId, contract, token, receiver, deposit, signer } = parameters;
   const { publicClient, walletClient } = client;
   const [permitNonce, tokenDomain, nonce, latest] = await Promise.all([
     readContract(publicClient, { address: token, abi: demoTokenAbi, functionName: "nonces", args: [account.address] }),
@@ -96,35 +159,18 @@ export async function sponsoredOpenTransaction(
       { sender: account.address, receiver, deposit, signer, nonce, deadline },
     ),
   });
-  const response = await client.fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(
-      encodeSponsoredOpenRequestBody({
-        contract,
-        token,
-        sender: account.address,
-        receiver,
-        deposit,
-        signer,
-        nonce,
-        deadline,
-        authorizationSignature: canonical(authorizationSignature),
-        permitSignature: canonical(permitSignature),
-      }),
-    ),
-  });
-  const body: unknown = await response.json().catch(() => undefined);
-  if (!response.ok) {
-    const error = errorOf(body);
-    throw new ReceiverApiError({ status: response.status, url, code: error?.code, message: error?.message });
-  }
-  try {
-    return decodeSponsoredOpenResponseBody(body).transactionHash;
-  } catch (error) {
-    if (!(error instanceof MalformedBodyError)) throw error;
-    throw new ReceiverApiError({ status: response.status, url, message: error.shortMessage, cause: error });
-  }
+  return {
+    contract,
+    token,
+    sender: account.address,
+    receiver,
+    deposit,
+    signer,
+    nonce,
+    deadline,
+    authorizationSignature: canonical(authorizationSignature),
+    permitSignature: canonical(permitSignature),
+  };
 }
 
 /** A signature with v as 27 or 28, as the protocol's codecs want it (some wallets answer 0 or 1). */

@@ -112,7 +112,6 @@ export {
 export {
   decodeReceiveAuthorizationOpenRequestBody,
   encodeReceiveAuthorizationOpenRequestBody,
-  isReceiveAuthorizationOpenRequest,
   type ReceiveAuthorizationOpenRequestBody,
   type ReceiveAuthorizationOpenRequestJson,
 } from "./receiveAuthorizationOpenRequestBody.ts";
@@ -128,6 +127,11 @@ export {
   receiveWithAuthorizationTypes,
 } from "./receiveWithAuthorizationTypedData.ts";
 export { serializeTypedDataV4 } from "./serializeTypedDataV4.ts";
+export {
+  decodeSponsoredOpenRequest,
+  encodeSponsoredOpenRequest,
+  type SponsoredOpenRequest,
+} from "./sponsoredOpenRequest.ts";
 export {
   decodeSponsoredOpenRequestBody,
   encodeSponsoredOpenRequestBody,

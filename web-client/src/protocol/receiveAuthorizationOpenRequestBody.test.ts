@@ -3,9 +3,8 @@ import { describe, it } from "node:test";
 import {
   decodeReceiveAuthorizationOpenRequestBody,
   encodeReceiveAuthorizationOpenRequestBody,
-  isReceiveAuthorizationOpenRequest,
 } from "./receiveAuthorizationOpenRequestBody.ts";
-import { encodeSponsoredOpenRequestBody } from "./sponsoredOpenRequestBody.ts";
+import { decodeSponsoredOpenRequest, encodeSponsoredOpenRequest } from "./sponsoredOpenRequest.ts";
 import { contract, malformedBody, receiver, sender, signature, token } from "./testValues.test-helper.ts";
 
 const request = {
@@ -35,17 +34,26 @@ describe("one-signature sponsored-open request body", () => {
     assert.deepEqual(decodeReceiveAuthorizationOpenRequestBody(json), request);
   });
 
-  it("is told from the permit-based request by its signature field", () => {
-    assert.equal(isReceiveAuthorizationOpenRequest(encodeReceiveAuthorizationOpenRequestBody(request)), true);
-    const permitBased = encodeSponsoredOpenRequestBody({
-      ...request,
+  it("the endpoint's decoder tells it from the permit-based request by its signature field", () => {
+    const json = JSON.parse(JSON.stringify(encodeSponsoredOpenRequest(request)));
+    assert.deepEqual(decodeSponsoredOpenRequest(json), request);
+    const { receiveAuthorizationSignature: _, validBefore, ...terms } = request;
+    const permitBased = {
+      ...terms,
       nonce: 0n,
-      deadline: request.validBefore,
+      deadline: validBefore,
       authorizationSignature: signature,
       permitSignature: signature,
-    });
-    assert.equal(isReceiveAuthorizationOpenRequest(permitBased), false);
-    assert.equal(isReceiveAuthorizationOpenRequest(null), false);
+    };
+    assert.deepEqual(
+      decodeSponsoredOpenRequest(JSON.parse(JSON.stringify(encodeSponsoredOpenRequest(permitBased)))),
+      permitBased,
+    );
+    // Both kinds' signatures at once is neither body.
+    assert.throws(
+      () => decodeSponsoredOpenRequest({ ...json, permit_signature: signature }),
+      malformedBody("permit_signature"),
+    );
   });
 
   it("refuses anything else with the field at fault", () => {

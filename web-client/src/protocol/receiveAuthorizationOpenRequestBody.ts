@@ -92,11 +92,3 @@ export function decodeReceiveAuthorizationOpenRequestBody(json: unknown): Receiv
     receiveAuthorizationSignature: body.signature("receive_authorization_signature"),
   };
 }
-
-/**
- * Whether a parsed sponsored-open body asks for the one-signature open (it carries `receive_authorization_signature`)
- * rather than the permit-based one (`decodeSponsoredOpenRequestBody`).
- */
-export function isReceiveAuthorizationOpenRequest(json: unknown): boolean {
-  return typeof json === "object" && json !== null && Object.hasOwn(json, "receive_authorization_signature");
-}

@@ -13,8 +13,13 @@ export function tokenAnswered(error: unknown): boolean {
   return error.walk((cause) => cause instanceof CallExecutionError) === null;
 }
 
-/** A wallet's provider may wrap the node's revert (JSON-RPC code 3) in its own error's `data`. */
+/**
+ * EIP-1474's code 3, "execution reverted", as a wallet passes the node's answer on: the provider's own error (MetaMask,
+ * the test wallet: `{ code: 3, data: "0x…" }`, which viem wraps as an unknown RPC error), or in a viem error's `data`.
+ */
 function revertInData(cause: unknown): boolean {
+  if (typeof cause !== "object" || cause === null) return false;
+  if ("code" in cause && cause.code === 3) return true;
   if (!(cause instanceof BaseError) || !("data" in cause)) return false;
   const { data } = cause;
   return typeof data === "object" && data !== null && "code" in data && data.code === 3;

@@ -71,8 +71,9 @@ export function DepositForm(props: DepositFormProps): ReactNode {
   const autoPay = autoPayLimit(policy, requirements.price);
   const valid = amount !== undefined && amount >= requirements.price;
   const short = valid && props.balance !== undefined && props.balance < amount;
-  // The receiver pays the gas when it offers to, for a deposit it accepts and a token with permit: the default then.
-  const sponsor = !channel && method.data === "permit" ? offer : undefined;
+  // The receiver pays the gas when it offers to, for a deposit it accepts and a token with permit (on an EIP-3009 token
+  // such as USDC, the open is one signature): the default then.
+  const sponsor = !channel && (method.data === "permit" || method.data === "eip3009") ? offer : undefined;
   const sponsorUrl =
     sponsor && valid && amount >= sponsor.minDeposit
       ? resolveUrl(sponsor.path, resolveUrl(props.url).href).href
@@ -138,7 +139,14 @@ export function DepositForm(props: DepositFormProps): ReactNode {
           ))}
         </fieldset>
       )}
-      {method.data && <p className="mr-muted">{methodText(sponsorUrl ? "sponsored" : method.data, messages)}</p>}
+      {method.data && (
+        <p className="mr-muted">
+          {methodText(
+            sponsorUrl ? (method.data === "eip3009" ? "sponsoredOneSignature" : "sponsored") : method.data,
+            messages,
+          )}
+        </p>
+      )}
       {short && (
         <div>
           <p>
@@ -194,7 +202,9 @@ export function DepositForm(props: DepositFormProps): ReactNode {
 
 function methodText(method: string, messages: Messages): string | undefined {
   switch (method) {
+    // An EIP-3009 token's own open uses its permit too.
     case "permit":
+    case "eip3009":
       return messages.methodPermit;
     case "erc1363":
       return messages.methodErc1363;
@@ -202,6 +212,8 @@ function methodText(method: string, messages: Messages): string | undefined {
       return messages.methodApprove;
     case "sponsored":
       return messages.methodSponsored;
+    case "sponsoredOneSignature":
+      return messages.methodSponsoredOneSignature;
     default:
       return undefined;
   }

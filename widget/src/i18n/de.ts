@@ -34,6 +34,8 @@ export const de: Messages = {
   methodErc1363: "Eröffnung mit einer Transaktion.",
   methodApprove: "Eröffnung mit zwei Transaktionen (Freigabe, dann Eröffnung).",
   methodSponsored: "Eröffnung mit zwei Signaturen in Ihrer Wallet und ohne Transaktion: die Seite zahlt die Gebühr.",
+  methodSponsoredOneSignature:
+    "Eröffnung mit einer Signatur in Ihrer Wallet und ohne Transaktion: die Seite zahlt die Gebühr.",
   noEther:
     "Das braucht eine Transaktion, und Ihr Konto hat kein ETH für deren Netzwerkgebühr. Besorgen Sie sich zuerst etwas ETH in diesem Netzwerk.",
   noEtherSponsorMin: (min) =>

@@ -29,6 +29,7 @@ export const en = {
   methodErc1363: "Opens with one transaction.",
   methodApprove: "Opens with two transactions (approve, then open).",
   methodSponsored: "Opens with two signatures in your wallet and no transaction: the site pays the fee.",
+  methodSponsoredOneSignature: "Opens with one signature in your wallet and no transaction: the site pays the fee.",
   noEther:
     "This needs a transaction, and your account has no ETH for its network fee. Get a little ETH on this network first.",
   noEtherSponsorMin: (min: string) =>

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startTestChain } from "@micro-raiden/contracts/testing";
 import { demoRoutes } from "@micro-raiden/demo-server";
-import { startServer } from "@micro-raiden/receiver";
+import { type SponsorOptions, startServer } from "@micro-raiden/receiver";
 import { chromium, type Page } from "playwright";
 import { type Hex, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
@@ -61,7 +61,13 @@ async function buildScript(entry: string, mode?: string): Promise<string> {
 
 export type TagTestSite = Awaited<ReturnType<typeof startTagTestSite>>;
 
-export async function startTagTestSite() {
+/**
+ * `tokenKind: "usdc"` deploys USDC's own token (Circle's FiatToken V2.2) instead of the demo token; `sponsor` makes the
+ * receiver offer sponsored opens; `routes` adds paid routes to the demo's.
+ */
+export async function startTagTestSite(
+  options: { tokenKind?: "usdc"; sponsor?: SponsorOptions; routes?: Parameters<typeof startServer>[0]["routes"] } = {},
+) {
   const directory = await mkdtemp(join(tmpdir(), "micro-raiden-tag-"));
   const paywallScriptFile = join(directory, "paywall.js");
   const serviceWorkerFile = join(directory, "micro-raiden-sw.js");
@@ -76,7 +82,7 @@ export async function startTagTestSite() {
     buildScript(`${repository}widget/src/serviceWorker/worker.ts`, "sw"),
     buildScript(`${repository}widget/src/tag/testWalletScript.test-helper.ts`),
     // Not Hardhat's 31337 and not on 8545: a chain the widget knows nothing of, as a real site's would be.
-    startTestChain({ chainId: 1337 }),
+    startTestChain({ chainId: 1337, ...(options.tokenKind ? { tokenKind: options.tokenKind } : {}) }),
   ]);
   await writeFile(serviceWorkerFile, worker);
 
@@ -105,19 +111,26 @@ export async function startTagTestSite() {
     serviceWorkerFile,
     corsOrigins: [siteOrigin],
     log: () => {},
+    ...(options.sponsor ? { sponsor: options.sponsor } : {}),
     routes: (app, context) => {
       demoRoutes(app, context);
       app.get("/fragments/hostile", context.paywall({ price: fragmentPrice }), (c) => c.html(hostileFragment));
+      options.routes?.(app, context);
     },
   });
 
   const browser = await chromium.launch(chromiumLaunchOptions);
 
-  /** A reader with ETH and demo tokens and a fresh browser context whose pages have the reader's wallet. */
-  async function newReader(): Promise<{ page: Page; address: Hex; close(): Promise<void> }> {
+  /**
+   * A reader with ETH (10 unless `eth` says otherwise) and 10^19 base units of the token, and a fresh browser context
+   * whose pages have the reader's wallet.
+   */
+  async function newReader(
+    reader: { eth?: bigint } = {},
+  ): Promise<{ page: Page; address: Hex; close(): Promise<void> }> {
     const privateKey = generatePrivateKey();
     const { address } = privateKeyToAccount(privateKey);
-    await chain.testClient.setBalance({ address, value: parseEther("10") });
+    await chain.testClient.setBalance({ address, value: reader.eth ?? parseEther("10") });
     await chain.mint(address, parseEther("10"));
     const context = await browser.newContext();
     // Opening a channel waits for blocks and the receiver's watcher; on a busy machine that takes a while.
