@@ -193,7 +193,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
         path: `${core.gatewayPath}${apiPaths.sponsoredOpen}`,
         sync,
       }),
-    operator: createOperator({ receiver: core, publicClient, walletClient, sync }),
+    operator: createOperator({ receiver: core, publicClient, walletClient, sync, log: options.log }),
     claim: () => claimCredit({ channelManager: options.deployment.channelManager, publicClient, walletClient }),
   };
   // On a follower they run on the leader, passed through the database.

@@ -196,6 +196,27 @@ describe("createWatcher against a real chain", () => {
     });
   });
 
+  describe("progress", () => {
+    it("says how many blocks a catch-up longer than one chunk has read, up to all of them", async () => {
+      await fx.mine(10);
+      const h = receiverOn({ maxBlockRange: 3n });
+      await h.watcher.syncOnce();
+      const progress = h.logs.filter(({ message }) => message.startsWith("catching up"));
+      assert.ok(progress.length >= 1);
+      const last = progress.at(-1)?.message ?? "";
+      const match = /: (\d+) of (\d+) blocks read \(to block (\d+) of (\d+)\)$/.exec(last);
+      assert.ok(match, last);
+      assert.equal(match[1], match[2], "the last report is the end of the catch-up");
+      assert.ok(Number(match[2]) >= 10);
+      assert.equal(BigInt(match[3] ?? ""), h.receiver.head());
+      // A step reading less than a chunk stays quiet.
+      const before = h.logs.length;
+      await fx.mine(1);
+      await h.watcher.syncOnce();
+      assert.equal(h.logs.slice(before).filter(({ message }) => message.startsWith("catching up")).length, 0);
+    });
+  });
+
   describe("confirmations", () => {
     it("keeps a channel pending and a top-up uncounted until they have 3 confirmations", async () => {
       await fx.mint(alice.address);

@@ -56,6 +56,8 @@ export function createWatcher(options: WatcherOptions) {
   const { receiver, publicClient, walletClient } = options;
   const log = options.log ?? ((level, message) => console[level](`[watcher] ${message}`));
   const maxBlockRange = options.maxBlockRange ?? 2_000n;
+  /** How often a long catch-up reports its progress, in ms. */
+  const progressIntervalMs = 3_000;
   const { store, deployment } = receiver;
   const firstBlock = BigInt(deployment.deploymentBlock);
   // topic0: any of our events; topic1: any sender; topic2: this receiver.
@@ -133,6 +135,10 @@ export function createWatcher(options: WatcherOptions) {
    * the reorganization and starts over from the last good block.
    */
   async function readBlocks(from: bigint, to: bigint): Promise<boolean> {
+    // A catch-up of more than one chunk (the first sync of an old manager, a restart after a while) says how far it
+    // has come, every few seconds and at its end, instead of waiting silently.
+    const total = to - from + 1n;
+    let reported = total > maxBlockRange ? 0 : Number.POSITIVE_INFINITY;
     for (let start = from; start <= to; start += maxBlockRange) {
       const end = start + maxBlockRange - 1n < to ? start + maxBlockRange - 1n : to;
       const before = await chainHash(end);
@@ -153,6 +159,13 @@ export function createWatcher(options: WatcherOptions) {
       applyCreditLogs(creditLogs);
       receiver.setHead(end);
       if (events.length > 0) log("info", `blocks ${start}–${end}: ${events.length} channel event(s)`);
+      if (end === to ? reported !== Number.POSITIVE_INFINITY : Date.now() - reported >= progressIntervalMs) {
+        reported = Date.now();
+        log(
+          "info",
+          `catching up with the chain: ${end - from + 1n} of ${total} blocks read (to block ${end} of ${to})`,
+        );
+      }
     }
     return true;
   }

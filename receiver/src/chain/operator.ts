@@ -59,12 +59,21 @@ export function createOperator(parameters: {
   sync?: (() => Promise<void>) | undefined;
   /** Channels per `batchWithdraw` transaction (default {@link withdrawBatchSize}). */
   batchSize?: number | undefined;
+  /** Where each transaction sent and mined is reported (default: the console). */
+  log?: ((level: "info", message: string) => void) | undefined;
 }) {
   const { receiver, publicClient, walletClient } = parameters;
+  const log = parameters.log ?? ((level, message) => console[level](`[operator] ${message}`));
   const manager = { address: receiver.deployment.channelManager, abi: channelManagerAbi, chain: null } as const;
   const fromManager = (log: { address: string }) => log.address.toLowerCase() === manager.address.toLowerCase();
 
-  const mined = (hash: Hash) => minedReceipt(publicClient, hash);
+  /** Waits for `hash`, said to be sent for `what`, reporting both steps. */
+  async function mined(hash: Hash, what: string): Promise<TransactionReceipt> {
+    log("info", `${what}: transaction ${hash} sent`);
+    const receipt = await minedReceipt(publicClient, hash);
+    log("info", `${what}: transaction ${hash} mined in block ${receipt.blockNumber}, gas used ${receipt.gasUsed}`);
+    return receipt;
+  }
 
   /**
    * One `batchWithdraw` for `proofs`. What went through is read from the receipt, never assumed: a channel counts as
@@ -83,7 +92,7 @@ export function createOperator(parameters: {
           }),
         ],
       });
-      const receipt = await mined(transactionHash);
+      const receipt = await mined(transactionHash, `withdraw from ${proofs.length} channel(s)`);
       const logs = receipt.logs.filter(fromManager);
       const skipped = new Map(
         parseEventLogs({ abi: channelManagerAbi, eventName: "WithdrawalSkipped", logs }).map(({ args }) => [
@@ -159,7 +168,7 @@ export function createOperator(parameters: {
             functionName: "cooperativeClose",
             args: [sender, receiver.address, openBlock, balance, signature, "0x"],
           });
-          await mined(transactionHash);
+          await mined(transactionHash, `close ${sender}:${openBlock}`);
           receiver.recordSettled(sender, openBlock);
           done.push({ sender, openBlock, balance, transactionHash });
         } catch (error) {

@@ -34,6 +34,8 @@ let upstream: Server;
 let upstreamUrl: string;
 let dir: string;
 let receiverProcess: ChildProcess | undefined;
+/** What the running receiver printed so far. */
+let receiverOutput = "";
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -164,18 +166,17 @@ describe("a site owner from an empty folder to a paid page", () => {
 
   it("start, run in the folder, serves the upstream's pages for the price, paid by a reader's channel", async () => {
     receiverProcess = spawn(process.execPath, [bin, "start"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
     await new Promise<void>((resolve, reject) => {
       receiverProcess?.stdout?.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes("listening on")) resolve();
+        receiverOutput += chunk.toString();
+        if (receiverOutput.includes("listening on")) resolve();
       });
       receiverProcess?.stderr?.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
+        receiverOutput += chunk.toString();
       });
-      receiverProcess?.on("exit", (code) => reject(new Error(`start exited with ${code}: ${output}`)));
+      receiverProcess?.on("exit", (code) => reject(new Error(`start exited with ${code}: ${receiverOutput}`)));
     });
-    assert.match(output, new RegExp(`listening on ${receiverUrl}`));
+    assert.match(receiverOutput, new RegExp(`listening on ${receiverUrl}`));
 
     const unpaid = await fetch(`${receiverUrl}/proxy/posts/1`);
     assert.equal(unpaid.status, 402);
@@ -211,6 +212,15 @@ describe("a site owner from an empty folder to a paid page", () => {
     const [result] = JSON.parse(run.stdout);
     assert.equal(result.balance, "2000");
     assert.match(run.stderr, /1 transaction\(s\) mined/);
+    // The receiver reported the transaction as it sent it and as it was mined.
+    assert.match(
+      receiverOutput,
+      new RegExp(`withdraw from 1 channel\\(s\\): transaction ${result.transaction_hash} sent`),
+    );
+    assert.match(
+      receiverOutput,
+      new RegExp(`transaction ${result.transaction_hash} mined in block \\d+, gas used \\d+`),
+    );
     const deployment = parseDeployment(JSON.parse(await readFile(join(dir, "deployment.json"), "utf8")));
     const receipt = await publicClient.getTransactionReceipt({ hash: result.transaction_hash });
     assert.equal(receipt.to?.toLowerCase(), deployment.channelManager.toLowerCase());
