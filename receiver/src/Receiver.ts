@@ -15,6 +15,7 @@ import type {
   ClosingSignatureRequest,
   ClosingSignatureResult,
   PaymentRejection,
+  Readiness,
 } from "./receiver/createReceiverCore.ts";
 import type { ReceiverExact } from "./x402/ExactFacilitator.ts";
 
@@ -86,6 +87,11 @@ export type Receiver = {
   getChannel(sender: Address, openBlock: bigint): ChannelInfo | undefined;
   /** Channels, optionally of one sender and in some states. */
   listChannels(filter?: { sender?: Address | undefined; states?: readonly ChannelStatus[] | undefined }): ChannelInfo[];
+  /**
+   * Whether a load balancer should send it traffic (`GET /readyz`): its database answers and its view of the chain is
+   * caught up with the one the receivers share.
+   */
+  readiness(): Promise<Readiness>;
   /** The totals `GET /api/1/stats` reports. */
   getStats(): Promise<ReceiverStats>;
   /** Whether `withdraw` and `closeAll` can send transactions (a receiver started with a chain can). */

@@ -19,6 +19,7 @@ export {
 } from "./deploy/deterministicDeployer.ts";
 export { type ChannelStatusBarOptions, channelStatusBar, channelStatusElementId } from "./http/channelStatusBar.ts";
 export { type CorsOptions, cors } from "./http/cors.ts";
+export { healthRoutes } from "./http/healthRoutes.ts";
 export { paidRequirements } from "./http/paidRequirements.ts";
 export { defaultPaidMaxAge, type PaywallOptions, type Price, paywall } from "./http/paywall.ts";
 export { paywallPageCss } from "./http/paywallPage.ts";
@@ -37,6 +38,7 @@ export type {
   ClosingSignatureRequest,
   ClosingSignatureResult,
   PaymentRejection,
+  Readiness,
   SettleRefusal,
 } from "./receiver/createReceiverCore.ts";
 export { type RunCliOptions, runCli } from "./runCli.ts";

@@ -95,7 +95,7 @@ export function receiverApp(options: ReceiverAppOptions): Hono {
       ...paywallOptions,
       receiver,
     });
-  app.route("/", healthRoutes());
+  app.route("/", healthRoutes({ receiver }));
   app.route("/", assets);
   app.route(receiver.gatewayPath, receiverApi({ receiver, operatorToken: options.operatorToken }));
   options.routes?.(app, {

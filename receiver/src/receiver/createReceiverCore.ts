@@ -88,6 +88,24 @@ export type PaymentRejection =
 /** Why `settle` did not charge: a 402 failure (another receiver took the balance) or the database out of reach. */
 export type SettleRefusal = Extract<PaymentRejection, { kind: "failure" | "unavailable" }>;
 
+/** Whether a receiver should get traffic: what `/readyz` reports. */
+export type Readiness = {
+  ready: boolean;
+  /** "sqlite": its own file; "ok": the shared database answered; "unreachable": it did not, in time. */
+  database: "sqlite" | "ok" | "unreachable";
+  /** The chain head this receiver's book is at. */
+  head: bigint;
+  /** The chain actor's cursor in the shared database. */
+  storedHead?: bigint | undefined;
+  /** Why it is not ready. */
+  reason?: string | undefined;
+};
+
+/** How far a receiver's book may trail the stored cursor and still count as caught up (a notification in flight). */
+const readyLagBlocks = 2n;
+/** How long a readiness check waits for the database. */
+const readyTimeoutMs = 2000;
+
 /** Seconds a client is told to wait (Retry-After) when the database is out of reach: PostgreSQL restarts in a few. */
 export const storeRetryAfterSeconds = 2;
 
@@ -709,6 +727,35 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     closingSignature,
     status,
     deposit,
+    /**
+     * Ready for traffic: with a shared database, when it answers (within 2 s) and this receiver's book is caught up
+     * with the cursor the chain actor stored (at most 2 blocks behind); on SQLite, always (it started).
+     */
+    async readiness(): Promise<Readiness> {
+      if (!shared) return { ready: true, database: "sqlite", head };
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        const storedHead = await Promise.race([
+          shared.storedHead(),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer within ${readyTimeoutMs} ms`)), readyTimeoutMs);
+          }),
+        ]);
+        const behind = storedHead !== undefined && head + readyLagBlocks < storedHead;
+        return {
+          ready: !behind,
+          database: "ok",
+          head,
+          storedHead,
+          reason: behind ? `The book is at block ${head}, the database at ${storedHead}.` : undefined,
+        };
+      } catch (error) {
+        const reason = `The database is out of reach: ${error instanceof Error ? error.message : String(error)}`;
+        return { ready: false, database: "unreachable", head, reason };
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     /** The chain head the watcher has processed; confirmations count from here. */
     head: () => head,
     setHead(block: bigint) {

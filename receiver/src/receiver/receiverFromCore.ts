@@ -74,6 +74,7 @@ export function receiverFromCore(
       }
       return found;
     },
+    readiness: core.readiness,
     async getStats() {
       const liquidBalance = await parts.publicClient.readContract({
         address: core.deployment.token,

@@ -23,22 +23,9 @@ export type SecondDeliveryClaim = {
   repeat?: { request: string; committedSince: number } | undefined;
 };
 
-/** A navigation ticket as stored: the hash of its value (the value itself is only in the reader's cookie). */
-export type StoredTicket = {
-  ticketHash: string;
-  request: string;
-  expiresAt: number;
-  sender: Address;
-  openBlock: bigint;
-  balance: bigint;
-};
-
-/** The outcome of taking a rate-limit slot: taken (with a way to give it back) or the ms to wait. */
-export type RateSlot = { taken: true; giveBack: () => Promise<void> } | { taken: false; waitMs: number };
-
 /**
  * What receivers sharing one database decide through it, never through a process's memory: each payment's
- * compare-and-set, closing marks, the retry rule's delivery marks, navigation tickets and rate limits. Each call
+ * compare-and-set, closing marks and the retry rule's delivery marks. Each call
  * resolves once the database committed it; each throws when the database cannot be reached (the caller answers 503).
  */
 export type SharedPayments = {
@@ -51,14 +38,6 @@ export type SharedPayments = {
   takeSecondDelivery(claim: SecondDeliveryClaim): Promise<boolean>;
   /** Records that the stored payment at `balance` was delivered (a retry of it is a new payment from now on). */
   markDelivered(sender: Address, openBlock: bigint, balance: bigint): Promise<void>;
-  issueTicket(ticket: StoredTicket): Promise<void>;
-  /**
-   * Uses up the ticket (whatever the outcome) and takes its payment's second delivery: true only when the ticket was
-   * live, for `request`, and the delivery was still free.
-   */
-  redeemTicket(ticketHash: string, request: string, now: number): Promise<boolean>;
-  /** Takes a slot of `scope`/`key`'s sliding window if fewer than `limit` were taken within `windowMs` of `now`. */
-  takeRateSlot(scope: string, key: string, limit: number, windowMs: number, now: number): Promise<RateSlot>;
-  /** Answers when the database does (a readiness check). */
-  ping(): Promise<void>;
+  /** The highest block the chain actor stored (its cursor), or undefined before the first; a readiness check. */
+  storedHead(): Promise<bigint | undefined>;
 };

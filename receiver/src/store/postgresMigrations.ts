@@ -1,5 +1,8 @@
 import type { Sql } from "postgres";
 
+/** Lock space of the per-channel advisory locks (the two-key form: apart from the migration lock's key space). */
+export const channelLockSpace = 0x6d72_6368; // "mrch"
+
 /**
  * The PostgreSQL schema, one entry per version, applied in order; each version is recorded in schema_migrations.
  * Append, never edit a released entry. Amounts are NUMERIC(78) (any uint256, exact), block numbers BIGINT.
@@ -86,6 +89,57 @@ export const postgresMigrations: readonly string[] = [
      at BIGINT NOT NULL
    );
    CREATE INDEX rate_events_key ON rate_events (scope, key, at);`,
+  // The payment path's decisions as single statements: one round trip per batch, and a connection lost mid-way leaves
+  // no client-side transaction to roll back (postgres.js 3.4.9 crashed writing that ROLLBACK to the closed socket,
+  // its issues #1154 and #1208; 4.x guards it). Each runs under the channels' advisory locks, in lock order.
+  `CREATE FUNCTION commit_proofs(senders TEXT[], open_blocks BIGINT[], balances NUMERIC[], signatures TEXT[],
+       requests TEXT[], committed_ats BIGINT[], expected NUMERIC[])
+     RETURNS TABLE (idx INTEGER, committed BOOLEAN, closing BOOLEAN, balance NUMERIC, signature TEXT, request TEXT,
+       committed_at BIGINT)
+     LANGUAGE plpgsql AS $$
+     #variable_conflict use_column
+     DECLARE
+       i INTEGER;
+       found proofs%ROWTYPE;
+       is_closing BOOLEAN;
+     BEGIN
+       FOR i IN 1 .. coalesce(array_length(senders, 1), 0) LOOP
+         PERFORM pg_advisory_xact_lock(${channelLockSpace}, hashtext(senders[i] || ':' || open_blocks[i]));
+         SELECT * INTO found FROM proofs p WHERE p.sender = senders[i] AND p.open_block = open_blocks[i];
+         is_closing := EXISTS (SELECT 1 FROM closing_agreements c
+           WHERE c.sender = senders[i] AND c.open_block = open_blocks[i]);
+         IF is_closing OR coalesce(found.balance, 0) <> expected[i] THEN
+           RETURN QUERY SELECT i, false, is_closing, found.balance, found.signature, found.request, found.committed_at;
+         ELSE
+           INSERT INTO proofs AS p (sender, open_block, balance, signature, request, committed_at)
+             VALUES (senders[i], open_blocks[i], balances[i], signatures[i], requests[i], committed_ats[i])
+             ON CONFLICT (sender, open_block) DO UPDATE SET balance = excluded.balance, signature = excluded.signature,
+               request = excluded.request, committed_at = excluded.committed_at, delivered = false,
+               second_delivery_used = false;
+           RETURN QUERY SELECT i, true, false, NULL::NUMERIC, NULL::TEXT, NULL::TEXT, NULL::BIGINT;
+         END IF;
+       END LOOP;
+     END $$;
+   CREATE FUNCTION commit_closing_agreement(a_sender TEXT, a_open_block BIGINT, a_balance NUMERIC)
+     RETURNS TABLE (committed BOOLEAN, closing BOOLEAN, balance NUMERIC, signature TEXT, request TEXT,
+       committed_at BIGINT)
+     LANGUAGE plpgsql AS $$
+     #variable_conflict use_column
+     DECLARE
+       found proofs%ROWTYPE;
+       is_closing BOOLEAN;
+     BEGIN
+       PERFORM pg_advisory_xact_lock(${channelLockSpace}, hashtext(a_sender || ':' || a_open_block));
+       SELECT * INTO found FROM proofs p WHERE p.sender = a_sender AND p.open_block = a_open_block;
+       is_closing := EXISTS (SELECT 1 FROM closing_agreements c WHERE c.sender = a_sender AND c.open_block = a_open_block);
+       IF coalesce(found.balance, 0) <> a_balance THEN
+         RETURN QUERY SELECT false, is_closing, found.balance, found.signature, found.request, found.committed_at;
+         RETURN;
+       END IF;
+       INSERT INTO closing_agreements AS c (sender, open_block, balance) VALUES (a_sender, a_open_block, a_balance)
+         ON CONFLICT (sender, open_block) DO UPDATE SET balance = excluded.balance;
+       RETURN QUERY SELECT true, true, NULL::NUMERIC, NULL::TEXT, NULL::TEXT, NULL::BIGINT;
+     END $$;`,
 ];
 
 /** Any number, the same in every receiver: the advisory lock receivers take to migrate one at a time. */

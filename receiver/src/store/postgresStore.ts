@@ -2,11 +2,11 @@ import postgres from "postgres";
 import { type Address, getAddress } from "viem";
 import type { AsyncProofStore } from "./AsyncProofStore.ts";
 import { ProofConflictError } from "./ProofConflictError.ts";
-import { migratePostgres } from "./postgresMigrations.ts";
-import { address, amount, eventFromRow, flag, hex, integer, optionalText, proofFromRow, text } from "./postgresRows.ts";
+import { channelLockSpace, migratePostgres } from "./postgresMigrations.ts";
+import { address, amount, eventFromRow, flag, hex, integer, optionalText, proofFromRow } from "./postgresRows.ts";
 import type { ProofCommit, ProofCommitResult } from "./proofCommit.ts";
 import type { ProofRecord } from "./records.ts";
-import type { SharedPayments, StoredChannelState, StoredPayment } from "./SharedPayments.ts";
+import type { SharedPayments, StoredChannelState } from "./SharedPayments.ts";
 
 /**
  * The receiver's state in PostgreSQL, shared by every receiver that connects to the same database. `commitProofs`
@@ -86,27 +86,35 @@ export async function postgresStore(url: string, options: PostgresStoreOptions =
       });
     },
     async commitProofs(commits) {
-      const results = new Map<ProofCommit, ProofCommitResult>();
-      await sql.begin(async (tx) => {
-        for (const commit of inLockOrder(commits, (c) => c.proof)) {
-          results.set(commit, await compareAndSet(tx, commit));
+      if (commits.length === 0) return [];
+      const ordered = inLockOrder(commits, (c) => c.proof);
+      for (const { proof, expectedBalance } of ordered) {
+        if (proof.balance <= expectedBalance) {
+          throw new Error(`A commit must raise the balance (${expectedBalance} to ${proof.balance}).`);
         }
-      });
+      }
+      // One statement (commit_proofs, migration 5): the batch's locks, checks and writes in one implicit transaction.
+      const rows = await sql`SELECT * FROM commit_proofs(
+        ${ordered.map((c) => getAddress(c.proof.sender))}::text[],
+        ${ordered.map((c) => c.proof.openBlock.toString())}::bigint[],
+        ${ordered.map((c) => c.proof.balance.toString())}::numeric[],
+        ${ordered.map((c) => c.proof.signature)}::text[],
+        ${ordered.map((c) => c.proof.request)}::text[],
+        ${ordered.map((c) => String(c.proof.committedAt))}::bigint[],
+        ${ordered.map((c) => c.expectedBalance.toString())}::numeric[])`;
+      const results = new Map<ProofCommit, ProofCommitResult>();
+      for (const row of rows) {
+        const commit = ordered[Number(row.idx) - 1];
+        if (!commit) throw new Error("Corrupt proof store: commit_proofs answered an unknown entry.");
+        results.set(commit, commitResult(row, commit.proof.sender, commit.proof.openBlock));
+      }
       return commits.map((commit) => results.get(commit) ?? { committed: false, current: undefined, closing: false });
     },
     async commitClosingAgreement(agreement) {
-      return sql.begin(async (tx) => {
-        const sender = getAddress(agreement.sender);
-        await lockChannel(tx, sender, agreement.openBlock);
-        const { current, closing } = await channelState(tx, sender, agreement.openBlock);
-        if ((current?.balance ?? 0n) !== agreement.balance) {
-          return { committed: false, current: current && proofOnly(current), closing } as const;
-        }
-        await tx`INSERT INTO closing_agreements (sender, open_block, balance)
-          VALUES (${sender}, ${agreement.openBlock}, ${agreement.balance.toString()})
-          ON CONFLICT (sender, open_block) DO UPDATE SET balance = excluded.balance`;
-        return { committed: true } as const;
-      });
+      const [row] = await sql`SELECT * FROM commit_closing_agreement(${getAddress(agreement.sender)},
+        ${agreement.openBlock}, ${agreement.balance.toString()}::numeric)`;
+      if (!row) throw new Error("Corrupt proof store: commit_closing_agreement answered nothing.");
+      return commitResult(row, agreement.sender, agreement.openBlock);
     },
     async deleteClosingAgreement(sender, openBlock) {
       await sql`DELETE FROM closing_agreements WHERE sender = ${getAddress(sender)} AND open_block = ${openBlock}`;
@@ -127,53 +135,9 @@ export async function postgresStore(url: string, options: PostgresStoreOptions =
       await sql`UPDATE proofs SET delivered = true
         WHERE sender = ${getAddress(sender)} AND open_block = ${openBlock} AND balance = ${balance.toString()}`;
     },
-    async issueTicket(ticket) {
-      await sql.begin(async (tx) => {
-        // Expired tickets are never redeemed: each issue sweeps them (the index keeps it to what expired).
-        await tx`DELETE FROM navigation_tickets WHERE expires_at < ${BigInt(Date.now())}`;
-        await tx`INSERT INTO navigation_tickets (ticket_hash, request, expires_at, sender, open_block, balance)
-          VALUES (${ticket.ticketHash}, ${ticket.request}, ${BigInt(ticket.expiresAt)}, ${getAddress(ticket.sender)},
-            ${ticket.openBlock}, ${ticket.balance.toString()})`;
-      });
-    },
-    async redeemTicket(ticketHash, request, now) {
-      return sql.begin(async (tx) => {
-        const [row] = await tx`DELETE FROM navigation_tickets WHERE ticket_hash = ${ticketHash}
-          RETURNING request, expires_at, sender, open_block, balance`;
-        if (!row || text(row, "request") !== request || integer(row, "expires_at") <= BigInt(now)) return false;
-        const taken = await tx`UPDATE proofs SET second_delivery_used = true
-          WHERE sender = ${address(row, "sender")} AND open_block = ${integer(row, "open_block")}
-            AND balance = ${amount(row, "balance").toString()} AND NOT second_delivery_used
-          RETURNING 1`;
-        return taken.length > 0;
-      });
-    },
-    async takeRateSlot(scope, key, limit, windowMs, now) {
-      return sql.begin(async (tx) => {
-        // One decision per key at a time, in every receiver.
-        await tx`SELECT pg_advisory_xact_lock(${rateLockSpace}, hashtext(${`${scope}:${key}`}))`;
-        const since = BigInt(now - windowMs);
-        await tx`DELETE FROM rate_events WHERE scope = ${scope} AND key = ${key} AND at <= ${since}`;
-        const times = await tx`SELECT at FROM rate_events WHERE scope = ${scope} AND key = ${key}
-          ORDER BY at DESC LIMIT ${limit}`;
-        if (times.length >= limit) {
-          // The oldest of the last `limit` events leaves the window first.
-          const oldest = times[times.length - 1];
-          return { taken: false, waitMs: Number((oldest ? integer(oldest, "at") : BigInt(now)) - since) } as const;
-        }
-        const [row] = await tx`INSERT INTO rate_events (scope, key, at) VALUES (${scope}, ${key}, ${BigInt(now)})
-          RETURNING id`;
-        const id = row ? integer(row, "id") : 0n;
-        return {
-          taken: true,
-          giveBack: async () => {
-            await sql`DELETE FROM rate_events WHERE id = ${id}`;
-          },
-        } as const;
-      });
-    },
-    async ping() {
-      await sql`SELECT 1`;
+    async storedHead() {
+      const [row] = await sql`SELECT max(number) AS number FROM blocks`;
+      return row?.number === null || row?.number === undefined ? undefined : integer(row, "number");
     },
     async loadProofs() {
       const rows = await sql`SELECT sender, open_block, balance, signature, request, committed_at FROM proofs`;
@@ -269,12 +233,6 @@ export async function postgresStore(url: string, options: PostgresStoreOptions =
   };
 }
 
-/** Lock space of the rate limits' advisory locks (apart from the channels'). */
-const rateLockSpace = 0x6d72_726c; // "mrrl"
-
-/** Lock space of the per-channel advisory locks (the two-key form: apart from the migration lock's key space). */
-const channelLockSpace = 0x6d72_6368; // "mrch"
-
 /**
  * Takes the channel's advisory lock until the transaction ends: every decision about a channel's balance or its
  * closing, in any receiver, happens under it. Statements after it see whatever another receiver committed for the
@@ -302,30 +260,12 @@ async function channelState(tx: Tx | Sql, sender: Address, openBlock: bigint): P
   };
 }
 
-/** The proof of a stored payment, without its delivery marks (what a lost commit reports). */
-function proofOnly({ delivered: _, secondDeliveryUsed: __, ...proof }: StoredPayment): ProofRecord {
-  return proof;
-}
-
-/** The compare-and-set of one proof: stored only over the expected balance, and never on a channel marked closing. */
-async function compareAndSet(tx: Tx, commit: ProofCommit): Promise<ProofCommitResult> {
-  const { proof, expectedBalance } = commit;
-  if (proof.balance <= expectedBalance) {
-    throw new Error(`A commit must raise the balance (${expectedBalance} to ${proof.balance}).`);
-  }
-  const sender = getAddress(proof.sender);
-  await lockChannel(tx, sender, proof.openBlock);
-  const { current, closing } = await channelState(tx, sender, proof.openBlock);
-  if (closing || (current?.balance ?? 0n) !== expectedBalance) {
-    return { committed: false, current: current && proofOnly(current), closing };
-  }
-  await tx`INSERT INTO proofs (sender, open_block, balance, signature, request, committed_at)
-    VALUES (${sender}, ${proof.openBlock}, ${proof.balance.toString()}, ${proof.signature}, ${proof.request},
-      ${BigInt(proof.committedAt)})
-    ON CONFLICT (sender, open_block) DO UPDATE SET balance = excluded.balance, signature = excluded.signature,
-      request = excluded.request, committed_at = excluded.committed_at, delivered = false,
-      second_delivery_used = false`;
-  return { committed: true };
+/** A commit_proofs / commit_closing_agreement row as the result it stands for. */
+function commitResult(row: Record<string, unknown>, sender: Address, openBlock: bigint): ProofCommitResult {
+  if (row.committed === true) return { committed: true };
+  const current =
+    row.signature === null ? undefined : proofFromRow({ ...row, sender: getAddress(sender), open_block: openBlock });
+  return { committed: false, current, closing: row.closing === true };
 }
 
 /**
