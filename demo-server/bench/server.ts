@@ -25,6 +25,11 @@ if (process.argv.includes("--store")) {
   await import("./serverStores.ts");
   process.exit();
 }
+// --exact: the channel row beside x402's `exact` row, on USDC's own token (serverExact.ts).
+if (process.argv.includes("--exact")) {
+  await import("./serverExact.ts");
+  process.exit();
+}
 const SENDERS = Number(process.env.SENDERS ?? 50);
 const PER_SENDER = Number(process.env.PER_SENDER ?? 300);
 // Free and paid load alternate in rounds (each sender's proofs continue from round to round), and the figures are

@@ -66,6 +66,9 @@ const usage = (name: string) => `usage:
       --sponsor-min-deposit BASE_UNITS   open readers' channels for them, paying the gas, for deposits of at least this
       --sponsor-per-sender 3/86400       sponsored opens per sender per that many seconds
       --sponsor-per-client 10/3600       sponsored opens per client IP address per that many seconds
+      --x402-facilitator URL             an x402 facilitator settles x402's exact payments (default: the receiver,
+                                         paying the gas, when the token has EIP-3009)
+      --no-exact                         offer x402 clients no exact payments (only the channel scheme)
   --config FILE                          take any option above from FILE (a JSON object: option name -> value);
                                          start, deploy, withdraw and close-all read ./${defaultConfigFile} when present
   ${name} withdraw --url URL --operator-token-file FILE [--threshold BASE_UNITS]
@@ -214,6 +217,7 @@ export async function runCli(argv: string[], cliOptions: RunCliOptions = {}): Pr
       requestTimeoutMs: integer("request-timeout", 1),
       verifierThreads: values["verifier-threads"] === undefined ? undefined : integer("verifier-threads", 0),
       sponsor: sponsorOptions(),
+      exact: values["no-exact"] ? false : { facilitatorUrl: values["x402-facilitator"] },
     }).catch((error: unknown) => {
       // Refusing a manager readers would refuse too is an answer, not a crash: one line, no stack.
       if (!(error instanceof UntrustedManagerError)) throw error;

@@ -132,6 +132,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
             walletClient,
             store: options,
             confirmations: options.confirmations,
+            pollingInterval: options.pollIntervalMs,
           });
   } catch (error) {
     await proofWriter.close();

@@ -27,6 +27,8 @@ export const cliOptionSpecs = {
   "sponsor-min-deposit": { type: "string" },
   "sponsor-per-sender": { type: "string" },
   "sponsor-per-client": { type: "string" },
+  "x402-facilitator": { type: "string" },
+  "no-exact": { type: "boolean" },
   price: { type: "string" },
   token: { type: "string" },
   "challenge-period": { type: "string" },

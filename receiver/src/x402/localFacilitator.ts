@@ -26,6 +26,8 @@ export type LocalFacilitatorOptions = {
   domain: TokenDomain;
   /** Blocks a settlement waits for before the content is served (default 1: mined). */
   confirmations?: number | undefined;
+  /** How often to look for the settlement's receipt, in ms (default 1000). */
+  pollingInterval?: number | undefined;
   /**
    * Seconds an authorization must still be valid for when it arrives (default 6, as x402's facilitator): enough for
    * the transaction to be mined before `validBefore`.
@@ -135,7 +137,11 @@ export function localFacilitator(options: LocalFacilitatorOptions): ExactFacilit
         };
       }
       try {
-        const receipt = await publicClient.waitForTransactionReceipt({ hash: transaction, confirmations });
+        const receipt = await publicClient.waitForTransactionReceipt({
+          hash: transaction,
+          confirmations,
+          pollingInterval: options.pollingInterval ?? 1000,
+        });
         if (receipt.status !== "success") {
           return {
             success: false,

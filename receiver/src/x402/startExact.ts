@@ -30,11 +30,15 @@ export async function startExact(
     walletClient: ReceiverWalletClient;
     store: ReceiverStoreLocation;
     confirmations?: number | undefined;
+    pollingInterval?: number | undefined;
   },
 ): Promise<ReceiverExact | undefined> {
   const maxTimeoutSeconds = options.maxTimeoutSeconds ?? 120;
   if (!Number.isSafeInteger(maxTimeoutSeconds) || maxTimeoutSeconds < 30) {
     throw new Error("exact.maxTimeoutSeconds must be a whole number of seconds, at least 30.");
+  }
+  if (options.facilitatorUrl !== undefined && !/^https?:\/\//.test(options.facilitatorUrl)) {
+    throw new Error("exact.facilitatorUrl must be an http:// or https:// URL.");
   }
   const domain = await readExactDomain(options.publicClient, options.token);
   if (!domain) return undefined;
@@ -45,6 +49,7 @@ export async function startExact(
         walletClient: options.walletClient,
         domain,
         confirmations: options.confirmations,
+        pollingInterval: options.pollingInterval,
       });
   const ledger = await openExactLedger(options.store);
   return { offer: { name: domain.name, version: domain.version, maxTimeoutSeconds }, facilitator, ledger };
