@@ -1,5 +1,7 @@
 // `npm start`: brings the whole demo up. Builds the widget's browser files (the script tag and the Service Worker),
-// starts a Hardhat node, deploys the demo token and the channel manager, funds a demo reader, starts the receiver
+// starts a Hardhat node, deploys a token — USDC's own (Circle's FiatToken V2.2 behind its proxy, 6 decimals) unless
+// `-- --token demo` asks for the demo token (18 decimals, ERC-1363) — and the channel manager, funds a demo reader
+// (minted by the deployer, the token's minter: for USDC through the MasterMinter's configureMinter), starts the receiver
 // with demo content (serving the script tag and the worker), a static content site on another origin that sells
 // the receiver's articles as paid fragments, and prints the URLs, the chain and the reader's key to import into
 // MetaMask. Ctrl-C stops everything.
@@ -13,15 +15,37 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
-import { deployContracts, HARDHAT_MNEMONIC, writeDeployment } from "@micro-raiden/contracts/deploy";
+import { parseArgs } from "node:util";
+import {
+  checkTokenKind,
+  deployContracts,
+  HARDHAT_MNEMONIC,
+  type TokenKind,
+  writeDeployment,
+} from "@micro-raiden/contracts/deploy";
 import { articles, demoDatabase, demoRoutes, demoRunDirectory } from "@micro-raiden/demo-server";
 import { startServer } from "@micro-raiden/receiver";
 import { readPrivateKeyFile } from "@micro-raiden/web-client/node";
 import { demoTokenAbi, parseDeployment } from "@micro-raiden/web-client/protocol";
-import { createPublicClient, createWalletClient, formatEther, http, parseEther, toHex } from "viem";
+import {
+  createPublicClient,
+  createWalletClient,
+  erc20Abi,
+  formatEther,
+  formatUnits,
+  http,
+  parseUnits,
+  toHex,
+} from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { build } from "vite";
 
+// `npm start -- --token demo` runs the demo on the demo token (its ERC-1363 path and open faucet); USDC otherwise.
+const { values: flags } = parseArgs({ options: { token: { type: "string", default: "usdc" } } });
+const tokenKind: TokenKind = ((kind: string) => {
+  checkTokenKind(kind);
+  return kind;
+})(flags.token);
 const contractsDir = fileURLToPath(new URL("../contracts/", import.meta.url));
 const browserDir = fileURLToPath(new URL("../widget/dist/browser/", import.meta.url));
 const port = Number(process.env.CHAIN_PORT ?? 8545);
@@ -143,6 +167,7 @@ async function main() {
     ? parseDeployment(JSON.parse(await readFile(process.env.DEPLOYMENT, "utf8")))
     : await deployContracts({
         rpcUrl,
+        tokenKind,
         ...(process.env.DEPLOYER_KEY_FILE
           ? { account: privateKeyToAccount(await readPrivateKeyFile(process.env.DEPLOYER_KEY_FILE)) }
           : {}),
@@ -156,24 +181,27 @@ async function main() {
   const readerKey = toHex(reader.getHdKey().privateKey ?? new Uint8Array());
   const transport = http(rpcUrl);
   const publicClient = createPublicClient({ transport });
+  // Amounts are shown and set in the token's own symbol and decimals (USDC: 6).
+  const token = { address: deployment.token, abi: erc20Abi } as const;
+  const [symbol, decimals] = await Promise.all([
+    publicClient.readContract({ ...token, functionName: "symbol" }),
+    publicClient.readContract({ ...token, functionName: "decimals" }),
+  ]);
   if (!external) {
+    // The deployer is the token's minter (USDC: configured through its MasterMinter, with no allowance limit here);
+    // mint(address,uint256) is the same call on both tokens.
     const minter = createWalletClient({ account: mnemonicToAccount(HARDHAT_MNEMONIC), transport });
     const hash = await minter.writeContract({
       address: deployment.token,
       abi: demoTokenAbi,
       functionName: "mint",
-      args: [reader.address, parseEther("1000")],
+      args: [reader.address, parseUnits("1000", decimals)],
       chain: null,
     });
     await publicClient.waitForTransactionReceipt({ hash });
   }
   const [tokens, eth] = await Promise.all([
-    publicClient.readContract({
-      address: deployment.token,
-      abi: demoTokenAbi,
-      functionName: "balanceOf",
-      args: [reader.address],
-    }),
+    publicClient.readContract({ ...token, functionName: "balanceOf", args: [reader.address] }),
     publicClient.getBalance({ address: reader.address }),
   ]);
 
@@ -199,7 +227,7 @@ async function main() {
     operatorToken,
     pollIntervalMs: 500,
     // Readers holding tokens but no ether can open a channel: the receiver pays the gas of the open.
-    sponsor: { minDeposit: parseEther("0.01") },
+    sponsor: { minDeposit: parseUnits("0.01", decimals) },
     ...browserFiles,
     corsOrigins: [siteOrigin],
     log: (level, message) => {
@@ -225,13 +253,13 @@ async function main() {
   chain RPC URL      ${rpcUrl}
   chain id           ${deployment.chainId}
   channel manager    ${deployment.channelManager}
-  token (TKN)        ${deployment.token}
+  token              ${deployment.token}  (${symbol}, ${decimals} decimals)
   challenge period   ${deployment.challengePeriod} blocks
 ${
   external
     ? ""
     : `
-  demo reader        ${reader.address}  (${formatEther(tokens)} TKN, ${formatEther(eth)} ETH)
+  demo reader        ${reader.address}  (${formatUnits(tokens, decimals)} ${symbol}, ${formatEther(eth)} ETH)
   its private key    ${readerKey}
                      (Hardhat's public development key: import it into MetaMask for this local chain only)
 `

@@ -23,7 +23,7 @@ import {
 import { headerNames } from "@micro-raiden/web-client/protocol";
 import { type Address, http, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { pricePerCharacter } from "./createDemoApp.ts";
+import { demoPrice, pricePerCharacter } from "./createDemoApp.ts";
 import { type SpawnedDemoServer, spawnDemoServer } from "./testing/spawnDemoServer.ts";
 
 const senders = 12;
@@ -31,7 +31,8 @@ const senders = 12;
 // machine a fixed load could end before the killer is through.
 const minimumRequests = 25;
 const kills = 6;
-const price = pricePerCharacter; // /echodyn/x: one character
+// The test chain's demo token (18 decimals).
+const price = demoPrice(pricePerCharacter, 18); // /echodyn/x: one character
 
 let chain: TestChain;
 let dir: string;

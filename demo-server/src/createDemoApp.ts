@@ -2,25 +2,29 @@ import { type Receiver, type ReceiverRoutesContext, receiverApp } from "@micro-r
 import { encodeErrorBody } from "@micro-raiden/web-client/protocol";
 import type { Hono } from "hono";
 import { html } from "hono/html";
-import { formatUnits, parseEther } from "viem";
+import { formatUnits, parseUnits } from "viem";
 import { demoPage } from "./demoPage.ts";
 
-/** The demo articles: different prices, one teaser each. */
+/**
+ * The demo articles: different prices, one teaser each. Prices are in whole tokens, as a reader reads them: on USDC
+ * (the demo's token) 0.001 USDC is 1,000 base units; {@link demoPrice} gives the base units of the token in use.
+ */
 export const articles = [
-  { id: "1", title: "Why micropayments failed, and why they might not now", price: parseEther("0.001") },
-  { id: "2", title: "Payment channels in five minutes", price: parseEther("0.002") },
-  { id: "3", title: "The long read: state channels from µRaiden to today", price: parseEther("0.005") },
+  { id: "1", title: "Why micropayments failed, and why they might not now", price: "0.001" },
+  { id: "2", title: "Payment channels in five minutes", price: "0.002" },
+  { id: "3", title: "The long read: state channels from µRaiden to today", price: "0.005" },
 ] as const;
 
-/**
- * The most an article costs, declared on its 402 page: a reader who opens "Automatically" on any article lets the
- * channel pay every article with no prompt (the widget otherwise takes the first article's price and asks before a
- * pricier one).
- */
-export const articleMaxPrice: bigint = [...articles].sort((a, b) => Number(b.price - a.price)).at(0)?.price ?? 0n;
+/** Price of the dynamic-price endpoint, per character of the requested text, in whole tokens. */
+export const pricePerCharacter = "0.0001";
 
-/** Price of the dynamic-price endpoint, per character of the requested text. */
-export const pricePerCharacter = parseEther("0.0001");
+/**
+ * A demo price (whole tokens) in the base units of a token with `decimals`: `demoPrice("0.001", 6)` is 1000n (USDC),
+ * `demoPrice("0.001", 18)` is 10n ** 15n (the demo token).
+ */
+export function demoPrice(price: string, decimals: number): bigint {
+  return parseUnits(price, decimals);
+}
 
 const findArticle = (id: string | undefined) => articles.find((a) => a.id === id);
 
@@ -38,7 +42,14 @@ export function demoRoutes(
   { receiver, paywall, paywallScript, channelStatusBar }: ReceiverRoutesContext,
 ): void {
   // Prices in tokens, from the token's own symbol and decimals (read once when the receiver started).
-  const tokens = (amount: bigint) => `${formatUnits(amount, receiver.token.decimals)} ${receiver.token.symbol}`;
+  const { decimals, symbol } = receiver.token;
+  const tokens = (amount: bigint) => `${formatUnits(amount, decimals)} ${symbol}`;
+  const priceOf = (article: (typeof articles)[number]) => demoPrice(article.price, decimals);
+  const perCharacter = demoPrice(pricePerCharacter, decimals);
+  // The most an article costs, declared on its 402 page: a reader who opens "Automatically" on any article lets the
+  // channel pay every article with no prompt (the widget otherwise takes the first article's price and asks before a
+  // pricier one).
+  const [articleMaxPrice] = articles.map(priceOf).sort((a, b) => (a < b ? 1 : -1));
   app.get("/", (c) =>
     c.html(
       demoPage({
@@ -46,8 +57,8 @@ export function demoRoutes(
         body: html`<h1>µRaiden demo</h1>
   <p>Pay a fraction of a cent per page through a payment channel. <a href="/free">A free page</a>.</p>
   <ul>
-    ${articles.map((a) => html`<li><a href="/articles/${a.id}">${a.title}</a> — ${tokens(a.price)}</li>`)}
-    <li><a href="/echodyn/hello">/echodyn/&lt;text&gt;</a> — ${tokens(pricePerCharacter)} per character</li>
+    ${articles.map((a) => html`<li><a href="/articles/${a.id}">${a.title}</a> — ${tokens(priceOf(a))}</li>`)}
+    <li><a href="/echodyn/hello">/echodyn/&lt;text&gt;</a> — ${tokens(perCharacter)} per character</li>
   </ul>
   ${paywallScript ? html`<script src="${paywallScript}" async></script>` : ""}`,
       }),
@@ -61,7 +72,7 @@ export function demoRoutes(
     async (c, next) =>
       findArticle(c.req.param("id")) ? next() : c.json(encodeErrorBody("not_found", "No such article."), 404),
     paywall({
-      price: (c) => findArticle(c.req.param("id"))?.price ?? articles[0].price,
+      price: (c) => priceOf(findArticle(c.req.param("id")) ?? articles[0]),
       autoPayMaxPrice: articleMaxPrice,
       teaser: (c) => `<h1>${findArticle(c.req.param("id"))?.title ?? ""}</h1><p>The first paragraph is free…</p>`,
     }),
@@ -73,7 +84,7 @@ export function demoRoutes(
           title: article.title,
           top: channelStatusBar(c),
           body: html`<article><h1>${article.title}</h1><p>The whole article, paid for with a balance proof.</p></article>
-  ${next ? html`<p><a href="/articles/${next.id}">Next: ${next.title}</a> — ${tokens(next.price)}</p>` : ""}`,
+  ${next ? html`<p><a href="/articles/${next.id}">Next: ${next.title}</a> — ${tokens(priceOf(next))}</p>` : ""}`,
         }),
       );
     },
@@ -81,7 +92,7 @@ export function demoRoutes(
 
   app.get(
     "/echodyn/:text",
-    paywall({ price: (c) => BigInt(Math.max(1, (c.req.param("text") ?? "").length)) * pricePerCharacter }),
+    paywall({ price: (c) => BigInt(Math.max(1, (c.req.param("text") ?? "").length)) * perCharacter }),
     (c) => c.text(c.req.param("text")),
   );
 }

@@ -1,3 +1,3 @@
 // @micro-raiden/demo-server: the demo site (paid articles, a dynamic price) on top of @micro-raiden/receiver.
-export { articles, createDemoApp, demoRoutes, pricePerCharacter } from "./createDemoApp.ts";
+export { articles, createDemoApp, demoPrice, demoRoutes, pricePerCharacter } from "./createDemoApp.ts";
 export { type DemoPorts, demoDatabase, demoRunDirectory } from "./demoRun.ts";

@@ -7,18 +7,19 @@ import { after, before, it } from "node:test";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
 import { demoRoutes } from "@micro-raiden/demo-server";
 import { type RunningServer, startServer } from "@micro-raiden/receiver";
-import { demoTokenAbi } from "@micro-raiden/web-client/protocol";
-import { createPublicClient, http, parseEther, toHex } from "viem";
+import { createPublicClient, erc20Abi, http, parseUnits, toHex } from "viem";
 import { runM2M } from "./m2m.ts";
 
+const usdc = (amount: string) => parseUnits(amount, 6);
 let chain: TestChain;
 let server: RunningServer;
 
 before(async () => {
-  chain = await startTestChain();
+  // The demo's token: USDC (6 decimals).
+  chain = await startTestChain({ tokenKind: "usdc" });
   const [, machine, receiver] = chain.accounts;
   assert.ok(machine && receiver);
-  await chain.mint(machine.address, parseEther("100"));
+  await chain.mint(machine.address, usdc("100"));
   server = await startServer({
     routes: demoRoutes,
     rpcUrl: chain.rpcUrl,
@@ -41,7 +42,7 @@ it("pays for several resources with a private key, then closes cooperatively", a
   const tokenBalance = (address: `0x${string}`) =>
     createPublicClient({ transport: http(chain.rpcUrl) }).readContract({
       address: chain.deployment.token,
-      abi: demoTokenAbi,
+      abi: erc20Abi,
       functionName: "balanceOf",
       args: [address],
     });
@@ -52,18 +53,18 @@ it("pays for several resources with a private key, then closes cooperatively", a
     rpcUrl: chain.rpcUrl,
     account: machine,
     paths: ["/articles/1", "/articles/2", "/echodyn/m2m"],
-    deposit: parseEther("1"),
+    deposit: "1",
   });
   assert.deepEqual(
     results.map((r) => [r.path, r.status, r.price]),
     [
-      ["/articles/1", 200, parseEther("0.001")],
-      ["/articles/2", 200, parseEther("0.002")],
-      ["/echodyn/m2m", 200, 3n * parseEther("0.0001")],
+      ["/articles/1", 200, 1000n], // 0.001 USDC
+      ["/articles/2", 200, 2000n],
+      ["/echodyn/m2m", 200, 3n * 100n], // 0.0001 USDC a character
     ],
   );
   assert.equal(results[2]?.body, "m2m");
-  const total = parseEther("0.0033");
+  const total = usdc("0.0033");
   assert.equal(closedAt, total);
   assert.equal((await tokenBalance(server.receiver.address)) - receiverBefore, total);
   assert.equal(machineBefore - (await tokenBalance(machine.address)), total);

@@ -18,21 +18,23 @@ import {
 } from "@micro-raiden/web-client";
 import { readPrivateKeyFile } from "@micro-raiden/web-client/node";
 import { decodePaymentResponseHeaders } from "@micro-raiden/web-client/protocol";
-import { type Account, formatEther, http } from "viem";
+import { type Account, erc20Abi, formatUnits, http, parseUnits } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import { readContract } from "viem/actions";
 
 export type M2MResult = { path: string; status: number; price: bigint; body: string };
 
 /**
- * Pays for each of `paths` on the receiver at `baseUrl` (opening a channel with `deposit` if needed), then closes
- * the channel cooperatively. Returns what each request cost and got.
+ * Pays for each of `paths` on the receiver at `baseUrl` (opening a channel with `deposit`, in whole tokens of the
+ * receiver's token, if needed), then closes the channel cooperatively. Returns what each request cost and got.
  */
 export async function runM2M(parameters: {
   baseUrl: string;
   rpcUrl: string;
   account: Account;
   paths: readonly string[];
-  deposit: bigint;
+  /** Whole tokens, e.g. "0.1" (0.1 USDC is 100,000 base units): read in the token's own decimals. */
+  deposit: string;
   log?: (line: string) => void;
 }): Promise<{ results: M2MResult[]; closedAt: bigint }> {
   const log = parameters.log ?? (() => {});
@@ -43,31 +45,39 @@ export async function runM2M(parameters: {
   });
   const results: M2MResult[] = [];
   let gateway = "";
+  const first = parameters.paths[0];
+  if (first === undefined) return { results, closedAt: 0n };
+  // The token's symbol and decimals, from the token the receiver's 402 names (USDC: "USDC", 6): amounts in whole
+  // tokens are read and shown in them.
+  const offer = await fetch(`${parameters.baseUrl}${first}`);
+  await offer.body?.cancel();
+  const read = { address: decodePaymentResponseHeaders(offer.headers).requirements.token, abi: erc20Abi } as const;
+  const [symbol, decimals] = await Promise.all([
+    readContract(client.publicClient, { ...read, functionName: "symbol" }),
+    readContract(client.publicClient, { ...read, functionName: "decimals" }),
+  ]);
+  const tokens = (amount: bigint) => `${formatUnits(amount, decimals)} ${symbol}`;
+  const deposit = parseUnits(parameters.deposit, decimals);
   for (const path of parameters.paths) {
     const url = `${parameters.baseUrl}${path}`;
-    const response = await fetchWithPayment(client, { input: url, deposit: () => parameters.deposit });
+    const response = await fetchWithPayment(client, { input: url, deposit: () => deposit });
     const { requirements, echo } = decodePaymentResponseHeaders(response.headers);
     gateway = `${parameters.baseUrl}${requirements.gatewayPath}`;
     const body = await response.text();
     results.push({ path, status: response.status, price: requirements.price, body });
     log(
-      `${response.status} ${path}: paid ${formatEther(requirements.price)} TKN, channel balance ${formatEther(echo?.balance ?? 0n)} TKN`,
+      `${response.status} ${path}: paid ${tokens(requirements.price)}, channel balance ${tokens(echo?.balance ?? 0n)}`,
     );
   }
-  const first = results[0];
-  if (!first) return { results, closedAt: 0n };
-  const response = await fetch(`${parameters.baseUrl}${first.path}`);
-  const { requirements } = decodePaymentResponseHeaders(response.headers);
+  const { requirements } = decodePaymentResponseHeaders(offer.headers);
   const [channel] = await getChannels(client, {
     chainId: requirements.chainId,
     contract: requirements.contract,
     receiver: requirements.receiver,
   });
-  if (!channel) throw new ChannelRequiredError({ requirements, url: `${parameters.baseUrl}${first.path}` });
+  if (!channel) throw new ChannelRequiredError({ requirements, url: `${parameters.baseUrl}${first}` });
   const closed = await closeChannel(client, { channel, gatewayUrl: gateway });
-  log(
-    `closed channel ${closed.openBlock} cooperatively at ${formatEther(closed.balance)} TKN; the rest of the deposit is back`,
-  );
+  log(`closed channel ${closed.openBlock} cooperatively at ${tokens(closed.balance)}; the rest of the deposit is back`);
   return { results, closedAt: closed.balance };
 }
 
@@ -91,7 +101,7 @@ async function main() {
     rpcUrl: values["rpc-url"],
     account,
     paths: ["/articles/1", "/articles/2", "/articles/3", "/echodyn/machine-to-machine"],
-    deposit: 10n ** 17n,
+    deposit: "0.1",
     log: (line) => console.log(line),
   });
 }

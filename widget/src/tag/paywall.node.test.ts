@@ -3,7 +3,7 @@
 // fragment through CORS and shows it without running anything the fragment carries.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { articles } from "@micro-raiden/demo-server";
+import { articles, demoPrice } from "@micro-raiden/demo-server";
 import type { Locator } from "playwright";
 import { fragmentPrice, startTagTestSite, type TagTestSite } from "./tagTestSite.test-helper.ts";
 
@@ -60,7 +60,7 @@ describe("script tag: the receiver's 402 page", () => {
       assert.equal(reader.page.url(), url);
       assert.equal(await reader.page.locator("#micro-raiden-paywall").count(), 0);
       const [channel] = site.receiver.listChannels({ sender: reader.address });
-      assert.equal(channel?.balance, articles[1].price);
+      assert.equal(channel?.balance, demoPrice(articles[1].price, site.receiver.token.decimals));
     } finally {
       await reader.close();
     }
@@ -101,7 +101,11 @@ describe("script tag: the status bar on the receiver's paid pages", () => {
       await bar.getByText("About 19 pages left at 0.005 TKN a page").waitFor();
       await bar.getByRole("button", { name: "Close and get the rest back" }).waitFor();
       const [channel] = site.receiver.listChannels({ sender: reader.address });
-      assert.equal(channel?.balance, articles[0].price + articles[1].price);
+      assert.equal(
+        channel?.balance,
+        demoPrice(articles[0].price, site.receiver.token.decimals) +
+          demoPrice(articles[1].price, site.receiver.token.decimals),
+      );
     } finally {
       await reader.close();
     }
