@@ -19,13 +19,13 @@ import {
 } from "@micro-raiden/web-client/protocol";
 import { createPublicClient, createWalletClient, http, parseEther, parseEventLogs, toHex, zeroAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { pricePerCharacter } from "../src/createDemoApp.ts";
+import { demoPrice, pricePerCharacter } from "../src/createDemoApp.ts";
 import { spawnDemoServer } from "../src/testing/spawnDemoServer.ts";
 
 const SENDERS = Number(process.env.SENDERS ?? 20);
 const CHANNEL_PER_SENDER = Number(process.env.PER_SENDER ?? 100);
 const EXACT_PER_SENDER = Number(process.env.EXACT_PER_SENDER ?? 10);
-const price = pricePerCharacter; // /echodyn/x: one character, in USDC base units here
+const price = demoPrice(pricePerCharacter, 6); // /echodyn/x: one character, 0.0001 USDC (100 base units)
 
 const chain = await startTestChain({ tokenKind: "usdc" });
 const dir = await mkdtemp(join(tmpdir(), "bench-exact-"));
