@@ -10,15 +10,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startTestChain } from "@micro-raiden/contracts/testing";
-import {
-  balanceProofTypedData,
-  channelManagerAbi,
-  demoTokenAbi,
-  encodePaymentHeaders,
-} from "@micro-raiden/web-client/protocol";
-import { createPublicClient, createWalletClient, encodePacked, http, parseEther, parseEventLogs, toHex } from "viem";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { parseEther, toHex } from "viem";
 import { spawnDemoServer } from "../src/testing/spawnDemoServer.ts";
+import { paidPlan } from "./paidPlan.ts";
 
 // --store postgres --receivers 1,2,3: SQLite against PostgreSQL with 1, 2, 3 receivers (serverStores.ts) instead.
 if (process.argv.includes("--store")) {
@@ -41,49 +35,16 @@ const chain = await startTestChain();
 const dir = await mkdtemp(join(tmpdir(), "bench-server-"));
 const receiver = chain.accounts[2];
 if (!receiver) throw new Error("accounts");
-const transport = http(chain.rpcUrl);
-const publicClient = createPublicClient({ transport });
 const { deployment } = chain;
 
-console.log(`Opening ${SENDERS} channels…`);
-const senders = Array.from({ length: SENDERS }, () => privateKeyToAccount(generatePrivateKey()));
-for (const sender of senders) {
-  await chain.testClient.setBalance({ address: sender.address, value: parseEther("10") });
-  await chain.mint(sender.address, parseEther("10"));
-}
-const channels = await Promise.all(
-  senders.map(async (sender) => {
-    const wallet = createWalletClient({ account: sender, transport });
-    const hash = await wallet.writeContract({
-      chain: null,
-      address: deployment.token,
-      abi: demoTokenAbi,
-      functionName: "transferAndCall",
-      args: [deployment.channelManager, parseEther("1"), encodePacked(["address"], [receiver.address])],
-    });
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    const [created] = parseEventLogs({ abi: channelManagerAbi, eventName: "ChannelCreated", logs: receipt.logs });
-    if (!created) throw new Error("no channel");
-    return { sender, openBlock: created.args.openBlock };
-  }),
-);
-
-console.log(`Signing ${SENDERS * PER_SENDER} balance proofs…`);
-const domain = { chainId: deployment.chainId, contract: deployment.channelManager };
-const paid = await Promise.all(
-  channels.map(async ({ sender, openBlock }) => {
-    const plan = [];
-    for (let i = 1; i <= PER_SENDER; i++) {
-      const message = { sender: sender.address, receiver: receiver.address, openBlock, balance: price * BigInt(i) };
-      const signature = await sender.signTypedData(balanceProofTypedData(domain, message));
-      plan.push({
-        path: "/echodyn/x",
-        headers: encodePaymentHeaders({ ...message, contract: deployment.channelManager, signature }),
-      });
-    }
-    return plan;
-  }),
-);
+const paid = await paidPlan({
+  chain,
+  receiver: receiver.address,
+  senders: SENDERS,
+  perSender: PER_SENDER,
+  price,
+  path: "/echodyn/x",
+});
 const perRound = Math.ceil(PER_SENDER / ROUNDS);
 for (let round = 0; round < ROUNDS; round++) {
   const part = paid.map((plan) => plan.slice(round * perRound, (round + 1) * perRound));

@@ -13,18 +13,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { startTestChain } from "@micro-raiden/contracts/testing";
-import {
-  balanceProofTypedData,
-  channelManagerAbi,
-  demoTokenAbi,
-  encodePaymentHeaders,
-} from "@micro-raiden/web-client/protocol";
 import postgres from "postgres";
-import { createPublicClient, createWalletClient, encodePacked, http, parseEther, parseEventLogs, toHex } from "viem";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { parseEther, toHex } from "viem";
 // The receiver's own throwaway-cluster helper: the bench runs from the repository, like the receiver's tests.
 import { startPostgresCluster } from "../../receiver/src/store/testing/startPostgresCluster.test-helper.ts";
 import { type SpawnedDemoServer, spawnDemoServer } from "../src/testing/spawnDemoServer.ts";
+import { paidPlan } from "./paidPlan.ts";
 
 const { values } = parseArgs({
   options: { store: { type: "string" }, receivers: { type: "string", default: "1,2,3" } },
@@ -41,47 +35,16 @@ const dir = await mkdtemp(join(tmpdir(), "bench-stores-"));
 const receiver = chain.accounts[2];
 if (!receiver) throw new Error("accounts");
 const privateKey = toHex(receiver.getHdKey().privateKey ?? new Uint8Array());
-const transport = http(chain.rpcUrl);
-const publicClient = createPublicClient({ transport });
 const { deployment } = chain;
 
-console.log(`Opening ${SENDERS} channels…`);
-const senders = Array.from({ length: SENDERS }, () => privateKeyToAccount(generatePrivateKey()));
-for (const sender of senders) {
-  await chain.testClient.setBalance({ address: sender.address, value: parseEther("10") });
-  await chain.mint(sender.address, parseEther("10"));
-}
-const channels = await Promise.all(
-  senders.map(async (sender) => {
-    const hash = await createWalletClient({ account: sender, transport }).writeContract({
-      chain: null,
-      address: deployment.token,
-      abi: demoTokenAbi,
-      functionName: "transferAndCall",
-      args: [deployment.channelManager, parseEther("1"), encodePacked(["address"], [receiver.address])],
-    });
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    const [created] = parseEventLogs({ abi: channelManagerAbi, eventName: "ChannelCreated", logs: receipt.logs });
-    if (!created) throw new Error("no channel");
-    return { sender, openBlock: created.args.openBlock };
-  }),
-);
-console.log(`Signing ${SENDERS * PER_SENDER} balance proofs…`);
-const domain = { chainId: deployment.chainId, contract: deployment.channelManager };
-const plan = await Promise.all(
-  channels.map(async ({ sender, openBlock }) => {
-    const requests = [];
-    for (let i = 1; i <= PER_SENDER; i++) {
-      const message = { sender: sender.address, receiver: receiver.address, openBlock, balance: price * BigInt(i) };
-      const signature = await sender.signTypedData(balanceProofTypedData(domain, message));
-      requests.push({
-        path: "/echodyn/x",
-        headers: encodePaymentHeaders({ ...message, contract: deployment.channelManager, signature }),
-      });
-    }
-    return requests;
-  }),
-);
+const plan = await paidPlan({
+  chain,
+  receiver: receiver.address,
+  senders: SENDERS,
+  perSender: PER_SENDER,
+  price,
+  path: "/echodyn/x",
+});
 await writeFile(join(dir, "paid.json"), JSON.stringify({ senders: plan }));
 
 type Result = { requests: number; perSecond: number; p50: number; p99: number; statuses: Record<string, number> };
