@@ -17,6 +17,7 @@ import type {
   PaymentRejection,
   Readiness,
 } from "./receiver/createReceiverCore.ts";
+import type { SharedPayments } from "./store/SharedPayments.ts";
 import type { ReceiverExact } from "./x402/ExactFacilitator.ts";
 
 /** A channel to this receiver as the REST API and the operator see it. */
@@ -63,6 +64,8 @@ export type Receiver = {
    * not charged, and nothing waits longer for a channel (`startReceiver`'s `requestTimeoutMs`, default 30 000).
    */
   readonly requestTimeoutMs: number;
+  /** The database receivers share (PostgreSQL), where the paywall keeps navigation tickets; undefined on SQLite. */
+  readonly sharedState?: Pick<SharedPayments, "issueTicket" | "redeemTicket"> | undefined;
   /** Present when the receiver sponsors opens: its 402s offer it and its REST API takes the requests. */
   readonly sponsor?: SponsoredOpener | undefined;
   /**

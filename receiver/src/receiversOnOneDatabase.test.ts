@@ -12,6 +12,7 @@ import {
   demoTokenAbi,
   encodeCloseRequestBody,
   encodePaymentHeaders,
+  headerNames,
 } from "@micro-raiden/web-client/protocol";
 import { Hono } from "hono";
 import {
@@ -227,6 +228,32 @@ describe("receivers sharing one PostgreSQL database", () => {
     assert.equal(decodeErrorBody(JSON.parse(after.body)).error.code, "nonexisting_channel");
     assert.equal(await storedBalance(channel), price);
     assert.equal((await pay(2, channel, 2n * price, "/c")).status, 402);
+  });
+
+  it("honours a navigation ticket one receiver issued on another, once", async () => {
+    const channel = await openChannel();
+    const headers = {
+      ...encodePaymentHeaders({
+        contract: chain.deployment.channelManager,
+        receiver: receiverAt(0).address,
+        sender: channel.sender.address,
+        openBlock: channel.openBlock,
+        balance: price,
+        signature: await sign(channel, price),
+      }),
+      [headerNames.navigationTicket]: "1",
+    };
+    const paid = await app(0).request("/a", { headers });
+    assert.equal(paid.status, 200);
+    await paid.text();
+    const cookie = (paid.headers.get("set-cookie") ?? assert.fail("no ticket")).split(";")[0] ?? "";
+    // The reload lands on another receiver: it serves the paid page once, without a payment.
+    const reload = await app(1).request("/a", { headers: { cookie } });
+    assert.equal(reload.status, 200);
+    assert.equal(await reload.text(), "paid /a");
+    assert.equal((await app(2).request("/a", { headers: { cookie } })).status, 402, "a ticket is used once");
+    assert.equal((await app(0).request("/a", { headers: { cookie } })).status, 402);
+    assert.equal(await storedBalance(channel), price, "the reload charged nothing");
   });
 
   for (const count of [2, 3]) {

@@ -244,11 +244,11 @@ describe("paid navigation: one-time tickets (the fallback without a Service Work
     let now = 1_000_000;
     const tickets = navigationTickets({ lifetimeSeconds: 30, now: () => now });
     const app = new Hono();
-    app.get("/issue", (c) => {
-      tickets.issue(c, "GET /read");
+    app.get("/issue", async (c) => {
+      await tickets.issue(c, "GET /read");
       return c.text("paid");
     });
-    app.get("/read", (c) => c.text(String(tickets.redeem(c, "GET /read"))));
+    app.get("/read", async (c) => c.text(String(await tickets.redeem(c, "GET /read"))));
     const issued = (await app.request("/issue")).headers.get("set-cookie") ?? assert.fail("no cookie");
     const cookie = issued.split(";")[0] ?? "";
     const early = (await app.request("/issue")).headers.get("set-cookie")?.split(";")[0] ?? "";
@@ -260,11 +260,11 @@ describe("paid navigation: one-time tickets (the fallback without a Service Work
   it("forgets the oldest tickets beyond the limit", async () => {
     const tickets = navigationTickets({ maxTickets: 2 });
     const app = new Hono();
-    app.get("/issue", (c) => {
-      tickets.issue(c, "GET /read");
+    app.get("/issue", async (c) => {
+      await tickets.issue(c, "GET /read");
       return c.text("paid");
     });
-    app.get("/read", (c) => c.text(String(tickets.redeem(c, "GET /read"))));
+    app.get("/read", async (c) => c.text(String(await tickets.redeem(c, "GET /read"))));
     const cookies: string[] = [];
     for (let i = 0; i < 4; i++) {
       cookies.push((await app.request("/issue")).headers.get("set-cookie")?.split(";")[0] ?? "");

@@ -91,7 +91,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
       `paywall: priceRoute "${options.priceRoute}" is not a route of literal segments, :parameters and a final *.`,
     );
   }
-  const tickets = navigationTickets();
+  const tickets = navigationTickets({ shared: receiver.sharedState });
   return async function paywallMiddleware(c, next) {
     const price = typeof options.price === "bigint" ? options.price : await options.price(c);
     if (price <= 0n) throw new Error("paywall: the price function returned a non-positive price.");
@@ -132,7 +132,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
     if (!payment) {
       // The fallback of paid navigation without a Service Worker: the page paid for this very request and the
       // reload that follows presents the one-time ticket it got (see navigationTickets).
-      if (tickets.redeem(c, requestKey(c))) {
+      if (await tickets.redeem(c, requestKey(c))) {
         setPaidRequirements(c, requirements, options.receiver.site);
         await next();
         if (c.res.ok) setPaidCacheControl(c.res.headers, paidCacheControl);
@@ -227,7 +227,12 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
     setPaidCacheControl(c.res.headers, paidCacheControl);
     // The reload a ticket pays for is the payment's second delivery: a repeat had it already, and gets no ticket.
     if (c.req.header(headerNames.navigationTicket) !== undefined && !outcome.repeat) {
-      tickets.issue(c, requestKey(c), outcome.takeSecondDelivery);
+      await tickets.issue(c, requestKey(c), {
+        sender: outcome.echo.sender,
+        openBlock: payment.openBlock,
+        balance: outcome.echo.balance,
+        take: outcome.takeSecondDelivery,
+      });
     }
     whenDelivered(c, outcome.delivered);
   };

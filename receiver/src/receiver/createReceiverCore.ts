@@ -722,6 +722,8 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     requestTimeoutMs,
     book,
     store,
+    /** The database receivers share, if any. */
+    shared,
     requirements,
     acceptPayment,
     closingSignature,

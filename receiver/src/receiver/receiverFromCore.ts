@@ -75,6 +75,7 @@ export function receiverFromCore(
       return found;
     },
     readiness: core.readiness,
+    sharedState: core.shared,
     async getStats() {
       const liquidBalance = await parts.publicClient.readContract({
         address: core.deployment.token,

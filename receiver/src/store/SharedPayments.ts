@@ -23,9 +23,20 @@ export type SecondDeliveryClaim = {
   repeat?: { request: string; committedSince: number } | undefined;
 };
 
+/** A navigation ticket as stored: the hash of its value (the value itself is only in the reader's cookie). */
+export type StoredTicket = {
+  ticketHash: string;
+  request: string;
+  expiresAt: number;
+  /** The payment whose second delivery the reload takes. */
+  sender: Address;
+  openBlock: bigint;
+  balance: bigint;
+};
+
 /**
  * What receivers sharing one database decide through it, never through a process's memory: each payment's
- * compare-and-set, closing marks and the retry rule's delivery marks. Each call
+ * compare-and-set, closing marks, the retry rule's delivery marks and navigation tickets. Each call
  * resolves once the database committed it; each throws when the database cannot be reached (the caller answers 503).
  */
 export type SharedPayments = {
@@ -38,6 +49,12 @@ export type SharedPayments = {
   takeSecondDelivery(claim: SecondDeliveryClaim): Promise<boolean>;
   /** Records that the stored payment at `balance` was delivered (a retry of it is a new payment from now on). */
   markDelivered(sender: Address, openBlock: bigint, balance: bigint): Promise<void>;
+  issueTicket(ticket: StoredTicket): Promise<void>;
+  /**
+   * Uses up the ticket (whatever the outcome) and takes its payment's second delivery: true only when the ticket was
+   * live, for `request`, and the delivery was still free.
+   */
+  redeemTicket(ticketHash: string, request: string, now: number): Promise<boolean>;
   /** The highest block the chain actor stored (its cursor), or undefined before the first; a readiness check. */
   storedHead(): Promise<bigint | undefined>;
 };

@@ -135,6 +135,23 @@ export async function postgresStore(url: string, options: PostgresStoreOptions =
       await sql`UPDATE proofs SET delivered = true
         WHERE sender = ${getAddress(sender)} AND open_block = ${openBlock} AND balance = ${balance.toString()}`;
     },
+    async issueTicket(ticket) {
+      // Expired tickets are never redeemed: each issue sweeps them (the index keeps it to what expired).
+      await sql`WITH swept AS (DELETE FROM navigation_tickets WHERE expires_at < ${BigInt(Date.now())})
+        INSERT INTO navigation_tickets (ticket_hash, request, expires_at, sender, open_block, balance)
+        VALUES (${ticket.ticketHash}, ${ticket.request}, ${BigInt(ticket.expiresAt)}, ${getAddress(ticket.sender)},
+          ${ticket.openBlock}, ${ticket.balance.toString()})`;
+    },
+    async redeemTicket(ticketHash, request, now) {
+      // Used up whatever the outcome; the payment's second delivery taken in the same statement.
+      const taken = await sql`WITH used AS (DELETE FROM navigation_tickets WHERE ticket_hash = ${ticketHash}
+          RETURNING request, expires_at, sender, open_block, balance)
+        UPDATE proofs SET second_delivery_used = true FROM used
+        WHERE used.request = ${request} AND used.expires_at > ${BigInt(now)} AND proofs.sender = used.sender
+          AND proofs.open_block = used.open_block AND proofs.balance = used.balance AND NOT second_delivery_used
+        RETURNING 1`;
+      return taken.length > 0;
+    },
     async storedHead() {
       const [row] = await sql`SELECT max(number) AS number FROM blocks`;
       return row?.number === null || row?.number === undefined ? undefined : integer(row, "number");
