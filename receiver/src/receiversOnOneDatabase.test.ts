@@ -95,8 +95,9 @@ async function openChannel(deposit = parseEther("1")): Promise<Channel> {
   const receipt = await createPublicClient({ transport }).waitForTransactionReceipt({ hash });
   const [created] = parseEventLogs({ abi: channelManagerAbi, eventName: "ChannelCreated", logs: receipt.logs });
   const openBlock = created?.args.openBlock ?? assert.fail("no channel");
-  // Every receiver follows the chain itself: wait until each knows the channel.
+  // Followers learn the channel from the database the leader writes: wait until every receiver takes payments on it.
   await Promise.all(receivers.map((r) => r.sync()));
+  await waitFor(async () => receivers.every((r) => r.getChannel(sender.address, openBlock)?.state === "open"));
   return { sender, openBlock };
 }
 
