@@ -100,7 +100,7 @@ export async function initCommand(
 
   const host = typeof options.host === "string" ? options.host : "127.0.0.1";
   const port = typeof options.port === "string" ? options.port : "3000";
-  const config: Record<string, string | string[]> = {
+  const config: Record<string, string | string[] | boolean> = {
     "rpc-url": rpcUrl,
     token,
     deployment: initFiles.deployment,
@@ -112,7 +112,7 @@ export async function initCommand(
     url: `http://${host}:${port}`,
   };
   for (const [key, value] of Object.entries(options)) {
-    if (initOnly.has(key) || value === undefined || typeof value === "boolean" || key in config) continue;
+    if (initOnly.has(key) || value === undefined || key in config) continue;
     config[key] = value;
   }
   // The widget's files, when the site installed it beside the receiver: the 402 pages need them.

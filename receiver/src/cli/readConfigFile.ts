@@ -5,7 +5,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 export type OptionSpecs = Record<string, { type: "string" | "boolean"; multiple?: boolean }>;
 
 /** What a config file gives: one value per option, as its flag would. */
-export type ConfigValues = Record<string, string | string[]>;
+export type ConfigValues = Record<string, string | string[] | boolean>;
 
 /** Options naming a file or a folder: a relative path in a config file is relative to the file, not to the shell. */
 const pathOptions = new Set([
@@ -23,7 +23,7 @@ const notInConfig = new Set(["config", "help"]);
 /**
  * Reads a config file (`micro-raiden-server init` writes one): a JSON object whose keys are the command's long
  * option names without `--` and whose values are what the flag would take (a number may be written as one; a
- * repeatable option takes a list). Every option the command line has can be set here, and a flag given on the
+ * repeatable option takes a list; a switch such as `no-exact` takes true or false). Every option the command line has can be set here, and a flag given on the
  * command line wins. Throws with the file and key on anything else.
  */
 export async function readConfigFile(path: string, specs: OptionSpecs): Promise<ConfigValues> {
@@ -39,8 +39,13 @@ export async function readConfigFile(path: string, specs: OptionSpecs): Promise<
   const values: ConfigValues = {};
   for (const [key, raw] of Object.entries(json)) {
     const spec = specs[key];
-    if (!spec || notInConfig.has(key) || spec.type !== "string") {
+    if (!spec || notInConfig.has(key)) {
       throw new Error(`${path}: "${key}" is not an option of this command (see --help)`);
+    }
+    if (spec.type === "boolean") {
+      if (typeof raw !== "boolean") throw new Error(`${path}: "${key}" must be true or false`);
+      if (raw) values[key] = true;
+      continue;
     }
     const text = (value: unknown): string => {
       if (typeof value === "string") return value;
