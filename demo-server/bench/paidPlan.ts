@@ -4,6 +4,7 @@ import type { TestChain } from "@micro-raiden/contracts/testing";
 import {
   balanceProofTypedData,
   channelManagerAbi,
+  type Deployment,
   demoTokenAbi,
   encodePaymentHeaders,
 } from "@micro-raiden/web-client/protocol";
@@ -13,6 +14,7 @@ import {
   createWalletClient,
   encodePacked,
   http,
+  type LocalAccount,
   parseEther,
   parseEventLogs,
 } from "viem";
@@ -59,11 +61,27 @@ export async function paidPlan(parameters: {
     }),
   );
   console.log(`Signing ${parameters.senders * parameters.perSender} balance proofs…`);
+  return signProofPlan({ channels, receiver, deployment, price, count: parameters.perSender, path: parameters.path });
+}
+
+/**
+ * For each channel, `count` paid requests of `path` whose cumulative balances are price, 2 × price, …, count × price
+ * (channels opened some other way: the `--exact` run's on USDC).
+ */
+export function signProofPlan(parameters: {
+  channels: readonly { sender: LocalAccount; openBlock: bigint }[];
+  receiver: Address;
+  deployment: Deployment;
+  price: bigint;
+  count: number;
+  path: string;
+}): Promise<PlannedRequest[][]> {
+  const { deployment, receiver, price } = parameters;
   const domain = { chainId: deployment.chainId, contract: deployment.channelManager };
   return Promise.all(
-    channels.map(async ({ sender, openBlock }) => {
+    parameters.channels.map(async ({ sender, openBlock }) => {
       const plan: PlannedRequest[] = [];
-      for (let i = 1; i <= parameters.perSender; i++) {
+      for (let i = 1; i <= parameters.count; i++) {
         const message = { sender: sender.address, receiver, openBlock, balance: price * BigInt(i) };
         const signature = await sender.signTypedData(balanceProofTypedData(domain, message));
         plan.push({

@@ -10,10 +10,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startTestChain } from "@micro-raiden/contracts/testing";
 import {
-  balanceProofTypedData,
   channelManagerAbi,
   demoTokenAbi,
-  encodePaymentHeaders,
   headerNames,
   transferWithAuthorizationTypedData,
 } from "@micro-raiden/web-client/protocol";
@@ -21,6 +19,7 @@ import { createPublicClient, createWalletClient, http, parseEther, parseEventLog
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { demoPrice, pricePerCharacter } from "../src/createDemoApp.ts";
 import { spawnDemoServer } from "../src/testing/spawnDemoServer.ts";
+import { signProofPlan } from "./paidPlan.ts";
 
 const SENDERS = Number(process.env.SENDERS ?? 20);
 const CHANNEL_PER_SENDER = Number(process.env.PER_SENDER ?? 100);
@@ -94,21 +93,14 @@ const tokenDomain = {
 };
 
 console.log(`Signing ${SENDERS * CHANNEL_PER_SENDER} balance proofs and ${SENDERS * EXACT_PER_SENDER} authorizations…`);
-const domain = { chainId: deployment.chainId, contract: deployment.channelManager };
-const channelPlan = await Promise.all(
-  channels.map(async ({ sender, openBlock }) => {
-    const plan = [];
-    for (let i = 1; i <= CHANNEL_PER_SENDER; i++) {
-      const message = { sender: sender.address, receiver: receiver.address, openBlock, balance: price * BigInt(i) };
-      const signature = await sender.signTypedData(balanceProofTypedData(domain, message));
-      plan.push({
-        path: "/echodyn/x",
-        headers: encodePaymentHeaders({ ...message, contract: deployment.channelManager, signature }),
-      });
-    }
-    return plan;
-  }),
-);
+const channelPlan = await signProofPlan({
+  channels,
+  receiver: receiver.address,
+  deployment,
+  price,
+  count: CHANNEL_PER_SENDER,
+  path: "/echodyn/x",
+});
 const validBefore = BigInt(Math.floor(Date.now() / 1000) + 3600);
 const exactPlan = await Promise.all(
   senders.map(async (sender) => {
