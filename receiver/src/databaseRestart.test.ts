@@ -5,17 +5,12 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
-import {
-  balanceProofTypedData,
-  channelManagerAbi,
-  demoTokenAbi,
-  encodePaymentHeaders,
-} from "@micro-raiden/web-client/protocol";
+import { balanceProofTypedData, encodePaymentHeaders } from "@micro-raiden/web-client/protocol";
 import type { Hono } from "hono";
 import postgres from "postgres";
-import { createPublicClient, createWalletClient, encodePacked, http, parseEther, parseEventLogs, toHex } from "viem";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { parseEther, toHex } from "viem";
 import { type Receiver, receiverApp, startReceiver } from "./index.ts";
+import { openFreshChannel } from "./openFreshChannel.test-helper.ts";
 import { postgresStore } from "./store/postgresStore.ts";
 import { type PostgresCluster, startPostgresCluster } from "./store/testing/startPostgresCluster.test-helper.ts";
 
@@ -69,20 +64,8 @@ describe("PostgreSQL restarted under load", () => {
     const receiverAddress = receivers[0]?.address ?? assert.fail("no receiver");
     const senders = [];
     for (let i = 0; i < 4; i++) {
-      const sender = privateKeyToAccount(generatePrivateKey());
-      await chain.testClient.setBalance({ address: sender.address, value: parseEther("10") });
-      await chain.mint(sender.address, parseEther("1"));
-      const transport = http(chain.rpcUrl);
-      const hash = await createWalletClient({ account: sender, transport }).writeContract({
-        chain: null,
-        address: chain.deployment.token,
-        abi: demoTokenAbi,
-        functionName: "transferAndCall",
-        args: [chain.deployment.channelManager, parseEther("1"), encodePacked(["address"], [receiverAddress])],
-      });
-      const receipt = await createPublicClient({ transport }).waitForTransactionReceipt({ hash });
-      const [created] = parseEventLogs({ abi: channelManagerAbi, eventName: "ChannelCreated", logs: receipt.logs });
-      senders.push({ account: sender, openBlock: created?.args.openBlock ?? assert.fail("no channel") });
+      const { sender, openBlock } = await openFreshChannel(chain, receiverAddress);
+      senders.push({ account: sender, openBlock });
     }
     await Promise.all(receivers.map((r) => r.sync()));
 

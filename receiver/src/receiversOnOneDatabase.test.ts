@@ -5,29 +5,17 @@ import { after, before, describe, it } from "node:test";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
 import {
   balanceProofTypedData,
-  channelManagerAbi,
   closeRequestTypedData,
   decodeErrorBody,
   decodePaymentResponseHeaders,
-  demoTokenAbi,
   encodeCloseRequestBody,
   encodePaymentHeaders,
   headerNames,
 } from "@micro-raiden/web-client/protocol";
 import { Hono } from "hono";
-import {
-  createPublicClient,
-  createWalletClient,
-  encodePacked,
-  type Hex,
-  http,
-  type LocalAccount,
-  parseEther,
-  parseEventLogs,
-  toHex,
-} from "viem";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { type Hex, parseEther, toHex } from "viem";
 import { paywall, type Receiver, receiverApi, startReceiver } from "./index.ts";
+import { type FreshChannel, openFreshChannel } from "./openFreshChannel.test-helper.ts";
 import { postgresStore } from "./store/postgresStore.ts";
 import { createTestDatabase, type TestDatabase } from "./store/testing/createTestDatabase.test-helper.ts";
 
@@ -77,24 +65,11 @@ function siteOn(receiver: Receiver): Hono {
 const app = (index: number): Hono => apps[index] ?? assert.fail(`no receiver ${index}`);
 const receiverAt = (index: number): Receiver => receivers[index] ?? assert.fail(`no receiver ${index}`);
 
-type Channel = { sender: LocalAccount; openBlock: bigint };
+type Channel = FreshChannel;
 
-/** A fresh sender with gas and tokens that opens a channel with `deposit` (ERC-1363 transferAndCall). */
-async function openChannel(deposit = parseEther("1")): Promise<Channel> {
-  const sender = privateKeyToAccount(generatePrivateKey());
-  await chain.testClient.setBalance({ address: sender.address, value: parseEther("10") });
-  await chain.mint(sender.address, deposit);
-  const transport = http(chain.rpcUrl);
-  const hash = await createWalletClient({ account: sender, transport }).writeContract({
-    chain: null,
-    address: chain.deployment.token,
-    abi: demoTokenAbi,
-    functionName: "transferAndCall",
-    args: [chain.deployment.channelManager, deposit, encodePacked(["address"], [receiverAt(0).address])],
-  });
-  const receipt = await createPublicClient({ transport }).waitForTransactionReceipt({ hash });
-  const [created] = parseEventLogs({ abi: channelManagerAbi, eventName: "ChannelCreated", logs: receipt.logs });
-  const openBlock = created?.args.openBlock ?? assert.fail("no channel");
+/** A fresh sender's channel, once every receiver takes payments on it. */
+async function openChannel(): Promise<Channel> {
+  const { sender, openBlock } = await openFreshChannel(chain, receiverAt(0).address);
   // Followers learn the channel from the database the leader writes: wait until every receiver takes payments on it.
   await Promise.all(receivers.map((r) => r.sync()));
   await waitFor(async () => receivers.every((r) => r.getChannel(sender.address, openBlock)?.state === "open"));
