@@ -9,13 +9,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { deployContracts } from "@micro-raiden/contracts/deploy";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
-import {
-  balanceProofTypedData,
-  channelManagerAbi,
-  type Deployment,
-  encodePaymentHeaders,
-} from "@micro-raiden/web-client/protocol";
-import { Hono } from "hono";
+import { channelManagerAbi, type Deployment } from "@micro-raiden/web-client/protocol";
 import {
   type Address,
   createPublicClient,
@@ -31,9 +25,9 @@ import {
   zeroAddress,
 } from "viem";
 import type { HDAccount } from "viem/accounts";
-import { paywall } from "../http/paywall.ts";
 import type { Receiver } from "../Receiver.ts";
 import { startReceiver } from "../startReceiver.ts";
+import { payPaywall } from "./payPaywall.test-helper.ts";
 
 const blocklistAbi = parseAbi([
   "function mint(address to, uint256 amount)",
@@ -70,26 +64,7 @@ describe("a receiver the token refuses to pay", () => {
     log: (level: string, message: string) => logs.push(`${level}: ${message}`),
   });
   /** Pays the receiver's paywall up to `balance` in total, over HTTP. */
-  async function pay(balance: bigint) {
-    const app = new Hono().get("/report", paywall({ receiver, price }), (c) => c.text("the paid report"));
-    const signature = await sender.signTypedData(
-      balanceProofTypedData(
-        { chainId: deployment.chainId, contract: deployment.channelManager },
-        { sender: sender.address, receiver: receiver.address, openBlock, balance },
-      ),
-    );
-    const paid = await app.request("/report", {
-      headers: encodePaymentHeaders({
-        contract: deployment.channelManager,
-        receiver: receiver.address,
-        sender: sender.address,
-        openBlock,
-        balance,
-        signature,
-      }),
-    });
-    assert.equal(paid.status, 200);
-  }
+  const pay = (balance: bigint) => payPaywall({ receiver, sender, openBlock, balance, price });
   const publicClient = () => createPublicClient({ transport: http(chain.rpcUrl) });
   const deployer = () =>
     createWalletClient({ account: chain.accounts[0] ?? assert.fail(), transport: http(chain.rpcUrl) });

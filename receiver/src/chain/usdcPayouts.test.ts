@@ -8,8 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
-import { balanceProofTypedData, channelManagerAbi, encodePaymentHeaders } from "@micro-raiden/web-client/protocol";
-import { Hono } from "hono";
+import { channelManagerAbi } from "@micro-raiden/web-client/protocol";
 import {
   type Address,
   createPublicClient,
@@ -23,9 +22,9 @@ import {
   zeroAddress,
 } from "viem";
 import type { HDAccount } from "viem/accounts";
-import { paywall } from "../http/paywall.ts";
 import type { Receiver } from "../Receiver.ts";
 import { startReceiver } from "../startReceiver.ts";
+import { payPaywall } from "./payPaywall.test-helper.ts";
 
 /** USDC's own admin functions (FiatToken V2.2): its blacklister's and its pauser's. */
 const fiatTokenAdminAbi = parseAbi([
@@ -119,28 +118,7 @@ describe("the receiver's payouts on USDC when USDC refuses them", () => {
   }
 
   /** Pays the receiver's paywall up to `balance` in total on the channel opened at `openBlock`, over HTTP. */
-  async function pay(openBlock: bigint, balance: bigint) {
-    const app = new Hono().get("/report", paywall({ receiver, price }), (c) => c.text("the paid report"));
-    const { chainId, channelManager } = chain.deployment;
-    const signature = await sender.signTypedData(
-      balanceProofTypedData(
-        { chainId, contract: channelManager },
-        { sender: sender.address, receiver: receiver.address, openBlock, balance },
-      ),
-    );
-    const paid = await app.request("/report", {
-      headers: encodePaymentHeaders({
-        contract: channelManager,
-        receiver: receiver.address,
-        sender: sender.address,
-        openBlock,
-        balance,
-        signature,
-      }),
-    });
-    assert.equal(paid.status, 200);
-    assert.equal(await paid.text(), "the paid report");
-  }
+  const pay = (openBlock: bigint, balance: bigint) => payPaywall({ receiver, sender, openBlock, balance, price });
 
   before(async () => {
     chain = await startTestChain({ tokenKind: "usdc" });
