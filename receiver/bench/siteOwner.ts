@@ -11,16 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startTestChain } from "@micro-raiden/contracts/testing";
-import {
-  createChannelClient,
-  fetchWithPayment,
-  memoryLock,
-  memoryStorage,
-  openChannel,
-} from "@micro-raiden/web-client";
+import { fetchWithPayment } from "@micro-raiden/web-client";
 import { parseDeployment } from "@micro-raiden/web-client/protocol";
 import { createPublicClient, createWalletClient, formatEther, type Hash, http, parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { readerChannel } from "../src/cli/readerChannel.test-helper.ts";
 
 const bin = fileURLToPath(new URL("../src/bin.ts", import.meta.url));
 const chain = await startTestChain({ tokenKind: "usdc" });
@@ -92,22 +87,7 @@ await new Promise<void>((resolve) =>
 rows.push({ step: "start (until it listens)", ms: performance.now() - started, ...none });
 
 const deployment = parseDeployment(JSON.parse(readFileSync(join(dir, "deployment.json"), "utf8")));
-const reader = chain.accounts[5];
-if (!reader) throw new Error("no reader account");
-await chain.mint(reader.address, 1_000_000n);
-const client = createChannelClient({
-  account: reader,
-  transport: http(chain.rpcUrl),
-  storage: memoryStorage(),
-  lock: memoryLock(),
-});
-await openChannel(client, {
-  chainId: deployment.chainId,
-  contract: deployment.channelManager,
-  token: deployment.token,
-  receiver: receiver.address,
-  deposit: 100_000n,
-});
+const client = await readerChannel(chain, dir, 100_000n);
 const paid = await fetchWithPayment(client, { input: `http://127.0.0.1:${port}/proxy/a` });
 if (paid.status !== 200) throw new Error(`paid page answered ${paid.status}`);
 const withdraw = await run(["withdraw"]);

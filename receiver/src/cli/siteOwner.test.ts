@@ -11,19 +11,14 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
-import {
-  createChannelClient,
-  fetchWithPayment,
-  memoryLock,
-  memoryStorage,
-  openChannel,
-} from "@micro-raiden/web-client";
+import { fetchWithPayment } from "@micro-raiden/web-client";
 import { readPrivateKeyFile } from "@micro-raiden/web-client/node";
 import { channelManagerAbi, parseDeployment } from "@micro-raiden/web-client/protocol";
 import { createPublicClient, createWalletClient, http, type PublicClient, parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { channelManagerAddress } from "../deploy/deployChannelManager.ts";
 import { operatorTransactionGas } from "./initCommand.ts";
+import { readerChannel } from "./readerChannel.test-helper.ts";
 import { runCliProcess } from "./runCliProcess.test-helper.ts";
 
 const bin = fileURLToPath(new URL("../bin.ts", import.meta.url));
@@ -181,24 +176,7 @@ describe("a site owner from an empty folder to a paid page", () => {
     const unpaid = await fetch(`${receiverUrl}/proxy/posts/1`);
     assert.equal(unpaid.status, 402);
 
-    const deployment = parseDeployment(JSON.parse(await readFile(join(dir, "deployment.json"), "utf8")));
-    const receiver = privateKeyToAccount(await readPrivateKeyFile(join(dir, "receiver.key")));
-    const reader = chain.accounts[5];
-    assert.ok(reader);
-    await chain.mint(reader.address, 1_000_000n);
-    const client = createChannelClient({
-      account: reader,
-      transport: http(chain.rpcUrl),
-      storage: memoryStorage(),
-      lock: memoryLock(),
-    });
-    await openChannel(client, {
-      chainId: deployment.chainId,
-      contract: deployment.channelManager,
-      token: deployment.token,
-      receiver: receiver.address,
-      deposit: 100_000n,
-    });
+    const client = await readerChannel(chain, dir, 100_000n);
     for (const path of ["/proxy/posts/1", "/proxy/posts/2"]) {
       const paid = await fetchWithPayment(client, { input: `${receiverUrl}${path}` });
       assert.equal(paid.status, 200);

@@ -40,6 +40,21 @@ before(async () => {
 });
 after(() => chain.close());
 
+/** Runs `micro-raiden-server deploy` for `token` as the test's deployer, writing the deployment file to `out`. */
+function deploy(token: string, out: string) {
+  return runCliProcess([
+    "deploy",
+    "--rpc-url",
+    chain.rpcUrl,
+    "--token",
+    token,
+    "--private-key-file",
+    keyFile,
+    "--deployment",
+    out,
+  ]);
+}
+
 /** The address from the compiled artifact, by the CREATE2 rule: nothing of the receiver's own code. */
 async function expectedAddress(token: Hex, challengePeriod: number) {
   const testing = import.meta.resolve("@micro-raiden/contracts/testing");
@@ -58,17 +73,7 @@ describe("micro-raiden-server deploy", () => {
   it("deploys the manager through the deterministic deployment proxy at the address its code gives", async () => {
     const { token } = chain.deployment;
     const out = join(dir, "deployment.json");
-    const run = await runCliProcess([
-      "deploy",
-      "--rpc-url",
-      chain.rpcUrl,
-      "--token",
-      token,
-      "--private-key-file",
-      keyFile,
-      "--deployment",
-      out,
-    ]);
+    const run = await deploy(token, out);
     assert.equal(run.code, 0, run.stderr);
     const deployment = parseDeployment(JSON.parse(await readFile(out, "utf8")));
     assert.equal(deployment.channelManager, await expectedAddress(token, 500));
@@ -100,17 +105,7 @@ describe("micro-raiden-server deploy", () => {
     const nonce = await publicClient.getTransactionCount({ address: deployer.address });
     const blockBefore = await publicClient.getBlockNumber();
     const out = join(dir, "again.json");
-    const run = await runCliProcess([
-      "deploy",
-      "--rpc-url",
-      chain.rpcUrl,
-      "--token",
-      token,
-      "--private-key-file",
-      keyFile,
-      "--deployment",
-      out,
-    ]);
+    const run = await deploy(token, out);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /already at .* nothing to deploy/);
     assert.equal(await publicClient.getTransactionCount({ address: deployer.address }), nonce);
@@ -141,17 +136,7 @@ describe("micro-raiden-server deploy", () => {
   });
 
   it("refuses a token address with no contract, sending nothing", async () => {
-    const run = await runCliProcess([
-      "deploy",
-      "--rpc-url",
-      chain.rpcUrl,
-      "--token",
-      "0x000000000000000000000000000000000000dEaD",
-      "--private-key-file",
-      keyFile,
-      "--deployment",
-      join(dir, "none.json"),
-    ]);
+    const run = await deploy("0x000000000000000000000000000000000000dEaD", join(dir, "none.json"));
     assert.equal(run.code, 1);
     assert.match(run.stderr, /no contract at 0x000000000000000000000000000000000000dEaD/);
   });
