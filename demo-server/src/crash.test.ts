@@ -31,8 +31,9 @@ const senders = 12;
 // machine a fixed load could end before the killer is through.
 const minimumRequests = 25;
 const kills = 6;
-// The test chain's demo token (18 decimals).
-const price = demoPrice(pricePerCharacter, 18); // /echodyn/x: one character
+// The demo's token: USDC (6 decimals).
+const usdc = (amount: string) => demoPrice(amount, 6);
+const price = usdc(pricePerCharacter); // /echodyn/x: one character, 0.0001 USDC
 
 let chain: TestChain;
 let dir: string;
@@ -40,7 +41,7 @@ let receiverKey: `0x${string}`;
 let receiverAddress: Address;
 
 before(async () => {
-  chain = await startTestChain();
+  chain = await startTestChain({ tokenKind: "usdc" });
   dir = await mkdtemp(join(tmpdir(), "crash-"));
   const receiver = chain.accounts[2];
   assert.ok(receiver);
@@ -92,7 +93,7 @@ it(`${senders} senders paying through ${kills} SIGKILLs: no acknowledged payment
   const accounts = Array.from({ length: senders }, () => privateKeyToAccount(generatePrivateKey()));
   for (const account of accounts) {
     await chain.testClient.setBalance({ address: account.address, value: parseEther("10") });
-    await chain.mint(account.address, parseEther("10"));
+    await chain.mint(account.address, usdc("10"));
   }
   const all: Sender[] = await Promise.all(
     accounts.map(async (account) => {
@@ -107,7 +108,7 @@ it(`${senders} senders paying through ${kills} SIGKILLs: no acknowledged payment
         contract: chain.deployment.channelManager,
         token: chain.deployment.token,
         receiver: receiverAddress,
-        deposit: parseEther("1"),
+        deposit: usdc("1"),
       });
       return { client, key: `${account.address}:${channel.openBlock}`, acknowledged: 0n, served: 0 };
     }),
