@@ -185,18 +185,22 @@ export function followDatabase(options: DatabaseFollowerOptions) {
     announceStep: () => sql.notify(chainChannel, ""),
     /**
      * Asks the leader to read the chain now and waits for what it stored (or `timeoutMs`): a payment naming a channel
-     * opened a moment ago, on a follower.
+     * opened a moment ago, on a follower. With `known`, asks again after each stored step until it holds: the first
+     * step stored after the request may come from a read the leader began before the channel was opened.
      */
-    async catchUp(timeoutMs = 2000): Promise<void> {
-      const stored = new Promise<void>((resolve) => {
-        const timeout = setTimeout(resolve, timeoutMs);
-        waiting.add(() => {
-          clearTimeout(timeout);
-          resolve();
+    async catchUp(known?: () => boolean, timeoutMs = 2000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      do {
+        const stored = new Promise<void>((resolve) => {
+          const timeout = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+          waiting.add(() => {
+            clearTimeout(timeout);
+            resolve();
+          });
         });
-      });
-      await sql.notify(syncChannel, "");
-      await stored;
+        await sql.notify(syncChannel, "");
+        await stored;
+      } while (known && !known() && Date.now() < deadline);
     },
     async close() {
       closed = true;

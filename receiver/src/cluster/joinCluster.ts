@@ -47,7 +47,7 @@ export async function joinCluster(options: ClusterOptions) {
     },
   });
   await follower.start();
-  core.setCatchUp(() => follower.catchUp());
+  core.setCatchUp((known) => follower.catchUp(known));
   const requests = leaderRequests({ url: options.url, log });
   let handle: ((kind: LeaderRequestKind, body: unknown) => Promise<unknown>) | undefined;
 
@@ -97,7 +97,7 @@ export async function joinCluster(options: ClusterOptions) {
       await watcher.stop();
       if (closing) return;
       follower.followChain(true);
-      core.setCatchUp(() => follower.catchUp());
+      core.setCatchUp((known) => follower.catchUp(known));
       await follower.rebuild().catch(() => undefined);
     },
   });

@@ -74,7 +74,12 @@ export const defaultRequestTimeoutMs = 30_000;
 const maxCloseRequestLifetime = 3600n;
 
 /** Asked when a payment names a channel the book does not know: a channel opened a moment ago may be on chain. */
-export type CatchUp = () => Promise<void>;
+/**
+ * Brings the book up to the chain now (a payment named a channel it does not know). `known` says whether what it
+ * waits for is there: a receiver learning the chain from another one's stored steps waits on until it is (or its
+ * time is up), not merely for the next step stored, which may have been read before the channel was opened.
+ */
+export type CatchUp = (known?: () => boolean) => Promise<void>;
 
 /** Why a request with a payment cannot be served: a 402 failure, or a 400 for a payment meant for someone else. */
 export type PaymentRejection =
@@ -385,7 +390,9 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     const key = channelKey(payment.sender, payment.openBlock);
     const deadline = Date.now() + reorderWindowMs;
     const holdDeadline = Date.now() + requestTimeoutMs;
-    if (!book.get(payment.sender, payment.openBlock)) await catchUp?.().catch(() => undefined);
+    if (!book.get(payment.sender, payment.openBlock)) {
+      await catchUp?.(() => book.get(payment.sender, payment.openBlock) !== undefined).catch(() => undefined);
+    }
     let signedBySender = false;
     let verifiedFor: string | undefined;
     // With a shared database the book may be behind another receiver's payments: read the channel once before
