@@ -346,12 +346,54 @@ describe("installed from the tarballs, outside the repo", () => {
       env: userEnvironment(),
     });
     assert.equal(help.code, 0, help.stderr);
-    for (const word of ["start", "withdraw", "close-all", "--rpc-url", "--private-key-file", "--deployment", "--db"]) {
+    for (const word of [
+      "init",
+      "deploy",
+      "start",
+      "withdraw",
+      "close-all",
+      "--rpc-url",
+      "--private-key-file",
+      "--deployment",
+      "--db",
+    ]) {
       assert.ok(help.stdout.includes(word), `--help mentions ${word}:\n${help.stdout}`);
     }
     for (const word of ["--port", "--confirmations", "--operator-token-file", "--upstream", "--price"]) {
       assert.ok(help.stdout.includes(word), `--help mentions ${word}`);
     }
+  });
+
+  it("the installed micro-raiden-server inits an empty folder and deploys the manager at the receiver README's address, once", async () => {
+    const dir = join(scratch, "site-owner");
+    await mkdir(dir);
+    const cli = (...args: string[]) =>
+      run("npx", ["--no", "--", "micro-raiden-server", ...args], { cwd: dir, env: userEnvironment() });
+    const init = await cli("init", "--rpc-url", chain.rpcUrl, "--token", chain.deployment.token, "--price", "0.001");
+    assert.notEqual(init.code, 0, "init needs --upstream");
+    const made = await cli(
+      ...["init", "--rpc-url", chain.rpcUrl, "--token", chain.deployment.token, "--price", "0.001"],
+      ...["--upstream", upstreamUrl],
+    );
+    assert.equal(made.code, 0, made.stdout + made.stderr);
+    const config = JSON.parse(await readFile(join(dir, "micro-raiden.json"), "utf8"));
+    assert.equal(config.price, parseEther("0.001").toString(), "0.001 of an 18-decimal token");
+    const receiver = /The receiver (0x[0-9a-fA-F]{40})/.exec(made.stdout)?.[1];
+    assert.ok(receiver, made.stdout);
+    await chain.testClient.setBalance({ address: receiver as Hex, value: parseEther("1") });
+    const listed =
+      /^\| local chain \(31337\): the demo token \| `(0x[0-9a-fA-F]{40})` \| `(0x[0-9a-fA-F]{40})` \|$/m.exec(
+        await readme("receiver"),
+      );
+    assert.equal(listed?.[1], chain.deployment.token, "the README's local demo token");
+    const deployed = await cli("deploy");
+    assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
+    assert.match(deployed.stdout, /gas used \d+/);
+    const deployment = JSON.parse(await readFile(join(dir, "deployment.json"), "utf8"));
+    assert.equal(deployment.channelManager, listed?.[2], "the README's address for the local demo token");
+    const again = await cli("deploy");
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.match(again.stdout, /nothing to deploy/);
   });
 
   it("the CLI's receiver answers 402, then 200 to the web-client README's machine client", async () => {
