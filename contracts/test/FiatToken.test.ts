@@ -3,7 +3,7 @@
 // USDC's shape and EIP-712 domain, EIP-2612 permit, EIP-3009 authorizations, the blacklist, pause and minting.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { permitTypedData } from "@micro-raiden/web-client/protocol";
+import { permitTypedData, transferWithAuthorizationTypes } from "@micro-raiden/web-client/protocol";
 import {
   type Abi,
   type AbiEvent,
@@ -17,13 +17,7 @@ import {
   zeroAddress,
 } from "viem";
 import { fiatTokenArtifact, fiatTokenProxyAbi, linkBytecode, masterMinterAbi } from "../scripts/fiatToken.ts";
-import {
-  deployFiatTokenFixture,
-  expectRevertReason,
-  randomNonce,
-  transferWithAuthorizationTypes,
-  USDC,
-} from "./fiatTokenFixture.ts";
+import { deployFiatTokenFixture, expectRevertReason, randomNonce, USDC } from "./fiatTokenFixture.ts";
 
 const BLACKLISTED = "Blacklistable: account is blacklisted";
 const PAUSED = "Pausable: paused";

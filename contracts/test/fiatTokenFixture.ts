@@ -2,7 +2,11 @@
 // (scripts/fiatToken.ts), its roles on separate accounts, a channel manager on it, and signing helpers for its
 // EIP-2612 permit and EIP-3009 authorizations (USDC's domain: "USD Coin", version "2").
 import assert from "node:assert/strict";
-import { permitTypedData, receiveWithAuthorizationTypedData } from "@micro-raiden/web-client/protocol";
+import {
+  permitTypedData,
+  receiveWithAuthorizationTypedData,
+  transferWithAuthorizationTypedData,
+} from "@micro-raiden/web-client/protocol";
 import { type Address, BaseError, ContractFunctionRevertedError, getAddress, type Hex, parseSignature } from "viem";
 import { generatePrivateKey } from "viem/accounts";
 import { deployFiatToken, USDC_NAME, USDC_VERSION } from "../scripts/fiatToken.ts";
@@ -11,16 +15,6 @@ import { CHALLENGE_PERIOD, deployFixture, zeroAddress } from "./fixture.ts";
 /** One USDC in base units (6 decimals). */
 export const USDC = 10n ** 6n;
 
-export const transferWithAuthorizationTypes = {
-  TransferWithAuthorization: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "validAfter", type: "uint256" },
-    { name: "validBefore", type: "uint256" },
-    { name: "nonce", type: "bytes32" },
-  ],
-} as const;
 export const cancelAuthorizationTypes = {
   CancelAuthorization: [
     { name: "authorizer", type: "address" },
@@ -114,12 +108,7 @@ export async function deployFiatTokenFixture() {
   async function signAuthorization(kind: "transfer" | "receive", signer: typeof f.sender, message: Authorization) {
     const signature =
       kind === "transfer"
-        ? await signer.signTypedData({
-            domain: tokenDomain,
-            types: transferWithAuthorizationTypes,
-            primaryType: "TransferWithAuthorization",
-            message,
-          })
+        ? await signer.signTypedData(transferWithAuthorizationTypedData(tokenDomain, message))
         : await signer.signTypedData(receiveWithAuthorizationTypedData(tokenDomain, message));
     const { r, s, v } = parseSignature(signature);
     return { v: Number(v), r, s, signature };
