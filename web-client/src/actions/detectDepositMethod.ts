@@ -35,7 +35,9 @@ export async function detectDepositMethod(
   client: ChannelClient,
   { token }: DetectDepositMethodParameters,
 ): Promise<DetectDepositMethodReturnType> {
-  const permitProbes = await Promise.allSettled([
+  // Side by side: asked one after the other, EIP-3009's probe made every permit token's paywall wait one more
+  // round trip before its deposit form could be used.
+  const [nonces, domain, authorizationState] = await Promise.allSettled([
     readContract(client.publicClient, {
       address: token,
       abi: demoTokenAbi,
@@ -44,24 +46,21 @@ export async function detectDepositMethod(
     }),
     // ERC-5267's eip712Domain(), or name() and version() (USDC has no ERC-5267).
     readTokenDomain(client.publicClient, token),
-  ]);
-  const failures = permitProbes.flatMap((probe) => (probe.status === "rejected" ? [probe.reason] : []));
-  const unanswered = failures.find((error) => !tokenAnswered(error));
-  if (unanswered !== undefined) throw unanswered;
-  if (failures.length === 0) {
-    const eip3009 = await readContract(client.publicClient, {
+    readContract(client.publicClient, {
       address: token,
       abi: eip3009TokenAbi,
       functionName: "authorizationState",
       args: [zeroAddress, zeroHash],
-    }).then(
-      () => true,
-      (error: unknown) => {
-        if (tokenAnswered(error)) return false;
-        throw error;
-      },
-    );
-    return eip3009 ? "eip3009" : "permit";
+    }),
+  ]);
+  const failures = [nonces, domain].flatMap((probe) => (probe.status === "rejected" ? [probe.reason] : []));
+  const unanswered = failures.find((error) => !tokenAnswered(error));
+  if (unanswered !== undefined) throw unanswered;
+  if (failures.length === 0) {
+    if (authorizationState.status === "rejected" && !tokenAnswered(authorizationState.reason)) {
+      throw authorizationState.reason;
+    }
+    return authorizationState.status === "fulfilled" ? "eip3009" : "permit";
   }
   const supports1363 = await readContract(client.publicClient, {
     address: token,

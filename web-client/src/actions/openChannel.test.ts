@@ -97,8 +97,9 @@ it("a page that dies while the deposit is on its way: the next page finds the ch
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
       });
-      const body = (await response.json()) as { result?: unknown; error?: { message: string } };
-      if (body.error) throw new Error(body.error.message);
+      const body = (await response.json()) as { result?: unknown; error?: { code: number; message: string } };
+      // As a wallet's provider answers: the JSON-RPC error with its code and data (a revert is code 3 with its data).
+      if (body.error) throw Object.assign(new Error(body.error.message), body.error);
       return body.result;
     },
   });

@@ -44,13 +44,16 @@ describe("step focus", () => {
     expect(step?.matches(":focus-visible"), "Chromium counts this focus as visible").toBe(true);
     expect(outlineOf(step as Element).style).toBe("none");
 
+    // The open button is enabled once the form knows how the token takes a deposit (a few view calls).
+    const open = screen.getByRole<HTMLButtonElement>("button", { name: "Open a channel with 0.1 TKN" });
+    await expect.poll(() => open.disabled, { timeout: 10_000 }).toBe(false);
+
     await userEvent.tab();
     const field = screen.getByRole("textbox", { name: "Deposit (TKN)" });
     expect(document.activeElement).toBe(field);
     expect(outlineOf(field)).toEqual({ style: "solid", width: "2px" });
     await userEvent.tab(); // the payment mode
     await userEvent.tab(); // the open button
-    const open = screen.getByRole("button", { name: "Open a channel with 0.1 TKN" });
     expect(document.activeElement).toBe(open);
     expect(outlineOf(open)).toEqual({ style: "solid", width: "3px" });
   });
