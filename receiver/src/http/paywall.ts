@@ -92,6 +92,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
     );
   }
   const tickets = navigationTickets({ shared: receiver.sharedState });
+  const announcements = priceRouteAnnouncements(options);
   return async function paywallMiddleware(c, next) {
     const price = typeof options.price === "bigint" ? options.price : await options.price(c);
     if (price <= 0n) throw new Error("paywall: the price function returned a non-positive price.");
@@ -102,7 +103,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
       ...(receiver.sponsor ? encodeSponsorOfferHeader(receiver.sponsor.offer) : {}),
       ...x402PaymentRequiredHeader(c, receiver, requirements),
     };
-    const announced = priceRouteHeader(c, options);
+    const announced = announcements.of(c);
 
     const exactPayment = readExactPayment(c, receiver);
     if (exactPayment && receiver.exact) {
@@ -268,13 +269,32 @@ function storeUnavailable(
   });
 }
 
-/** The RDN-Price-Route header of a GET's answer (see PaywallOptions.priceRoute), or none. */
-function priceRouteHeader(c: Context, options: PaywallOptions): Record<string, string> {
-  if (options.priceRoute === false || (c.req.method !== "GET" && c.req.method !== "HEAD")) return {};
-  if (typeof options.priceRoute === "string") return encodePriceRouteHeader(options.priceRoute);
-  // Hono's route syntax beyond what the header carries (a regular expression, an optional parameter) announces none.
-  const route = c.req.routePath;
-  return typeof options.price === "bigint" && isPriceRoute(route) ? encodePriceRouteHeader(route) : {};
+/**
+ * The RDN-Price-Route header of a GET's answer (see PaywallOptions.priceRoute), or none: worked out once per route
+ * (a paywall guards a handful), not on every paid request.
+ */
+function priceRouteAnnouncements(options: PaywallOptions) {
+  const byRoute = new Map<string, Record<string, string>>();
+  return {
+    of(c: Context): Record<string, string> {
+      if (options.priceRoute === false || (c.req.method !== "GET" && c.req.method !== "HEAD")) return {};
+      // A price function may differ page by page: announced only for a route the site names.
+      const route =
+        typeof options.priceRoute === "string"
+          ? options.priceRoute
+          : typeof options.price === "bigint"
+            ? c.req.routePath
+            : undefined;
+      if (route === undefined) return {};
+      let header = byRoute.get(route);
+      if (!header) {
+        // Hono's route syntax beyond what the header carries (a regular expression, an optional parameter): none.
+        header = isPriceRoute(route) ? encodePriceRouteHeader(route) : {};
+        byRoute.set(route, header);
+      }
+      return header;
+    },
+  };
 }
 
 /** Whether `work` settled within `ms`; its error, if it failed in time. A failure after that is dropped. */

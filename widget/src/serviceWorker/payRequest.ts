@@ -110,12 +110,12 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
       primed = undefined;
       return answer;
     }
-    return parameters.fetch(input, init);
+    return learning(parameters)(input, init);
   };
   const { storage, lock, waitUntil } = parameters;
   const client = voucher
-    ? workerClient({ voucher, fetch: learning(fetch, parameters), storage, lock })
-    : grant && workerClient({ grant, fetch: learning(fetch, parameters), storage, lock });
+    ? workerClient({ voucher, fetch, storage, lock })
+    : grant && workerClient({ grant, fetch, storage, lock });
   if (!client) return first;
   const deadline = Date.now() + (parameters.confirmationWaitMs ?? 20_000);
   for (;;) {
@@ -170,10 +170,10 @@ async function payFirst(
     const outgoing = new Request(input, init);
     if (guess) outgoing.headers.set(headerNames.price, route.requirements.price.toString());
     guess = false;
-    return parameters.fetch(outgoing);
+    return learning(parameters)(outgoing);
   };
   const { storage, lock, waitUntil } = parameters;
-  const client = workerClient({ grant, fetch: learning(fetch, parameters), storage, lock });
+  const client = workerClient({ grant, fetch, storage, lock });
   let paid: Response;
   try {
     paid = await fetchWithStoredChannel(client, { input: original.clone(), retryCount: 1, waitUntil });
@@ -193,9 +193,12 @@ async function payFirst(
   return paid;
 }
 
-/** `fetch`, learning the receiver's price announcements from every answer it gets. */
-function learning(fetch: typeof globalThis.fetch, parameters: PayRequestParameters): typeof globalThis.fetch {
-  const { routes } = parameters;
+/**
+ * The network (`parameters.fetch`), learning the receiver's price announcements from every answer it gets (the
+ * stand-in 402s a payment starts from are not answers: they taught what they hold already).
+ */
+function learning(parameters: PayRequestParameters): typeof globalThis.fetch {
+  const { fetch, routes } = parameters;
   if (!routes) return fetch;
   return async (input, init) => {
     const response = await fetch(input, init);
