@@ -12,7 +12,7 @@ import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing"
 import { type Receiver, receiverApp, startReceiver } from "@micro-raiden/receiver";
 import { createClient, custom, http, parseUnits, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { readContract } from "viem/actions";
+import { getBlockNumber, readContract } from "viem/actions";
 import { closeChannel } from "./actions/closeChannel.ts";
 import { closeChannelUncooperatively } from "./actions/closeChannelUncooperatively.ts";
 import { detectDepositMethod } from "./actions/detectDepositMethod.ts";
@@ -287,6 +287,58 @@ for (const token of tokens)
       });
       // Nothing happens on chain any more: only the past events can be reported.
       assert.equal(await reported, deposit + units("1"));
+    });
+
+    it("watchChannels reports and stores nothing of another reader's channels", { timeout: 15_000 }, async () => {
+      const other = chain.accounts[3] ?? assert.fail();
+      await chain.mint(other.address, units("10"));
+      const otherClient = createChannelClient({
+        account: other,
+        transport: http(chain.rpcUrl),
+        storage: memoryStorage(),
+      });
+      const reported: bigint[] = [];
+      let oursOpenBlock: bigint | undefined;
+      let done = () => {};
+      const reachedOurs = new Promise<void>((resolve) => {
+        done = resolve;
+      });
+      // Past blocks and live ones: another reader opens before and while this one watches.
+      const from = await getBlockNumber(client.publicClient, { cacheTime: 0 });
+      const before = await openChannel(otherClient, { ...manager(), deposit: units("1") });
+      const unwatch = watchChannels(client, {
+        ...manager(),
+        fromBlock: from + 1n,
+        pollingInterval: 50,
+        onChange: (update) => {
+          reported.push(update.openBlock);
+          if (update.openBlock === oursOpenBlock) done();
+        },
+      });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const during = await openChannel(otherClient, { ...manager(), deposit: units("1") });
+        const ours = await openChannel(client, { ...manager(), deposit });
+        oursOpenBlock = ours.openBlock;
+        if (reported.includes(ours.openBlock)) done();
+        await reachedOurs;
+        // Before, another reader's ChannelCreated became a stored channel of this reader, closed with nothing in it:
+        // newer than the reader's own, a paywall took it for their last channel and could not say how that ended.
+        for (const theirs of [before, during]) {
+          assert.ok(
+            !reported.includes(theirs.openBlock),
+            `the other reader's channel at ${theirs.openBlock} is not reported`,
+          );
+        }
+        const stored = await client.storage.list({ ...manager(), sender: senderAddress() });
+        assert.deepEqual(
+          stored.filter((channel) => channel.openBlock >= before.openBlock).map((channel) => channel.openBlock),
+          [ours.openBlock],
+          "nor stored as one of this reader's",
+        );
+      } finally {
+        unwatch();
+      }
     });
 
     it("recovers its channels from chain events after losing local state", async () => {

@@ -1,5 +1,6 @@
-import { type Address, isAddress, type Log } from "viem";
-import { getBlockNumber, getContractEvents, watchContractEvent } from "viem/actions";
+import { type Address, encodeEventTopics, type LogTopic, numberToHex, pad, parseEventLogs, type RpcLog } from "viem";
+import { getBlockNumber } from "viem/actions";
+import { formatLog } from "viem/utils";
 import { connectedAddress } from "../client/connectedAddress.ts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
 import { BaseError, channelManagerAbi } from "../protocol/index.ts";
@@ -22,6 +23,15 @@ export type WatchChannelsParameters = ManagerParameters & {
 };
 export type WatchChannelsReturnType = () => void;
 
+/** The manager's events about a channel; each names its sender as the first indexed argument. */
+const channelEvents = [
+  "ChannelCreated",
+  "ChannelToppedUp",
+  "ChannelWithdrawn",
+  "ChannelCloseRequested",
+  "ChannelSettled",
+] as const;
+
 /**
  * Follows the current account's channels on this manager: after each on-chain event about one of them (opened,
  * topped up, withdrawn from, close requested, settled) the channel is refreshed into storage and passed to
@@ -39,19 +49,33 @@ export function watchChannels(client: ChannelClient, parameters: WatchChannelsPa
       error instanceof Error ? error : new BaseError("Watching the channels failed.", { cause: error }),
     );
   let active = true;
-  let stopLive = () => {};
 
-  const onLogs = async (logs: readonly Log[]) => {
+  // Only this account's events, filtered by the node: the manager's events name the sender as their first indexed
+  // argument. (viem drops `args` when it asks for several events at once, which would hand every page every
+  // reader's channel events: a chain read for each, and another reader's channel stored as a phantom of ours.)
+  const topics: LogTopic[] = [
+    channelEvents.map((eventName) => encodeEventTopics({ abi: channelManagerAbi, eventName })[0]),
+    pad(sender),
+  ];
+  const readLogs = async (from: bigint, to: bigint) => {
+    const logs: RpcLog[] = await publicClient.request({
+      method: "eth_getLogs",
+      params: [{ address: parameters.contract, fromBlock: numberToHex(from), toBlock: numberToHex(to), topics }],
+    });
+    return parseEventLogs({
+      abi: channelManagerAbi,
+      eventName: [...channelEvents],
+      logs: logs.map((log) => formatLog(log)),
+    });
+  };
+
+  const onLogs = async (logs: Awaited<ReturnType<typeof readLogs>>) => {
     // One refresh per channel per batch: it reads the channel's whole current state anyway.
     const channels = new Map<string, { receiver: Address; openBlock: bigint }>();
-    for (const log of logs) {
-      const args: unknown = "args" in log ? log.args : undefined;
-      if (typeof args !== "object" || args === null) continue;
-      const receiver: unknown = Reflect.get(args, "receiver");
-      const openBlock: unknown = Reflect.get(args, "openBlock");
-      if (typeof receiver !== "string" || !isAddress(receiver, { strict: false }) || typeof openBlock !== "bigint")
-        continue;
-      channels.set(`${receiver}:${openBlock}`, { receiver, openBlock });
+    for (const { args } of logs) {
+      // A node that ignored the topic filter must not make another reader's channel one of ours.
+      if (args.sender.toLowerCase() !== sender.toLowerCase()) continue;
+      channels.set(`${args.receiver}:${args.openBlock}`, { receiver: args.receiver, openBlock: args.openBlock });
     }
     for (const { receiver, openBlock } of channels.values()) {
       try {
@@ -63,38 +87,28 @@ export function watchChannels(client: ChannelClient, parameters: WatchChannelsPa
     }
   };
 
-  const start = async () => {
-    let fromBlock = parameters.fromBlock;
-    if (fromBlock !== undefined) {
-      // viem hands `fromBlock` to a node filter, and nodes differ on whether a new filter returns past logs: read
-      // the past explicitly, then follow from the next block.
+  // Polls the head and reads the logs of the new blocks: no node filter to expire or be forgotten by a load balancer.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const interval = parameters.pollingInterval ?? client.publicClient.pollingInterval;
+  const follow = async (next: bigint | undefined) => {
+    let from = next;
+    try {
       const head = await getBlockNumber(publicClient, { cacheTime: 0 });
-      const past = await getContractEvents(publicClient, {
-        address: parameters.contract,
-        abi: channelManagerAbi,
-        args: { sender },
-        fromBlock,
-        toBlock: head,
-        strict: true,
-      });
-      await onLogs(past);
-      fromBlock = head + 1n;
+      if (from === undefined) from = head + 1n;
+      else if (head >= from) {
+        await onLogs(await readLogs(from, head));
+        from = head + 1n;
+      }
+    } catch (error) {
+      report(error);
     }
-    if (!active) return;
-    stopLive = watchContractEvent(publicClient, {
-      ...(parameters.pollingInterval ? { pollingInterval: parameters.pollingInterval } : {}),
-      ...(fromBlock === undefined ? {} : { fromBlock }),
-      address: parameters.contract,
-      abi: channelManagerAbi,
-      args: { sender },
-      strict: true,
-      onLogs,
-      onError: report,
-    });
+    if (active) timer = setTimeout(() => void follow(from), interval);
   };
-  start().catch(report);
+
+  // Without `fromBlock`, only the changes from the next block on.
+  void follow(parameters.fromBlock);
   return () => {
     active = false;
-    stopLive();
+    clearTimeout(timer);
   };
 }

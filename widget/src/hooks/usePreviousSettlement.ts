@@ -42,7 +42,11 @@ export function usePreviousSettlement(parameters: {
         receiver: requirements.receiver,
         sender: address,
       });
-      const [newest] = channels.sort((a, b) => (a.openBlock < b.openBlock ? 1 : -1));
+      // Only channels that held a deposit: a browser may keep records that never were the reader's channels (a
+      // session key kept while a channel opens; another reader's channel an older web-client stored as closed).
+      const [newest] = channels
+        .filter((channel) => channel.deposit > 0n)
+        .sort((a, b) => (a.openBlock < b.openBlock ? 1 : -1));
       if (newest?.state !== "closed") return null;
       const settlement = await getSettlement(client, { channel: newest });
       return settlement ? { channel: newest, settlement } : null;
