@@ -83,8 +83,11 @@ it(`${senders} senders paying through ${kills} SIGKILLs: no acknowledged payment
       port,
     });
   let server: SpawnedDemoServer = await start();
-  // Whatever happens, no receiver process outlives the test.
+  // Whatever happens, no receiver process and no sender outlives the test: a failed assertion must not leave the
+  // senders paying forever (the run would never end).
+  let stopped = false;
   after(() => {
+    stopped = true;
     server.child.kill("SIGKILL");
   });
   const url = `http://127.0.0.1:${port}`;
@@ -116,7 +119,7 @@ it(`${senders} senders paying through ${kills} SIGKILLs: no acknowledged payment
 
   /** One request, asked again (like a reload) until its content arrives. */
   async function read(sender: Sender): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0; !stopped; attempt++) {
       assert.ok(attempt < 200, "a request never got through");
       const response = await fetchWithPayment(sender.client, {
         input: `${url}/echodyn/x`,
@@ -137,7 +140,7 @@ it(`${senders} senders paying through ${kills} SIGKILLs: no acknowledged payment
   let killing = true;
   const load = Promise.all(
     all.map(async (sender) => {
-      while (killing || sender.served < minimumRequests) await read(sender);
+      while (!stopped && (killing || sender.served < minimumRequests)) await read(sender);
     }),
   );
 
