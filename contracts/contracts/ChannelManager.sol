@@ -41,6 +41,15 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
     bytes32 public constant BALANCE_PROOF_TYPEHASH =
         keccak256("BalanceProof(address sender,address receiver,uint64 openBlock,uint256 balance)");
 
+    /// @notice EIP-712 type of a sender's off-chain delegation: `signer` may sign balance proofs for the channel
+    /// (sender, receiver, openBlock), as a key registered at open may. Mirrors
+    /// `web-client/src/protocol/signerDelegationTypedData.ts`.
+    bytes32 public constant SIGNER_DELEGATION_TYPEHASH =
+        keccak256("SignerDelegation(address sender,address receiver,uint64 openBlock,address signer)");
+
+    /// @dev Length of a delegated balance signature: proof (65 bytes) ‖ signer (20) ‖ the sender's delegation (65).
+    uint256 private constant DELEGATED_SIGNATURE_LENGTH = 150;
+
     /// @notice EIP-712 type of the receiver's closing signature. Mirrors `web-client/src/protocol/typedData.ts`.
     bytes32 public constant CLOSING_AGREEMENT_TYPEHASH =
         keccak256("ClosingAgreement(address sender,address receiver,uint64 openBlock,uint256 balance)");
@@ -401,6 +410,10 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
         uint256 balance,
         bytes calldata balanceSignature
     ) external view returns (address) {
+        if (balanceSignature.length == DELEGATED_SIGNATURE_LENGTH) {
+            _checkDelegatedProof(sender, receiver, openBlock, balance, balanceSignature);
+            return sender;
+        }
         return ECDSA.recoverCalldata(_balanceProofDigest(sender, receiver, openBlock, balance), balanceSignature);
     }
 
@@ -527,12 +540,39 @@ contract ChannelManager is IChannelManager, IERC1363Receiver, EIP712, Reentrancy
         address signer,
         bytes calldata signature
     ) private view {
+        if (signature.length == DELEGATED_SIGNATURE_LENGTH) {
+            _checkDelegatedProof(sender, receiver, openBlock, balance, signature);
+            return;
+        }
         address recovered =
             ECDSA.recoverCalldata(_balanceProofDigest(sender, receiver, openBlock, balance), signature);
         // ECDSA never returns the zero address, so an unset signer (zero) can never match.
         if (recovered != sender && recovered != signer) {
             revert InvalidBalanceProofSigner(recovered, sender, signer);
         }
+    }
+
+    /// @dev A balance proof signed by a key the sender delegated off-chain: `signature` is proof (65 bytes) ‖ signer
+    /// (20) ‖ delegation (65), the sender's EIP-712 `SignerDelegation` over this channel and `signer`. The delegation
+    /// names the channel and sits in this manager's domain, so it is worthless on any other channel, manager or chain.
+    /// As at open, the receiver can never be the delegate: it would sign its own payments.
+    function _checkDelegatedProof(
+        address sender,
+        address receiver,
+        uint64 openBlock,
+        uint256 balance,
+        bytes calldata signature
+    ) private view {
+        address signer = address(bytes20(signature[65:85]));
+        if (signer == receiver) revert InvalidSigner(signer);
+        address delegator = ECDSA.recoverCalldata(
+            _hashTypedDataV4(keccak256(abi.encode(SIGNER_DELEGATION_TYPEHASH, sender, receiver, openBlock, signer))),
+            signature[85:]
+        );
+        if (delegator != sender) revert InvalidSignerDelegation(delegator, sender);
+        address recovered =
+            ECDSA.recoverCalldata(_balanceProofDigest(sender, receiver, openBlock, balance), signature[:65]);
+        if (recovered != signer) revert InvalidBalanceProofSigner(recovered, sender, signer);
     }
 
     /// @dev During a challenge period the receiver may still withdraw or close at a higher balance; after it,

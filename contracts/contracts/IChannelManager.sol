@@ -38,6 +38,9 @@ interface IChannelManager {
     error NothingToWithdraw(uint256 balance, uint256 withdrawn);
     /// @notice The balance proof was not signed by the channel's sender or its delegated signer.
     error InvalidBalanceProofSigner(address recovered, address sender, address delegatedSigner);
+    /// @notice A delegated balance signature (150 bytes) whose `SignerDelegation` was not signed by the channel's
+    /// sender (or names another channel, manager or chain, which recovers to another address).
+    error InvalidSignerDelegation(address recovered, address sender);
     /// @notice The closing signature was not signed by the channel's receiver.
     error InvalidClosingSigner(address recovered, address receiver);
     /// @notice `onTransferReceived` called by a contract other than the channel token.
@@ -207,6 +210,11 @@ interface IChannelManager {
 
     /// @notice The receiver (the caller) takes what `sender` owes it by `balance`, minus what it already
     /// withdrew, without closing the channel. Allowed until the end of a challenge period.
+    /// @param balanceSignature Every function taking a balance signature accepts two forms. 65 bytes: a proof signed
+    /// by the sender or the channel's signer registered at open. 150 bytes: a proof signed by a key the sender
+    /// delegated off-chain, `proof (65) ‖ signer (20) ‖ delegation (65)`, where the delegation is the sender's EIP-712
+    /// `SignerDelegation(address sender,address receiver,uint64 openBlock,address signer)` in this manager's domain
+    /// ({InvalidSignerDelegation} when it is not the sender's). {batchWithdraw} takes 65-byte proofs only.
     /// @dev If the token refuses to pay the receiver, the amount is still recorded as withdrawn and becomes the
     /// receiver's credit ({PayoutDeferred}, {claim}).
     function withdraw(address sender, uint64 openBlock, uint256 balance, bytes calldata balanceSignature) external;
@@ -288,7 +296,9 @@ interface IChannelManager {
         view
         returns (bytes32);
 
-    /// @notice Recovers who signed a balance proof (reverts on a malformed or high-s signature).
+    /// @notice Recovers who signed a balance proof (reverts on a malformed or high-s signature). For a delegated
+    /// (150-byte) signature it returns the sender, on whose authority the proof is, after checking that the sender
+    /// signed the delegation and the delegated signer the proof; it reverts otherwise.
     function extractBalanceProofSignature(
         address sender,
         address receiver,

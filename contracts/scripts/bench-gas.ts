@@ -10,7 +10,9 @@ import {
   closingAgreementTypedData,
   openAuthorizationTypedData,
   openByReceiveAuthorizationTypedData,
+  packDelegatedSignature,
   permitTypedData,
+  signerDelegationTypedData,
 } from "@micro-raiden/web-client/protocol";
 import { network } from "hardhat";
 import { type Address, encodePacked, type Hash, parseSignature, signatureToCompactSignature } from "viem";
@@ -199,6 +201,29 @@ const closing = (openBlock: bigint, balance: bigint) =>
     },
   );
   rows.push({ operation: "withdraw (later)", ours: await gas(hash), microRaiden: 42_589 });
+}
+{
+  // A key another origin made, delegated off-chain by the sender's one SignerDelegation signature.
+  const delegate = privateKeyToAccount(generatePrivateKey());
+  const channel = { sender: senderAddress, receiver: receiverAddress, openBlock: permitChannel };
+  const delegation = await sender.signTypedData(
+    signerDelegationTypedData(domain, { ...channel, signer: delegate.address }),
+  );
+  const balance = 2n * UNIT + 1n;
+  const signature = packDelegatedSignature({
+    proof: await delegate.signTypedData(balanceProofTypedData(domain, { ...channel, balance })),
+    signer: delegate.address,
+    delegation,
+  });
+  const hash = await manager.write.withdraw([senderAddress, permitChannel, balance, signature], {
+    account: receiver.account,
+  });
+  rows.push({
+    operation: "withdraw (later), delegated key",
+    ours: await gas(hash),
+    microRaiden: 42_589,
+    note: "150-byte proof: a key the sender delegated off-chain",
+  });
 }
 {
   const balance = 3n * UNIT;

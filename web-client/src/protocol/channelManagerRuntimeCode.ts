@@ -20,14 +20,14 @@
 export const channelManagerRuntimeCode = {
   contractName: "ChannelManager",
   compiler: "solc 0.8.37",
-  byteLength: 13754,
-  maskedCodeHash: "0xa3c21d44f1b823623049a284d3b9fbf66577210bffe175a995e596970ca572d6",
+  byteLength: 14486,
+  maskedCodeHash: "0x0474c11f1be27c12275159b825f6d5b5a48e1f6dcbf51018d69d8718903bac9d",
   immutables: {
-    token: { type: "address", offsets: [965, 1283, 1961, 2515, 2647, 5249, 6391, 10881, 13011] },
-    challengePeriod: { type: "uint64", offsets: [1576, 3549] },
-    cachedDomainSeparator: { type: "bytes32", offsets: [11747] },
-    cachedChainId: { type: "uint256", offsets: [11936] },
-    cachedThis: { type: "address", offsets: [11700] },
+    token: { type: "address", offsets: [976, 1294, 1972, 2526, 2658, 5225, 6367, 11046, 13176] },
+    challengePeriod: { type: "uint64", offsets: [1587, 3560] },
+    cachedDomainSeparator: { type: "bytes32", offsets: [11912] },
+    cachedChainId: { type: "uint256", offsets: [12101] },
+    cachedThis: { type: "address", offsets: [11865] },
   },
   challengePeriod: { min: 500, max: 1000000 },
 } as const;

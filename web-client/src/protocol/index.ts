@@ -128,6 +128,12 @@ export {
 } from "./receiveWithAuthorizationTypedData.ts";
 export { serializeTypedDataV4 } from "./serializeTypedDataV4.ts";
 export {
+  packDelegatedSignature,
+  type SignerDelegation,
+  signerDelegationTypedData,
+  signerDelegationTypes,
+} from "./signerDelegationTypedData.ts";
+export {
   decodeSponsoredOpenRequest,
   encodeSponsoredOpenRequest,
   type SponsoredOpenRequest,

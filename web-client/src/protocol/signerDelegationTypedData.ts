@@ -1,0 +1,58 @@
+import { type Address, concat, type Hex } from "viem";
+import { type ChannelId, type DomainParameters, getDomain } from "./typedData.ts";
+
+/**
+ * EIP-712 `SignerDelegation`: the sender lets `signer` sign balance proofs for one channel, off-chain. An origin
+ * that does not hold the key registered at open (browser storage is partitioned per site) makes its own key and
+ * asks the wallet for this one signature instead of a transaction. It names the channel, so it is worthless on any
+ * other; the manager's domain pins it to one contract on one chain.
+ */
+export const signerDelegationTypes = {
+  SignerDelegation: [
+    { name: "sender", type: "address" },
+    { name: "receiver", type: "address" },
+    { name: "openBlock", type: "uint64" },
+    { name: "signer", type: "address" },
+  ],
+} as const;
+
+/** A channel and the key its sender delegated to sign its balance proofs. */
+export type SignerDelegation = ChannelId & { signer: Address };
+
+/**
+ * The typed data of a signer delegation, for viem's `signTypedData` or `recoverTypedDataAddress`.
+ *
+ * @example
+ * import { signerDelegationTypedData } from "@micro-raiden/web-client/protocol";
+ * const delegation = await wallet.signTypedData(
+ *   signerDelegationTypedData({ chainId, contract }, { sender, receiver, openBlock: 12n, signer: sessionKey.address }),
+ * );
+ */
+export function signerDelegationTypedData(domain: DomainParameters, message: SignerDelegation) {
+  return {
+    domain: getDomain(domain),
+    types: signerDelegationTypes,
+    primaryType: "SignerDelegation",
+    message,
+  } as const;
+}
+
+/**
+ * The 150-byte balance signature the manager takes for a proof by a delegated key (`withdraw`, `cooperativeClose`):
+ * the proof's 65-byte signature, the delegated signer, then the sender's 65-byte delegation.
+ *
+ * @example
+ * import { packDelegatedSignature } from "@micro-raiden/web-client/protocol";
+ * await manager.write.withdraw([sender, openBlock, balance, packDelegatedSignature({ proof, signer, delegation })]);
+ */
+export function packDelegatedSignature({
+  proof,
+  signer,
+  delegation,
+}: {
+  proof: Hex;
+  signer: Address;
+  delegation: Hex;
+}): Hex {
+  return concat([proof, signer, delegation]);
+}
