@@ -117,7 +117,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
   }
   await assertGenuineManager(publicClient, options.deployment);
   const token = await readTokenInfo(publicClient, options.deployment.token);
-  const { store, proofWriter, shared } = await openReceiverStore(options);
+  const { store, proofWriter, shared, rateEvents } = await openReceiverStore(options);
   let exact: ReceiverExact | undefined;
   try {
     // Receivers sharing a database send transactions only from their leader: there `exact` needs a facilitator.
@@ -193,6 +193,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
         walletClient,
         path: `${core.gatewayPath}${apiPaths.sponsoredOpen}`,
         sync,
+        rateEvents,
       }),
     operator: createOperator({ receiver: core, publicClient, walletClient, sync, log: options.log }),
     claim: () => claimCredit({ channelManager: options.deployment.channelManager, publicClient, walletClient }),

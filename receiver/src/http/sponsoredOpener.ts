@@ -26,6 +26,7 @@ import {
   type WalletClient,
   zeroAddress,
 } from "viem";
+import type { RateEvents } from "../store/RateEvents.ts";
 import { type RateLimit, sponsoredOpenLimiter } from "./sponsoredOpenLimiter.ts";
 
 /** The receiver's offer to open readers' channels and pay the gas (`startReceiver`'s `sponsor` option). */
@@ -48,7 +49,7 @@ export type SponsoredOpenResult =
       status: 400 | 403 | 409 | 422 | 429 | 503;
       code: RequestErrorCode;
       message: string;
-      /** For a 429: seconds until a retry can succeed. */
+      /** For a 429 (or a 503): seconds until a retry can succeed. */
       retryAfter?: number | undefined;
     };
 
@@ -72,6 +73,8 @@ export type SponsoredOpenerParameters = SponsorOptions & {
   path: string;
   /** Brings the receiver's view of the chain up to date, so the new channel takes payments at once. */
   sync: () => Promise<void>;
+  /** Where the rate limits count opens: the receiver's store, shared by every receiver on its database. */
+  rateEvents: RateEvents;
 };
 
 /**
@@ -86,8 +89,11 @@ export type SponsoredOpenerParameters = SponsorOptions & {
 export function createSponsoredOpener(parameters: SponsoredOpenerParameters): SponsoredOpener {
   const { deployment, account, publicClient, walletClient, minDeposit } = parameters;
   if (minDeposit <= 0n) throw new Error("sponsor: minDeposit must be positive.");
-  const perSender = sponsoredOpenLimiter(parameters.perSender ?? { limit: 3, windowMs: 86_400_000 });
-  const perClient = sponsoredOpenLimiter(parameters.perClient ?? { limit: 10, windowMs: 3_600_000 });
+  const limiter = sponsoredOpenLimiter(
+    parameters.rateEvents,
+    parameters.perSender ?? { limit: 3, windowMs: 86_400_000 },
+    parameters.perClient ?? { limit: 10, windowMs: 3_600_000 },
+  );
   const maxDeadlineAhead = BigInt(parameters.maxDeadlineAhead ?? 3600);
   const inFlight = new Set<string>();
   const manager = { address: deployment.channelManager, abi: channelManagerAbi } as const;
@@ -201,21 +207,28 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
   }
 
   /**
-   * The rate limits, checked and taken in one synchronous step so that concurrent requests cannot both pass. Taken
-   * before simulating: a client whose opens fail on chain still spends its allowance of attempts. Returns the
-   * refusal, or the function that gives both slots back (for an open the receiver itself could not send).
+   * The rate limits, checked and taken in one step of the store (no other request, on any receiver sharing it, comes
+   * between). Taken before simulating: a client whose opens fail on chain still spends its allowance of attempts.
+   * Returns the refusal, or the function that gives both slots back (for an open the receiver itself could not send).
    */
-  function admit(sender: string, client: string): SponsoredOpenResult | (() => void) {
+  async function admit(sender: string, client: string): Promise<SponsoredOpenResult | (() => Promise<void>)> {
     if (inFlight.has(sender)) return limited("A sponsored open for this sender is in progress.", 1);
-    const wait = Math.max(perSender.waitFor(sender), perClient.waitFor(client));
-    if (wait > 0) return limited("Too many sponsored opens for this sender or from this address.", wait / 1000);
-    const senderSlot = perSender.take(sender);
-    const clientSlot = perClient.take(client);
     inFlight.add(sender);
-    return () => {
-      senderSlot();
-      clientSlot();
-    };
+    let admission: Awaited<ReturnType<typeof limiter.admit>>;
+    try {
+      admission = await limiter.admit(sender, client);
+    } catch {
+      inFlight.delete(sender);
+      return {
+        ...refuse(503, "sponsor_unavailable", "The receiver's store cannot be reached right now."),
+        retryAfter: 2,
+      };
+    }
+    if ("waitMs" in admission) {
+      inFlight.delete(sender);
+      return limited("Too many sponsored opens for this sender or from this address.", admission.waitMs / 1000);
+    }
+    return admission.giveBack;
   }
 
   function limited(message: string, seconds: number): SponsoredOpenResult {
@@ -320,11 +333,12 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
       const sender = request.sender.toLowerCase();
       const refused = await check(request);
       if (refused) return refused;
-      const admitted = admit(sender, client);
+      const admitted = await admit(sender, client);
       if (typeof admitted !== "function") return admitted;
       try {
         const sent = await send(request);
-        if (sent === unsent) admitted();
+        // Best effort: a slot the store could not give back only makes this client wait its window.
+        if (sent === unsent) await admitted().catch(() => undefined);
         if ("ok" in sent) return sent;
         const receipt = await publicClient.waitForTransactionReceipt({ hash: sent.hash });
         const created = parseEventLogs({

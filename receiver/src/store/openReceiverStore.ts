@@ -1,6 +1,7 @@
 import type { ProofStore } from "./ProofStore.ts";
 import { postgresStore } from "./postgresStore.ts";
 import { type ProofWriter, workerProofWriter } from "./proofWriter.ts";
+import type { RateEvents } from "./RateEvents.ts";
 import type { SharedPayments } from "./SharedPayments.ts";
 import { sqliteStore } from "./sqliteStore.ts";
 import { syncPostgresStore } from "./syncPostgresStore.ts";
@@ -11,18 +12,22 @@ export type ReceiverStoreLocation = { dbPath?: string | undefined; databaseUrl?:
 /**
  * Opens the receiver's store and the writer its paid requests commit proofs through (off the HTTP thread's way):
  * SQLite's worker thread on `dbPath`, or PostgreSQL's asynchronous connection on `databaseUrl` — which is also what
- * receivers sharing the database decide payments through (`shared`).
+ * receivers sharing the database decide payments through (`shared`). Rate limits count their events in it too
+ * (`rateEvents`): in the one file, or shared by every receiver on the database.
  */
-export async function openReceiverStore(
-  location: ReceiverStoreLocation,
-): Promise<{ store: ProofStore; proofWriter: ProofWriter; shared?: SharedPayments | undefined }> {
+export async function openReceiverStore(location: ReceiverStoreLocation): Promise<{
+  store: ProofStore;
+  proofWriter: ProofWriter;
+  rateEvents: RateEvents;
+  shared?: SharedPayments | undefined;
+}> {
   const { dbPath, databaseUrl } = location;
   if ((dbPath === undefined) === (databaseUrl === undefined)) {
     throw new Error("Give the receiver either dbPath (SQLite) or databaseUrl (PostgreSQL), not both or neither.");
   }
   if (dbPath !== undefined) {
     const store = sqliteStore(dbPath); // creates the schema before the writer's connection opens
-    return { store, proofWriter: workerProofWriter(dbPath) };
+    return { store, proofWriter: workerProofWriter(dbPath), rateEvents: store };
   }
   if (!/^postgres(ql)?:\/\//.test(databaseUrl ?? "")) {
     // Not the URL itself: it may hold a password.
@@ -38,6 +43,7 @@ export async function openReceiverStore(
       store,
       proofWriter: { write: (proofs) => writes.saveProofs(proofs), close: () => writes.close() },
       shared: writes,
+      rateEvents: writes,
     };
   } catch (error) {
     await writes.close();

@@ -2,6 +2,8 @@ import type { Sql } from "postgres";
 
 /** Lock space of the per-channel advisory locks (the two-key form: apart from the migration lock's key space). */
 export const channelLockSpace = 0x6d72_6368; // "mrch"
+/** Lock space of the rate limits' per-key advisory locks (RateEvents). */
+export const rateLockSpace = 0x6d72_7274; // "mrrt"
 
 /**
  * The PostgreSQL schema, one entry per version, applied in order; each version is recorded in schema_migrations.

@@ -2,9 +2,10 @@ import postgres from "postgres";
 import { type Address, getAddress } from "viem";
 import type { AsyncProofStore } from "./AsyncProofStore.ts";
 import { ProofConflictError } from "./ProofConflictError.ts";
-import { channelLockSpace, migratePostgres } from "./postgresMigrations.ts";
+import { channelLockSpace, migratePostgres, rateLockSpace } from "./postgresMigrations.ts";
 import { address, amount, eventFromRow, flag, hex, integer, optionalText, proofFromRow } from "./postgresRows.ts";
 import type { ProofCommit, ProofCommitResult } from "./proofCommit.ts";
+import type { RateEvents, RateSlot } from "./RateEvents.ts";
 import type { ProofRecord } from "./records.ts";
 import type { SharedPayments, StoredChannelState } from "./SharedPayments.ts";
 
@@ -19,7 +20,7 @@ import type { SharedPayments, StoredChannelState } from "./SharedPayments.ts";
  * another receiver committed meanwhile makes it lose, with that proof; once marked, commitProofs refuses every
  * payment on the channel (`closing: true`).
  */
-export type PostgresStore = AsyncProofStore & SharedPayments;
+export type PostgresStore = AsyncProofStore & SharedPayments & RateEvents;
 
 export type PostgresStoreOptions = {
   /** Connections this store may open at once (default 4). */
@@ -84,6 +85,37 @@ export async function postgresStore(url: string, options: PostgresStoreOptions =
           if (stored.length === 0) throw new ProofConflictError(proof.sender, proof.openBlock, proof.balance);
         }
       });
+    },
+    async takeRateSlots(slots, at) {
+      return sql.begin(async (tx) => {
+        // Each key's advisory lock until the transaction ends, in one order: no other receiver counts or takes this
+        // key's events in between, and two receivers' admissions never wait on each other in a cycle.
+        const ordered = [...slots].sort((a, b) => compare(rateLockName(a), rateLockName(b)));
+        for (const slot of ordered) {
+          await tx`SELECT pg_advisory_xact_lock(${rateLockSpace}, hashtext(${rateLockName(slot)}))`;
+        }
+        let waitMs = 0;
+        for (const slot of slots) {
+          const since = BigInt(at - slot.windowMs);
+          // Expired events of other keys too (one-off clients'), skipping rows another receiver is deleting.
+          await tx`DELETE FROM rate_events WHERE id IN (SELECT id FROM rate_events
+            WHERE scope = ${slot.scope} AND at <= ${since} FOR UPDATE SKIP LOCKED)`;
+          const [row] = await tx`SELECT at FROM rate_events WHERE scope = ${slot.scope} AND key = ${slot.key}
+            AND at > ${since} ORDER BY at DESC LIMIT 1 OFFSET ${slot.limit - 1}`;
+          if (row) waitMs = Math.max(waitMs, Number(integer(row, "at")) + slot.windowMs - at);
+        }
+        if (waitMs > 0) return { waitMs };
+        const taken: bigint[] = [];
+        for (const slot of slots) {
+          const [row] = await tx`INSERT INTO rate_events (scope, key, at) VALUES (${slot.scope}, ${slot.key},
+            ${BigInt(at)}) RETURNING id`;
+          taken.push(integer(row ?? {}, "id"));
+        }
+        return { taken };
+      });
+    },
+    async giveBackRateSlots(ids) {
+      await sql`DELETE FROM rate_events WHERE id = ANY(${ids.map(String)}::bigint[])`;
     },
     async commitProofs(commits) {
       if (commits.length === 0) return [];
@@ -259,6 +291,14 @@ async function lockChannel(tx: Tx, sender: Address, openBlock: bigint): Promise<
   await tx`SELECT pg_advisory_xact_lock(${channelLockSpace}, hashtext(${`${sender}:${openBlock}`}))`;
 }
 
+function rateLockName(slot: RateSlot): string {
+  return `${slot.scope}:${slot.key}`;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The channel's stored proof (with its delivery marks) and whether it is marked closing. */
 async function channelState(tx: Tx | Sql, sender: Address, openBlock: bigint): Promise<StoredChannelState> {
   const [row] = await tx`SELECT sender, open_block, balance, signature, request, committed_at, delivered,
@@ -294,5 +334,5 @@ function inLockOrder<T>(entries: readonly T[], proofOf: (entry: T) => ProofRecor
     const p = proofOf(entry);
     return `${getAddress(p.sender)}:${p.openBlock.toString().padStart(20, "0")}`;
   };
-  return [...entries].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return [...entries].sort((a, b) => compare(key(a), key(b)));
 }

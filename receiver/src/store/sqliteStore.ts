@@ -3,6 +3,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { getAddress, type Hex, isHex } from "viem";
 import { assertNodeVersion } from "./assertNodeVersion.ts";
 import type { ProofStore } from "./ProofStore.ts";
+import type { RateEvents } from "./RateEvents.ts";
 import { type ChainEvent, isChannelEventName } from "./records.ts";
 import { upsertProofSql } from "./upsertProofSql.ts";
 
@@ -50,6 +51,14 @@ const migrations: string[] = [
   // What each latest proof paid for and when: a request cut off by a crash may be served again once, for free.
   `ALTER TABLE proofs ADD COLUMN request TEXT NOT NULL DEFAULT '';
    ALTER TABLE proofs ADD COLUMN committed_at INTEGER NOT NULL DEFAULT 0;`,
+  // Events counted against the sponsored opens' rate limits (RateEvents): the limits hold across a restart.
+  `CREATE TABLE rate_events (
+     id INTEGER PRIMARY KEY,
+     scope TEXT NOT NULL,
+     key TEXT NOT NULL,
+     at INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX rate_events_key ON rate_events (scope, key, at);`,
 ];
 
 // Rows come back typed as SQLite values; these turn them into our types and fail loudly on anything unexpected
@@ -95,7 +104,7 @@ function loadSqlite(): { DatabaseSync: typeof DatabaseSync } {
  * for (const proof of store.loadProofs()) console.log(proof.sender, proof.openBlock, proof.balance);
  * store.close();
  */
-export function sqliteStore(path: string): ProofStore {
+export function sqliteStore(path: string): ProofStore & RateEvents {
   const { DatabaseSync } = loadSqlite();
   // Create the file readable by its owner only before SQLite opens it (its WAL files inherit the mode).
   if (path !== ":memory:") {
@@ -134,6 +143,14 @@ export function sqliteStore(path: string): ProofStore {
      ON CONFLICT (sender, open_block) DO UPDATE SET balance = excluded.balance,
        transaction_hash = excluded.transaction_hash, last_error = excluded.last_error`,
   );
+
+  const forgetRateEvents = db.prepare("DELETE FROM rate_events WHERE scope = ? AND at <= ?");
+  // The key's `limit`-th newest event in its window: while there is one, the key is at its limit until it leaves.
+  const limitingRateEvent = db.prepare(
+    "SELECT at FROM rate_events WHERE scope = ? AND key = ? ORDER BY at DESC LIMIT 1 OFFSET ?",
+  );
+  const insertRateEvent = db.prepare("INSERT INTO rate_events (scope, key, at) VALUES (?, ?, ?) RETURNING id");
+  const deleteRateEvent = db.prepare("DELETE FROM rate_events WHERE id = ?");
 
   function transaction(work: () => void) {
     db.exec("BEGIN IMMEDIATE");
@@ -285,6 +302,26 @@ export function sqliteStore(path: string): ProofStore {
             typeof row.transaction_hash === "string" && isHex(row.transaction_hash) ? row.transaction_hash : undefined,
           lastError: typeof row.last_error === "string" ? row.last_error : undefined,
         }));
+    },
+    async takeRateSlots(slots, at) {
+      let waitMs = 0;
+      const taken: bigint[] = [];
+      // One writer at a time on the file (BEGIN IMMEDIATE): a check and its insert have nothing in between.
+      transaction(() => {
+        for (const slot of slots) {
+          forgetRateEvents.run(slot.scope, at - slot.windowMs);
+          const row = limitingRateEvent.get(slot.scope, slot.key, slot.limit - 1);
+          if (row) waitMs = Math.max(waitMs, Number(integer(row, "at")) + slot.windowMs - at);
+        }
+        if (waitMs > 0) return;
+        for (const slot of slots) taken.push(integer(insertRateEvent.get(slot.scope, slot.key, at) ?? {}, "id"));
+      });
+      return waitMs > 0 ? { waitMs } : { taken };
+    },
+    async giveBackRateSlots(ids) {
+      transaction(() => {
+        for (const id of ids) deleteRateEvent.run(id);
+      });
     },
     close() {
       db.close();
