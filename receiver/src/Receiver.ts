@@ -17,6 +17,7 @@ import type {
   PaymentRejection,
   Readiness,
 } from "./receiver/createReceiverCore.ts";
+import type { EarningsRecord } from "./store/records.ts";
 import type { SharedPayments } from "./store/SharedPayments.ts";
 import type { ReceiverExact } from "./x402/ExactFacilitator.ts";
 
@@ -95,6 +96,11 @@ export type Receiver = {
    * caught up with the one the receivers share.
    */
   readiness(): Promise<Readiness>;
+  /**
+   * What each hour earned from each resource, from the hour holding `since` (ms since the epoch) on, oldest first
+   * (the operator's dashboard). Read from the store: on PostgreSQL, what every receiver sharing it earned.
+   */
+  earnings(since: number): EarningsRecord[];
   /** The totals `GET /api/1/stats` reports. */
   getStats(): Promise<ReceiverStats>;
   /** Whether `withdraw` and `closeAll` can send transactions (a receiver started with a chain can). */

@@ -47,6 +47,8 @@ export function forwardToLeader(local: LeaderParts, ask: LeaderRequests["ask"], 
     },
     sponsor: sponsor && {
       offer: sponsor.offer,
+      // What this process sent while it led: a follower's own count stays 0.
+      opened: sponsor.opened,
       async open(request, client) {
         if (isLeader()) return sponsor.open(request, client);
         try {

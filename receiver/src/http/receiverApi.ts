@@ -18,6 +18,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ChannelInfo, Receiver } from "../Receiver.ts";
 import { closeOnErrorWithBody } from "./closeOnErrorWithBody.ts";
+import { dashboardData, dashboardMaxDays, dashboardPath, parseDashboardDays } from "./dashboardData.ts";
 import { isOperator } from "./operatorAuth.ts";
 import { sponsoredOpenResponse } from "./sponsoredOpenResponse.ts";
 
@@ -98,6 +99,19 @@ export function receiverApi(options: ReceiverApiOptions): Hono {
       return c.json(encodeErrorBody(result.code, result.message), result.status, retryAfter);
     }
     return c.json(encodeCloseResponseBody({ closeSignature: result.signature }));
+  });
+
+  api.get(dashboardPath, async (c) => {
+    if (!requireOperator(c.req.header("authorization"))) return c.json(unauthorized, 401);
+    const days = parseDashboardDays(c.req.query("days"));
+    if (days === undefined) {
+      return c.json(
+        encodeErrorBody("malformed_body", `days must be a whole number from 1 to ${dashboardMaxDays}.`),
+        400,
+      );
+    }
+    c.header("cache-control", "no-store");
+    return c.json(await dashboardData(receiver, { days, now: Date.now() }));
   });
 
   api.post(apiPaths.withdraw, smallBody, async (c) => {

@@ -61,6 +61,8 @@ export type SponsoredOpener = {
    * receipt, and answers.
    */
   open(request: SponsoredOpenRequest, client: string): Promise<SponsoredOpenResult>;
+  /** Channels this process opened for readers since it started (the operator's dashboard shows it). */
+  opened(): number;
 };
 
 export type SponsoredOpenerParameters = SponsorOptions & {
@@ -96,6 +98,7 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
   );
   const maxDeadlineAhead = BigInt(parameters.maxDeadlineAhead ?? 3600);
   const inFlight = new Set<string>();
+  let openedCount = 0;
   const manager = { address: deployment.channelManager, abi: channelManagerAbi } as const;
   const refuse = (status: 400 | 403 | 409 | 422 | 429 | 503, code: RequestErrorCode, message: string) =>
     ({ ok: false, status, code, message }) as const;
@@ -329,6 +332,7 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
 
   return {
     offer: { path: parameters.path, minDeposit },
+    opened: () => openedCount,
     async open(request, client) {
       const sender = request.sender.toLowerCase();
       const refused = await check(request);
@@ -352,6 +356,8 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
         if (!opened) {
           return refuse(503, "sponsor_unavailable", `The open transaction ${sent.hash} failed on chain.`);
         }
+        // Counted also when another copied the transaction first: the reader's channel is open either way.
+        openedCount++;
         await parameters.sync();
         return { ok: true, ...opened };
       } finally {

@@ -75,6 +75,7 @@ export function receiverFromCore(
       return found;
     },
     readiness: core.readiness,
+    earnings: (since) => core.store.loadEarnings(since),
     sharedState: core.shared,
     async getStats() {
       const liquidBalance = await parts.publicClient.readContract({

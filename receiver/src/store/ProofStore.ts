@@ -1,4 +1,11 @@
-import type { BlockRecord, ChainEvent, ChallengeRecord, ClosingAgreementRecord, ProofRecord } from "./records.ts";
+import type {
+  BlockRecord,
+  ChainEvent,
+  ChallengeRecord,
+  ClosingAgreementRecord,
+  EarningsRecord,
+  ProofRecord,
+} from "./records.ts";
 
 /**
  * Durable state of a receiver. Every write is committed (and on disk) when the call returns; the receiver sends
@@ -28,6 +35,12 @@ export interface ProofStore {
 
   saveChallenge(challenge: ChallengeRecord): void;
   loadChallenges(): ChallengeRecord[];
+
+  /**
+   * What each hour earned from each resource, from the hour holding `since` (ms since the epoch) on, oldest first:
+   * every rise of a stored balance counts once, at its proof's `committedAt`.
+   */
+  loadEarnings(since: number): EarningsRecord[];
 
   close(): void;
 }

@@ -1,4 +1,5 @@
 import type { Sql } from "postgres";
+import { earningsHourMs } from "./earningsKey.ts";
 
 /** Lock space of the per-channel advisory locks (the two-key form: apart from the migration lock's key space). */
 export const channelLockSpace = 0x6d72_6368; // "mrch"
@@ -142,6 +143,35 @@ export const postgresMigrations: readonly string[] = [
          ON CONFLICT (sender, open_block) DO UPDATE SET balance = excluded.balance;
        RETURN QUERY SELECT true, true, NULL::NUMERIC, NULL::TEXT, NULL::TEXT, NULL::BIGINT;
      END $$;`,
+  // What each hour earned from each resource (the operator's dashboard): every rise of a stored balance, whichever
+  // statement wrote it (commit_proofs, saveProofs), added by a trigger in the same transaction. Kept per channel too:
+  // a row is then only ever written under its channel's advisory lock, so receivers paid on different channels for
+  // the same page never wait on each other's row (nor deadlock on two). The resource is the request's path without
+  // its query, as resourceOf (earningsKey.ts) takes it.
+  `CREATE TABLE earnings (
+     hour BIGINT NOT NULL,
+     resource TEXT NOT NULL,
+     sender TEXT NOT NULL,
+     open_block BIGINT NOT NULL,
+     amount NUMERIC(78) NOT NULL,
+     payments BIGINT NOT NULL,
+     PRIMARY KEY (hour, resource, sender, open_block)
+   );
+   CREATE FUNCTION proofs_earnings() RETURNS trigger LANGUAGE plpgsql AS $$
+     DECLARE
+       earned NUMERIC := NEW.balance - CASE WHEN TG_OP = 'UPDATE' THEN OLD.balance ELSE 0 END;
+     BEGIN
+       IF earned > 0 THEN
+         INSERT INTO earnings AS e (hour, resource, sender, open_block, amount, payments)
+           VALUES (NEW.committed_at / ${earningsHourMs}, split_part(split_part(NEW.request, ' ', 2), '?', 1),
+             NEW.sender, NEW.open_block, earned, 1)
+           ON CONFLICT (hour, resource, sender, open_block)
+           DO UPDATE SET amount = e.amount + excluded.amount, payments = e.payments + 1;
+       END IF;
+       RETURN NULL;
+     END $$;
+   CREATE TRIGGER proofs_earnings AFTER INSERT OR UPDATE OF balance ON proofs
+     FOR EACH ROW EXECUTE FUNCTION proofs_earnings();`,
 ];
 
 /** Any number, the same in every receiver: the advisory lock receivers take to migrate one at a time. */

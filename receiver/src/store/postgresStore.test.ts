@@ -111,6 +111,12 @@ describe("postgresStore", () => {
         [{ committed: true }, { committed: false, current: undefined, closing: false }, { committed: true }],
       );
       assert.deepEqual(await store.loadProofs(), [proof(6n, 6)]);
+      // Only the commits that won earned (the earnings trigger sees every write of a balance, none of a loser's).
+      assert.deepEqual(await store.loadEarnings(0), [
+        { hourStart: 0, resource: "/1", amount: 3n, payments: 1 },
+        { hourStart: 0, resource: "/4", amount: 2n, payments: 1 },
+        { hourStart: 0, resource: "/6", amount: 1n, payments: 1 },
+      ]);
     } finally {
       await store.close();
     }

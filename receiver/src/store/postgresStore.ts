@@ -1,9 +1,10 @@
 import postgres from "postgres";
 import { type Address, getAddress } from "viem";
 import type { AsyncProofStore } from "./AsyncProofStore.ts";
+import { earningsHourMs } from "./earningsKey.ts";
 import { ProofConflictError } from "./ProofConflictError.ts";
 import { channelLockSpace, migratePostgres, rateLockSpace } from "./postgresMigrations.ts";
-import { address, amount, eventFromRow, flag, hex, integer, optionalText, proofFromRow } from "./postgresRows.ts";
+import { address, amount, eventFromRow, flag, hex, integer, optionalText, proofFromRow, text } from "./postgresRows.ts";
 import type { ProofCommit, ProofCommitResult } from "./proofCommit.ts";
 import type { RateEvents, RateSlot } from "./RateEvents.ts";
 import type { ProofRecord } from "./records.ts";
@@ -275,6 +276,17 @@ export async function postgresStore(url: string, options: PostgresStoreOptions =
           lastError: optionalText(row, "last_error"),
         };
       });
+    },
+    async loadEarnings(since) {
+      const rows = await sql`SELECT hour, resource, sum(amount)::text AS amount, sum(payments)::bigint AS payments
+        FROM earnings WHERE hour >= ${BigInt(Math.floor(since / earningsHourMs))}
+        GROUP BY hour, resource ORDER BY hour, resource`;
+      return rows.map((row) => ({
+        hourStart: Number(integer(row, "hour")) * earningsHourMs,
+        resource: text(row, "resource"),
+        amount: amount(row, "amount"),
+        payments: Number(integer(row, "payments")),
+      }));
     },
     async close() {
       await sql.end({ timeout: 5 });

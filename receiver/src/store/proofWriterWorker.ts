@@ -2,6 +2,7 @@
 // commit never blocks the thread that answers HTTP requests.
 import { DatabaseSync } from "node:sqlite";
 import { parentPort, workerData } from "node:worker_threads";
+import { sqliteEarningsRecorder } from "./sqliteEarnings.ts";
 import { upsertProofSql } from "./upsertProofSql.ts";
 
 type Batch = {
@@ -12,6 +13,7 @@ type Batch = {
 const db = new DatabaseSync(String(workerData.path));
 db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
 const upsert = db.prepare(upsertProofSql);
+const recordEarnings = sqliteEarningsRecorder(db);
 
 parentPort?.on("message", (batch: Batch | "close") => {
   if (batch === "close") {
@@ -23,6 +25,7 @@ parentPort?.on("message", (batch: Batch | "close") => {
     db.exec("BEGIN IMMEDIATE");
     try {
       for (const [sender, openBlock, balance, signature, request, at] of batch.proofs) {
+        recordEarnings(sender, BigInt(openBlock), BigInt(balance), request, at);
         upsert.run(sender, BigInt(openBlock), balance, signature, request, at);
       }
       db.exec("COMMIT");

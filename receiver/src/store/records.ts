@@ -62,3 +62,13 @@ export type ChallengeRecord = {
 
 /** A closing signature the receiver gave a sender: the channel closes at `balance` and takes no more payments. */
 export type ClosingAgreementRecord = { sender: Address; openBlock: bigint; balance: bigint };
+
+/** What the receiver earned in one hour from one resource: the payments' amounts summed (the operator's dashboard). */
+export type EarningsRecord = {
+  /** Start of the hour, in ms since the epoch. */
+  hourStart: number;
+  /** The paid request's path without its query ("/article/1"); "" for a close at a higher balance. */
+  resource: string;
+  amount: bigint;
+  payments: number;
+};

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { describe, it } from "node:test";
+import { workerProofWriter } from "./proofWriter.ts";
 import { sqliteStore } from "./sqliteStore.ts";
 import { describeStoreContract } from "./storeContract.test-helper.ts";
 
@@ -24,6 +25,26 @@ describe("sqliteStore", () => {
     const path = await tempPath();
     sqliteStore(path).close();
     assert.equal((await stat(path)).mode & 0o777, 0o600);
+  });
+
+  it("counts the earnings of proofs the worker thread writes, as its own", async () => {
+    const path = await tempPath();
+    const store = sqliteStore(path);
+    const writer = workerProofWriter(path);
+    const sender = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    const signature = `0x${"11".repeat(64)}1b` as const;
+    try {
+      await writer.write([
+        { sender, openBlock: 5n, balance: 2n ** 70n, signature, request: "GET /a?p=1", committedAt: 7 },
+      ]);
+      await writer.write([
+        { sender, openBlock: 5n, balance: 2n ** 70n + 2n, signature, request: "GET /a", committedAt: 8 },
+      ]);
+      assert.deepEqual(store.loadEarnings(0), [{ hourStart: 0, resource: "/a", amount: 2n ** 70n + 2n, payments: 2 }]);
+    } finally {
+      await writer.close();
+      store.close();
+    }
   });
 
   it("refuses a database written by a newer schema", async () => {

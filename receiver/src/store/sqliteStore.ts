@@ -5,6 +5,7 @@ import { assertNodeVersion } from "./assertNodeVersion.ts";
 import type { ProofStore } from "./ProofStore.ts";
 import type { RateEvents } from "./RateEvents.ts";
 import { type ChainEvent, isChannelEventName } from "./records.ts";
+import { loadSqliteEarnings, sqliteEarningsRecorder } from "./sqliteEarnings.ts";
 import { upsertProofSql } from "./upsertProofSql.ts";
 
 /**
@@ -59,6 +60,15 @@ const migrations: string[] = [
      at INTEGER NOT NULL
    ) STRICT;
    CREATE INDEX rate_events_key ON rate_events (scope, key, at);`,
+  // What each hour earned from each resource (the operator's dashboard), added to as proofs are stored
+  // (sqliteEarnings.ts). The amount is TEXT: its sum is a bigint, as every amount.
+  `CREATE TABLE earnings (
+     hour INTEGER NOT NULL,
+     resource TEXT NOT NULL,
+     amount TEXT NOT NULL,
+     payments INTEGER NOT NULL,
+     PRIMARY KEY (hour, resource)
+   ) STRICT;`,
 ];
 
 // Rows come back typed as SQLite values; these turn them into our types and fail loudly on anything unexpected
@@ -125,6 +135,7 @@ export function sqliteStore(path: string): ProofStore & RateEvents {
   }
 
   const upsertProof = db.prepare(upsertProofSql);
+  const recordEarnings = sqliteEarningsRecorder(db);
   const insertBlock = db.prepare("INSERT OR REPLACE INTO blocks (number, hash) VALUES (?, ?)");
   // Only the range that became prunable since the last step is looked at, each row through the events' primary key:
   // the cost follows the blocks pruned, not the events stored.
@@ -168,6 +179,7 @@ export function sqliteStore(path: string): ProofStore & RateEvents {
       if (proofs.length === 0) return;
       transaction(() => {
         for (const p of proofs) {
+          recordEarnings(p.sender, p.openBlock, p.balance, p.request, p.committedAt);
           upsertProof.run(p.sender, p.openBlock, p.balance.toString(), p.signature, p.request, p.committedAt);
         }
       });
@@ -322,6 +334,9 @@ export function sqliteStore(path: string): ProofStore & RateEvents {
       transaction(() => {
         for (const id of ids) deleteRateEvent.run(id);
       });
+    },
+    loadEarnings(since) {
+      return loadSqliteEarnings(db, since);
     },
     close() {
       db.close();

@@ -156,6 +156,28 @@ export function describeStoreContract(name: string, freshPlace: () => Promise<St
         assert.deepEqual(await store.loadClosingAgreements(), [{ sender, openBlock: 5n, balance: 4n }]);
       }));
 
+    it("adds up each hour's earnings per resource (path without query), each rise of a balance once, exactly", () =>
+      withStore(async (store) => {
+        const hour = 3_600_000;
+        const at = (n: number) => 400_000 * hour + n;
+        const big = 2n ** 70n; // past SQLite's 64-bit integers: the sums must stay exact
+        const pay = (openBlock: bigint, balance: bigint, request: string, committedAt: number) =>
+          store.saveProofs([{ sender, openBlock, balance, signature, request, committedAt }]);
+        await pay(5n, big, "GET /a?x=1", at(1));
+        await pay(5n, big, "GET /a?x=1", at(2)); // the same proof stored again (a retried batch): earns nothing
+        await pay(5n, big + 3n, "GET /a?x=2", at(3));
+        await pay(6n, 4n, "GET /b", at(4));
+        await pay(6n, 10n, "", at(hour + 5)); // a close at a higher balance, the next hour
+        await pay(7n, 1n, "GET /a", at(-hour)); // the hour before: left out below
+        assert.deepEqual(await store.loadEarnings(at(0)), [
+          { hourStart: at(0), resource: "/a", amount: big + 3n, payments: 2 },
+          { hourStart: at(0), resource: "/b", amount: 4n, payments: 1 },
+          { hourStart: at(hour), resource: "", amount: 6n, payments: 1 },
+        ]);
+        assert.equal((await store.loadEarnings(at(-hour))).length, 4);
+        assert.deepEqual(await store.loadEarnings(at(2 * hour)), []);
+      }));
+
     it("records a challenge and its later outcome", () =>
       withStore(async (store) => {
         await store.saveChallenge({

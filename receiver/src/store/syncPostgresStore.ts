@@ -81,6 +81,7 @@ export async function syncPostgresStore(
     loadClosingAgreements: () => call("loadClosingAgreements", []) as ReturnType<ProofStore["loadClosingAgreements"]>,
     saveChallenge: (challenge) => void call("saveChallenge", [challenge]),
     loadChallenges: () => call("loadChallenges", []) as ReturnType<ProofStore["loadChallenges"]>,
+    loadEarnings: (since) => call("loadEarnings", [since]) as ReturnType<ProofStore["loadEarnings"]>,
     close() {
       if (closed) return;
       try {
