@@ -1,8 +1,10 @@
 // What the chain says, read straight from the node the specs share: token balances, a channel's on-chain record,
-// and the few test-node controls the journeys need (funding a fresh reader, mining blocks).
+// and the few test-node controls the journeys need (funding a fresh reader, mining blocks). The token is the journeys'
+// USDC unless a spec names the demo token.
+import { HARDHAT_MNEMONIC } from "@micro-raiden/contracts/deploy";
 import { channelManagerAbi, demoTokenAbi } from "@micro-raiden/web-client/protocol";
-import { type Address, createPublicClient, createTestClient, createWalletClient, http } from "viem";
-import type { LocalAccount } from "viem/accounts";
+import { type Address, createPublicClient, createTestClient, createWalletClient, erc20Abi, http } from "viem";
+import { type LocalAccount, mnemonicToAccount } from "viem/accounts";
 import { readWorld } from "./world.ts";
 
 const world = readWorld();
@@ -10,19 +12,27 @@ const transport = http(world.rpcUrl);
 export const publicClient = createPublicClient({ transport });
 const testClient = createTestClient({ mode: "hardhat", transport });
 
-export function tokenBalance(address: Address): Promise<bigint> {
+export function tokenBalance(address: Address, token: Address = world.deployment.token): Promise<bigint> {
   return publicClient.readContract({
-    address: world.deployment.token,
-    abi: demoTokenAbi,
+    address: token,
+    abi: erc20Abi,
     functionName: "balanceOf",
     args: [address],
   });
 }
 
-/** The channel as the contract stores it; `deposit` is 0 once it was settled (the record is gone). */
-export async function channelOnChain(sender: Address, receiver: Address, openBlock: bigint) {
+/**
+ * The channel as the contract stores it; `deposit` is 0 once it was settled (the record is gone). `manager`: default
+ * the journeys' (USDC's).
+ */
+export async function channelOnChain(
+  sender: Address,
+  receiver: Address,
+  openBlock: bigint,
+  manager: Address = world.deployment.channelManager,
+) {
   const [, deposit, withdrawn, settleBlock, closingBalance] = await publicClient.readContract({
-    address: world.deployment.channelManager,
+    address: manager,
     abi: channelManagerAbi,
     functionName: "getChannelInfo",
     args: [sender, receiver, openBlock],
@@ -31,23 +41,30 @@ export async function channelOnChain(sender: Address, receiver: Address, openBlo
 }
 
 /**
- * Gives a fresh account `tokens` demo tokens (it mints them itself: the demo token lets anyone mint on a test chain,
- * and each reader sending its own transaction keeps parallel workers off each other's nonces) and then `eth`.
+ * The deployer: USDC's minter (configured through its MasterMinter) and the demo token's owner. Its key is one of the
+ * node's own accounts, so the node signs its transactions and gives each the next nonce: readers funded at once by
+ * parallel workers never take the same one.
  */
-export async function fund(account: LocalAccount, amounts: { eth: bigint; tokens: bigint }): Promise<void> {
-  await testClient.setBalance({ address: account.address, value: 10n ** 18n });
-  if (amounts.tokens > 0n) {
-    const wallet = createWalletClient({ account, transport });
-    const hash = await wallet.writeContract({
-      chain: null,
-      address: world.deployment.token,
-      abi: demoTokenAbi,
-      functionName: "mint",
-      args: [account.address, amounts.tokens],
-    });
-    await publicClient.waitForTransactionReceipt({ hash });
-  }
+const minter = createWalletClient({ account: mnemonicToAccount(HARDHAT_MNEMONIC).address, transport });
+
+/** Gives a fresh account `eth` and `tokens` of `token` (base units; default the journeys' USDC), minted for it. */
+export async function fund(
+  account: LocalAccount,
+  amounts: { eth: bigint; tokens: bigint },
+  token: Address = world.deployment.token,
+): Promise<void> {
   await testClient.setBalance({ address: account.address, value: amounts.eth });
+  if (amounts.tokens === 0n) return;
+  const hash = await minter.writeContract({
+    chain: null,
+    address: token,
+    // mint(address,uint256) is the same call on both tokens (USDC's returns a bool, which a transaction drops).
+    abi: demoTokenAbi,
+    functionName: "mint",
+    args: [account.address, amounts.tokens],
+  });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success") throw new Error(`Minting for ${account.address} reverted (${hash}).`);
 }
 
 /** Mines `blocks` empty blocks at once. */

@@ -1,10 +1,11 @@
 // The specs' fixtures: the world global setup started, and `newReader()` — a fresh account funded on chain with its
 // own browser context, in which the MetaMask-like wallet is installed before any page script.
 import { type BrowserContext, test as base, type Page } from "@playwright/test";
-import type { Address } from "viem";
+import { type Address, parseEther } from "viem";
 import { generatePrivateKey, type LocalAccount, privateKeyToAccount } from "viem/accounts";
 import { E2eWallet, localChain } from "../wallet/E2eWallet.ts";
 import { fund } from "./chain.ts";
+import { usdc } from "./usdc.ts";
 import { readWorld, type World } from "./world.ts";
 
 export type Reader = {
@@ -22,13 +23,13 @@ export type ReaderContextOptions = { serviceWorkers?: "allow" | "block" };
 export type ReaderOptions = ReaderContextOptions & {
   /** ETH for gas (default 10). */
   eth?: bigint;
-  /** Demo tokens (default 10). */
+  /** The token the reader holds: the journeys' USDC (default) or another deployment's (the demo token's). */
+  token?: Address;
+  /** How much of it, in base units (default 10 USDC). */
   tokens?: bigint;
   /** The wallet does not know the test chain yet and sits on mainnet (default: it knows it and is on it). */
   unknownChain?: boolean;
 };
-
-const ether = 10n ** 18n;
 
 export const test = base.extend<{ world: World; newReader: (options?: ReaderOptions) => Promise<Reader> }>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
@@ -37,7 +38,11 @@ export const test = base.extend<{ world: World; newReader: (options?: ReaderOpti
     const contexts: BrowserContext[] = [];
     await use(async (options = {}) => {
       const account = privateKeyToAccount(generatePrivateKey());
-      await fund(account, { eth: options.eth ?? 10n * ether, tokens: options.tokens ?? 10n * ether });
+      await fund(
+        account,
+        { eth: options.eth ?? parseEther("10"), tokens: options.tokens ?? usdc("10") },
+        options.token,
+      );
       const chain = localChain(world.deployment.chainId, world.rpcUrl);
       const wallet = new E2eWallet(
         options.unknownChain

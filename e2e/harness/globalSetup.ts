@@ -1,8 +1,8 @@
 // Global setup of the e2e run: builds the widget's browser files when they are missing or older than their sources,
-// starts a Hardhat node with the contracts deployed (its own process), the static content site of another origin
-// and the receiver (its own process, CORS listing the site), builds the React example for them onto the site, and
-// hands their addresses to the workers. Returns the
-// teardown, which stops everything; what started before a failure is stopped too.
+// starts a Hardhat node with USDC, the demo token and their channel managers deployed (its own process), the static
+// content site of another origin and the receiver on USDC (its own process, CORS listing the site), builds the React
+// example for them onto the site, and hands their addresses to the workers. Returns the teardown, which stops
+// everything; what started before a failure is stopped too.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
@@ -94,7 +94,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       spawnProcess(fileURLToPath(new URL("./chainProcess.ts", import.meta.url)), [], /^(\{.*\})$/m),
     ]);
     stops.push(() => chain.stop());
-    const { rpcUrl, deployment } = JSON.parse(chain.value) as { rpcUrl: string; deployment: World["deployment"] };
+    const { rpcUrl, deployment, demoDeployment } = JSON.parse(chain.value) as Pick<
+      World,
+      "rpcUrl" | "deployment" | "demoDeployment"
+    >;
 
     let receiverUrl = "";
     const site = await startContentSite({
@@ -126,6 +129,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const world: World = {
       rpcUrl,
       deployment,
+      demoDeployment,
       receiverUrl,
       receiverAddress: receiverAccount.address,
       operatorToken,

@@ -20,7 +20,7 @@ export async function expectNoFailure(page: Page): Promise<void> {
   expect(await shown.count()).toBe(0);
 }
 
-/** The price line: "This page costs 0.001 TKN." */
+/** The price line: "This page costs 0.001 USDC." */
 export async function expectPrice(page: Page, price: string): Promise<void> {
   await expect(page.getByText(`This page costs ${price}.`)).toBeVisible();
 }

@@ -1,5 +1,5 @@
-// A receiver of a spec's own, for the journeys that change the receiver itself (a restart, a sponsored open): its
-// own process, account and store, on the shared chain, serving the same routes and the widget's files.
+// A receiver of a spec's own, for the journeys that change the receiver itself (a restart, a sponsored open, another
+// token): its own process, account and store, on the shared chain, serving the same routes and the widget's files.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { HARDHAT_MNEMONIC } from "@micro-raiden/contracts/deploy";
@@ -12,12 +12,13 @@ import type { World } from "./world.ts";
 /**
  * Starts a receiver with Hardhat's development account `addressIndex` (3 and up: 2 is the shared receiver's; each
  * spec its own, so no two receivers send transactions from one account). `restart()` kills it as a crash would and
- * starts it again on the same port with the same store.
+ * starts it again on the same port with the same store. `deployment`: the manager and token it is paid through
+ * (default the journeys' USDC one).
  */
 export async function startOwnReceiver(
   world: World,
   addressIndex: number,
-  extra: Pick<ReceiverProcessOptions, "sponsorMinDeposit"> = {},
+  extra: Partial<Pick<ReceiverProcessOptions, "sponsorMinDeposit" | "deployment">> = {},
 ) {
   const account = mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex });
   const key = account.getHdKey().privateKey;

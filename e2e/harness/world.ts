@@ -3,7 +3,10 @@ import { type Deployment, parseDeployment } from "@micro-raiden/web-client/proto
 
 export type World = {
   rpcUrl: string;
+  /** USDC's own token (FiatToken V2.2, 6 decimals) and its channel manager: what every journey pays with. */
   deployment: Deployment;
+  /** The demo token (18 decimals, permit, ERC-1363, a faucet) and a manager of its own, on the same chain. */
+  demoDeployment: Deployment;
   /** The receiver every spec shares (demo routes + the magazine), e.g. `http://127.0.0.1:41234`. */
   receiverUrl: string;
   /** The shared receiver's address (the channels' receiver). */
@@ -22,7 +25,7 @@ export type World = {
 
 export const worldVariable = "MICRO_RAIDEN_E2E_WORLD";
 
-type WorldJson = Omit<World, "deployment"> & { deployment: unknown };
+type WorldJson = Omit<World, "deployment" | "demoDeployment"> & { deployment: unknown; demoDeployment: unknown };
 
 export function encodeWorld(world: World): string {
   return JSON.stringify(world);
@@ -33,5 +36,9 @@ export function readWorld(): World {
   const json = process.env[worldVariable];
   if (!json) throw new Error(`${worldVariable} is not set: run the specs with the e2e Playwright config.`);
   const world = JSON.parse(json) as WorldJson;
-  return { ...world, deployment: parseDeployment(world.deployment) };
+  return {
+    ...world,
+    deployment: parseDeployment(world.deployment),
+    demoDeployment: parseDeployment(world.demoDeployment),
+  };
 }

@@ -1,12 +1,13 @@
 // Journey 1: a first visit to a paid article → the paywall → connect → deposit in one transaction → the real article
 // (its inline script ran, the URL is the article's). The receiver stored one payment; the chain holds the deposit.
+// The receiver does not sponsor opens here: a reader with ether deposits with USDC's permit (one signature) and one
+// transaction. The sponsored open, one signature and no transaction, is journey 1b's.
 import { channelOnChain, mine, setAutomine, tokenBalance } from "../harness/chain.ts";
 import { expect, test } from "../harness/fixtures.ts";
 import { magazinePath, magazinePrice } from "../harness/magazineRoutes.ts";
 import { connectAndOpen, expectArticle, expectPrice } from "../harness/paywall.ts";
 import { onlyChannel } from "../harness/receiverRecords.ts";
-
-const ether = 10n ** 18n;
+import { usdc } from "../harness/usdc.ts";
 
 test("first visit: paywall, connect, one-transaction deposit, then the real article", async ({ newReader, world }) => {
   const reader = await newReader();
@@ -16,7 +17,7 @@ test("first visit: paywall, connect, one-transaction deposit, then the real arti
   const first = await page.goto(url);
   expect(first?.status()).toBe(402);
   await expect(page.locator("#micro-raiden-paywall")).toBeVisible();
-  await expectPrice(page, "0.001 TKN");
+  await expectPrice(page, "0.001 USDC");
   expect(wallet.promptCount(), "no prompt before the reader asks").toBe(0);
 
   await connectAndOpen(page);
@@ -24,7 +25,8 @@ test("first visit: paywall, connect, one-transaction deposit, then the real arti
 
   expect(wallet.prompts.eth_requestAccounts).toBe(1);
   expect(wallet.prompts.eth_sendTransaction, "the deposit is one transaction").toBe(1);
-  expect(wallet.prompts.eth_signTypedData_v4, "at most the permit's signature").toBeLessThanOrEqual(1);
+  expect(wallet.signedTypes, "and USDC's permit its one signature").toEqual(["Permit"]);
+  expect(wallet.promptCount(), "connect, permit, transaction: nothing else").toBe(3);
 
   const deposit = magazinePrice * 100n;
   const stored = await onlyChannel(reader.address);
@@ -33,7 +35,7 @@ test("first visit: paywall, connect, one-transaction deposit, then the real arti
   expect(stored.balance, "charged once, for one article").toBe(magazinePrice);
   const onChain = await channelOnChain(reader.address, world.receiverAddress, stored.openBlock);
   expect(onChain.deposit).toBe(deposit);
-  expect(await tokenBalance(reader.address)).toBe(10n * ether - deposit);
+  expect(await tokenBalance(reader.address)).toBe(usdc("10") - deposit);
 });
 
 // On a live chain the deposit waits seconds for its block, and this page's chain watcher may see the new channel

@@ -30,15 +30,15 @@ test("the status bar on a paid article shows deposit, spent and remaining", asyn
   const { page } = reader;
   const url = await readFirstArticle(page, world.receiverUrl);
   const bar = page.locator("#micro-raiden-status");
-  // The suggested deposit is 100 articles: 0.1 TKN.
-  await expect(bar.locator("dd")).toHaveText(["0.1 TKN", "0.001 TKN", "0.099 TKN"], { timeout: 45_000 });
-  await expect(bar.getByText("About 99 pages left at 0.001 TKN a page")).toBeVisible();
+  // The suggested deposit is 100 articles: 0.1 USDC.
+  await expect(bar.locator("dd")).toHaveText(["0.1 USDC", "0.001 USDC", "0.099 USDC"], { timeout: 45_000 });
+  await expect(bar.getByText("About 99 pages left at 0.001 USDC a page")).toBeVisible();
 
   // The next article is paid on the way (the Service Worker): its page's bar counts it.
   await page.locator("#next").click();
   await expectArticle(page, url(2), 2);
-  await expect(bar.locator("dd")).toHaveText(["0.1 TKN", "0.002 TKN", "0.098 TKN"], { timeout: 45_000 });
-  await expect(bar.getByText("About 98 pages left at 0.001 TKN a page")).toBeVisible();
+  await expect(bar.locator("dd")).toHaveText(["0.1 USDC", "0.002 USDC", "0.098 USDC"], { timeout: 45_000 });
+  await expect(bar.getByText("About 98 pages left at 0.001 USDC a page")).toBeVisible();
   await expect(bar.getByRole("button", { name: "Close and get the rest back" })).toBeVisible();
   expect((await onlyChannel(reader.address)).balance).toBe(2n * magazinePrice);
 });

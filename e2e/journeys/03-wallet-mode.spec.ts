@@ -11,8 +11,8 @@ test("wallet mode: one signature prompt per article, each charged once", async (
   await page.goto(url(1));
   await connectAndOpen(page, { wallet: true });
   await expectArticle(page, url(1), 1);
-  // The permit's signature opened the channel; the article's payment is the second.
-  expect(wallet.prompts.eth_signTypedData_v4).toBe(2);
+  // USDC's permit opened the channel (with the reader's transaction); the article's payment is the second signature.
+  expect(wallet.signedTypes).toEqual(["Permit", "BalanceProof"]);
   expect((await onlyChannel(reader.address)).balance).toBe(magazinePrice);
 
   for (const id of [2, 3]) {

@@ -6,8 +6,7 @@ import { expect, test } from "../harness/fixtures.ts";
 import { magazinePrice } from "../harness/magazineRoutes.ts";
 import { connectAndOpen } from "../harness/paywall.ts";
 import { onlyChannel, receiverChannel } from "../harness/receiverRecords.ts";
-
-const ether = 10n ** 18n;
+import { usdc } from "../harness/usdc.ts";
 
 test("close and get the rest back: cooperative close on chain, both balances right", async ({ newReader, world }) => {
   const reader = await newReader();
@@ -20,10 +19,10 @@ test("close and get the rest back: cooperative close on chain, both balances rig
 
   await page.getByRole("button", { name: "Close and get the rest back" }).click();
   // The refund as the chain paid it out, never the balance from before it.
-  await expect(page.getByText(/^Channel closed: 0\.099 TKN came back to you\.$/)).toBeVisible({ timeout: 45_000 });
+  await expect(page.getByText(/^Channel closed: 0\.099 USDC came back to you\.$/)).toBeVisible({ timeout: 45_000 });
 
   expect(await tokenBalance(reader.address), "the reader got everything but the article back").toBe(
-    10n * ether - magazinePrice,
+    usdc("10") - magazinePrice,
   );
   // Other journeys pay the same receiver meanwhile: its share is read from this channel's settlement.
   const settled = await settlement(reader.address, world.receiverAddress, channel.openBlock);

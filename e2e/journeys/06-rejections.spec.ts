@@ -5,8 +5,8 @@ import { expect, test } from "../harness/fixtures.ts";
 import { magazinePath, magazinePrice } from "../harness/magazineRoutes.ts";
 import { connectAndOpen, expectArticle } from "../harness/paywall.ts";
 import { onlyChannel, receiverChannels } from "../harness/receiverRecords.ts";
+import { usdc } from "../harness/usdc.ts";
 
-const ether = 10n ** 18n;
 const rejected = "You rejected the request in your wallet. Nothing was charged.";
 
 test("rejecting the signature, then the transaction: a clear sentence, nothing charged, retry works", async ({
@@ -18,7 +18,7 @@ test("rejecting the signature, then the transaction: a clear sentence, nothing c
   const url = `${world.receiverUrl}${magazinePath(1)}`;
   await page.goto(url);
 
-  // The permit's signature first (the deposit asks for it before the transaction).
+  // USDC's permit signature first (the deposit asks for it before the transaction).
   wallet.rejectNext("eth_signTypedData_v4");
   await connectAndOpen(page);
   await expect(page.getByText(rejected)).toBeVisible();
@@ -28,7 +28,7 @@ test("rejecting the signature, then the transaction: a clear sentence, nothing c
   await page.getByRole("button", { name: "Try again" }).click();
   await expect(page.getByText(rejected)).toBeVisible();
   expect(wallet.prompts.eth_sendTransaction).toBe(1);
-  expect(await tokenBalance(reader.address), "nothing deposited").toBe(10n * ether);
+  expect(await tokenBalance(reader.address), "nothing deposited").toBe(usdc("10"));
   expect(await receiverChannels(reader.address), "no channel at the receiver").toEqual([]);
 
   await page.getByRole("button", { name: "Try again" }).click();

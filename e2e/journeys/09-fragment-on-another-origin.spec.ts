@@ -14,7 +14,7 @@ test("a static site of another origin sells a paid fragment: pay, reveal, charge
   const url = `${world.siteUrl}/posts/1`;
   await page.goto(url);
   await expect(page.locator("#free-part")).toBeVisible();
-  await expectPrice(page, "0.001 TKN");
+  await expectPrice(page, "0.001 USDC");
 
   await connectAndOpen(page);
   const paid = page.locator("#paid-part");

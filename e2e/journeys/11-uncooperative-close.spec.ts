@@ -8,9 +8,9 @@ import { expect, type Reader, type ReaderOptions, test } from "../harness/fixtur
 import { magazinePrice } from "../harness/magazineRoutes.ts";
 import { connectAndOpen, openButton } from "../harness/paywall.ts";
 import { onlyChannel } from "../harness/receiverRecords.ts";
+import { usdc } from "../harness/usdc.ts";
 import type { World } from "../harness/world.ts";
 
-const ether = 10n ** 18n;
 const paidText = "The whole article, paid for with a balance proof.";
 
 /** The reader reads two paid fragments, then its account closes the channel claiming only one. */
@@ -59,7 +59,7 @@ test("a stale uncooperative close is challenged by the receiver's watcher at its
 }) => {
   const { reader } = await readTwoThenCloseStale(newReader, world);
   expect(await tokenBalance(reader.address), "the reader paid for the two articles it read").toBe(
-    10n * ether - 2n * magazinePrice,
+    usdc("10") - 2n * magazinePrice,
   );
 });
 
@@ -72,7 +72,7 @@ test("after the challenge the reader's page shows the outcome", async ({ newRead
   await expect(openButton(page), "the closed channel is gone: a new one is offered").toBeVisible();
   await expect(
     page.getByText(
-      "Your last channel to this site was settled on chain: 0.002 TKN went to the site, 0.098 TKN came back to you.",
+      "Your last channel to this site was settled on chain: 0.002 USDC went to the site, 0.098 USDC came back to you.",
     ),
     "the paywall says how the old channel ended: at the receiver's latest balance, the rest refunded",
   ).toBeVisible();

@@ -47,6 +47,8 @@ export function localChain(chainId: number, rpcUrl: string): Chain {
 export class E2eWallet {
   readonly account: LocalAccount;
   readonly prompts = Object.fromEntries(promptMethods.map((method) => [method, 0])) as Record<PromptMethod, number>;
+  /** The primary type of each typed-data message signed, in order (e.g. "Permit", "ReceiveWithAuthorization"). */
+  readonly signedTypes: string[] = [];
   #chains = new Map<number, Chain>();
   #chainId: number;
   #connectedOrigins = new Set<string>();
@@ -183,7 +185,9 @@ export class E2eWallet {
           );
         }
         const { EIP712Domain: _, ...types } = typedData.types;
-        return this.account.signTypedData({ ...typedData, types });
+        const signature = await this.account.signTypedData({ ...typedData, types });
+        this.signedTypes.push(String(typedData.primaryType));
+        return signature;
       }
       case "personal_sign":
         this.#requireAccount(origin, params[1]);
