@@ -786,6 +786,47 @@ describe("fetchWithPayment: a paid request that gets no answer (network error)",
   });
 });
 
+describe("fetchWithPayment: a paid request answered 503 store_unavailable (the receiver's database out of reach)", () => {
+  const unavailable = (retryAfter: string) =>
+    HttpResponse.json(
+      { error: { code: "store_unavailable", message: "The receiver's database cannot be reached right now." } },
+      { status: 503, headers: { "retry-after": retryAfter } },
+    );
+
+  it("sends the same payment again after Retry-After, and records it once when the retry is answered", async () => {
+    let failures = 2;
+    const { client, channel, receiver } = await paywall({
+      intercept: () => (failures-- > 0 ? unavailable("0") : undefined),
+    });
+    const response = await fetchWithPayment(client, { input: url });
+    assert.equal(response.status, 200);
+    const paid = receiver.paid();
+    assert.deepEqual(
+      paid.map((record) => [record.payment?.balance, record.payment?.signature]),
+      Array(3).fill([price, paid[0]?.payment?.signature]),
+      "every attempt carried the one proof",
+    );
+    assert.equal(await storedBalance(client, channel), price);
+  });
+
+  it("returns the 503 after storeRetryCount retries, recording nothing", async () => {
+    const { client, channel, receiver } = await paywall({ intercept: () => unavailable("0") });
+    const response = await fetchWithPayment(client, { input: url, storeRetryCount: 1 });
+    assert.equal(response.status, 503);
+    assert.equal(receiver.paid().length, 2);
+    assert.deepEqual(await client.storage.get(channel), channel);
+  });
+
+  it("does not wait for a Retry-After beyond 10 s, nor retry another 503", async () => {
+    const { client, receiver } = await paywall({ intercept: () => unavailable("60") });
+    assert.equal((await fetchWithPayment(client, { input: url })).status, 503);
+    assert.equal(receiver.paid().length, 1);
+    const other = await paywall({ intercept: () => new HttpResponse("maintenance", { status: 503 }) });
+    assert.equal((await fetchWithPayment(other.client, { input: url })).status, 503);
+    assert.equal(other.receiver.paid().length, 1);
+  });
+});
+
 describe("fetchWithPayment: concurrency", () => {
   /** Each balance was offered with one signature only, and accepted exactly once. */
   function assertNoConflicts(receiverPaid: ReturnType<typeof fakeReceiver>["requests"]) {

@@ -66,7 +66,7 @@ export type FetchWithPaymentErrorType =
  * `fetch` that pays on HTTP 402: reads the receiver's requirements, checks them against the spending policy, signs
  * a balance proof for the price on a channel to that receiver, and sends the request again with the payment.
  * A paid request that gets no answer at all is sent again with the same payment (never a second one) a bounded
- * number of times. Waits (bounded) when the channel is not confirmed yet, resynchronizes from the receiver's echo on
+ * number of times, and so is one the receiver answered 503 `store_unavailable` (after its Retry-After). Waits (bounded) when the channel is not confirmed yet, resynchronizes from the receiver's echo on
  * an invalid amount (adopting it only if the echoed proof is the client's own), and throws a typed error instead of
  * paying when the price, the budget or the deposit does not allow it. Non-402 responses are returned untouched.
  * When a channel must be opened and the 402 offers a sponsored open (RDN-Sponsored-Open) that the deposit and the

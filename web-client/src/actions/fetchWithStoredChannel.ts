@@ -18,6 +18,7 @@ import { PriceExceedsPolicyError, type PriceExceedsPolicyErrorType } from "../er
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import {
   type ChannelEcho,
+  decodeErrorBody,
   decodePaymentRequired,
   decodePaymentResponseHeaders,
   encodePaymentHeaders,
@@ -43,6 +44,12 @@ export type FetchWithStoredChannelParameters = {
   retryCount?: number | undefined;
   /** Wait before the first such retry, in ms, doubling each time (default 200). */
   retryDelay?: number | undefined;
+  /**
+   * How many times a paid request the receiver answered 503 `store_unavailable` (its database out of reach: nothing
+   * is known to be charged) is sent again with the same payment, after its Retry-After (doubling each time), before
+   * that 503 is returned (default 2). A Retry-After beyond 10 s is not waited for.
+   */
+  storeRetryCount?: number | undefined;
   /**
    * Returns a paid answer as soon as the receiver accepted the payment and hands the recording of the new balance
    * to this instead (a Service Worker passes its event's `waitUntil`); see `pay`'s `waitUntil`.
@@ -202,11 +209,15 @@ async function channelFor(
   throw new ChannelRequiredError({ requirements, url });
 }
 
+/** The longest Retry-After a paid request waits for; a receiver asking more gets its 503 returned at once. */
+const maxStoreRetryAfterMs = 10_000;
+
 /**
  * Sends the paid request, and sends exactly the same one again (same proof, same balance) when no HTTP answer came
- * back: the receiver may have committed the payment before the connection died, and serves an exact repeat of a
- * channel's latest proof once, without charging again (see the protocol README). Runs under the receiver's lock,
- * so no other payment can come between. An abort by the caller is not retried.
+ * back, or when the receiver answered 503 `store_unavailable`: the receiver may have committed the payment before the
+ * connection (or its database) went away, and serves an exact repeat of a channel's latest proof once, without
+ * charging again; if it had not, the repeat is the one charge (see the protocol README). Runs under the receiver's
+ * lock, so no other payment can come between. An abort by the caller is not retried.
  */
 async function sendPaid(
   client: PaymentClient,
@@ -216,11 +227,14 @@ async function sendPaid(
 ): Promise<Response> {
   const retryCount = parameters.retryCount ?? 4;
   const retryDelay = parameters.retryDelay ?? 200;
+  const storeRetryCount = parameters.storeRetryCount ?? 2;
   const headers = new Headers(request.headers);
   for (const [name, value] of Object.entries(encodePaymentHeaders(payment))) headers.set(name, value);
+  let storeRetries = 0;
   for (let attempt = 0; ; attempt++) {
+    let response: Response;
     try {
-      return await client.fetch(new Request(request.clone(), { headers }));
+      response = await client.fetch(new Request(request.clone(), { headers }));
     } catch (error) {
       // Fetch rejects with a TypeError when there is no response at all; anything else is not a network failure.
       if (request.signal.aborted || !(error instanceof TypeError)) throw error;
@@ -228,8 +242,32 @@ async function sendPaid(
         throw new PaymentOutcomeUnknownError({ url: request.url, payment, attempts: attempt + 1, cause: error });
       }
       await sleep(retryDelay * 2 ** attempt, request.signal);
+      continue;
     }
+    if (storeRetries >= storeRetryCount) return response;
+    const wait = await storeRetryWait(response);
+    if (wait === undefined || wait * 2 ** storeRetries > maxStoreRetryAfterMs) return response;
+    await response.body?.cancel();
+    await sleep(wait * 2 ** storeRetries, request.signal);
+    storeRetries++;
   }
+}
+
+/**
+ * How long to wait before sending a payment again that the receiver answered 503 `store_unavailable`, in ms (its
+ * Retry-After, else 1 s); undefined for any other answer.
+ */
+async function storeRetryWait(response: Response): Promise<number | undefined> {
+  if (response.status !== 503) return undefined;
+  let code: string;
+  try {
+    code = decodeErrorBody(await response.clone().json()).error.code;
+  } catch {
+    return undefined;
+  }
+  if (code !== "store_unavailable") return undefined;
+  const seconds = Number(response.headers.get("retry-after") ?? "1");
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
