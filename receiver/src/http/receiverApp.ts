@@ -6,6 +6,7 @@ import { channelStatusBar } from "./channelStatusBar.ts";
 import { closeOnErrorWithBody } from "./closeOnErrorWithBody.ts";
 import { cors } from "./cors.ts";
 import { healthRoutes } from "./healthRoutes.ts";
+import { operatorDashboard } from "./operatorDashboard.ts";
 import { type PaywallOptions, paywall } from "./paywall.ts";
 import { receiverApi } from "./receiverApi.ts";
 import { assetPaths, staticAssets } from "./staticAssets.ts";
@@ -98,6 +99,8 @@ export function receiverApp(options: ReceiverAppOptions): Hono {
   app.route("/", healthRoutes({ receiver }));
   app.route("/", assets);
   app.route(receiver.gatewayPath, receiverApi({ receiver, operatorToken: options.operatorToken }));
+  // The dashboard's page holds no data (that needs the token), but without a token there is nothing to sign in to.
+  if (options.operatorToken) app.route("/", operatorDashboard({ gatewayPath: receiver.gatewayPath }));
   options.routes?.(app, {
     receiver,
     paywallScript,
