@@ -2,9 +2,9 @@
 // `batchSize` (one transaction and one token transfer each), and a batch that fails records nothing.
 import assert from "node:assert/strict";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
-import { demoTokenAbi } from "@micro-raiden/web-client/protocol";
+import { balanceProofTypedData, demoTokenAbi, signerDelegationTypedData } from "@micro-raiden/web-client/protocol";
 import { parseEventLogs } from "viem";
-import type { HDAccount } from "viem/accounts";
+import { generatePrivateKey, type HDAccount, privateKeyToAccount } from "viem/accounts";
 import type { ReceiverCore } from "../receiver/createReceiverCore.ts";
 import { createOperator } from "./operator.ts";
 import { startWatcherChain, TOKENS, type WatcherChain, type WatcherHarness } from "./watcherFixture.test-helper.ts";
@@ -122,6 +122,50 @@ describe("operator withdraw in batches", () => {
     for (const { sender, openBlock, balance } of channels) {
       assert.equal((await fx.channelInfo(sender.address, openBlock)).withdrawn, balance);
     }
+  });
+
+  it("withdraws a channel paid by a key delegated off-chain with withdraw, the others in a batch, then closes it", async () => {
+    const channels = await fiveChannels();
+    const [delegatedChannel] = channels;
+    assert.ok(delegatedChannel);
+    const { sender, openBlock } = delegatedChannel;
+    const key = privateKeyToAccount(generatePrivateKey());
+    const channel = { sender: sender.address, receiver: h.receiver.address, openBlock };
+    const delegation = await sender.signTypedData(
+      signerDelegationTypedData(fx.domain, { ...channel, signer: key.address }),
+    );
+    const balance = delegatedChannel.balance + TOKENS;
+    const result = await h.receiver.acceptPayment(
+      {
+        contract: fx.deployment.channelManager,
+        ...channel,
+        balance,
+        signature: await key.signTypedData(balanceProofTypedData(fx.domain, { ...channel, balance })),
+        delegation,
+      },
+      TOKENS,
+      "GET /paid",
+    );
+    assert.equal(result.kind, "accepted");
+    assert.equal(await result.settle(), undefined);
+    delegatedChannel.balance = balance;
+
+    const results = await operator(100).withdraw(1n);
+    assert.deepEqual(
+      results.map((r) => r.error ?? r.skipped),
+      channels.map(() => undefined),
+    );
+    const delegatedResult = results.find((r) => r.sender === sender.address && r.openBlock === openBlock);
+    assert.ok(delegatedResult?.transactionHash);
+    const others = new Set(results.filter((r) => r !== delegatedResult).map((r) => r.transactionHash));
+    assert.equal(others.size, 1, "the 65-byte proofs go in one batch");
+    assert.ok(!others.has(delegatedResult.transactionHash), "the delegated proof goes on its own");
+    for (const c of channels) assert.equal((await fx.channelInfo(c.sender.address, c.openBlock)).withdrawn, c.balance);
+
+    // The operator's close submits the same 150-byte proof to cooperativeClose.
+    const closed = await operator(100).closeAll();
+    assert.equal(closed.find((r) => r.sender === sender.address && r.openBlock === openBlock)?.error, undefined);
+    assert.equal((await fx.channelInfo(sender.address, openBlock)).deposit, 0n, "closed on chain");
   });
 
   it("close-all closes the other channels when one stays held by a request past the request timeout", {

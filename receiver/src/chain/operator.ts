@@ -1,4 +1,4 @@
-import { channelManagerAbi, type OperatorResult } from "@micro-raiden/web-client/protocol";
+import { channelManagerAbi, type OperatorResult, unpackDelegatedSignature } from "@micro-raiden/web-client/protocol";
 import {
   type Account,
   type Chain,
@@ -128,6 +128,31 @@ export function createOperator(parameters: {
     }
   }
 
+  /** One `withdraw`, for a proof `batchWithdraw` cannot take; reported as a batch entry is. */
+  async function withdrawOne({ sender, openBlock, balance, signature }: ChannelProof): Promise<OperatorResult> {
+    let transactionHash: Hash | undefined;
+    try {
+      transactionHash = await walletClient.writeContract({
+        ...manager,
+        functionName: "withdraw",
+        args: [sender, openBlock, balance, signature],
+      });
+      const receipt = await mined(transactionHash, `withdraw from ${sender} ${openBlock} (delegated key)`);
+      const [withdrawn] = parseEventLogs({
+        abi: channelManagerAbi,
+        eventName: "ChannelWithdrawn",
+        logs: receipt.logs.filter(fromManager),
+      });
+      if (!withdrawn) {
+        return { sender, openBlock, balance, transactionHash, error: "No ChannelWithdrawn event in the receipt." };
+      }
+      receiver.recordWithdrawal(sender, openBlock, withdrawn.args.withdrawn);
+      return { sender, openBlock, balance, transactionHash };
+    } catch (error) {
+      return { sender, openBlock, balance, transactionHash, error: failure(error) };
+    }
+  }
+
   return {
     /**
      * Withdraws from every open channel whose unwithdrawn balance is at least `threshold`: one `batchWithdraw`
@@ -135,8 +160,14 @@ export function createOperator(parameters: {
      * meanwhile, say) is reported with `skipped` and withdraws nothing; the others in its batch are paid.
      */
     async withdraw(threshold: bigint): Promise<OperatorResult[]> {
-      const proofs = receiver.withdrawable(threshold);
+      const withdrawable = receiver.withdrawable(threshold);
       const done: OperatorResult[] = [];
+      // batchWithdraw takes compact 65-byte proofs only: a channel whose latest proof a key delegated off-chain
+      // signed (150 bytes with its delegation) is withdrawn on its own.
+      for (const proof of withdrawable.filter(({ signature }) => unpackDelegatedSignature(signature))) {
+        done.push(await withdrawOne(proof));
+      }
+      const proofs = withdrawable.filter(({ signature }) => !unpackDelegatedSignature(signature));
       const size = parameters.batchSize ?? withdrawBatchSize;
       for (let start = 0; start < proofs.length; start += size) {
         done.push(...(await withdrawBatch(proofs.slice(start, start + size))));

@@ -1,14 +1,19 @@
 import {
   apiPrefix,
+  balanceProofTypedData,
   type ChannelEcho,
   closingAgreementTypedData,
   type Deployment,
+  headerNames,
   type Payment,
   type PaymentFailure,
   type PaymentRequirements,
+  packDelegatedSignature,
+  unpackDelegatedSignature,
   verifyCloseRequest,
+  verifySignerDelegation,
 } from "@micro-raiden/web-client/protocol";
-import type { Address, Hex, LocalAccount } from "viem";
+import { type Address, getAddress, type Hex, type LocalAccount, recoverTypedDataAddress } from "viem";
 import type { ProofStore } from "../store/ProofStore.ts";
 import type { ProofCommit, ProofCommitResult } from "../store/proofCommit.ts";
 import type { ProofWriter } from "../store/proofWriter.ts";
@@ -84,7 +89,11 @@ export type CatchUp = (known?: () => boolean) => Promise<void>;
 /** Why a request with a payment cannot be served: a 402 failure, or a 400 for a payment meant for someone else. */
 export type PaymentRejection =
   | { kind: "failure"; failure: PaymentFailure; echo: ChannelEcho | undefined }
-  | { kind: "bad_request"; code: "wrong_contract" | "wrong_receiver"; message: string }
+  | {
+      kind: "bad_request";
+      code: "wrong_contract" | "wrong_receiver" | "invalid_signer_delegation";
+      message: string;
+    }
   /** The channel stayed held by another request for the whole request timeout: nothing was charged, retry. */
   | { kind: "timeout"; message: string }
   /** The shared database could not be reached: nothing is known to be charged, retry after `retryAfterSeconds`. */
@@ -303,6 +312,39 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     return { sender: channel.sender, balance: channel.balance, signature: channel.signature };
   }
 
+  // Delegations already checked, by channel and delegation signature → the key they delegate to. A delegated key's
+  // every payment carries its delegation; checking it once per key keeps later payments at one fast recovery.
+  const delegations = new Map<string, Address>();
+  const delegationsLimit = 10_000;
+
+  /**
+   * The key a payment's `RDN-Signer-Delegation` delegates to (the address its proof recovers to), once the sender's
+   * delegation of this channel to that key is checked; undefined when the delegation is not the sender's for it.
+   */
+  async function delegatedSigner(payment: Payment & { delegation: Hex }): Promise<Address | undefined> {
+    const key = `${channelKey(payment.sender, payment.openBlock)}:${payment.delegation}`;
+    const known = delegations.get(key);
+    if (known) return known;
+    const channel = { sender: payment.sender, receiver, openBlock: payment.openBlock };
+    let signer: Address;
+    try {
+      signer = getAddress(
+        await recoverTypedDataAddress({
+          ...balanceProofTypedData(domain, { ...channel, balance: payment.balance }),
+          signature: payment.signature,
+        }),
+      );
+    } catch {
+      return undefined;
+    }
+    if (!(await verifySignerDelegation({ domain, message: { ...channel, signer }, signature: payment.delegation }))) {
+      return undefined;
+    }
+    if (delegations.size >= delegationsLimit) delegations.clear();
+    delegations.set(key, signer);
+    return signer;
+  }
+
   /**
    * A refusal. The channel's last proof is echoed only to someone who proved to be its sender (a valid signature
    * for the balance they presented): it is the sender's own data, and nobody else's business.
@@ -387,6 +429,23 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     if (payment.receiver !== receiver) {
       return { kind: "bad_request", code: "wrong_receiver", message: `This receiver is ${receiver}.` };
     }
+    // A proof by a key the sender delegated off-chain: the delegation is checked at the boundary (a bad one is the
+    // client's error, never a payment), the key signs for this payment beside the channel's own signers, and the
+    // proof is stored packed with its delegation, as the contract takes it.
+    let extraSigner: Address | undefined;
+    let signature = payment.signature;
+    if (payment.delegation) {
+      const delegation = payment.delegation;
+      extraSigner = await delegatedSigner({ ...payment, delegation });
+      if (!extraSigner) {
+        return {
+          kind: "bad_request",
+          code: "invalid_signer_delegation",
+          message: `${headerNames.signerDelegation} is not ${payment.sender}'s delegation of this channel to the key that signed the balance proof.`,
+        };
+      }
+      signature = packDelegatedSignature({ proof: payment.signature, signer: extraSigner, delegation });
+    }
     const key = channelKey(payment.sender, payment.openBlock);
     const deadline = Date.now() + reorderWindowMs;
     const holdDeadline = Date.now() + requestTimeoutMs;
@@ -415,6 +474,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
       // Verified once, first: whether the request may see the channel's echo depends on it. Again only if the
       // channel's signers changed (a reorganization replaced it while a verifier thread had the check).
       const signers = channel.signer ? [channel.signer, channel.sender] : [channel.sender];
+      if (extraSigner) signers.push(extraSigner);
       if (verifiedFor !== signers.join()) {
         verifiedFor = signers.join();
         signedBySender = await verifier.verify({
@@ -446,7 +506,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
       if (
         latest &&
         payment.balance === latest.balance &&
-        payment.signature === latest.signature &&
+        signature === latest.signature &&
         latest.request === request &&
         !latest.delivered &&
         !latest.secondDeliveryUsed &&
@@ -534,7 +594,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
       const expectedBalance = channel.balance;
       return {
         kind: "accepted",
-        echo: { sender: channel.sender, balance: payment.balance, signature: payment.signature },
+        echo: { sender: channel.sender, balance: payment.balance, signature },
         repeat: false,
         async settle() {
           if (done) return undefined;
@@ -544,7 +604,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
               sender: channel.sender,
               openBlock: channel.openBlock,
               balance: payment.balance,
-              signature: payment.signature,
+              signature,
               request,
               committedAt: now(),
             };
@@ -632,7 +692,25 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
         delegatedSigner: channel.signer,
       });
       const signers = channel.signer ? [channel.signer, channel.sender] : [channel.sender];
-      if (!requested || !(await verifier.verify({ ...parameters, signers }))) {
+      // A key delegated off-chain whose proof is the latest stored may close too (its page holds no other key).
+      const delegated = channel.signature && unpackDelegatedSignature(channel.signature);
+      const requestedByDelegate =
+        !requested &&
+        !!delegated &&
+        (await verifyCloseRequest({
+          domain,
+          message: {
+            sender: channel.sender,
+            receiver,
+            openBlock: channel.openBlock,
+            balance: parameters.balance,
+            deadline: parameters.deadline,
+          },
+          signature: parameters.requestSignature,
+          delegatedSigner: delegated.signer,
+        }));
+      if (delegated) signers.push(delegated.signer);
+      if (!(requested || requestedByDelegate) || !(await verifier.verify({ ...parameters, signers }))) {
         return {
           ok: false,
           status: 403,
@@ -663,7 +741,11 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
             sender: channel.sender,
             openBlock: channel.openBlock,
             balance: parameters.balance,
-            signature: parameters.signature,
+            // A delegated key's proof is stored with the delegation the contract needs beside it.
+            signature:
+              delegated && !(await verifier.verify({ ...parameters, signers: signers.slice(0, -1) }))
+                ? packDelegatedSignature({ ...delegated, proof: parameters.signature })
+                : parameters.signature,
             request: "",
             committedAt: now(),
           };

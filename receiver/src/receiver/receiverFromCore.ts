@@ -1,4 +1,4 @@
-import { demoTokenAbi, type PaywallSite } from "@micro-raiden/web-client/protocol";
+import { balanceProofSignature, demoTokenAbi, type PaywallSite } from "@micro-raiden/web-client/protocol";
 import type { PublicClient } from "viem";
 import type { ClaimResult } from "../chain/claimCredit.ts";
 import type { Operator } from "../chain/operator.ts";
@@ -44,7 +44,7 @@ export function receiverFromCore(
     deposit: core.deposit(channel),
     balance: channel.balance,
     withdrawn: channel.withdrawn,
-    balanceSignature: channel.signature,
+    balanceSignature: channel.signature && balanceProofSignature(channel.signature),
   });
   const { operator } = parts;
   return {

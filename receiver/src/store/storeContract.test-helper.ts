@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { AsyncProofStore } from "./AsyncProofStore.ts";
 import type { ProofStore } from "./ProofStore.ts";
-import type { ChainEvent } from "./records.ts";
+import type { ChainEvent, ProofRecord } from "./records.ts";
 
 /** A store under test: the synchronous interface or the asynchronous one (every call is awaited). */
 export type AnyProofStore = ProofStore | AsyncProofStore;
@@ -43,6 +43,22 @@ export function describeStoreContract(name: string, freshPlace: () => Promise<St
         await place.remove();
       }
     }
+
+    it("keeps a delegated key's 150-byte proof (proof ‖ signer ‖ delegation) exactly as given", async () => {
+      await withStore(async (store) => {
+        const packed = `${signature}${sender.slice(2)}${signature.slice(2)}` as const;
+        const proof: ProofRecord = {
+          sender,
+          openBlock: 6n,
+          balance: 3n,
+          signature: packed,
+          request: "GET /b",
+          committedAt: 2,
+        };
+        await store.saveProofs([proof]);
+        assert.deepEqual(await store.loadProofs(), [proof]);
+      });
+    });
 
     it("keeps what it stored across a close and a reopen", async () => {
       const place = await freshPlace();

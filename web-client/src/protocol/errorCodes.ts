@@ -45,6 +45,8 @@ export const requestErrorCodes = {
   malformed_header: "A payment header is malformed, duplicated, oversized or missing.",
   wrong_contract: "The payment names another channel manager contract.",
   wrong_receiver: "The payment names another receiver.",
+  invalid_signer_delegation:
+    "The payment's signer delegation is not the channel sender's signature for the key that signed the balance proof.",
   malformed_body: "The request body is not what this endpoint expects.",
   unauthorized: "This endpoint needs the operator's credentials or the sender's signature.",
   not_found: "No such resource or channel.",

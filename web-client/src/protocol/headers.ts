@@ -31,6 +31,10 @@ export const headerNames = {
   // `senderAddress` and `balanceSignature` above).
   openBlock: "RDN-Open-Block",
   balance: "RDN-Balance",
+  // Request only, with a payment whose proof a key delegated off-chain signed (an origin that does not hold the
+  // channel's session key): the sender's 65-byte `SignerDelegation` signature for that key, which is the address the
+  // proof recovers to. Sent with every such payment, so the receiver keeps no state it could lose.
+  signerDelegation: "RDN-Signer-Delegation",
   // Request only, with a payment: "1" asks the paid answer to set a one-time navigation ticket cookie (the paid
   // navigation fallback where no Service Worker can attach payments; see the widget README).
   navigationTicket: "RDN-Navigation-Ticket",
@@ -48,5 +52,8 @@ export const headerNames = {
 
 export type HeaderName = (typeof headerNames)[keyof typeof headerNames];
 
-/** Longest header value any of our fields can legitimately have (a 65-byte signature is 132 characters). */
-export const maxHeaderValueLength = 132;
+/**
+ * Longest header value any of our fields can legitimately have: an echoed delegated balance signature (150 bytes,
+ * proof ‖ signer ‖ delegation) is 302 characters; every other value fits 132 (a 65-byte signature).
+ */
+export const maxHeaderValueLength = 302;

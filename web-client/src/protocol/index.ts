@@ -128,10 +128,13 @@ export {
 } from "./receiveWithAuthorizationTypedData.ts";
 export { serializeTypedDataV4 } from "./serializeTypedDataV4.ts";
 export {
+  balanceProofSignature,
+  delegatedSignatureLength,
   packDelegatedSignature,
   type SignerDelegation,
   signerDelegationTypedData,
   signerDelegationTypes,
+  unpackDelegatedSignature,
 } from "./signerDelegationTypedData.ts";
 export {
   decodeSponsoredOpenRequest,
@@ -177,8 +180,17 @@ export {
   verifyBalanceProof,
   verifyCloseRequest,
   verifyClosingSignature,
+  verifySignerDelegation,
 } from "./verify.ts";
-export { maxUint64, parseAddress, parseChainId, parseSignature, parseUint, signatureDefect } from "./wire.ts";
+export {
+  maxUint64,
+  parseAddress,
+  parseBalanceSignature,
+  parseChainId,
+  parseSignature,
+  parseUint,
+  signatureDefect,
+} from "./wire.ts";
 export {
   decodeWithdrawRequestBody,
   encodeWithdrawRequestBody,

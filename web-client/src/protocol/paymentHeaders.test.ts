@@ -12,6 +12,7 @@ import {
   type Payment,
   type PaymentRequirements,
 } from "./paymentHeaders.ts";
+import { packDelegatedSignature } from "./signerDelegationTypedData.ts";
 import { balanceProofTypedData } from "./typedData.ts";
 
 const account = privateKeyToAccount(generatePrivateKey());
@@ -45,6 +46,30 @@ describe("payment request headers", () => {
     assert.deepEqual(decodePaymentHeaders(new Headers(encodePaymentHeaders(payment))), payment);
   });
 
+  it("round-trip a payment by a delegated key with its RDN-Signer-Delegation", () => {
+    const delegated: Payment = { ...payment, delegation: signature };
+    const headers = encodePaymentHeaders(delegated);
+    assert.equal(headers[headerNames.signerDelegation], signature);
+    assert.deepEqual(decodePaymentHeaders(new Headers(headers)), delegated);
+    assert.equal(encodePaymentHeaders(payment)[headerNames.signerDelegation], undefined);
+  });
+
+  it("rejects a delegation that is not one low-s 65-byte signature, or that comes without a payment", () => {
+    const base = encodePaymentHeaders(payment);
+    const highS = `${signature.slice(0, 66)}${(secp256k1n - BigInt(`0x${signature.slice(66, 130)}`)).toString(16).padStart(64, "0")}1b`;
+    for (const value of ["0x12", `${signature}00`, `${signature}, ${signature}`, highS, `0x${"ab".repeat(75)}`]) {
+      assert.throws(
+        () => decodePaymentHeaders(new Headers({ ...base, [headerNames.signerDelegation]: value })),
+        malformed(headerNames.signerDelegation),
+        value,
+      );
+    }
+    assert.throws(
+      () => decodePaymentHeaders(new Headers({ [headerNames.signerDelegation]: signature })),
+      malformed(headerNames.signerDelegation, /without a payment/),
+    );
+  });
+
   it("an unpaid request decodes to undefined", () => {
     assert.equal(decodePaymentHeaders(new Headers({ accept: "text/html" })), undefined);
   });
@@ -68,7 +93,7 @@ describe("payment request headers", () => {
     ["a short sender", headerNames.senderAddress, "0x1234", /20-byte hex address/],
     ["a bad checksum", headerNames.senderAddress, "0x70997970c51812dc3A010C7d01b50e0d17dc79C8", /checksum/],
     ["a duplicated header", headerNames.balance, "5, 6", /more than once/],
-    ["an oversized header", headerNames.balanceSignature, `0x${"ab".repeat(100)}`, /longer than/],
+    ["an oversized header", headerNames.balanceSignature, `0x${"ab".repeat(151)}`, /longer than/],
     ["a short signature", headerNames.balanceSignature, signature.slice(0, 130), /65-byte/],
     ["a v of 0", headerNames.balanceSignature, `${signature.slice(0, 130)}00`, /v of 27 or 28/],
     ["an empty value", headerNames.balance, "", /missing/],
@@ -119,6 +144,17 @@ describe("payment response headers", () => {
       echo,
       failure: { code: "insufficient_confirmations", value: 3n },
     });
+  });
+
+  it("round-trip an echoed delegated signature (150 bytes), and refuse a malformed one", () => {
+    const packed = packDelegatedSignature({ proof: signature, signer: account.address, delegation: signature });
+    const headers = new Headers(encodePaymentResponseHeaders({ requirements, echo: { ...echo, signature: packed } }));
+    assert.equal(decodePaymentResponseHeaders(headers).echo?.signature, packed.toLowerCase());
+    const highS = `${packed.slice(0, 238)}${(secp256k1n - BigInt(`0x${packed.slice(238, 302 - 2)}`)).toString(16).padStart(64, "0")}${packed.slice(300)}`;
+    for (const value of [highS, `${packed.slice(0, 300)}zz`, `${packed}00`]) {
+      headers.set(headerNames.balanceSignature, value);
+      assert.throws(() => decodePaymentResponseHeaders(headers), malformed(headerNames.balanceSignature), value);
+    }
   });
 
   it("an echo without a stored proof decodes with no signature", () => {

@@ -5,7 +5,15 @@ import type { Address, Hex } from "viem";
 import { isPaymentFailureCode, type PaymentFailureCode, paymentFailures } from "./errorCodes.ts";
 import { headerNames } from "./headers.ts";
 import { MalformedHeaderError } from "./MalformedHeaderError.ts";
-import { maxUint64, parseAddress, parseChainId, parsePath, parseSignature, parseUint } from "./wire.ts";
+import {
+  maxUint64,
+  parseAddress,
+  parseBalanceSignature,
+  parseChainId,
+  parsePath,
+  parseSignature,
+  parseUint,
+} from "./wire.ts";
 
 /** Read access to headers: a Fetch `Headers` object, or anything with the same `get`. */
 export type HeaderReader = { get(name: string): string | null };
@@ -26,7 +34,10 @@ export type PaymentRequirements = {
 export type ChannelEcho = {
   sender: Address;
   balance: bigint;
-  /** Absent when the receiver has accepted no payment on the channel yet. */
+  /**
+   * Absent when the receiver has accepted no payment on the channel yet. 150 bytes (`packDelegatedSignature`) when a
+   * key delegated off-chain signed it: the sender's own delegation beside it lets every origin check it as its own.
+   */
   signature: Hex | undefined;
 };
 
@@ -41,6 +52,11 @@ export type Payment = {
   openBlock: bigint;
   balance: bigint;
   signature: Hex;
+  /**
+   * The sender's `SignerDelegation` signature for the key that signed `signature`, when that key was delegated
+   * off-chain rather than registered at open (see signerDelegationTypedData.ts).
+   */
+  delegation?: Hex | undefined;
 };
 
 /**
@@ -108,7 +124,7 @@ export function decodePaymentResponseHeaders(headers: HeaderReader): {
     echo = {
       sender: parseAddress(headerNames.senderAddress, sender),
       balance: parseUint(headerNames.senderBalance, required(headers, headerNames.senderBalance)),
-      signature: signature === null ? undefined : parseSignature(headerNames.balanceSignature, signature),
+      signature: signature === null ? undefined : parseBalanceSignature(headerNames.balanceSignature, signature),
     };
   } else if (headers.get(headerNames.senderBalance) !== null) {
     throw new MalformedHeaderError({ header: headerNames.senderAddress, reason: "missing beside a sender balance" });
@@ -132,7 +148,7 @@ export function decodePaymentResponseHeaders(headers: HeaderReader): {
  * await fetch(url, { headers: encodePaymentHeaders(payment) });
  */
 export function encodePaymentHeaders(payment: Payment): Record<string, string> {
-  return {
+  const headers: Record<string, string> = {
     [headerNames.contractAddress]: payment.contract,
     [headerNames.receiverAddress]: payment.receiver,
     [headerNames.senderAddress]: payment.sender,
@@ -140,6 +156,8 @@ export function encodePaymentHeaders(payment: Payment): Record<string, string> {
     [headerNames.balance]: payment.balance.toString(),
     [headerNames.balanceSignature]: payment.signature,
   };
+  if (payment.delegation) headers[headerNames.signerDelegation] = payment.delegation;
+  return headers;
 }
 
 const paymentHeaderNames = [
@@ -160,7 +178,13 @@ const paymentHeaderNames = [
  * const payment = decodePaymentHeaders(request.headers); // undefined when unpaid
  */
 export function decodePaymentHeaders(headers: HeaderReader): Payment | undefined {
-  if (paymentHeaderNames.every((name) => headers.get(name) === null)) return undefined;
+  if (paymentHeaderNames.every((name) => headers.get(name) === null)) {
+    if (headers.get(headerNames.signerDelegation) !== null) {
+      throw new MalformedHeaderError({ header: headerNames.signerDelegation, reason: "given without a payment" });
+    }
+    return undefined;
+  }
+  const delegation = headers.get(headerNames.signerDelegation);
   return {
     contract: parseAddress(headerNames.contractAddress, required(headers, headerNames.contractAddress)),
     receiver: parseAddress(headerNames.receiverAddress, required(headers, headerNames.receiverAddress)),
@@ -168,5 +192,6 @@ export function decodePaymentHeaders(headers: HeaderReader): Payment | undefined
     openBlock: parseUint(headerNames.openBlock, required(headers, headerNames.openBlock), maxUint64),
     balance: parseUint(headerNames.balance, required(headers, headerNames.balance)),
     signature: parseSignature(headerNames.balanceSignature, required(headers, headerNames.balanceSignature)),
+    ...(delegation === null ? {} : { delegation: parseSignature(headerNames.signerDelegation, delegation) }),
   };
 }

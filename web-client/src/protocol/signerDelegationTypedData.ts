@@ -1,4 +1,4 @@
-import { type Address, concat, type Hex } from "viem";
+import { type Address, concat, getAddress, type Hex, slice } from "viem";
 import { type ChannelId, type DomainParameters, getDomain } from "./typedData.ts";
 
 /**
@@ -55,4 +55,35 @@ export function packDelegatedSignature({
   delegation: Hex;
 }): Hex {
   return concat([proof, signer, delegation]);
+}
+
+/** Bytes of a delegated balance signature (see {@link packDelegatedSignature}). */
+export const delegatedSignatureLength = 150;
+
+/**
+ * The parts of a delegated (150-byte) balance signature, or undefined for any other length.
+ *
+ * @example
+ * import { unpackDelegatedSignature } from "@micro-raiden/web-client/protocol";
+ * const delegated = unpackDelegatedSignature(stored); // { proof, signer, delegation } or undefined
+ */
+export function unpackDelegatedSignature(signature: Hex): { proof: Hex; signer: Address; delegation: Hex } | undefined {
+  if (signature.length !== 2 + delegatedSignatureLength * 2) return undefined;
+  return {
+    proof: slice(signature, 0, 65),
+    signer: getAddress(slice(signature, 65, 85)),
+    delegation: slice(signature, 85, 150),
+  };
+}
+
+/**
+ * The balance proof's own 65-byte signature: the signature itself, or the first 65 bytes of a delegated (150-byte)
+ * one. What a receiver echoes to the client and shows in its API: the client checks it against its own key.
+ *
+ * @example
+ * import { balanceProofSignature } from "@micro-raiden/web-client/protocol";
+ * const echoed = balanceProofSignature(stored); // 65 bytes, whichever form was stored
+ */
+export function balanceProofSignature(signature: Hex): Hex {
+  return unpackDelegatedSignature(signature)?.proof ?? signature;
 }

@@ -1,5 +1,6 @@
 import { type Address, type Hex, isAddressEqual } from "viem";
 import { recoverTypedDataSigner } from "./secp256k1.ts";
+import { type SignerDelegation, signerDelegationTypedData } from "./signerDelegationTypedData.ts";
 import {
   balanceProofTypedData,
   type ChannelBalance,
@@ -79,11 +80,31 @@ export async function verifyCloseRequest(parameters: {
   );
 }
 
+/**
+ * Whether `signature` is the channel sender's `SignerDelegation` of exactly this channel to `signer`, on this
+ * contract and chain. The receiver can never be the delegate (the contract refuses it too).
+ *
+ * @example
+ * import { verifySignerDelegation } from "@micro-raiden/web-client/protocol";
+ * const ok = await verifySignerDelegation({ domain, message: { sender, receiver, openBlock, signer }, signature });
+ */
+export async function verifySignerDelegation(parameters: {
+  domain: DomainParameters;
+  message: SignerDelegation;
+  signature: Hex;
+}): Promise<boolean> {
+  const { domain, message, signature } = parameters;
+  if (isAddressEqual(message.signer, message.receiver)) return false;
+  const delegator = await recover(signerDelegationTypedData(domain, message), signature);
+  return !!delegator && isAddressEqual(delegator, message.sender);
+}
+
 async function recover(
   typedData:
     | ReturnType<typeof balanceProofTypedData>
     | ReturnType<typeof closingAgreementTypedData>
-    | ReturnType<typeof closeRequestTypedData>,
+    | ReturnType<typeof closeRequestTypedData>
+    | ReturnType<typeof signerDelegationTypedData>,
   signature: Hex,
 ): Promise<Address | undefined> {
   if (signatureDefect(signature)) return undefined;

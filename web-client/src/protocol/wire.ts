@@ -105,6 +105,26 @@ export function parseSignature(header: string, value: string): Hex {
 }
 
 /**
+ * A balance signature as the receiver holds it: a 65-byte signature ({@link parseSignature}), or a delegated one of
+ * 150 bytes, proof (65) ‖ signer (20) ‖ the sender's delegation (65), each signature in the form the contract accepts.
+ *
+ * @example
+ * import { parseBalanceSignature } from "@micro-raiden/web-client/protocol";
+ * const signature = parseBalanceSignature("RDN-Balance-Signature", echoed);
+ */
+export function parseBalanceSignature(header: string, value: string): Hex {
+  if (value.length !== delegatedSignatureHexLength) return parseSignature(header, value);
+  checkShape(header, value);
+  if (!/^0x[0-9a-fA-F]{300}$/.test(value)) fail(header, "must be a 0x-prefixed 65-byte or 150-byte hex signature");
+  const defect = signatureDefect(value.slice(0, 132)) ?? signatureDefect(`0x${value.slice(172)}`);
+  if (defect) fail(header, `delegated: ${defect}`);
+  return `0x${value.slice(2).toLowerCase()}`;
+}
+
+/** 0x and 150 bytes: proof ‖ signer ‖ delegation. */
+const delegatedSignatureHexLength = 2 + 150 * 2;
+
+/**
  * A gateway path: an absolute URL path of at most 128 plain characters.
  *
  * @example
