@@ -1,5 +1,6 @@
 // A site owner from an empty folder to a paid page, with the CLI alone, as the README tells it: `init` with flags,
-// `deploy` and `start` reading the config it wrote, a reader paying for a page, and `withdraw` taking the money.
+// `deploy` and `start` reading the config it wrote, a reader paying for a page, the operator dashboard (in Chromium)
+// showing those payments, `withdraw` taking the money, and the dashboard's Batch withdraw taking a later payment.
 // A fresh local chain with USDC's own token (6 decimals, so "0.001" is 1000 base units).
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
@@ -14,9 +15,12 @@ import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing"
 import { fetchWithPayment } from "@micro-raiden/web-client";
 import { readPrivateKeyFile } from "@micro-raiden/web-client/node";
 import { channelManagerAbi, parseDeployment } from "@micro-raiden/web-client/protocol";
+import { type Browser, chromium, type Page } from "playwright";
 import { createPublicClient, createWalletClient, http, type PublicClient, parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { chromiumLaunchOptions } from "../../../scripts/chromium.ts";
 import { channelManagerAddress } from "../deploy/deployChannelManager.ts";
+import { dashboardPaths } from "../http/operatorDashboard.ts";
 import { operatorTransactionGas } from "./initCommand.ts";
 import { readerChannel } from "./readerChannel.test-helper.ts";
 import { runCliProcess } from "./runCliProcess.test-helper.ts";
@@ -29,6 +33,7 @@ let upstream: Server;
 let upstreamUrl: string;
 let dir: string;
 let receiverProcess: ChildProcess | undefined;
+let browser: Browser | undefined;
 /** What the running receiver printed so far. */
 let receiverOutput = "";
 
@@ -52,6 +57,7 @@ before(async () => {
 });
 
 after(async () => {
+  await browser?.close();
   receiverProcess?.kill("SIGTERM");
   upstream?.closeAllConnections();
   await new Promise((resolve) => upstream?.close(resolve));
@@ -61,6 +67,18 @@ after(async () => {
 describe("a site owner from an empty folder to a paid page", () => {
   let port: number;
   let receiverUrl: string;
+  let client: Awaited<ReturnType<typeof readerChannel>>;
+
+  /** The dashboard in a new Chromium page, signed in with the token `init` wrote, as the README says. */
+  async function dashboardPage(): Promise<Page> {
+    browser ??= await chromium.launch({ ...chromiumLaunchOptions, headless: true });
+    const page = await browser.newPage();
+    await page.goto(`${receiverUrl}${dashboardPaths.page}`);
+    await page.getByLabel("Operator token").fill((await readFile(join(dir, "operator-token"), "utf8")).trim());
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator("#dashboard").waitFor();
+    return page;
+  }
 
   it("init makes the key, the operator token and the config, the price in base units of the token's decimals", async () => {
     port = await freePort();
@@ -176,11 +194,28 @@ describe("a site owner from an empty folder to a paid page", () => {
     const unpaid = await fetch(`${receiverUrl}/proxy/posts/1`);
     assert.equal(unpaid.status, 402);
 
-    const client = await readerChannel(chain, dir, 100_000n);
+    client = await readerChannel(chain, dir, 100_000n);
     for (const path of ["/proxy/posts/1", "/proxy/posts/2"]) {
       const paid = await fetchWithPayment(client, { input: `${receiverUrl}${path}` });
       assert.equal(paid.status, 200);
       assert.equal(await paid.text(), `the article at ${path.replace("/proxy", "")}`);
+    }
+  });
+
+  it("the dashboard shows those payments, in USDC, by page", async () => {
+    const page = await dashboardPage();
+    try {
+      assert.equal(await page.locator("#earned").textContent(), "0.002 USDC");
+      assert.equal(await page.locator("#withdrawable").textContent(), "0.002 USDC");
+      assert.deepEqual(await page.locator("#resources tr").allInnerTexts(), [
+        "/proxy/posts/1\t0.001 USDC\t1",
+        "/proxy/posts/2\t0.001 USDC\t1",
+      ]);
+      assert.ok(
+        (await page.locator("#chart rect.bar title").allTextContents()).some((title) => title.endsWith(": 0.002 USDC")),
+      );
+    } finally {
+      await page.close();
     }
   });
 
@@ -217,5 +252,39 @@ describe("a site owner from an empty folder to a paid page", () => {
       ],
     });
     assert.equal(withdrawn, 2000n);
+  });
+
+  it("the dashboard's Batch withdraw takes a later payment on chain", async () => {
+    const paid = await fetchWithPayment(client, { input: `${receiverUrl}/proxy/posts/3` });
+    assert.equal(paid.status, 200);
+    const page = await dashboardPage();
+    try {
+      assert.equal(await page.locator("#withdrawable").textContent(), "0.001 USDC");
+      await page.getByRole("button", { name: "Batch withdraw" }).click();
+      await page.getByRole("status").filter({ hasText: "done, 1 of 1" }).waitFor({ timeout: 60_000 });
+      const hash = /Transaction (0x[0-9a-f]{64}) mined/.exec(
+        (await page.locator("#action-log").textContent()) ?? "",
+      )?.[1];
+      assert.ok(hash);
+      const receipt = await publicClient.getTransactionReceipt({ hash: `0x${hash.slice(2)}` });
+      assert.equal(receipt.status, "success");
+      const deployment = parseDeployment(JSON.parse(await readFile(join(dir, "deployment.json"), "utf8")));
+      assert.equal(receipt.to?.toLowerCase(), deployment.channelManager.toLowerCase());
+      const reader = chain.accounts[5];
+      assert.ok(reader);
+      const receiver = privateKeyToAccount(await readPrivateKeyFile(join(dir, "receiver.key"))).address;
+      const channels = await page.evaluate(() => document.querySelector("#channels")?.textContent ?? "");
+      assert.match(channels, /0\.003 USDC/);
+      const openBlock = BigInt((await page.locator("#channels tr td").nth(1).textContent()) ?? "");
+      const [, , withdrawn] = await publicClient.readContract({
+        address: deployment.channelManager,
+        abi: channelManagerAbi,
+        functionName: "getChannelInfo",
+        args: [reader.address, receiver, openBlock],
+      });
+      assert.equal(withdrawn, 3000n);
+    } finally {
+      await page.close();
+    }
   });
 });
