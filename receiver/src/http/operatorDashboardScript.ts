@@ -85,14 +85,50 @@ export function operatorDashboardScript(): void {
     return undefined;
   }
 
+  // The answers are the receiver's own, but checked all the same: a proxy's error page or another version's answer
+  // then reads as "could not be read", never as wrong figures.
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+  const isDecimal = (v: unknown): v is string => typeof v === "string" && /^(0|[1-9][0-9]*)$/.test(v);
+  const isChannel = (c: unknown) =>
+    isRecord(c) && typeof c.sender === "string" && [c.open_block, c.deposit, c.balance, c.withdrawn].every(isDecimal);
+  function isDashboard(json: unknown): json is DashboardData {
+    if (!isRecord(json) || !isRecord(json.token) || !isRecord(json.earnings) || !isRecord(json.channels)) return false;
+    const { token, earnings, channels } = json;
+    return (
+      typeof token.symbol === "string" &&
+      Number.isInteger(token.decimals) &&
+      Array.isArray(earnings.series) &&
+      earnings.series.every((p) => isRecord(p) && typeof p.start === "number" && isDecimal(p.amount)) &&
+      Array.isArray(earnings.top_resources) &&
+      earnings.top_resources.every((r) => isRecord(r) && typeof r.resource === "string" && isDecimal(r.amount)) &&
+      isDecimal(earnings.total) &&
+      isRecord(channels.counts) &&
+      Array.isArray(channels.open) &&
+      Array.isArray(channels.closing) &&
+      [...channels.open, ...channels.closing].every(isChannel) &&
+      isRecord(json.withdrawable) &&
+      isDecimal(json.withdrawable.amount) &&
+      isDecimal(json.unwithdrawn) &&
+      isDecimal(json.liquid_balance)
+    );
+  }
+  const isResults = (json: unknown): json is Result[] =>
+    Array.isArray(json) &&
+    json.every((r) => isRecord(r) && typeof r.sender_address === "string" && isDecimal(r.open_block));
+
   async function load(): Promise<void> {
-    const response = await call(`/dashboard?days=${periodSelect.value}`);
-    if (!response) return;
-    if (!response.ok) {
-      setText("load-error", `The dashboard could not be read (HTTP ${response.status}).`);
+    const response = await call(`/dashboard?days=${periodSelect.value}`).catch(() => undefined);
+    const json: unknown = response?.ok ? await response.json().catch(() => undefined) : undefined;
+    if (!response || !isDashboard(json)) {
+      if (response || sessionStorage.getItem(tokenKey)) {
+        setText(
+          "load-error",
+          `The dashboard could not be read (${response ? `HTTP ${response.status}` : "no answer"}).`,
+        );
+      }
       return;
     }
-    data = (await response.json()) as DashboardData;
+    data = json;
     loginForm.hidden = true;
     dashboard.hidden = false;
     setText("load-error", "");
@@ -228,13 +264,23 @@ export function operatorDashboardScript(): void {
       actionStatus.textContent = waiting();
     }, 1000);
     try {
-      const response = await call(`/${kind}`, { method: "POST", body: "{}" });
-      if (!response) return;
+      const response = await call(`/${kind}`, { method: "POST", body: "{}" }).catch(() => undefined);
+      if (!response) {
+        // Signed out (a refused token), or the connection failed: the transactions may have gone out all the same.
+        actionStatus.textContent = sessionStorage.getItem(tokenKey)
+          ? `${label}: no answer from the receiver; refresh to see what happened.`
+          : "";
+        return;
+      }
       if (!response.ok) {
         actionStatus.textContent = `${label} failed: HTTP ${response.status}.`;
         return;
       }
-      const results = (await response.json()) as Result[];
+      const results: unknown = await response.json().catch(() => undefined);
+      if (!isResults(results)) {
+        actionStatus.textContent = `${label}: the receiver's answer could not be read; refresh to see what happened.`;
+        return;
+      }
       const byTransaction = new Map<string, Result[]>();
       for (const result of results) {
         const key = result.transaction_hash ?? "";
