@@ -1,4 +1,5 @@
-// The world of the paid-navigation tests: a real chain, the real receiver (spawned in this process, on a free
+// The world of the paid-navigation tests: a real chain with USDC's own token (what a real site's readers pay with),
+// the real receiver (spawned in this process, on a free
 // port) serving a small site of paid articles, the Service Worker built from its sources with the repo's Vite
 // config, the test page script, real Chromium, and readers with channels opened on chain.
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -17,7 +18,7 @@ import {
 } from "@micro-raiden/web-client";
 import { encodePaymentResponseHeaders, type PaymentRequirements } from "@micro-raiden/web-client/protocol";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright";
-import { http, parseEther, toHex } from "viem";
+import { http, parseEther, parseUnits, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { build, defaultClientConditions } from "vite";
 import { chromiumLaunchOptions } from "../../../scripts/chromium.ts";
@@ -25,9 +26,9 @@ import type { NavigationTestOptions } from "./navigationTestPage.test-helper.ts"
 
 const widget = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
-/** Every article costs this; `/pricey` costs more than any test channel holds. */
-export const articlePrice = parseEther("0.001");
-export const deposit = parseEther("0.02");
+/** Every article costs this (0.001 USDC, 6 decimals); `/pricey` costs more than any test channel holds. */
+export const articlePrice = parseUnits("0.001", 6);
+export const deposit = parseUnits("0.02", 6);
 
 /**
  * The test site: paid articles (each a full document with an inline script and a link to the next), a page
@@ -89,7 +90,7 @@ export async function startNavigationTestSite() {
   await copyFile(built.worker, files.worker);
   await copyFile(built.page, files.page);
 
-  const chain: TestChain = await startTestChain();
+  const chain: TestChain = await startTestChain({ tokenKind: "usdc" });
   const receiverKey = chain.accounts[1]?.getHdKey().privateKey;
   if (!receiverKey) throw new Error("no receiver key");
   const server: RunningServer = await startServer({

@@ -149,7 +149,7 @@ describe("paid navigation: a payment that cannot be made shows the paywall, neve
   /** The page is the receiver's 402 paywall page, with its price. */
   async function assertPaywall(page: Page) {
     await page.locator("#micro-raiden-paywall").waitFor();
-    assert.match((await page.locator("#micro-raiden-paywall h2").textContent()) ?? "", /This page costs \d[\d.]* TKN/);
+    assert.match((await page.locator("#micro-raiden-paywall h2").textContent()) ?? "", /This page costs \d[\d.]* USDC/);
     assert.equal(await page.locator("#paid-content").count(), 0);
   }
 

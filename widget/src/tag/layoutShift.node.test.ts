@@ -59,7 +59,7 @@ describe("script tag: no layout shift", () => {
       await page.goto(`${site.receiverUrl}/articles/1`);
       const paywall = page.locator("#micro-raiden-paywall");
       await paywall.getByRole("button", { name: "Connect Test Wallet" }).waitFor();
-      await paywall.getByText("This page costs 0.001 TKN.").waitFor();
+      await paywall.getByText("This page costs 0.001 USDC.").waitFor();
       const drawn = await paywall.evaluateHandle((element) => element.shadowRoot?.querySelector(".mr-step"));
       release();
       // Then the widget over it (at idle): its step is a new element.
@@ -81,7 +81,7 @@ describe("script tag: no layout shift", () => {
 
       await page.getByRole("link", { name: /^Next: / }).click();
       await page.waitForURL(`${site.receiverUrl}/articles/2`);
-      await bar.getByText("0.003 TKN").waitFor();
+      await bar.getByText("0.003 USDC").waitFor();
       await bar.getByRole("button", { name: "Close and get the rest back" }).waitFor();
       assert.deepEqual(await shiftsOf(page), [], "the next paid page");
     } finally {

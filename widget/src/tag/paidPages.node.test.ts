@@ -181,12 +181,12 @@ describe("the status bar on paid pages", () => {
       await page.getByText("The whole article, paid for with a balance proof.").waitFor({ timeout: 90_000 });
 
       // The first paid page: the 402 page left the figures of the channel it opened and of the payment it made.
-      assertSteady(await framesUntilOpen(page, "0.001 TKN"), /^Deposit0\.1 TKNSpent0\.001 TKNRemaining0\.099 TKN/);
+      assertSteady(await framesUntilOpen(page, "0.001 USDC"), /^Deposit0\.1 USDCSpent0\.001 USDCRemaining0\.099 USDC/);
 
       // The next article, paid by the Service Worker: the bar shows the last figures at once and keeps its height.
       await page.getByRole("link", { name: /^Next:/ }).click();
       await page.waitForURL(`${site.receiverUrl}/articles/2`);
-      assertSteady(await framesUntilOpen(page, "0.003 TKN"), /^Deposit0\.1 TKNSpent0\.001 TKNRemaining0\.099 TKN/);
+      assertSteady(await framesUntilOpen(page, "0.003 USDC"), /^Deposit0\.1 USDCSpent0\.001 USDCRemaining0\.099 USDC/);
     } finally {
       await reader.close();
     }

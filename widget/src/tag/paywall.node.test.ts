@@ -38,7 +38,7 @@ describe("script tag: the receiver's 402 page", () => {
       const response = await reader.page.goto(`${site.receiverUrl}/articles/1`);
       assert.equal(response?.status(), 402);
       const paywall = reader.page.locator("#micro-raiden-paywall");
-      await paywall.getByText("This page costs 0.001 TKN.").waitFor();
+      await paywall.getByText("This page costs 0.001 USDC.").waitFor();
       assert.equal(await paywall.evaluate((element) => element.shadowRoot?.mode), "open");
       await paywall.getByRole("button", { name: "Connect Test Wallet" }).waitFor();
     } finally {
@@ -75,30 +75,30 @@ describe("script tag: the status bar on the receiver's paid pages", () => {
       await page.goto(`${site.receiverUrl}/articles/1`);
       const paywall = page.locator("#micro-raiden-paywall");
       await paywall.getByRole("button", { name: "Connect Test Wallet" }).click();
-      // The suggested deposit: 100 × the first article's 0.001 TKN. The site declares its dearest article's price
+      // The suggested deposit: 100 × the first article's 0.001 USDC. The site declares its dearest article's price
       // on the 402 page (data-max-price): that is what the channel pays automatically.
       await paywall
-        .getByRole("radio", { name: "Automatically, up to 0.005 TKN a page (no prompt per page)" })
+        .getByRole("radio", { name: "Automatically, up to 0.005 USDC a page (no prompt per page)" })
         .waitFor();
-      await paywall.getByRole("button", { name: "Open a channel with 0.1 TKN" }).click();
+      await paywall.getByRole("button", { name: "Open a channel with 0.1 USDC" }).click();
 
       const bar = page.locator("#micro-raiden-status");
       const figures = bar.locator("dd");
       await page.getByText("The whole article, paid for with a balance proof.").waitFor({ timeout: 90_000 });
       await bar.getByRole("heading", { name: "Payment channel" }).waitFor();
-      await waitForTexts(figures, ["0.1 TKN", "0.001 TKN", "0.099 TKN"]);
+      await waitForTexts(figures, ["0.1 USDC", "0.001 USDC", "0.099 USDC"]);
       // Counted at the price the reader accepted, so the figure does not jump from article to article.
-      await bar.getByText("About 19 pages left at 0.005 TKN a page").waitFor();
+      await bar.getByText("About 19 pages left at 0.005 USDC a page").waitFor();
       assert.equal(await bar.evaluate((element) => element.shadowRoot?.mode), "open");
 
-      // The next article (0.002 TKN) is paid by the Service Worker as the page loads: no paywall, and the new
+      // The next article (0.002 USDC) is paid by the Service Worker as the page loads: no paywall, and the new
       // document's bar counts both articles.
       await page.getByRole("link", { name: /^Next: Payment channels in five minutes/ }).click();
       await page.waitForURL(`${site.receiverUrl}/articles/2`);
       await page.getByRole("heading", { name: "Payment channels in five minutes" }).waitFor();
       assert.equal(await page.locator("#micro-raiden-paywall").count(), 0);
-      await waitForTexts(figures, ["0.1 TKN", "0.003 TKN", "0.097 TKN"]);
-      await bar.getByText("About 19 pages left at 0.005 TKN a page").waitFor();
+      await waitForTexts(figures, ["0.1 USDC", "0.003 USDC", "0.097 USDC"]);
+      await bar.getByText("About 19 pages left at 0.005 USDC a page").waitFor();
       await bar.getByRole("button", { name: "Close and get the rest back" }).waitFor();
       const [channel] = site.receiver.listChannels({ sender: reader.address });
       assert.equal(
@@ -129,7 +129,7 @@ describe("script tag: on a content site", () => {
         ),
       );
       await reader.page.goto(url);
-      const price = reader.page.getByText(`This page costs 0.001 TKN.`);
+      const price = reader.page.getByText(`This page costs 0.001 USDC.`);
       await price.waitFor();
       const inside = await price.evaluate((element) => {
         const style = getComputedStyle(element);
@@ -185,7 +185,7 @@ describe("script tag: on a content site", () => {
       assert.notEqual(new URL(url).origin, new URL(site.receiverUrl).origin);
       await reader.page.goto(url);
       const paid = reader.page.locator("#paid");
-      await paid.getByText("This page costs 0.001 TKN.").waitFor();
+      await paid.getByText("This page costs 0.001 USDC.").waitFor();
       await paid.getByRole("button", { name: "Connect Test Wallet" }).click();
       await paid.getByRole("button", { name: /^Open a channel with/ }).click();
       await paid.getByText("Worth every token.").waitFor({ timeout: 90_000 });
@@ -202,7 +202,7 @@ describe("script tag: on a content site", () => {
       // Paid once, for the fragment's price, on one channel: what the receiver stored.
       const channels = site.receiver.listChannels({ sender: reader.address });
       assert.equal(channels.length, 1);
-      assert.equal(channels[0]?.balance, fragmentPrice);
+      assert.equal(channels[0]?.balance, fragmentPrice(site.receiver.token.decimals));
     } finally {
       await reader.close();
     }

@@ -1,5 +1,5 @@
 // Set-up for the script tag's Playwright tests: the tag and the payment Service Worker built fresh from the sources,
-// a real local chain, the real receiver serving the demo site plus a hostile paid fragment (its CORS listing the
+// a real local chain with USDC's own token (what a real site's readers pay with), the real receiver serving the demo site plus a hostile paid fragment (its CORS listing the
 // content site), a plain static content site on another origin, and Chromium with the shared MetaMask-like wallet
 // injected before page scripts.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -8,11 +8,12 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { TokenKind } from "@micro-raiden/contracts/deploy";
 import { startTestChain } from "@micro-raiden/contracts/testing";
-import { demoRoutes } from "@micro-raiden/demo-server";
+import { demoPrice, demoRoutes } from "@micro-raiden/demo-server";
 import { type SponsorOptions, startServer } from "@micro-raiden/receiver";
 import { chromium, type Page } from "playwright";
-import { type Hex, parseEther, toHex } from "viem";
+import { type Hex, parseEther, parseUnits, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { build, defaultClientConditions, type Rolldown } from "vite";
 import { chromiumLaunchOptions } from "../../../scripts/chromium.ts";
@@ -21,8 +22,8 @@ import { type TestWalletConfig, testChain } from "./testWalletScript.test-helper
 
 const repository = fileURLToPath(new URL("../../../", import.meta.url));
 
-/** What the hostile fragment costs, in token base units. */
-export const fragmentPrice = parseEther("0.001");
+/** What the hostile fragment costs, in the token's base units (0.001 of the token, as the demo's cheapest article). */
+export const fragmentPrice = (decimals: number): bigint => demoPrice("0.001", decimals);
 
 /** A paid fragment that tries every way we know to run script in the page that shows it. */
 export const hostileFragment = `<article>
@@ -62,11 +63,15 @@ async function buildScript(entry: string, mode?: string): Promise<string> {
 export type TagTestSite = Awaited<ReturnType<typeof startTagTestSite>>;
 
 /**
- * `tokenKind: "usdc"` deploys USDC's own token (Circle's FiatToken V2.2) instead of the demo token; `sponsor` makes the
- * receiver offer sponsored opens; `routes` adds paid routes to the demo's.
+ * The token is USDC's own (Circle's FiatToken V2.2 behind its proxy) unless `tokenKind: "demo"` asks for the demo
+ * token; `sponsor` makes the receiver offer sponsored opens; `routes` adds paid routes to the demo's.
  */
 export async function startTagTestSite(
-  options: { tokenKind?: "usdc"; sponsor?: SponsorOptions; routes?: Parameters<typeof startServer>[0]["routes"] } = {},
+  options: {
+    tokenKind?: TokenKind;
+    sponsor?: SponsorOptions;
+    routes?: Parameters<typeof startServer>[0]["routes"];
+  } = {},
 ) {
   const directory = await mkdtemp(join(tmpdir(), "micro-raiden-tag-"));
   const paywallScriptFile = join(directory, "paywall.js");
@@ -82,7 +87,7 @@ export async function startTagTestSite(
     buildScript(`${repository}widget/src/serviceWorker/worker.ts`, "sw"),
     buildScript(`${repository}widget/src/tag/testWalletScript.test-helper.ts`),
     // Not Hardhat's 31337 and not on 8545: a chain the widget knows nothing of, as a real site's would be.
-    startTestChain({ chainId: 1337, ...(options.tokenKind ? { tokenKind: options.tokenKind } : {}) }),
+    startTestChain({ chainId: 1337, tokenKind: options.tokenKind ?? "usdc" }),
   ]);
   await writeFile(serviceWorkerFile, worker);
 
@@ -114,7 +119,9 @@ export async function startTagTestSite(
     ...(options.sponsor ? { sponsor: options.sponsor } : {}),
     routes: (app, context) => {
       demoRoutes(app, context);
-      app.get("/fragments/hostile", context.paywall({ price: fragmentPrice }), (c) => c.html(hostileFragment));
+      app.get("/fragments/hostile", context.paywall({ price: fragmentPrice(context.receiver.token.decimals) }), (c) =>
+        c.html(hostileFragment),
+      );
       options.routes?.(app, context);
     },
   });
@@ -122,8 +129,8 @@ export async function startTagTestSite(
   const browser = await chromium.launch(chromiumLaunchOptions);
 
   /**
-   * A reader with ETH (10 unless `eth` says otherwise) and 10^19 base units of the token, and a fresh browser context
-   * whose pages have the reader's wallet.
+   * A reader with ETH (10 unless `eth` says otherwise) and 10 of the token, and a fresh browser context whose pages
+   * have the reader's wallet.
    */
   async function newReader(
     reader: { eth?: bigint } = {},
@@ -131,7 +138,7 @@ export async function startTagTestSite(
     const privateKey = generatePrivateKey();
     const { address } = privateKeyToAccount(privateKey);
     await chain.testClient.setBalance({ address, value: reader.eth ?? parseEther("10") });
-    await chain.mint(address, parseEther("10"));
+    await chain.mint(address, parseUnits("10", server.receiver.token.decimals));
     const context = await browser.newContext();
     // Opening a channel waits for blocks and the receiver's watcher; on a busy machine that takes a while.
     context.setDefaultTimeout(90_000);
