@@ -9,6 +9,7 @@ import { serialWalletClient } from "./chain/serialWalletClient.ts";
 import { forwardToLeader, type LeaderParts } from "./cluster/forwardToLeader.ts";
 import { type Cluster, joinCluster } from "./cluster/joinCluster.ts";
 import { createSponsoredOpener, type SponsorOptions } from "./http/sponsoredOpener.ts";
+import { sponsoredOpenKindsOf } from "./http/sponsoredOpenKindsOf.ts";
 import type { Receiver } from "./Receiver.ts";
 import { readTokenInfo } from "./readTokenInfo.ts";
 import { createReceiverCore } from "./receiver/createReceiverCore.ts";
@@ -117,6 +118,8 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
   }
   await assertGenuineManager(publicClient, options.deployment);
   const token = await readTokenInfo(publicClient, options.deployment.token);
+  // Read before anything is opened: what the sponsor offer names (one signature on a token with EIP-3009).
+  const sponsorKinds = options.sponsor ? await sponsoredOpenKindsOf(publicClient, options.deployment.token) : [];
   const { store, proofWriter, shared, rateEvents } = await openReceiverStore(options);
   let exact: ReceiverExact | undefined;
   try {
@@ -192,6 +195,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
         publicClient,
         walletClient,
         path: `${core.gatewayPath}${apiPaths.sponsoredOpen}`,
+        kinds: sponsorKinds,
         sync,
         rateEvents,
       }),

@@ -100,6 +100,7 @@ export {
   type SignBalanceProofReturnType,
   signBalanceProof,
 } from "./actions/signBalanceProof.ts";
+export { sponsoredOpenKind } from "./actions/sponsoredOpenKind.ts";
 export {
   type SyncChannelsErrorType,
   type SyncChannelsParameters,

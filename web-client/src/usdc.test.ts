@@ -15,7 +15,7 @@ import { fetchWithPayment } from "./actions/fetchWithPayment.ts";
 import { openChannel } from "./actions/openChannel.ts";
 import { type ChannelClient, createChannelClient } from "./client/createChannelClient.ts";
 import { memoryLock } from "./locks/memoryLock.ts";
-import { readTokenDomain } from "./protocol/index.ts";
+import { encodeSponsorOfferHeader, headerNames, readTokenDomain } from "./protocol/index.ts";
 import { memoryStorage } from "./storage/memoryStorage.ts";
 
 /** One USDC in base units (6 decimals). */
@@ -42,7 +42,23 @@ describe("the client on USDC's own token", () => {
     });
     app = receiverApp({
       receiver,
-      routes: (site) => site.get("/article", paywall({ receiver, price: 1000n }), (c) => c.text("the paid article")),
+      routes: (site) => {
+        site.get("/article", paywall({ receiver, price: 1000n }), (c) => c.text("the paid article"));
+        // The same article whose 402 offers the permit-based sponsored open only, as a receiver may.
+        site.get(
+          "/permit-offer/article",
+          async (c, next) => {
+            await next();
+            const offer = receiver.sponsor?.offer;
+            if (c.res.status === 402 && offer) {
+              const [[name, value] = []] = Object.entries(encodeSponsorOfferHeader({ ...offer, kinds: ["permit"] }));
+              if (name && value) c.res.headers.set(name, value);
+            }
+          },
+          paywall({ receiver, price: 1000n }),
+          (c) => c.text("the paid article"),
+        );
+      },
     });
   });
   after(async () => {
@@ -159,6 +175,34 @@ describe("the client on USDC's own token", () => {
     assert.deepEqual(signed, ["ReceiveWithAuthorization"]);
     const publicClient = createPublicClient({ transport: http(chain.rpcUrl) });
     assert.equal(await publicClient.getBalance({ address: account.address }), 0n);
+  });
+
+  it("a sponsored open of the kind an offer takes: permit on USDC is a Permit and an OpenAuthorization", async () => {
+    const { account, signed } = await newReader();
+    const channel = await openChannel(clientFor(account), {
+      ...manager(),
+      receiver: receiver.address,
+      deposit: 2n * USDC,
+      method: "sponsored",
+      kind: "permit",
+      sponsorUrl: `${origin}/api/1/sponsored-open`,
+    });
+    assert.equal(channel.deposit, 2n * USDC);
+    assert.deepEqual(signed, ["Permit", "OpenAuthorization"]);
+  });
+
+  it("fetchWithPayment makes the request the 402's offer names: a permit-only offer gets a permit", async () => {
+    const { account, signed } = await newReader();
+    const probe = await app.request(`${origin}/permit-offer/article`);
+    assert.match(probe.headers.get(headerNames.sponsoredOpen) ?? "", /kinds=permit$/);
+    const sent: string[] = [];
+    const response = await fetchWithPayment(clientFor(account, sent), {
+      input: `${origin}/permit-offer/article`,
+      deposit: () => USDC,
+    });
+    assert.equal(response.status, 200);
+    assert.deepEqual(signed, ["Permit", "OpenAuthorization"], "not the one signature the offer did not name");
+    assert.deepEqual(sent, [], "the receiver sent the open");
   });
 
   it("fetchWithPayment pays a USDC paywall through a one-signature sponsored open", async () => {

@@ -14,7 +14,11 @@ import {
   decodeErrorBody,
   decodeSponsoredOpenResponseBody,
   decodeSponsorOfferHeader,
+  decodeX402ChannelOffer,
+  encodeSponsoredOpenRequest,
   encodeSponsoredOpenRequestBody,
+  openByReceiveAuthorizationTypedData,
+  readTokenDomain,
   type SponsoredOpenRequestBody,
 } from "@micro-raiden/web-client/protocol";
 import type { Hono } from "hono";
@@ -135,10 +139,30 @@ async function refused(answer: Response | Promise<Response>, status: number, cod
 }
 
 describe("sponsored open: the offer", () => {
-  it("every 402 of a sponsoring receiver offers it, with the endpoint and the minimum deposit", async () => {
+  it("every 402 of a sponsoring receiver offers it: the endpoint, the minimum deposit, the permit-based request", async () => {
     const response = await app.request("http://receiver.test/article");
     assert.equal(response.status, 402);
-    assert.deepEqual(decodeSponsorOfferHeader(response.headers), { path: "/api/1/sponsored-open", minDeposit });
+    // The demo token has EIP-2612 and no EIP-3009: no one-signature request is offered.
+    const offer = { path: "/api/1/sponsored-open", minDeposit, kinds: ["permit"] };
+    assert.deepEqual(decodeSponsorOfferHeader(response.headers), offer);
+    assert.deepEqual(decodeX402ChannelOffer(response.headers)?.sponsor, offer, "x402's channel entry says the same");
+  });
+
+  it("a one-signature request on a token without EIP-3009 is refused (422 open_refused), nothing sent", async () => {
+    const account = await reader();
+    const terms = {
+      sender: account.address,
+      receiver: receiverAddress,
+      deposit: minDeposit,
+      signer: privateKeyToAccount(generatePrivateKey()).address,
+      validBefore: (await chainTime()) + 600n,
+    };
+    const { chainId, channelManager: contract, token } = chain.deployment;
+    const receiveAuthorizationSignature = await account.signTypedData(
+      openByReceiveAuthorizationTypedData(await readTokenDomain(publicClient, token), { chainId, contract }, terms),
+    );
+    const request = { contract, token, ...terms, receiveAuthorizationSignature };
+    await refused(post(encodeSponsoredOpenRequest(request)), 422, "open_refused");
   });
 });
 

@@ -15,6 +15,8 @@ import {
   channelManagerAbi,
   decodeErrorBody,
   decodeSponsoredOpenResponseBody,
+  decodeSponsorOfferHeader,
+  decodeX402ChannelOffer,
   eip3009TokenAbi,
   encodeSponsoredOpenRequest,
   type OpenTerms,
@@ -70,7 +72,10 @@ before(async () => {
     log: () => {},
     sponsor: { minDeposit, perSender: { limit: 2, windowMs: 86_400_000 }, perClient: { limit: 100, windowMs: 1000 } },
   });
-  app = receiverApp({ receiver });
+  app = receiverApp({
+    receiver,
+    routes: (site, { paywall }) => site.get("/article", paywall({ price: 1000n }), (c) => c.text("paid")),
+  });
 });
 after(async () => {
   await receiver?.close();
@@ -184,6 +189,14 @@ async function whileToken<T>(call: "blacklist" | "pause", account: Address | und
 
 describe("one-signature sponsored open on USDC", () => {
   let opened: ReceiveAuthorizationOpenRequestBody;
+
+  it("the 402's offer names the one-signature request first, then the permit-based one", async () => {
+    const response = await app.request("http://receiver.test/article");
+    assert.equal(response.status, 402);
+    const offer = { path: "/api/1/sponsored-open", minDeposit, kinds: ["receive-authorization", "permit"] };
+    assert.deepEqual(decodeSponsorOfferHeader(response.headers), offer);
+    assert.deepEqual(decodeX402ChannelOffer(response.headers)?.sponsor, offer, "x402's channel entry says the same");
+  });
 
   it("opens the reader's channel from its one signature; the receiver pays the gas", async () => {
     const account = await reader();

@@ -8,6 +8,7 @@ import {
   type ReceiveAuthorizationOpenRequestBody,
   type RequestErrorCode,
   readTokenDomain,
+  type SponsoredOpenKind,
   type SponsoredOpenRequest,
   type SponsoredOpenRequestBody,
   type SponsorOffer,
@@ -73,6 +74,11 @@ export type SponsoredOpenerParameters = SponsorOptions & {
   walletClient: WalletClient;
   /** Absolute path of the endpoint, for the offer. */
   path: string;
+  /**
+   * The requests taken, for the offer: `receive-authorization` only on a token with EIP-3009 (`sponsoredOpenKindsOf`),
+   * `permit` on any (the token's own permit decides in the simulation).
+   */
+  kinds: readonly SponsoredOpenKind[];
   /** Brings the receiver's view of the chain up to date, so the new channel takes payments at once. */
   sync: () => Promise<void>;
   /** Where the rate limits count opens: the receiver's store, shared by every receiver on its database. */
@@ -132,7 +138,16 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
         `The deadline is more than ${maxDeadlineAhead} s ahead of the chain's time (${timestamp}).`,
       );
     }
-    if ("receiveAuthorizationSignature" in request) return checkReceiveAuthorization(request);
+    if ("receiveAuthorizationSignature" in request) {
+      // What the offer did not name is refused before anything is read: a client was not told to sign it.
+      if (!parameters.kinds.includes("receive-authorization")) {
+        return refuse(422, "open_refused", "The token has no EIP-3009 authorizations: open with a permit instead.");
+      }
+      return checkReceiveAuthorization(request);
+    }
+    if (!parameters.kinds.includes("permit")) {
+      return refuse(422, "open_refused", "This receiver sponsors opens by a receive authorization only.");
+    }
     // A well-formed signature whose r is no curve point recovers nobody: viem throws.
     const signedBy = await recoverTypedDataAddress({
       ...openAuthorizationTypedData(
@@ -331,7 +346,7 @@ export function createSponsoredOpener(parameters: SponsoredOpenerParameters): Sp
   }
 
   return {
-    offer: { path: parameters.path, minDeposit },
+    offer: { path: parameters.path, minDeposit, kinds: parameters.kinds },
     opened: () => openedCount,
     async open(request, client) {
       const sender = request.sender.toLowerCase();

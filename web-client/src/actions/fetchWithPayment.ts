@@ -15,7 +15,7 @@ import type { PriceExceedsPolicyErrorType } from "../errors/PriceExceedsPolicyEr
 import { ReceiverApiError } from "../errors/ReceiverApiError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import {
-  decodePaymentRequired,
+  decodeSponsorOffer,
   type MalformedHeaderErrorType,
   type PaymentRequirements,
   type SponsorOffer,
@@ -30,6 +30,7 @@ import {
 } from "./fetchWithStoredChannel.ts";
 import { type OpenChannelErrorType, openChannel } from "./openChannel.ts";
 import { type RefreshChannelErrorType, refreshChannel } from "./refreshChannel.ts";
+import { sponsoredOpenKind } from "./sponsoredOpenKind.ts";
 
 export type FetchWithPaymentParameters = FetchWithStoredChannelParameters & {
   /**
@@ -70,7 +71,8 @@ export type FetchWithPaymentErrorType =
  * an invalid amount (adopting it only if the echoed proof is the client's own), and throws a typed error instead of
  * paying when the price, the budget or the deposit does not allow it. Non-402 responses are returned untouched.
  * When a channel must be opened and the 402 offers a sponsored open (RDN-Sponsored-Open) that the deposit and the
- * token (EIP-2612) allow, the receiver opens it and pays the gas; when the receiver refuses, the client opens it
+ * token allow (a request kind the offer takes: one EIP-3009 signature, or EIP-2612 permit and authorization), the
+ * receiver opens it and pays the gas; when the receiver refuses, the client opens it
  * itself. The payment itself is `fetchWithStoredChannel`'s; this adds what goes through the chain.
  *
  * @example
@@ -114,9 +116,16 @@ async function openFor(
     autoPay: autoPayLimit(client.policy, requirements.price),
   };
   const method = await detectDepositMethod(client, { token: requirements.token });
-  if (offer && deposit >= offer.minDeposit && (method === "permit" || method === "eip3009")) {
+  // The request the offer takes that the token allows: one signature on USDC when the receiver says it takes that.
+  const kind = offer && deposit >= offer.minDeposit ? sponsoredOpenKind(offer, method) : undefined;
+  if (offer && kind) {
     try {
-      return await openChannel(client, { ...manager, method: "sponsored", sponsorUrl: new URL(offer.path, url).href });
+      return await openChannel(client, {
+        ...manager,
+        method: "sponsored",
+        kind,
+        sponsorUrl: new URL(offer.path, url).href,
+      });
     } catch (error) {
       // The receiver said no with a protocol code (a limit, its minimum, no funds for gas): nothing was sent, pay the
       // gas instead. Anything else — the reader refused to sign, no answer, an answer without a code — may hide an
@@ -133,7 +142,7 @@ async function openFor(
  */
 function sponsorOffer(response: Response): SponsorOffer | undefined {
   try {
-    return decodePaymentRequired(response.headers).sponsor;
+    return decodeSponsorOffer(response.headers);
   } catch {
     return undefined;
   }

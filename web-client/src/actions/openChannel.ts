@@ -16,7 +16,7 @@ import type { NotConnectedErrorType } from "../errors/NotConnectedError.ts";
 import type { ReceiverApiErrorType } from "../errors/ReceiverApiError.ts";
 import type { TransactionRevertedErrorType } from "../errors/TransactionRevertedError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
-import { channelManagerAbi } from "../protocol/index.ts";
+import { channelManagerAbi, type SponsoredOpenKind } from "../protocol/index.ts";
 import { generateSessionKey, keyAddress } from "../protocol/secp256k1.ts";
 import type { AutoPayLimit, StoredChannel } from "../storage/ChannelStorage.ts";
 import { type DepositTransactionErrorType, depositTransaction } from "./depositTransaction.ts";
@@ -54,6 +54,11 @@ export type OpenChannelParameters = ManagerParameters & {
          * token that has it (USDC), else a permit and an authorization, and sends nothing.
          */
         method: "sponsored";
+        /**
+         * Which of those requests to make: one the receiver's offer takes (`sponsoredOpenKind(offer, method)`). Default:
+         * the one-signature request on an EIP-3009 token, else the permit-based one.
+         */
+        kind?: SponsoredOpenKind | undefined;
         /**
          * The receiver's sponsored-open endpoint, as an absolute URL: the `path` of a 402's RDN-Sponsored-Open
          * (`decodeSponsorOfferHeader`) resolved against the URL that answered 402, e.g.
@@ -130,8 +135,10 @@ export async function openChannel(
           deposit,
           signer,
           url: parameters.sponsorUrl,
-          // One signature on an EIP-3009 token (USDC), a permit and an authorization otherwise.
-          method: (await detectDepositMethod(client, { token })) === "eip3009" ? "eip3009" : "permit",
+          // One signature on an EIP-3009 token (USDC), a permit and an authorization otherwise, unless the offer says.
+          kind:
+            parameters.kind ??
+            ((await detectDepositMethod(client, { token })) === "eip3009" ? "receive-authorization" : "permit"),
         })
       : await depositTransaction(
           client,

@@ -27,6 +27,7 @@ import {
   type ReadTokenDomainErrorType,
   type ReceiveAuthorizationOpenRequestBody,
   readTokenDomain,
+  type SponsoredOpenKind,
   type SponsoredOpenRequestBody,
 } from "../protocol/index.ts";
 import { splitSignature } from "../protocol/secp256k1.ts";
@@ -49,10 +50,10 @@ export type SponsoredOpenTransactionParameters = {
   /** The receiver's sponsored-open endpoint (a 402's RDN-Sponsored-Open path on the receiver's origin). */
   url: string;
   /**
-   * "eip3009": one EIP-3009 ReceiveWithAuthorization (`openByReceiveAuthorization`); "permit": an EIP-2612 permit and an
-   * OpenAuthorization (`openOnBehalf`). `detectDepositMethod`'s answer for the token.
+   * "receive-authorization": one EIP-3009 ReceiveWithAuthorization (`openByReceiveAuthorization`); "permit": an
+   * EIP-2612 permit and an OpenAuthorization (`openOnBehalf`). One the receiver's offer takes (`sponsoredOpenKind`).
    */
-  method: "eip3009" | "permit";
+  kind: SponsoredOpenKind;
 };
 export type SponsoredOpenTransactionErrorType =
   | ReceiverApiErrorType
@@ -75,7 +76,7 @@ export async function sponsoredOpenTransaction(
   parameters: SponsoredOpenTransactionParameters,
 ): Promise<Hash> {
   const body =
-    parameters.method === "eip3009"
+    parameters.kind === "receive-authorization"
       ? encodeReceiveAuthorizationOpenRequestBody(await signReceiveAuthorization(client, parameters))
       : encodeSponsoredOpenRequestBody(await signPermitAndAuthorization(client, parameters));
   const { url } = parameters;

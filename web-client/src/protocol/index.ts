@@ -153,7 +153,13 @@ export {
   type SponsoredOpenResponseBody,
   type SponsoredOpenResponseJson,
 } from "./sponsoredOpenResponseBody.ts";
-export { decodeSponsorOfferHeader, encodeSponsorOfferHeader, type SponsorOffer } from "./sponsorOffer.ts";
+export {
+  decodeSponsorOfferHeader,
+  encodeSponsorOfferHeader,
+  type SponsoredOpenKind,
+  type SponsorOffer,
+  sponsoredOpenKinds,
+} from "./sponsorOffer.ts";
 export { tokenAnswered } from "./tokenAnswered.ts";
 export { type ReadTokenDomainErrorType, readTokenDomain, type TokenDomain } from "./tokenDomain.ts";
 export {
@@ -209,6 +215,7 @@ export {
   caip2Network,
   channelScheme,
   decodePaymentRequired,
+  decodeSponsorOffer,
   decodeX402ChannelOffer,
   type ExactOffer,
   encodeX402PaymentRequired,

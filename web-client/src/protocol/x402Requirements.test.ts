@@ -4,9 +4,11 @@ import { encodeBase64Json } from "./base64Json.ts";
 import { headerNames } from "./headers.ts";
 import { MalformedHeaderError } from "./MalformedHeaderError.ts";
 import { encodePaymentResponseHeaders, type PaymentRequirements } from "./paymentHeaders.ts";
+import { encodeSponsorOfferHeader } from "./sponsorOffer.ts";
 import {
   channelScheme,
   decodePaymentRequired,
+  decodeSponsorOffer,
   decodeX402ChannelOffer,
   encodeX402PaymentRequired,
   encodeX402PaymentRequiredHeader,
@@ -21,7 +23,11 @@ const requirements: PaymentRequirements = {
   chainId: 8453,
   price: 10_000n,
 };
-const sponsor = { path: "/api/1/sponsored-open", minDeposit: 1_000_000n };
+const sponsor = {
+  path: "/api/1/sponsored-open",
+  minDeposit: 1_000_000n,
+  kinds: ["receive-authorization", "permit"] as const,
+};
 const exact = { name: "USD Coin", version: "2", maxTimeoutSeconds: 120 };
 const resource = { url: "https://site.example/articles/1", mimeType: "text/html" };
 const headerOf = (json: unknown) => new Headers({ [headerNames.paymentRequired]: encodeBase64Json(json) });
@@ -45,7 +51,11 @@ describe("PAYMENT-REQUIRED (x402 v2)", () => {
           extra: {
             channelManager: requirements.contract,
             gatewayPath: "/api/1",
-            sponsoredOpen: { path: "/api/1/sponsored-open", minDeposit: "1000000" },
+            sponsoredOpen: {
+              path: "/api/1/sponsored-open",
+              minDeposit: "1000000",
+              kinds: ["receive-authorization", "permit"],
+            },
           },
         },
         {
@@ -82,6 +92,24 @@ describe("PAYMENT-REQUIRED (x402 v2)", () => {
     assert.deepEqual(decodeX402ChannelOffer(headers), { requirements, sponsor });
     const unsponsored = new Headers(encodeX402PaymentRequiredHeader({ requirements, resource, maxTimeoutSeconds: 30 }));
     assert.deepEqual(decodeX402ChannelOffer(unsponsored), { requirements, sponsor: undefined });
+  });
+
+  it("reads the sponsored-open kinds the offer names: those it knows, permit only when it names none", () => {
+    const ours = encodeX402PaymentRequired({ requirements, resource, maxTimeoutSeconds: 30, sponsor }).accepts[0];
+    const offering = (sponsoredOpen: unknown) =>
+      headerOf({ x402Version: 2, resource, accepts: [{ ...ours, extra: { ...ours?.extra, sponsoredOpen } }] });
+    const base = { path: "/api/1/sponsored-open", minDeposit: "1000000" };
+    const kindsOf = (sponsoredOpen: unknown) => decodeX402ChannelOffer(offering(sponsoredOpen))?.sponsor?.kinds;
+    assert.deepEqual(kindsOf(base), ["permit"], "an offer from before kinds were named");
+    assert.deepEqual(kindsOf({ ...base, kinds: ["permit"] }), ["permit"]);
+    assert.deepEqual(kindsOf({ ...base, kinds: ["future-kind", "receive-authorization"] }), ["receive-authorization"]);
+    assert.deepEqual(kindsOf({ ...base, kinds: ["future-kind"] }), [], "nothing this client can make");
+    const bad = (sponsoredOpen: unknown, reason: RegExp) =>
+      assert.throws(() => decodeX402ChannelOffer(offering(sponsoredOpen)), malformed(reason));
+    bad({ ...base, kinds: "permit" }, /extra.sponsoredOpen.kinds must be an array of strings/);
+    bad({ ...base, kinds: [1] }, /extra.sponsoredOpen.kinds must be an array of strings/);
+    bad({ ...base, kinds: [] }, /extra.sponsoredOpen.kinds names no kinds/);
+    bad({ ...base, kinds: ["permit", "permit"] }, /extra.sponsoredOpen.kinds names a kind twice/);
   });
 
   it("skips schemes it does not know, and finds none when only those are offered", () => {
@@ -121,15 +149,17 @@ describe("PAYMENT-REQUIRED (x402 v2)", () => {
 
   it("pays by the RDN headers when a 402 has them, else by our PAYMENT-REQUIRED entry", () => {
     const x402 = encodeX402PaymentRequiredHeader({ requirements, resource, maxTimeoutSeconds: 30, sponsor });
-    assert.deepEqual(decodePaymentRequired(new Headers(x402)), {
-      requirements,
-      echo: undefined,
-      failure: undefined,
-      sponsor,
-    });
+    assert.deepEqual(decodePaymentRequired(new Headers(x402)), { requirements, echo: undefined, failure: undefined });
+    assert.deepEqual(decodeSponsorOffer(new Headers(x402)), sponsor, "the sponsor offer from the same entry");
     const rdn = { ...encodePaymentResponseHeaders({ requirements: { ...requirements, price: 7n } }), ...x402 };
     assert.equal(decodePaymentRequired(new Headers(rdn)).requirements.price, 7n, "the RDN headers win");
-    assert.equal(decodePaymentRequired(new Headers(rdn)).sponsor, undefined, "RDN-Sponsored-Open says no offer");
+    assert.equal(decodeSponsorOffer(new Headers(rdn)), undefined, "RDN-Sponsored-Open says no offer");
+    const permitOffer = { ...sponsor, kinds: ["permit"] as const };
+    assert.deepEqual(
+      decodeSponsorOffer(new Headers({ ...rdn, ...encodeSponsorOfferHeader(permitOffer) })),
+      permitOffer,
+      "and RDN-Sponsored-Open's offer wins too",
+    );
     assert.throws(
       () => decodePaymentRequired(headerOf({ x402Version: 2, resource, accepts: [{ scheme: "exact" }] })),
       (error: unknown) => error instanceof MalformedHeaderError && error.header === "RDN-Gateway-Path",

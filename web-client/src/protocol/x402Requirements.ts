@@ -6,7 +6,12 @@ import { headerNames } from "./headers.ts";
 import { MalformedHeaderError } from "./MalformedHeaderError.ts";
 import { decodePaymentResponseHeaders, type HeaderReader, type PaymentRequirements } from "./paymentHeaders.ts";
 import { isJsonObject } from "./readJsonBody.ts";
-import { decodeSponsorOfferHeader, type SponsorOffer } from "./sponsorOffer.ts";
+import {
+  decodeSponsorOfferHeader,
+  parseSponsoredOpenKinds,
+  type SponsorOffer,
+  unnamedSponsoredOpenKinds,
+} from "./sponsorOffer.ts";
 import { parseAddress, parsePath, parseUint } from "./wire.ts";
 
 /** The x402 protocol version this receiver speaks. */
@@ -108,7 +113,11 @@ export function encodeX402PaymentRequired(offer: X402Offer): X402PaymentRequired
     extra: {
       channelManager: requirements.contract,
       gatewayPath: requirements.gatewayPath,
-      ...(sponsor ? { sponsoredOpen: { path: sponsor.path, minDeposit: sponsor.minDeposit.toString() } } : {}),
+      ...(sponsor
+        ? {
+            sponsoredOpen: { path: sponsor.path, minDeposit: sponsor.minDeposit.toString(), kinds: [...sponsor.kinds] },
+          }
+        : {}),
     },
   };
   return {
@@ -155,12 +164,11 @@ function parsed<T>(value: object, name: string, label: string, parse: (field: st
   }
 }
 
-/** Reads one of our channel entries, as strictly as the `RDN-*` headers are read. */
-function channelOffer(entry: object): X402ChannelOffer {
+/** Reads the requirements of one of our channel entries, as strictly as the `RDN-*` headers are read. */
+function channelRequirements(entry: object): PaymentRequirements {
   const chainId = parsed(entry, "network", "network", parseCaip2Network);
   if (chainId === undefined) fail(`network must be eip155:<chain id> for ${channelScheme}`);
-  const extra = field(entry, "extra");
-  if (!isJsonObject(extra)) fail("extra must be an object");
+  const extra = channelExtra(entry);
   const requirements: PaymentRequirements = {
     gatewayPath: parsed(extra, "gatewayPath", "extra.gatewayPath", (v) => parsePath(header, v)),
     receiver: parsed(entry, "payTo", "payTo", (v) => parseAddress(header, v)),
@@ -170,14 +178,52 @@ function channelOffer(entry: object): X402ChannelOffer {
     price: parsed(entry, "amount", "amount", (v) => parseUint(header, v)),
   };
   if (requirements.price === 0n) fail("amount must be positive");
-  const offered = field(extra, "sponsoredOpen");
-  if (offered === undefined) return { requirements, sponsor: undefined };
+  return requirements;
+}
+
+function channelExtra(entry: object): object {
+  const extra = field(entry, "extra");
+  if (!isJsonObject(extra)) fail("extra must be an object");
+  return extra;
+}
+
+/**
+ * The sponsor offer of one of our channel entries (`extra.sponsoredOpen`), or undefined. Read apart from the
+ * requirements: a payment from a stored channel (the payment worker's) needs none of it.
+ */
+function channelSponsor(entry: object): SponsorOffer | undefined {
+  const offered = field(channelExtra(entry), "sponsoredOpen");
+  if (offered === undefined) return undefined;
   if (!isJsonObject(offered)) fail("extra.sponsoredOpen must be an object");
-  const sponsor: SponsorOffer = {
+  const kinds = field(offered, "kinds");
+  if (kinds !== undefined && !(Array.isArray(kinds) && kinds.every((kind) => typeof kind === "string"))) {
+    fail("extra.sponsoredOpen.kinds must be an array of strings");
+  }
+  return {
     path: parsed(offered, "path", "extra.sponsoredOpen.path", (v) => parsePath(header, v)),
     minDeposit: parsed(offered, "minDeposit", "extra.sponsoredOpen.minDeposit", (v) => parseUint(header, v)),
+    // As on RDN-Sponsored-Open: an offer naming no kinds takes the permit-based request only.
+    kinds:
+      kinds === undefined
+        ? unnamedSponsoredOpenKinds
+        : parseSponsoredOpenKinds(kinds, (reason) => fail(`extra.sponsoredOpen.kinds ${reason}`)),
   };
-  return { requirements, sponsor };
+}
+
+/**
+ * The first entry of our scheme in a 402's PAYMENT-REQUIRED header, or undefined when there is no such header or no
+ * such entry (entries of other schemes are skipped unread, as x402 clients do). Throws MalformedHeaderError when the
+ * header is not x402 v2 base64 JSON.
+ */
+function channelEntry(headers: HeaderReader): object | undefined {
+  const value = headers.get(header);
+  if (value === null) return undefined;
+  const json = decodeBase64Json(header, value);
+  if (!isJsonObject(json)) fail("must be a JSON object");
+  if (field(json, "x402Version") !== x402Version) fail(`x402Version must be ${x402Version}`);
+  const accepts = field(json, "accepts");
+  if (!Array.isArray(accepts)) fail("accepts must be an array");
+  return accepts.find((entry) => isJsonObject(entry) && field(entry, "scheme") === channelScheme);
 }
 
 /**
@@ -190,41 +236,37 @@ function channelOffer(entry: object): X402ChannelOffer {
  * const offer = decodeX402ChannelOffer(response.headers); // { requirements, sponsor } | undefined
  */
 export function decodeX402ChannelOffer(headers: HeaderReader): X402ChannelOffer | undefined {
-  const value = headers.get(header);
-  if (value === null) return undefined;
-  const json = decodeBase64Json(header, value);
-  if (!isJsonObject(json)) fail("must be a JSON object");
-  if (field(json, "x402Version") !== x402Version) fail(`x402Version must be ${x402Version}`);
-  const accepts = field(json, "accepts");
-  if (!Array.isArray(accepts)) fail("accepts must be an array");
-  for (const entry of accepts) {
-    if (isJsonObject(entry) && field(entry, "scheme") === channelScheme) return channelOffer(entry);
-  }
-  return undefined;
+  const entry = channelEntry(headers);
+  return entry && { requirements: channelRequirements(entry), sponsor: channelSponsor(entry) };
 }
 
 /**
  * What a client pays a 402 by: its `RDN-*` headers (`decodePaymentResponseHeaders`) when it has them, else our
  * scheme's entry in x402's PAYMENT-REQUIRED — a server that speaks x402 only — with no echo and no failure reason.
- * The sponsor offer comes from `RDN-Sponsored-Open` or the entry's `extra.sponsoredOpen`. Throws MalformedHeaderError
- * when neither says how to pay by channel (the `RDN-*` headers' complaint).
+ * Throws MalformedHeaderError when neither says how to pay by channel (the `RDN-*` headers' complaint). The sponsor
+ * offer is `decodeSponsorOffer`'s.
  *
  * @example
  * import { decodePaymentRequired } from "@micro-raiden/web-client/protocol";
  * const { requirements, echo, failure } = decodePaymentRequired(response.headers);
  */
-export function decodePaymentRequired(headers: HeaderReader): ReturnType<typeof decodePaymentResponseHeaders> & {
-  sponsor: SponsorOffer | undefined;
-} {
-  if (headers.get(headerNames.price) === null) {
-    const offer = decodeX402ChannelOffer(headers);
-    if (offer) return { requirements: offer.requirements, echo: undefined, failure: undefined, sponsor: offer.sponsor };
-  }
-  let sponsor: SponsorOffer | undefined;
-  try {
-    sponsor = decodeSponsorOfferHeader(headers);
-  } catch {
-    // A malformed offer is no offer: the client can always open the channel itself.
-  }
-  return { ...decodePaymentResponseHeaders(headers), sponsor };
+export function decodePaymentRequired(headers: HeaderReader): ReturnType<typeof decodePaymentResponseHeaders> {
+  const entry = headers.get(headerNames.price) === null ? channelEntry(headers) : undefined;
+  return entry
+    ? { requirements: channelRequirements(entry), echo: undefined, failure: undefined }
+    : decodePaymentResponseHeaders(headers);
+}
+
+/**
+ * A 402's sponsored-open offer, from where `decodePaymentRequired` takes its requirements: `RDN-Sponsored-Open` when
+ * the 402 has `RDN-*` headers, else our x402 entry's `extra.sponsoredOpen`; undefined when it makes none. Throws
+ * MalformedHeaderError for a malformed offer (a client then opens the channel itself).
+ *
+ * @example
+ * import { decodeSponsorOffer } from "@micro-raiden/web-client/protocol";
+ * const offer = decodeSponsorOffer(response.headers); // { path, minDeposit, kinds } | undefined
+ */
+export function decodeSponsorOffer(headers: HeaderReader): SponsorOffer | undefined {
+  const entry = headers.get(headerNames.price) === null ? channelEntry(headers) : undefined;
+  return entry ? channelSponsor(entry) : decodeSponsorOfferHeader(headers);
 }

@@ -8,7 +8,9 @@ import {
   ReceiverApiError,
   type SigningMode,
   type StoredChannel,
+  sponsoredOpenKind,
 } from "@micro-raiden/web-client";
+import type { SponsoredOpenKind } from "@micro-raiden/web-client/protocol";
 import { useQuery } from "@tanstack/react-query";
 import { type ReactNode, useId, useState } from "react";
 import type { Address } from "viem";
@@ -71,9 +73,10 @@ export function DepositForm(props: DepositFormProps): ReactNode {
   const autoPay = autoPayLimit(policy, requirements.price);
   const valid = amount !== undefined && amount >= requirements.price;
   const short = valid && props.balance !== undefined && props.balance < amount;
-  // The receiver pays the gas when it offers to, for a deposit it accepts and a token with permit (on an EIP-3009 token
-  // such as USDC, the open is one signature): the default then.
-  const sponsor = !channel && (method.data === "permit" || method.data === "eip3009") ? offer : undefined;
+  // The receiver pays the gas when it offers to, for a deposit it accepts and a request its offer takes that the token
+  // allows (on an EIP-3009 token such as USDC, one signature when the offer takes that): the default then.
+  const kind = !channel && offer && method.data ? sponsoredOpenKind(offer, method.data) : undefined;
+  const sponsor = kind ? offer : undefined;
   const sponsorUrl =
     sponsor && valid && amount >= sponsor.minDeposit
       ? resolveUrl(sponsor.path, resolveUrl(props.url).href).href
@@ -89,6 +92,7 @@ export function DepositForm(props: DepositFormProps): ReactNode {
       open.mutate({
         parameters: { ...requirements, deposit: amount, signing, autoPay },
         sponsorUrl,
+        kind,
         fallback: ether !== 0n,
       });
     }
@@ -142,7 +146,7 @@ export function DepositForm(props: DepositFormProps): ReactNode {
       {method.data && (
         <p className="mr-muted">
           {methodText(
-            sponsorUrl ? (method.data === "eip3009" ? "sponsoredOneSignature" : "sponsored") : method.data,
+            sponsorUrl ? (kind === "receive-authorization" ? "sponsoredOneSignature" : "sponsored") : method.data,
             messages,
           )}
         </p>
@@ -230,12 +234,18 @@ async function openSponsoredOrNot(
   {
     parameters,
     sponsorUrl,
+    kind,
     fallback,
-  }: { parameters: OpenChannelParameters; sponsorUrl: string | undefined; fallback: boolean },
+  }: {
+    parameters: OpenChannelParameters;
+    sponsorUrl: string | undefined;
+    kind: SponsoredOpenKind | undefined;
+    fallback: boolean;
+  },
 ): Promise<StoredChannel> {
   if (sponsorUrl) {
     try {
-      return await openChannel(client, { ...parameters, method: "sponsored", sponsorUrl });
+      return await openChannel(client, { ...parameters, method: "sponsored", sponsorUrl, kind });
     } catch (error) {
       if (!(fallback && error instanceof ReceiverApiError && error.code !== undefined)) throw error;
     }
