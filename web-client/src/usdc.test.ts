@@ -15,7 +15,7 @@ import { fetchWithPayment } from "./actions/fetchWithPayment.ts";
 import { openChannel } from "./actions/openChannel.ts";
 import { type ChannelClient, createChannelClient } from "./client/createChannelClient.ts";
 import { memoryLock } from "./locks/memoryLock.ts";
-import { encodeSponsorOfferHeader, headerNames, readTokenDomain } from "./protocol/index.ts";
+import { encodeSponsorOfferHeader, headerNames, readTokenDomain, type SponsoredOpenKind } from "./protocol/index.ts";
 import { memoryStorage } from "./storage/memoryStorage.ts";
 
 /** One USDC in base units (6 decimals). */
@@ -161,15 +161,20 @@ describe("the client on USDC's own token", () => {
     assert.equal(await detectDepositMethod(demo, { token: demoChain.deployment.token }), "permit");
   });
 
-  it("a sponsored open on USDC is one ReceiveWithAuthorization: the reader has no ether and signs once", async () => {
-    const { account, signed } = await newReader();
-    const channel = await openChannel(clientFor(account), {
+  /** `account`'s channel of 2 USDC, opened by the receiver's sponsor (`kind`: the request made, default by the token). */
+  const openSponsored = (account: Account, kind?: SponsoredOpenKind) =>
+    openChannel(clientFor(account), {
       ...manager(),
       receiver: receiver.address,
       deposit: 2n * USDC,
       method: "sponsored",
+      kind,
       sponsorUrl: `${origin}/api/1/sponsored-open`,
     });
+
+  it("a sponsored open on USDC is one ReceiveWithAuthorization: the reader has no ether and signs once", async () => {
+    const { account, signed } = await newReader();
+    const channel = await openSponsored(account);
     assert.equal(channel.deposit, 2n * USDC);
     assert.ok(channel.sessionKey);
     assert.deepEqual(signed, ["ReceiveWithAuthorization"]);
@@ -179,14 +184,7 @@ describe("the client on USDC's own token", () => {
 
   it("a sponsored open of the kind an offer takes: permit on USDC is a Permit and an OpenAuthorization", async () => {
     const { account, signed } = await newReader();
-    const channel = await openChannel(clientFor(account), {
-      ...manager(),
-      receiver: receiver.address,
-      deposit: 2n * USDC,
-      method: "sponsored",
-      kind: "permit",
-      sponsorUrl: `${origin}/api/1/sponsored-open`,
-    });
+    const channel = await openSponsored(account, "permit");
     assert.equal(channel.deposit, 2n * USDC);
     assert.deepEqual(signed, ["Permit", "OpenAuthorization"]);
   });
