@@ -8,6 +8,7 @@ import type {
 import type { Address, Hex } from "viem";
 import type { ClaimResult } from "./chain/claimCredit.ts";
 import type { OperatorResult } from "./chain/operator.ts";
+import type { OperatorActivity } from "./chain/operatorActivity.ts";
 import type { SponsoredOpener } from "./http/sponsoredOpener.ts";
 import type { ChannelStatus } from "./receiver/channelBook.ts";
 import type {
@@ -101,6 +102,8 @@ export type Receiver = {
    * (the operator's dashboard). Read from the store: on PostgreSQL, what every receiver sharing it earned.
    */
   earnings(since: number): EarningsRecord[];
+  /** The latest transactions the operator's commands sent and mined, newest last (kept in this process's memory). */
+  operatorActivity(): OperatorActivity[];
   /** The totals `GET /api/1/stats` reports. */
   getStats(): Promise<ReceiverStats>;
   /** Whether `withdraw` and `closeAll` can send transactions (a receiver started with a chain can). */

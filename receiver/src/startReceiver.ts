@@ -5,6 +5,7 @@ import { assertGenuineManager } from "./chain/assertGenuineManager.ts";
 import { claimCredit } from "./chain/claimCredit.ts";
 import { createWatcher } from "./chain/createWatcher.ts";
 import { createOperator } from "./chain/operator.ts";
+import { createOperatorActivity } from "./chain/operatorActivity.ts";
 import { serialWalletClient } from "./chain/serialWalletClient.ts";
 import { forwardToLeader, type LeaderParts } from "./cluster/forwardToLeader.ts";
 import { type Cluster, joinCluster } from "./cluster/joinCluster.ts";
@@ -185,6 +186,8 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
     throw error;
   }
   const sync = () => (cluster ? cluster.sync() : watcher.syncOnce());
+  // What the operator's commands sent and mined, for the dashboard to follow while one runs.
+  const activity = createOperatorActivity();
   const local: LeaderParts = {
     sponsor:
       options.sponsor &&
@@ -199,7 +202,17 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
         sync,
         rateEvents,
       }),
-    operator: createOperator({ receiver: core, publicClient, walletClient, sync, log: options.log }),
+    operator: createOperator({
+      receiver: core,
+      publicClient,
+      walletClient,
+      sync,
+      log: (level, message) => {
+        activity.record(message);
+        if (options.log) options.log(level, message);
+        else console[level](`[operator] ${message}`);
+      },
+    }),
     claim: () => claimCredit({ channelManager: options.deployment.channelManager, publicClient, walletClient }),
   };
   // On a follower they run on the leader, passed through the database.
@@ -220,6 +233,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
     ...leaderParts,
     exact,
     sync,
+    operatorActivity: activity.recent,
     claimableCredit: () => (cluster ? cluster.claimableCredit() : watcher.credit()),
     async close() {
       await cluster?.close();

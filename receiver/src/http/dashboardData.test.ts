@@ -3,7 +3,7 @@ import { before, describe, it } from "node:test";
 import { apiPaths, apiPrefix, channelPath, decodeErrorBody } from "@micro-raiden/web-client/protocol";
 import { parseEther } from "viem";
 import type { DashboardData } from "./dashboardData.ts";
-import { dashboardPath } from "./dashboardData.ts";
+import { dashboardActivityPath, dashboardPath } from "./dashboardData.ts";
 import { articles, createTestReceiver, newAccount, type TestChannel } from "./testReceiver.test-helper.ts";
 
 const api = (path: string) => `${apiPrefix}${path}`;
@@ -47,6 +47,7 @@ describe("REST API: the operator dashboard's data", () => {
     const operatorRoutes: [string, string][] = [
       ["GET", dashboardPath],
       ["GET", `${dashboardPath}?days=1`],
+      ["GET", dashboardActivityPath],
       ["GET", apiPaths.channels],
       ["GET", `${apiPaths.channels}/${reader.address}`],
       ["POST", apiPaths.withdraw],

@@ -3,6 +3,8 @@ import { earningsHourMs } from "../store/earningsKey.ts";
 
 /** Where the REST API (at its gateway path) answers the dashboard's data: operator only. */
 export const dashboardPath = "/dashboard";
+/** What the operator's commands sent and mined lately (`[{ at, message }]`, newest last): operator only. */
+export const dashboardActivityPath = "/dashboard/activity";
 /** The longest period the dashboard charts, in days (the store keeps every hour; the chart stays readable). */
 export const dashboardMaxDays = 366;
 /** Channels listed per state, largest balances first: the counts are always complete. */

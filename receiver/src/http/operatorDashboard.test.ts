@@ -184,6 +184,9 @@ describe("the operator dashboard in Chromium", () => {
       const logged = (await page.locator("#action-log li").allTextContents()).join("\n");
       const hash = /Transaction (0x[0-9a-f]{64}) mined/.exec(logged)?.[1];
       assert.ok(hash, logged);
+      // Its progress as the receiver logged it: sent, then mined.
+      assert.match(logged, new RegExp(`withdraw from 2 channel\\(s\\): transaction ${hash} sent`));
+      assert.match(logged, new RegExp(`transaction ${hash} mined in block \\d+, gas used \\d+`));
       // On chain: one batchWithdraw paid both channels in one transfer to the receiver.
       const receipt = await client.getTransactionReceipt({ hash: toHex(BigInt(hash), { size: 32 }) });
       assert.equal(receipt.status, "success");

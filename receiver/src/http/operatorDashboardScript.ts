@@ -252,6 +252,17 @@ export function operatorDashboardScript(): void {
   }
 
   /** Runs withdraw or close-all and reports each transaction as the receiver answers. */
+  /** The operator's latest log lines (transactions sent and mined); none when they cannot be read. */
+  async function activity(): Promise<{ at: number; message: string }[]> {
+    const response = await call("/dashboard/activity").catch(() => undefined);
+    const json: unknown = response?.ok ? await response.json().catch(() => undefined) : undefined;
+    if (!Array.isArray(json)) return [];
+    return json.filter(
+      (line): line is { at: number; message: string } =>
+        isRecord(line) && typeof line.at === "number" && typeof line.message === "string",
+    );
+  }
+
   async function operate(kind: "withdraw" | "close-all", label: string) {
     withdrawButton.disabled = true;
     closeAllButton.disabled = true;
@@ -260,8 +271,21 @@ export function operatorDashboardScript(): void {
     const waiting = () =>
       `${label}: transactions sent, waiting for them to be mined (${Math.round((Date.now() - started) / 1000)} s)…`;
     actionStatus.textContent = `${label}: sending…`;
+    // Each transaction is listed as the receiver logs it sent and then mined, while the command runs.
+    const key = (line: { at: number; message: string }) => `${line.at} ${line.message}`;
+    const seen = new Set((await activity()).map(key));
+    const follow = async () => {
+      for (const line of await activity()) {
+        if (seen.has(key(line))) continue;
+        seen.add(key(line));
+        const item = document.createElement("li");
+        item.textContent = `${new Date(line.at).toISOString().slice(11, 19)} UTC: ${line.message}`;
+        actionLog.append(item);
+      }
+    };
     const timer = setInterval(() => {
       actionStatus.textContent = waiting();
+      void follow();
     }, 1000);
     try {
       const response = await call(`/${kind}`, { method: "POST", body: "{}" }).catch(() => undefined);
@@ -277,6 +301,7 @@ export function operatorDashboardScript(): void {
         return;
       }
       const results: unknown = await response.json().catch(() => undefined);
+      await follow();
       if (!isResults(results)) {
         actionStatus.textContent = `${label}: the receiver's answer could not be read; refresh to see what happened.`;
         return;

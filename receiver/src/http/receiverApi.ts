@@ -18,7 +18,13 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ChannelInfo, Receiver } from "../Receiver.ts";
 import { closeOnErrorWithBody } from "./closeOnErrorWithBody.ts";
-import { dashboardData, dashboardMaxDays, dashboardPath, parseDashboardDays } from "./dashboardData.ts";
+import {
+  dashboardActivityPath,
+  dashboardData,
+  dashboardMaxDays,
+  dashboardPath,
+  parseDashboardDays,
+} from "./dashboardData.ts";
 import { isOperator } from "./operatorAuth.ts";
 import { sponsoredOpenResponse } from "./sponsoredOpenResponse.ts";
 
@@ -112,6 +118,12 @@ export function receiverApi(options: ReceiverApiOptions): Hono {
     }
     c.header("cache-control", "no-store");
     return c.json(await dashboardData(receiver, { days, now: Date.now() }));
+  });
+
+  api.get(dashboardActivityPath, (c) => {
+    if (!requireOperator(c.req.header("authorization"))) return c.json(unauthorized, 401);
+    c.header("cache-control", "no-store");
+    return c.json(receiver.operatorActivity());
   });
 
   api.post(apiPaths.withdraw, smallBody, async (c) => {

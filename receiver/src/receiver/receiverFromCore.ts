@@ -2,6 +2,7 @@ import { balanceProofSignature, demoTokenAbi, type PaywallSite } from "@micro-ra
 import type { PublicClient } from "viem";
 import type { ClaimResult } from "../chain/claimCredit.ts";
 import type { Operator } from "../chain/operator.ts";
+import type { OperatorActivity } from "../chain/operatorActivity.ts";
 import type { SponsoredOpener } from "../http/sponsoredOpener.ts";
 import type { ChannelInfo, Receiver, TokenInfo } from "../Receiver.ts";
 import type { ReceiverExact } from "../x402/ExactFacilitator.ts";
@@ -33,6 +34,8 @@ export function receiverFromCore(
     claim?: (() => Promise<ClaimResult>) | undefined;
     sync?: (() => Promise<void>) | undefined;
     close?: (() => Promise<void>) | undefined;
+    /** What the operator's commands logged lately (none without them). */
+    operatorActivity?: (() => OperatorActivity[]) | undefined;
     /** The watcher's view of the receiver's claimable credit (0 without one). */
     claimableCredit?: (() => bigint) | undefined;
   },
@@ -76,6 +79,7 @@ export function receiverFromCore(
     },
     readiness: core.readiness,
     earnings: (since) => core.store.loadEarnings(since),
+    operatorActivity: parts.operatorActivity ?? (() => []),
     sharedState: core.shared,
     async getStats() {
       const liquidBalance = await parts.publicClient.readContract({
