@@ -34,9 +34,18 @@ test("a fresh browser context finds the channel again: no second deposit, no dou
   // Like MetaMask, the wallet still lists the site as connected (the reader cleared the site's storage, not the
   // wallet's): the paywall reconnects it without a prompt, finds the channel on chain and pays. While it looks for
   // the wallet it offers no Connect button (one would vanish under the reader's click as the page navigates).
-  await expect(article.or(openButton(fresh.page)).first()).toBeVisible({ timeout: 45_000 });
+  // The channel's session key stayed in the old profile's storage: this one is offered its own key for one signature
+  // (a SignerDelegation, no transaction) instead of a wallet prompt per article.
+  const delegateHere = fresh.page.getByRole("button", { name: "Pay automatically here too (one signature, no fee)" });
+  await expect(delegateHere.or(article).or(openButton(fresh.page)).first()).toBeVisible({ timeout: 45_000 });
   await expect(openButton(fresh.page), "no second deposit offered as the way on").toHaveCount(0);
+  const signaturesBefore = wallet.prompts.eth_signTypedData_v4;
+  await delegateHere.click();
   await expectArticle(fresh.page, url(2), 2);
+  expect(
+    wallet.prompts.eth_signTypedData_v4 - signaturesBefore,
+    "one signature here, the delegation: the article itself was paid by the new key without a prompt",
+  ).toBe(1);
 
   expect(wallet.prompts.eth_requestAccounts, "the wallet was asked to connect once, on the first visit").toBe(1);
   expect(wallet.prompts.eth_sendTransaction, "one deposit in all").toBe(1);

@@ -40,6 +40,7 @@ it("the main entry exports exactly the public API", async () => {
     "createPaymentClient",
     "createWalletStore",
     "defaultLock",
+    "delegateSigner",
     "detectDepositMethod",
     "disconnect",
     "discoverWallets",

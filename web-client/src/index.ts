@@ -22,6 +22,12 @@ export {
   createPaidFetch,
 } from "./actions/createPaidFetch.ts";
 export {
+  type DelegateSignerErrorType,
+  type DelegateSignerParameters,
+  type DelegateSignerReturnType,
+  delegateSigner,
+} from "./actions/delegateSigner.ts";
+export {
   type DepositMethod,
   type DetectDepositMethodErrorType,
   type DetectDepositMethodParameters,

@@ -15,6 +15,7 @@ export {
   type UseCloseChannelVariables,
   useCloseChannel,
 } from "./hooks/useCloseChannel.ts";
+export { useDelegateSigner } from "./hooks/useDelegateSigner.ts";
 export { useOpenChannel } from "./hooks/useOpenChannel.ts";
 export { usePaidFetch } from "./hooks/usePaidFetch.ts";
 export { type PreviousSettlement, usePreviousSettlement } from "./hooks/usePreviousSettlement.ts";

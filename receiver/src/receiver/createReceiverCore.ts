@@ -679,25 +679,10 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
         };
       }
       // The request must be the sender's own (or its session key's): a balance proof alone may have become public.
-      const requested = await verifyCloseRequest({
-        domain,
-        message: {
-          sender: channel.sender,
-          receiver,
-          openBlock: channel.openBlock,
-          balance: parameters.balance,
-          deadline: parameters.deadline,
-        },
-        signature: parameters.requestSignature,
-        delegatedSigner: channel.signer,
-      });
-      const signers = channel.signer ? [channel.signer, channel.sender] : [channel.sender];
       // A key delegated off-chain whose proof is the latest stored may close too (its page holds no other key).
       const delegated = channel.signature && unpackDelegatedSignature(channel.signature);
-      const requestedByDelegate =
-        !requested &&
-        !!delegated &&
-        (await verifyCloseRequest({
+      const requestedBy = (delegatedSigner: Address | undefined) =>
+        verifyCloseRequest({
           domain,
           message: {
             sender: channel.sender,
@@ -707,10 +692,12 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
             deadline: parameters.deadline,
           },
           signature: parameters.requestSignature,
-          delegatedSigner: delegated.signer,
-        }));
+          delegatedSigner,
+        });
+      const requested = (await requestedBy(channel.signer)) || (!!delegated && (await requestedBy(delegated.signer)));
+      const signers = channel.signer ? [channel.signer, channel.sender] : [channel.sender];
       if (delegated) signers.push(delegated.signer);
-      if (!(requested || requestedByDelegate) || !(await verifier.verify({ ...parameters, signers }))) {
+      if (!requested || !(await verifier.verify({ ...parameters, signers }))) {
         return {
           ok: false,
           status: 403,

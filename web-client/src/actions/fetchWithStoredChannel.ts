@@ -1,4 +1,4 @@
-import type { UserRejectedRequestErrorType } from "viem";
+import type { Hex, UserRejectedRequestErrorType } from "viem";
 import { connectedAddress } from "../client/connectedAddress.ts";
 import type { PaymentClient } from "../client/PaymentClient.ts";
 import type { AccountMismatchErrorType } from "../errors/AccountMismatchError.ts";
@@ -17,6 +17,7 @@ import { PaymentRefusedError, type PaymentRefusedErrorType } from "../errors/Pay
 import { PriceExceedsPolicyError, type PriceExceedsPolicyErrorType } from "../errors/PriceExceedsPolicyError.ts";
 import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import {
+  balanceProofSignature,
   type ChannelEcho,
   decodeErrorBody,
   decodePaymentRequired,
@@ -25,7 +26,9 @@ import {
   type MalformedHeaderErrorType,
   type Payment,
   type PaymentRequirements,
+  unpackDelegatedSignature,
   verifyBalanceProof,
+  verifySignerDelegation,
 } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { channelDomain, channelMessage } from "../storage/channelMessage.ts";
@@ -307,20 +310,39 @@ async function adoptEcho(client: PaymentClient, channel: StoredChannel, echo: Ch
   if (!echo.signature) {
     if (echo.balance !== 0n) return false;
   } else {
-    const ours = await verifyBalanceProof({
-      domain: channelDomain(channel),
-      message: channelMessage(channel, echo.balance),
-      signature: echo.signature,
-      delegatedSigner: channel.delegatedSigner,
-    });
+    const ours = await signedByChannel(channel, echo.balance, echo.signature);
     if (!ours || echo.balance > channel.deposit) return false;
   }
   return client.lock(receiverLockName(channel), async () => {
     const latest = (await client.storage.get(channel)) ?? channel;
     // A parallel request recorded a newer accepted balance meanwhile: that one is fresher than this echo.
     if (latest.balance === channel.balance) {
-      await client.storage.put({ ...latest, balance: echo.balance, balanceSignature: echo.signature });
+      await client.storage.put({
+        ...latest,
+        balance: echo.balance,
+        balanceSignature: echo.signature && balanceProofSignature(echo.signature),
+      });
     }
     return true;
   });
+}
+
+/**
+ * Whether `signature` is a balance proof for `channel` at `balance` that its sender authorized: signed by the
+ * sender or the key registered at open, or (150 bytes) by a key the sender delegated off-chain to this very channel
+ * — on this origin or another: the sender's own delegation travels with the proof.
+ */
+async function signedByChannel(channel: StoredChannel, balance: bigint, signature: Hex): Promise<boolean> {
+  const domain = channelDomain(channel);
+  const message = channelMessage(channel, balance);
+  const delegated = unpackDelegatedSignature(signature);
+  if (!delegated) return verifyBalanceProof({ domain, message, signature, delegatedSigner: channel.delegatedSigner });
+  const { proof, signer, delegation } = delegated;
+  return (
+    (await verifySignerDelegation({
+      domain,
+      message: { sender: channel.sender, receiver: channel.receiver, openBlock: channel.openBlock, signer },
+      signature: delegation,
+    })) && (await verifyBalanceProof({ domain, message, signature: proof, delegatedSigner: signer }))
+  );
 }

@@ -131,6 +131,8 @@ export async function pay<T>(client: PaymentClient, parameters: PayParameters<T>
       openBlock: channel.openBlock,
       balance,
       signature,
+      // A key this origin had delegated off-chain: the receiver needs the sender's delegation beside its proof.
+      ...(automatic && channel.signerDelegation ? { delegation: channel.signerDelegation } : {}),
     };
     const outcome = await send(payment, channel);
     if (outcome.accepted) {

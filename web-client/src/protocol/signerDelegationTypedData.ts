@@ -1,4 +1,4 @@
-import { type Address, concat, getAddress, type Hex, slice } from "viem";
+import { type Address, getAddress, type Hex } from "viem";
 import { type ChannelId, type DomainParameters, getDomain } from "./typedData.ts";
 
 /**
@@ -54,7 +54,7 @@ export function packDelegatedSignature({
   signer: Address;
   delegation: Hex;
 }): Hex {
-  return concat([proof, signer, delegation]);
+  return `${proof}${signer.slice(2)}${delegation.slice(2)}`;
 }
 
 /** Bytes of a delegated balance signature (see {@link packDelegatedSignature}). */
@@ -69,10 +69,11 @@ export const delegatedSignatureLength = 150;
  */
 export function unpackDelegatedSignature(signature: Hex): { proof: Hex; signer: Address; delegation: Hex } | undefined {
   if (signature.length !== 2 + delegatedSignatureLength * 2) return undefined;
+  // Plain string slices: this runs in the payment worker, whose bytes are budgeted.
   return {
-    proof: slice(signature, 0, 65),
-    signer: getAddress(slice(signature, 65, 85)),
-    delegation: slice(signature, 85, 150),
+    proof: `0x${signature.slice(2, 132)}`,
+    signer: getAddress(`0x${signature.slice(132, 172)}`),
+    delegation: `0x${signature.slice(172)}`,
   };
 }
 

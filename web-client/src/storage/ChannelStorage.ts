@@ -20,6 +20,12 @@ export type StoredChannel = {
   delegatedSigner: Address | undefined;
   /** The session key's private key, kept so this client can sign without a wallet prompt. */
   sessionKey: Hex | undefined;
+  /**
+   * The sender's `SignerDelegation` of this channel to `sessionKey`, when that key was delegated off-chain by this
+   * origin (`delegateSigner`) rather than registered when the channel was opened (elsewhere, so `delegatedSigner` is
+   * another key). Sent with every payment the key signs.
+   */
+  signerDelegation?: Hex | undefined;
   state: ChannelState;
   /** After an uncooperative close: the last block of the challenge period. */
   settleBlock: bigint | undefined;

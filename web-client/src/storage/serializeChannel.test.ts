@@ -38,6 +38,13 @@ describe("serializeChannel", () => {
     assert.deepEqual(parseStoredChannel(JSON.parse(JSON.stringify(serialized))), limited);
   });
 
+  it("keeps the sender's delegation of this origin's own key", () => {
+    // Any real signature does: the parser checks its form, the receiver its signer.
+    const delegated = { ...fullChannel, signerDelegation: fullChannel.balanceSignature };
+    assert.equal(serializeChannel(delegated).signerDelegation, signature);
+    assert.deepEqual(parseStoredChannel(JSON.parse(JSON.stringify(serializeChannel(delegated)))), delegated);
+  });
+
   it("survives JSON", () => {
     assert.deepEqual(parseStoredChannel(JSON.parse(JSON.stringify(full))), fullChannel);
     assert.deepEqual(parseStoredChannel(JSON.parse(JSON.stringify(bare))), bareChannel);
@@ -103,6 +110,8 @@ describe("parseStoredChannel", () => {
     ["a negative automatic price", { ...bare, autoPay: { maxPrice: "-1", perMinute: 30 } }, "autoPay"],
     ["a fractional payment rate", { ...bare, autoPay: { maxPrice: "1000", perMinute: 1.5 } }, "autoPay"],
     ["automatic payment times as strings", { ...bare, autoPaidAt: ["1"] }, "autoPaidAt"],
+    ["a malleated delegation", { ...full, signerDelegation: malleated }, "signerDelegation"],
+    ["a delegation without the key it delegates to", { ...bare, signerDelegation: signature }, "signerDelegation"],
   ] as const) {
     it(`rejects ${name}, naming the field`, () => {
       assert.throws(

@@ -26,6 +26,7 @@ export type SerializedChannel = {
   balanceSignature?: Hex;
   delegatedSigner?: Address;
   sessionKey?: Hex;
+  signerDelegation?: Hex;
   state: ChannelState;
   settleBlock?: string;
   autoPay?: { maxPrice: string; perMinute: number };
@@ -62,6 +63,7 @@ export function serializeChannel(channel: StoredChannel): SerializedChannel {
   if (channel.balanceSignature !== undefined) serialized.balanceSignature = channel.balanceSignature;
   if (channel.delegatedSigner !== undefined) serialized.delegatedSigner = channel.delegatedSigner;
   if (channel.sessionKey !== undefined) serialized.sessionKey = channel.sessionKey;
+  if (channel.signerDelegation !== undefined) serialized.signerDelegation = channel.signerDelegation;
   if (channel.settleBlock !== undefined) serialized.settleBlock = String(channel.settleBlock);
   if (channel.autoPay !== undefined) {
     serialized.autoPay = { maxPrice: String(channel.autoPay.maxPrice), perMinute: channel.autoPay.perMinute };
@@ -88,6 +90,9 @@ export function parseStoredChannel(input: unknown, source?: string): StoredChann
   const field = (name: keyof SerializedChannel) => new StoredField(input, name, source);
   const autoPay = field("autoPay").optional()?.autoPay();
   const autoPaidAt = field("autoPaidAt").optional()?.timestamps();
+  const signerDelegation = field("signerDelegation").optional()?.signature();
+  const sessionKey = field("sessionKey").optional()?.privateKey();
+  if (signerDelegation && !sessionKey) throw invalid("signerDelegation", "is given without a session key", source);
   return {
     chainId: field("chainId").required().chainId(),
     contract: field("contract").required().address(),
@@ -99,10 +104,11 @@ export function parseStoredChannel(input: unknown, source?: string): StoredChann
     balance: field("balance").required().uint(),
     balanceSignature: field("balanceSignature").optional()?.signature(),
     delegatedSigner: field("delegatedSigner").optional()?.address(),
-    sessionKey: field("sessionKey").optional()?.privateKey(),
+    sessionKey,
     state: field("state").required().state(),
     settleBlock: field("settleBlock").optional()?.uint(maxUint64),
     // Left out when absent, as older records have them: a channel reads back equal to what was written.
+    ...(signerDelegation ? { signerDelegation } : {}),
     ...(autoPay ? { autoPay } : {}),
     ...(autoPaidAt ? { autoPaidAt } : {}),
   };

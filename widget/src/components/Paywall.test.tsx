@@ -1,6 +1,6 @@
 // The paywall against the real chain and the real receiver, driven like a reader: by keyboard and mouse, with a
 // MetaMask-like wallet that can reject.
-import { indexedDbStorage } from "@micro-raiden/web-client";
+import { fetchWithStoredChannel, indexedDbStorage } from "@micro-raiden/web-client";
 import { channelManagerAbi } from "@micro-raiden/web-client/protocol";
 import { screen, waitFor, within } from "@testing-library/react";
 import { createWalletClient, http, parseEther } from "viem";
@@ -435,11 +435,51 @@ describe("Paywall", () => {
     // What another origin finds on chain: the channel and its delegated signer, but not the key (that origin's storage).
     await indexedDbStorage().put({ ...channel, sessionKey: undefined });
     renderWidget(<Paywall requirements={requirements} url="/articles/1" />);
+    // The reader is offered a key of this site's own first, and may prefer the wallet.
+    await userEvent.click(await screen.findByRole("button", { name: "Confirm each payment in my wallet instead" }));
     expect(
       await screen.findByText(
         "This channel pays automatically only where it was opened (another site or browser). Here, you confirm each payment in your wallet.",
       ),
     ).toBeTruthy();
+  });
+
+  it("gives a site that does not hold the channel's key automatic payments with one signature and no transaction", async () => {
+    const wallet = await reader({ tokens: parseEther("1") });
+    const requirements = await requirementsOf("/articles/1");
+    const opened = vi.fn();
+    const first = renderWidget(<Paywall requirements={requirements} url="/articles/1" onChannelReady={opened} />);
+    await connect();
+    await userEvent.click(await screen.findByRole("button", { name: "Open a channel with 0.1 TKN" }));
+    await waitFor(() => expect(opened).toHaveBeenCalledTimes(1));
+    const [{ channel }] = opened.mock.calls[0] ?? [];
+    first.unmount();
+    // What another origin finds on chain: the channel and its delegated signer, but not the key.
+    await indexedDbStorage().put({ ...channel, sessionKey: undefined, autoPay: undefined });
+    const before = { ...wallet.prompts };
+    const paid: number[] = [];
+    renderWidget(
+      <Paywall
+        requirements={requirements}
+        url="/articles/1"
+        onChannelReady={async ({ client }) => {
+          for (const path of ["/articles/1", "/articles/1", "/articles/1"]) {
+            paid.push((await fetchWithStoredChannel(client, { input: path, init: { cache: "no-store" } })).status);
+          }
+        }}
+      />,
+    );
+    expect(
+      await screen.findByText(/this site cannot use its key.*it pays automatically too, up to 0\.001 TKN a page/),
+    ).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Pay automatically here too (one signature, no fee)" }));
+    await waitFor(() => expect(paid).toEqual([200, 200, 200]), { timeout: 15_000 });
+    expect(wallet.prompts.eth_signTypedData_v4 - before.eth_signTypedData_v4).toBe(1);
+    expect(wallet.prompts.eth_sendTransaction - before.eth_sendTransaction).toBe(0);
+    const stored = await indexedDbStorage().get(channel);
+    expect(stored?.signerDelegation).toBeDefined();
+    expect(stored?.sessionKey).toBeDefined();
+    expect(stored?.autoPay).toEqual({ maxPrice: requirements.price, perMinute: 30 });
   });
 
   it("with the chain unreachable, still shows the price the page gave, says what is wrong and reads again", async () => {

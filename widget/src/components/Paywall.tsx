@@ -1,4 +1,5 @@
 import {
+  autoPayLimit,
   autoPayRefusal,
   type ChannelClient,
   channelAutoPay,
@@ -11,6 +12,7 @@ import { useConnection } from "wagmi";
 import { formatTokenAmount, type TokenInfo } from "../format/formatTokenAmount.ts";
 import { channelOpeningKey } from "../hooks/channelQueryKey.ts";
 import { useChannel } from "../hooks/useChannel.ts";
+import { useDelegateSigner } from "../hooks/useDelegateSigner.ts";
 import { usePreviousSettlement } from "../hooks/usePreviousSettlement.ts";
 import { useReceiverChannelState } from "../hooks/useReceiverChannelState.ts";
 import { useTokenInfo } from "../hooks/useTokenInfo.ts";
@@ -44,7 +46,7 @@ export type PaywallProps = {
   token?: TokenInfo | undefined;
 };
 
-type Step = "connect" | "switch" | "loading" | "deposit" | "topUp" | "confirming" | "approve" | "ready";
+type Step = "connect" | "switch" | "loading" | "deposit" | "topUp" | "confirming" | "delegate" | "approve" | "ready";
 
 /**
  * The reader's paywall: the price in tokens, then connect, switch network, get test tokens, choose the deposit and
@@ -85,6 +87,15 @@ export function Paywall({ requirements, url, onChannelReady, token: knownToken }
     limit !== undefined && usable && approved !== requirements.price
       ? autoPayRefusal(usable, requirements.price, Date.now(), client?.policy)
       : undefined;
+  // Opened "Automatically" on another site (a blog's paid fragment), whose storage holds its key: this site can get
+  // its own key with one signature (a SignerDelegation, no transaction), unless the reader prefers the wallet here.
+  const delegate = useDelegateSigner();
+  const [walletHere, setWalletHere] = useState(false);
+  const keyElsewhere = client?.signing === "session" && !!usable?.delegatedSigner && !usable.sessionKey;
+  const delegateHere = () => {
+    if (client && usable)
+      delegate.mutate({ channel: usable, autoPay: autoPayLimit(client.policy, requirements.price) });
+  };
 
   const step: Step =
     status !== "connected" || !address
@@ -99,9 +110,11 @@ export function Paywall({ requirements, url, onChannelReady, token: knownToken }
               ? "topUp"
               : receiverView.data?.state !== "open"
                 ? "confirming"
-                : aboveLimit
-                  ? "approve"
-                  : "ready";
+                : keyElsewhere && !walletHere
+                  ? "delegate"
+                  : aboveLimit
+                    ? "approve"
+                    : "ready";
 
   const [readyError, setReadyError] = useState<unknown>();
   const handled = useRef<string | undefined>(undefined);
@@ -172,6 +185,26 @@ export function Paywall({ requirements, url, onChannelReady, token: knownToken }
               value={needed === undefined ? undefined : Math.min(receiverView.data?.confirmations ?? 0, needed)}
               aria-label={messages.confirmations(receiverView.data?.confirmations ?? 0, needed)}
             />
+          </div>
+        )}
+        {step === "delegate" && usable && client && token && (
+          <div>
+            <p>
+              {messages.keyElsewhereOffer(
+                formatTokenAmount(
+                  autoPayLimit(client.policy, requirements.price)?.maxPrice ?? requirements.price,
+                  token,
+                  locale,
+                ),
+              )}
+            </p>
+            <button type="button" className="mr-button" disabled={delegate.isPending} onClick={delegateHere}>
+              {messages.delegateHere}
+            </button>{" "}
+            <button type="button" className="mr-button mr-button-secondary" onClick={() => setWalletHere(true)}>
+              {messages.walletHere}
+            </button>
+            {delegate.error && <ErrorNotice error={delegate.error} onRetry={delegateHere} />}
           </div>
         )}
         {step === "approve" && limit && price && token && (

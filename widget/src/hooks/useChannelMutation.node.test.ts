@@ -6,12 +6,14 @@ import { it } from "node:test";
 import type {
   CloseChannelErrorType,
   CloseChannelUncooperativelyErrorType,
+  DelegateSignerErrorType,
   OpenChannelErrorType,
   SettleChannelErrorType,
   TopUpErrorType,
 } from "@micro-raiden/web-client";
 import { UserRejectedRequestError, type UserRejectedRequestErrorType } from "viem";
 import type { useCloseChannel } from "./useCloseChannel.ts";
+import type { useDelegateSigner } from "./useDelegateSigner.ts";
 import type { useOpenChannel } from "./useOpenChannel.ts";
 import type { useSettleChannel } from "./useSettleChannel.ts";
 import type { useTopUp } from "./useTopUp.ts";
@@ -33,6 +35,7 @@ const pinned: Record<string, true> = {
     CloseChannelErrorType | CloseChannelUncooperativelyErrorType
   >,
   useSettleChannel: true satisfies Is<ErrorOf<typeof useSettleChannel>, SettleChannelErrorType>,
+  useDelegateSigner: true satisfies Is<ErrorOf<typeof useDelegateSigner>, DelegateSignerErrorType>,
 };
 
 it("a mutation's error narrows on its name", () => {
@@ -42,5 +45,5 @@ it("a mutation's error narrows on its name", () => {
     new Error("User rejected the request."),
   ) as UserRejectedRequestErrorType;
   assert.equal(describe(rejected), "rejected (4001)");
-  assert.equal(Object.keys(pinned).length, 4);
+  assert.equal(Object.keys(pinned).length, 5);
 });

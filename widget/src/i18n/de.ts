@@ -51,6 +51,10 @@ export const de: Messages = {
   ready: "Ihr Kanal ist offen. Sie können jetzt bezahlte Seiten lesen.",
   keyElsewhere:
     "Dieser Kanal zahlt nur dort automatisch, wo er eröffnet wurde (eine andere Seite oder ein anderer Browser). Hier bestätigen Sie jede Zahlung in Ihrer Wallet.",
+  keyElsewhereOffer: (cap) =>
+    `Ihr Kanal wurde auf einer anderen Seite eröffnet, und diese Seite kann dessen Schlüssel nicht nutzen: Browser halten die Daten jeder Seite getrennt. Geben Sie dieser Seite mit einer Signatur in Ihrer Wallet einen eigenen Schlüssel (keine Transaktion, keine Gebühr), dann zahlt sie auch hier automatisch, bis ${cap} pro Seite.`,
+  delegateHere: "Auch hier automatisch zahlen (eine Signatur, keine Gebühr)",
+  walletHere: "Stattdessen jede Zahlung in meiner Wallet bestätigen",
   aboveAutoPay: (price, cap) =>
     `Diese Seite kostet ${price}, mehr als die ${cap} pro Seite, die Ihr Kanal automatisch zahlt.`,
   autoPayUnset: (price) =>

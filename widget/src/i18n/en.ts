@@ -45,6 +45,10 @@ export const en = {
   ready: "Your channel is open. You can read paid pages now.",
   keyElsewhere:
     "This channel pays automatically only where it was opened (another site or browser). Here, you confirm each payment in your wallet.",
+  keyElsewhereOffer: (cap: string) =>
+    `Your channel was opened on another site, and this site cannot use its key: browsers keep each site's data apart. Give this site its own key with one signature in your wallet (no transaction, no fee), and it pays automatically too, up to ${cap} a page.`,
+  delegateHere: "Pay automatically here too (one signature, no fee)",
+  walletHere: "Confirm each payment in my wallet instead",
   aboveAutoPay: (price: string, cap: string) =>
     `This page costs ${price}, more than the ${cap} a page your channel pays automatically.`,
   autoPayUnset: (price: string) =>
