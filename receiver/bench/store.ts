@@ -9,32 +9,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { apiPaths, type Deployment, decodeReceiverStats } from "@micro-raiden/web-client/protocol";
-import {
-  createPublicClient,
-  custom,
-  encodeAbiParameters,
-  getAddress,
-  type Hex,
-  numberToHex,
-  parseEther,
-  toHex,
-} from "viem";
+import { apiPaths, decodeReceiverStats } from "@micro-raiden/web-client/protocol";
+import { createPublicClient, custom, encodeAbiParameters, numberToHex, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { receiverApp } from "../src/http/receiverApp.ts";
 import { createReceiverCore } from "../src/receiver/createReceiverCore.ts";
 import { receiverFromCore } from "../src/receiver/receiverFromCore.ts";
-import type { ChainEvent } from "../src/store/records.ts";
 import { sqliteStore } from "../src/store/sqliteStore.ts";
+import { benchDeployment, fillChannels } from "./fillChannels.ts";
 
 const sizes = (process.env.CHANNELS ?? "1000,10000,100000").split(",").map(Number);
-const deployment: Deployment = {
-  chainId: 31337,
-  channelManager: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
-  token: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
-  deploymentBlock: 1,
-  challengePeriod: 500,
-};
+const deployment = benchDeployment;
 
 /** A public client whose only answer is the token balance, like the app tests' fake: /stats makes one eth_call. */
 const publicClient = createPublicClient({
@@ -68,45 +53,8 @@ async function measure(channels: number): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), "bench-store-"));
   const path = join(dir, "receiver.db");
   try {
-    // Channel i is created in block 2i + 1; every block up to the head has a cursor row, as after a long catch-up.
     const setup = sqliteStore(path);
-    const head = BigInt(2 * channels + 10);
-    const batch = 5000;
-    for (let from = 0; from < channels; from += batch) {
-      const events: ChainEvent[] = [];
-      const proofs = [];
-      for (let i = from; i < Math.min(channels, from + batch); i++) {
-        const sender = getAddress(toHex(i + 1, { size: 20 }));
-        const block = BigInt(2 * i + 1);
-        events.push({
-          blockNumber: block,
-          blockHash: toHex(block, { size: 32 }),
-          logIndex: 0,
-          transactionHash: toHex(block, { size: 32 }),
-          name: "ChannelCreated",
-          sender,
-          openBlock: block,
-          amounts: { deposit: parseEther("1") },
-        });
-        proofs.push({
-          sender,
-          openBlock: block,
-          balance: BigInt(i + 1) * 1000n,
-          signature: toHex(BigInt(i + 1), { size: 65 }) satisfies Hex,
-          request: "GET /x",
-          committedAt: 0,
-        });
-      }
-      const first = BigInt(2 * from + 1);
-      const last = BigInt(2 * Math.min(channels, from + batch));
-      const blocks = [];
-      for (let b = first; b <= last; b++) blocks.push({ number: b, hash: toHex(b, { size: 32 }) });
-      setup.appendBlocks(blocks, events);
-      setup.saveProofs(proofs);
-    }
-    const tail = [];
-    for (let b = BigInt(2 * channels + 1); b <= head; b++) tail.push({ number: b, hash: toHex(b, { size: 32 }) });
-    setup.appendBlocks(tail, []);
+    const head = await fillChannels(setup, channels);
     setup.close();
 
     // What a restarted receiver does: open the store (pruning has not run in this process yet), rebuild the book.

@@ -2,7 +2,6 @@
 // store_unavailable with Retry-After, the client sends the very same proof again after it, and once the database is
 // back the payment is served and charged once — the caller sees one 200 and nothing else.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { startTestChain, type TestChain } from "@micro-raiden/contracts/testing";
 import {
@@ -14,11 +13,11 @@ import {
 } from "@micro-raiden/web-client";
 import { headerNames } from "@micro-raiden/web-client/protocol";
 import type { Hono } from "hono";
-import postgres from "postgres";
 import { http, parseEther, toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { type Receiver, receiverApp, startReceiver } from "./index.ts";
 import { postgresStore } from "./store/postgresStore.ts";
+import { createDatabaseOn } from "./store/testing/createTestDatabase.test-helper.ts";
 import { type PostgresCluster, startPostgresCluster } from "./store/testing/startPostgresCluster.test-helper.ts";
 
 const price = parseEther("0.001");
@@ -32,13 +31,7 @@ let app: Hono;
 
 before(async () => {
   [chain, cluster] = await Promise.all([startTestChain(), startPostgresCluster()]);
-  const name = `retry_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(cluster.url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(cluster.url);
-  url.pathname = `/${name}`;
-  databaseUrl = url.href;
+  databaseUrl = (await createDatabaseOn(cluster.url)).url;
   receiver = await startReceiver({
     rpcUrl: chain.rpcUrl,
     deployment: chain.deployment,

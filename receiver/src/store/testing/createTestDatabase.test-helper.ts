@@ -15,7 +15,11 @@ let ownCluster: Promise<PostgresCluster> | undefined;
  * a file run on its own (`npx node --test <file>`) starts one for its process, stopped when the process exits.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const clusterUrl = process.env[clusterUrlVariable] ?? (await processCluster()).url;
+  return createDatabaseOn(process.env[clusterUrlVariable] ?? (await processCluster()).url);
+}
+
+/** Creates an empty database in the cluster at `clusterUrl` (a test's own, to stop and start it). */
+export async function createDatabaseOn(clusterUrl: string): Promise<TestDatabase> {
   const name = `test_${randomBytes(8).toString("hex")}`;
   const admin = postgres(clusterUrl, { max: 1, onnotice: () => {} });
   try {
