@@ -102,6 +102,14 @@ describe("a second origin pays automatically after one signature (real chain, re
     assert.deepEqual(signed.slice(before), ["SignerDelegation"], "exactly one signature, and no transaction");
     assert.ok(delegated.sessionKey && delegated.signerDelegation);
     assert.deepEqual(await site.storage.get(found), delegated, "key and delegation are kept with the channel");
+    // Refreshed from the chain (as the widget does after every change), the channel keeps both.
+    await syncChannels(site, {
+      chainId: chain.deployment.chainId,
+      contract: chain.deployment.channelManager,
+      token: chain.deployment.token,
+      fromBlock: BigInt(chain.deployment.deploymentBlock),
+    });
+    assert.equal((await site.storage.get(found))?.signerDelegation, delegated.signerDelegation);
 
     // B does not know the balance A reached: the receiver's answer corrects it, with no prompt.
     for (let i = 0; i < 3; i++) assert.equal((await fetchWithStoredChannel(site, { input: url })).status, 200);

@@ -55,6 +55,8 @@ export async function refreshChannel(
       balanceSignature: (known?.balance ?? 0n) >= withdrawn ? known?.balanceSignature : undefined,
       delegatedSigner,
       sessionKey: known?.sessionKey ?? adopted,
+      // The sender's off-chain delegation of that key (delegateSigner): without it the key's proofs pay nothing.
+      ...(known?.sessionKey && known.signerDelegation ? { signerDelegation: known.signerDelegation } : {}),
       state: deposit === 0n ? "closed" : settleBlock === 0n ? "open" : "closing",
       settleBlock: settleBlock === 0n ? undefined : settleBlock,
       ...(known?.autoPay ? { autoPay: known.autoPay } : {}),
