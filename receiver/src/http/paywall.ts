@@ -12,7 +12,7 @@ import {
   type Payment,
   type PaymentRequirements,
   parseUint,
-  paymentFailures,
+  paymentFailureMessages,
 } from "@micro-raiden/web-client/protocol";
 import type { Context, MiddlewareHandler } from "hono";
 import { formatUnits } from "viem";
@@ -249,7 +249,7 @@ function refusal(
 ): Response {
   if (rejection.kind === "unavailable") return storeUnavailable(c, rejection, requirements);
   const { failure, echo } = rejection;
-  return c.json(encodeErrorBody(failure.code, paymentFailures[failure.code].message), 402, {
+  return c.json(encodeErrorBody(failure.code, paymentFailureMessages[failure.code]), 402, {
     ...encodePaymentResponseHeaders({ requirements, echo, failure }),
     ...extra,
     "cache-control": "no-store",

@@ -30,7 +30,7 @@ import {
   type PaymentFailure,
   type PaymentFailureCode,
   type PaymentRequirements,
-  paymentFailures,
+  paymentFailureMessages,
   verifyBalanceProof,
 } from "../protocol/index.ts";
 import type { ChannelKey, ChannelStorage, StoredChannel } from "../storage/ChannelStorage.ts";
@@ -279,7 +279,7 @@ export function fakeReceiver(options: FakeReceiverOptions = {}) {
       record,
       "refused",
       402,
-      { error: { code, message: paymentFailures[code].message } },
+      { error: { code, message: paymentFailureMessages[code] } },
       channel ? echoOf(channel) : undefined,
       { code, value },
     );

@@ -19,10 +19,10 @@ import type { WrongChainErrorType } from "../errors/WrongChainError.ts";
 import {
   balanceProofSignature,
   type ChannelEcho,
-  decodeErrorBody,
   decodePaymentRequired,
   decodePaymentResponseHeaders,
   encodePaymentHeaders,
+  hasErrorCode,
   type MalformedHeaderErrorType,
   type Payment,
   type PaymentRequirements,
@@ -262,13 +262,11 @@ async function sendPaid(
  */
 async function storeRetryWait(response: Response): Promise<number | undefined> {
   if (response.status !== 503) return undefined;
-  let code: string;
-  try {
-    code = decodeErrorBody(await response.clone().json()).error.code;
-  } catch {
-    return undefined;
-  }
-  if (code !== "store_unavailable") return undefined;
+  const body: unknown = await response
+    .clone()
+    .json()
+    .catch(() => undefined);
+  if (!hasErrorCode(body, "store_unavailable")) return undefined;
   const seconds = Number(response.headers.get("retry-after") ?? "1");
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
 }

@@ -35,3 +35,17 @@ export function decodeErrorBody(json: unknown): ErrorBody {
   if (!isErrorCode(code)) throw new MalformedBodyError({ field: "error.code", reason: "is not a known error code" });
   return { error: { code, message: error.string("message") } };
 }
+
+/**
+ * Whether a parsed body is an error body with `code`: for a client that acts on one code only, such as the payment
+ * worker retrying `store_unavailable`. It asks nothing of the rest of the body, so it leaves out the table of every
+ * code that {@link decodeErrorBody} checks against (a Service Worker's bytes).
+ *
+ * @example
+ * import { hasErrorCode } from "@micro-raiden/web-client/protocol";
+ * if (response.status === 503 && hasErrorCode(await response.json(), "store_unavailable")) retryLater();
+ */
+export function hasErrorCode(json: unknown, code: ErrorCode): boolean {
+  const error: unknown = isJsonObject(json) ? Reflect.get(json, "error") : undefined;
+  return isJsonObject(error) && Reflect.get(error, "code") === code;
+}

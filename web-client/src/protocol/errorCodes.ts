@@ -2,28 +2,26 @@ import { headerNames } from "./headers.ts";
 
 /**
  * Why a 402 refused a payment. Each reason has its own header (µRaiden's) and a code for the JSON body; a
- * response carries exactly one.
+ * response carries exactly one. The sentences for the body are {@link paymentFailureMessages}, apart: a client reads
+ * the headers only, and a Service Worker should not carry the receiver's prose.
  */
 export const paymentFailures = {
-  insufficient_confirmations: {
-    header: headerNames.insufficientConfirmations,
-    message: "The channel is not confirmed yet: wait for more blocks and retry.",
-  },
-  nonexisting_channel: {
-    header: headerNames.nonexistingChannel,
-    message: "The channel does not exist, or is closing or closed.",
-  },
-  invalid_balance_proof: {
-    header: headerNames.invalidBalanceProof,
-    message: "The balance proof is not signed by the channel's sender or its delegated signer, or exceeds the deposit.",
-  },
-  invalid_amount: {
-    header: headerNames.invalidAmount,
-    message: "The new balance is not the last accepted balance plus the price.",
-  },
+  insufficient_confirmations: { header: headerNames.insufficientConfirmations },
+  nonexisting_channel: { header: headerNames.nonexistingChannel },
+  invalid_balance_proof: { header: headerNames.invalidBalanceProof },
+  invalid_amount: { header: headerNames.invalidAmount },
 } as const;
 
 export type PaymentFailureCode = keyof typeof paymentFailures;
+/** The message of each payment failure's JSON body. */
+export const paymentFailureMessages: Record<PaymentFailureCode, string> = {
+  insufficient_confirmations: "The channel is not confirmed yet: wait for more blocks and retry.",
+  nonexisting_channel: "The channel does not exist, or is closing or closed.",
+  invalid_balance_proof:
+    "The balance proof is not signed by the channel's sender or its delegated signer, or exceeds the deposit.",
+  invalid_amount: "The new balance is not the last accepted balance plus the price.",
+};
+
 /**
  * Narrows a string to a payment failure code.
  *

@@ -38,12 +38,13 @@ export {
   encodeCloseResponseBody,
 } from "./closeResponseBody.ts";
 export { type Deployment, InvalidDeploymentError, parseDeployment } from "./deployment.ts";
-export { decodeErrorBody, type ErrorBody, encodeErrorBody } from "./errorBody.ts";
+export { decodeErrorBody, type ErrorBody, encodeErrorBody, hasErrorCode } from "./errorBody.ts";
 export {
   type ErrorCode,
   isErrorCode,
   isPaymentFailureCode,
   type PaymentFailureCode,
+  paymentFailureMessages,
   paymentFailures,
   type RequestErrorCode,
   requestErrorCodes,

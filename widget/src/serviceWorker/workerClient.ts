@@ -7,8 +7,7 @@ import {
   type PaymentClient,
 } from "@micro-raiden/web-client";
 import { balanceProofTypedData } from "@micro-raiden/web-client/protocol";
-import { type Address, type Hex, hashTypedData, type TypedDataDefinition } from "viem";
-import { toAccount } from "viem/accounts";
+import { type Address, type Hex, hashTypedData, type LocalAccount, type TypedDataDefinition } from "viem";
 import type { NavigationVoucher, PaymentGrant } from "./workerMessages.ts";
 
 /**
@@ -50,8 +49,22 @@ function refuse(): never {
   throw new Error("The payment worker signs balance proofs with session keys only.");
 }
 
-function refusingAccount(address: Address) {
-  return toAccount({ address, signMessage: refuse, signTransaction: refuse, signTypedData: refuse });
+// Accounts made here rather than by viem's toAccount, whose address check the grant's and voucher's validation
+// already made (workerMessages): the worker's bytes are budgeted.
+function refusingAccount(address: Address): LocalAccount {
+  return localAccount(address, refuse);
+}
+
+function localAccount(address: Address, signTypedData: LocalAccount["signTypedData"]): LocalAccount {
+  return {
+    address,
+    publicKey: "0x",
+    signMessage: refuse,
+    signTransaction: refuse,
+    signTypedData,
+    source: "custom",
+    type: "local",
+  };
 }
 
 /** An account whose only signature is the voucher's, and only for exactly the typed data the wallet signed. */
@@ -63,17 +76,12 @@ function voucherAccount(voucher: NavigationVoucher) {
       { sender: payment.sender, receiver: payment.receiver, openBlock: payment.openBlock, balance: payment.balance },
     ),
   );
-  return toAccount({
-    address: payment.sender,
-    signMessage: refuse,
-    signTransaction: refuse,
-    async signTypedData(typedData): Promise<Hex> {
-      // A balance the voucher does not cover (another tab paid meanwhile, or the price changed) is refused, and the
-      // reader sees the paywall again rather than a proof nobody signed.
-      if (hashTypedData(typedData as TypedDataDefinition) !== signed) {
-        throw new Error("The wallet's proof for this navigation does not cover this payment.");
-      }
-      return payment.signature;
-    },
+  // A balance the voucher does not cover (another tab paid meanwhile, or the price changed) is refused, and the
+  // reader sees the paywall again rather than a proof nobody signed.
+  return localAccount(payment.sender, async (typedData): Promise<Hex> => {
+    if (hashTypedData(typedData as TypedDataDefinition) !== signed) {
+      throw new Error("The wallet's proof for this navigation does not cover this payment.");
+    }
+    return payment.signature;
   });
 }
