@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { apiPrefix, channelPath } from "@micro-raiden/web-client/protocol";
+import { apiPrefix, channelManagerAbi, channelPath } from "@micro-raiden/web-client/protocol";
 import { startWatcherChain, TOKENS, type WatcherChain } from "../chain/watcherFixture.test-helper.ts";
 import { createTestDatabase, type TestDatabase } from "../store/testing/createTestDatabase.test-helper.ts";
 import {
@@ -93,7 +93,21 @@ describe("a stale close while the leader dies", () => {
       await until(() => follower.leads(), "the follower takes over");
       await until(async () => (await fx.channelInfo(alice.address, openBlock)).deposit === 0n, "the channel closed");
       assert.ok((await fx.head()) <= settleBlock, "within the challenge period");
-      assert.match(follower.output(), new RegExp(`closing at ${3n * price}`), "closed at the receiver's proof");
+      // Closed at the receiver's proof, on chain: the settlement's balance is the three payments.
+      const [settled] = await fx.publicClient.getContractEvents({
+        address: fx.deployment.channelManager,
+        abi: channelManagerAbi,
+        eventName: "ChannelSettled",
+        args: { sender: alice.address, receiver: fx.receiverAccount.address },
+        fromBlock: openBlock,
+        strict: true,
+      });
+      assert.equal(settled?.args.balance, 3n * price, "closed at the receiver's proof");
+      // The follower says so too (its log reaches this process a moment after the transaction is mined).
+      await until(
+        () => new RegExp(`closing at ${3n * price}`).test(follower.output()),
+        "the follower logs its challenge at the receiver's proof",
+      );
     } finally {
       for (const receiver of receivers) receiver.child.kill("SIGKILL");
       await upstream.close();
