@@ -272,12 +272,17 @@ describe("installed from the tarballs, outside the repo", () => {
    * /proxy/ at `cliPrice`, serving the installed widget's script tag and Service Worker and letting the static site
    * buy fragments. Started once, for the tests that need it; resolves with its URL.
    */
+  /** The installed CLI receiver's operator token (the dashboard's sign-in). */
+  const cliOperatorToken = "check-packages-operator-token-0123456789";
+
   function startCliReceiver(): Promise<string> {
     cliReceiver ??= (async () => {
       const [, receiver] = chain.accounts;
       assert.ok(receiver);
       const dir = await receiverFolder("cli", receiver);
+      await writeFile(join(dir, "operator.token"), cliOperatorToken, { mode: 0o600 });
       const args = ["start", "--rpc-url", chain.rpcUrl, "--private-key-file", "receiver.key"];
+      args.push("--operator-token-file", "operator.token");
       args.push("--deployment", "deployment.json", "--db", "receiver.db", "--port", "0", "--poll-interval", "100");
       args.push("--upstream", upstreamUrl, "--price", String(cliPrice));
       args.push("--cors-origin", site.origin, "--cors-origin", nextOrigin);
@@ -404,6 +409,24 @@ describe("installed from the tarballs, outside the repo", () => {
     const paid = await payWithMachineClient("cli-sender", sender, url);
     assert.equal(paid.code, 0, paid.stdout + paid.stderr);
     assert.equal(paid.stdout.trim(), `200 paid ${cliPrice}: upstream page /hello`);
+
+    // The installed package's operator dashboard: its page and script, and its data only with the operator token,
+    // showing the payment just made.
+    const origin = new URL(url).origin;
+    const page = await fetch(`${origin}/micro-raiden/operator`);
+    assert.equal(page.status, 200);
+    const script = /<script src="([^"]+)"/.exec(await page.text())?.[1];
+    assert.ok(script, "the page loads its script");
+    const scriptResponse = await fetch(new URL(script, origin));
+    assert.equal(scriptResponse.status, 200);
+    assert.match(await scriptResponse.text(), /sessionStorage/);
+    assert.equal((await fetch(`${origin}/api/1/dashboard`)).status, 401, "no data without the operator token");
+    const dashboard = await fetch(`${origin}/api/1/dashboard`, {
+      headers: { authorization: `Bearer ${cliOperatorToken}` },
+    });
+    assert.equal(dashboard.status, 200);
+    const { earnings } = await dashboard.json();
+    assert.deepEqual(earnings.top_resources, [{ resource: "/proxy/hello", amount: String(cliPrice), payments: 1 }]);
   });
 
   it("the receiver README's Hono app answers 402, then 200 to the machine client", async () => {
