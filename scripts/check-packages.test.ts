@@ -477,7 +477,9 @@ describe("installed from the tarballs, outside the repo", () => {
     const reader = chain.accounts[5];
     assert.ok(reader);
     // The reader already has a channel to this receiver (the machine client opened it with the same key, and paid
-    // once from it): connecting is all it takes for the paywall to find it on chain and call onChannelReady.
+    // once from it): after connecting, the paywall finds it on chain. This browser does not hold the channel's
+    // session key, so it offers its own key for one signature (a SignerDelegation, no transaction), then calls
+    // onChannelReady.
     const opened = await payWithMachineClient("react-reader", reader, `${receiverUrl}/proxy/react-first`);
     assert.equal(opened.code, 0, opened.stdout + opened.stderr);
     const appUrl = site.directory(join(scratch, "react-app", "dist"));
@@ -500,6 +502,7 @@ describe("installed from the tarballs, outside the repo", () => {
       await page.goto(appUrl);
       await page.getByText("This page costs 0.001 TKN.").waitFor();
       await page.getByRole("button", { name: `Connect ${walletInfo.name}` }).click();
+      await page.getByRole("button", { name: "Pay automatically here too (one signature, no fee)" }).click();
       const paid = page.locator("article").getByText("upstream page /react-article");
       await Promise.race([paid.waitFor(), reload]);
       assert.equal(loads, 1, "the app shows the paid resource without reloading");
@@ -508,6 +511,7 @@ describe("installed from the tarballs, outside the repo", () => {
       assert.equal(loads, 1, "the app loaded once");
       assert.ok(await paid.isVisible(), "the paid resource stays");
       assert.equal(wallet.prompts.eth_requestAccounts, 1, "the reader connected once");
+      assert.equal(wallet.prompts.eth_signTypedData_v4, 1, "one signature, the delegation: the key paid the resource");
       assert.deepEqual(errors, [], "no script error on the page");
     } finally {
       await browser.close();
