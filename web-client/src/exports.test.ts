@@ -92,6 +92,7 @@ it("the protocol entry exports exactly the protocol", async () => {
     "balanceProofSignature",
     "balanceProofTypedData",
     "caip2Network",
+    "channelEventNames",
     "channelManagerAbi",
     "channelManagerRuntimeCode",
     "channelPath",

@@ -1,4 +1,4 @@
-import { channelManagerAbi } from "@micro-raiden/web-client/protocol";
+import { channelEventNames, channelManagerAbi } from "@micro-raiden/web-client/protocol";
 import {
   type Account,
   BlockNotFoundError,
@@ -34,14 +34,6 @@ export type WatcherOptions = {
   onStep?: (() => void) | undefined;
 };
 
-const watchedEvents = [
-  "ChannelCreated",
-  "ChannelToppedUp",
-  "ChannelWithdrawn",
-  "ChannelCloseRequested",
-  "ChannelSettled",
-] as const;
-
 /**
  * Follows the channel manager for this receiver's channels. Starts at the deployment block (inclusive, so nothing
  * at the start block is missed) and keeps a restart-safe cursor in the store. Before each step it checks the
@@ -62,7 +54,7 @@ export function createWatcher(options: WatcherOptions) {
   const firstBlock = BigInt(deployment.deploymentBlock);
   // topic0: any of our events; topic1: any sender; topic2: this receiver.
   const topics: LogTopic[] = [
-    watchedEvents.map((eventName) => encodeEventTopics({ abi: channelManagerAbi, eventName })[0]),
+    channelEventNames.map((eventName) => encodeEventTopics({ abi: channelManagerAbi, eventName })[0]),
     null,
     pad(receiver.address),
   ];

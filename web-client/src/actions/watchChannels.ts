@@ -3,7 +3,7 @@ import { getBlockNumber } from "viem/actions";
 import { formatLog } from "viem/utils";
 import { connectedAddress } from "../client/connectedAddress.ts";
 import type { ChannelClient } from "../client/createChannelClient.ts";
-import { BaseError, channelManagerAbi } from "../protocol/index.ts";
+import { BaseError, channelEventNames, channelManagerAbi } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import type { ManagerParameters } from "./openChannel.ts";
 import { refreshChannel } from "./refreshChannel.ts";
@@ -22,15 +22,6 @@ export type WatchChannelsParameters = ManagerParameters & {
   onError?: ((error: Error) => void) | undefined;
 };
 export type WatchChannelsReturnType = () => void;
-
-/** The manager's events about a channel; each names its sender as the first indexed argument. */
-const channelEvents = [
-  "ChannelCreated",
-  "ChannelToppedUp",
-  "ChannelWithdrawn",
-  "ChannelCloseRequested",
-  "ChannelSettled",
-] as const;
 
 /**
  * Follows the current account's channels on this manager: after each on-chain event about one of them (opened,
@@ -54,7 +45,7 @@ export function watchChannels(client: ChannelClient, parameters: WatchChannelsPa
   // argument. (viem drops `args` when it asks for several events at once, which would hand every page every
   // reader's channel events: a chain read for each, and another reader's channel stored as a phantom of ours.)
   const topics: LogTopic[] = [
-    channelEvents.map((eventName) => encodeEventTopics({ abi: channelManagerAbi, eventName })[0]),
+    channelEventNames.map((eventName) => encodeEventTopics({ abi: channelManagerAbi, eventName })[0]),
     pad(sender),
   ];
   const readLogs = async (from: bigint, to: bigint) => {
@@ -64,7 +55,7 @@ export function watchChannels(client: ChannelClient, parameters: WatchChannelsPa
     });
     return parseEventLogs({
       abi: channelManagerAbi,
-      eventName: [...channelEvents],
+      eventName: [...channelEventNames],
       logs: logs.map((log) => formatLog(log)),
     });
   };

@@ -18,6 +18,7 @@ export {
   encodeChannelDescription,
   type ReceiverChannelState,
 } from "./channelDescription.ts";
+export { channelEventNames } from "./channelEventNames.ts";
 export { channelManagerRuntimeCode } from "./channelManagerRuntimeCode.ts";
 export { channelStatusBarHeight } from "./channelStatusBarHeight.ts";
 export {
