@@ -30,6 +30,8 @@ test("the 402 page: connect, deposit, the transaction on its way, the paid artic
 
   await connectButton(page).click();
   await openButton(page).waitFor();
+  // The button is disabled while the paywall learns how this token deposits: shoot it ready to click.
+  await expect(openButton(page)).toBeEnabled();
   await shot(page, "2-paywall-deposit");
 
   const release = wallet.holdNext("eth_sendTransaction");
@@ -108,6 +110,7 @@ test("a static site's paid fragment: paywall, deposit, bought; running low; clos
   await openButton(page).waitFor();
   // Six pages' worth, so that the second post leaves fewer than five and the status offers a top-up.
   await page.getByLabel(/^Deposit/).fill("0.006");
+  await expect(openButton(page)).toBeEnabled();
   await shot(page, "7-fragment-deposit");
 
   await openButton(page).click();

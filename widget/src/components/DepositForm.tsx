@@ -61,6 +61,7 @@ export function DepositForm(props: DepositFormProps): ReactNode {
   const mutation = channel ? topUp : open;
   const inputId = useId();
   const helpId = useId();
+  const methodId = useId();
   const method = useQuery({
     queryKey: ["micro-raiden", "deposit-method", requirements.chainId, requirements.token],
     enabled: Boolean(client),
@@ -143,14 +144,6 @@ export function DepositForm(props: DepositFormProps): ReactNode {
           ))}
         </fieldset>
       )}
-      {method.data && (
-        <p className="mr-muted">
-          {methodText(
-            sponsorUrl ? (kind === "receive-authorization" ? "sponsoredOneSignature" : "sponsored") : method.data,
-            messages,
-          )}
-        </p>
-      )}
       {short && (
         <div>
           <p>
@@ -194,11 +187,21 @@ export function DepositForm(props: DepositFormProps): ReactNode {
         type="submit"
         className="mr-button"
         disabled={!valid || short || deciding || noEther || mutation.isPending}
+        aria-describedby={method.data ? methodId : undefined}
       >
         {valid
           ? (channel ? messages.topUp : messages.open)(formatTokenAmount(amount, token, locale))
           : (channel ? messages.topUp : messages.open)("…")}
       </button>
+      {/* Under the button, which it describes: learnt after the form is drawn, it must not push the button down. */}
+      {method.data && (
+        <p id={methodId} className="mr-muted">
+          {methodText(
+            sponsorUrl ? (kind === "receive-authorization" ? "sponsoredOneSignature" : "sponsored") : method.data,
+            messages,
+          )}
+        </p>
+      )}
       {mutation.error && <ErrorNotice error={mutation.error} onRetry={submit} />}
     </form>
   );

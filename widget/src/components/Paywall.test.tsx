@@ -65,7 +65,10 @@ describe("Paywall", () => {
     expect(stepOf(document.activeElement)).toBe("deposit");
     expect(deposit).toHaveProperty("value", "0.1");
     expect(screen.getByRole("radio", { name: /Automatically/ })).toHaveProperty("checked", true);
+    // The open button does not move when the paywall has learnt how the token deposits and says it.
+    const openAt = screen.getByRole("button", { name: /^Open a channel/ }).getBoundingClientRect().top;
     expect(await screen.findByText("Opens with one signature and one transaction.")).toBeTruthy();
+    expect(screen.getByRole("button", { name: /^Open a channel/ }).getBoundingClientRect().top).toBe(openAt);
     await userEvent.tab(); // the deposit field
     await userEvent.tab(); // the payment mode
     await userEvent.tab(); // the open button
