@@ -33,14 +33,15 @@ const preactCompat = [
 
 /**
  * viem modules the script tag never reaches, replaced by widget/src/tag/unreachedViemFeatures.ts (which says why
- * for each): CCIP-Read lookups in `call`, @noble/curves for EIP-7702 authorization recovery, and the local-account
- * path of `sendTransaction`. Only at the one import that brings each into the tag: viem's barrels and any other
+ * for each): CCIP-Read lookups in `call`, the contract bytecode of deployless calls and deployless multicall,
+ * @noble/curves for EIP-7702 authorization recovery, and the local-account path of `sendTransaction`. Only at the one import that brings each into the tag: viem's barrels and any other
  * importer keep the real modules, and a viem release that moves these imports only costs the bytes back (bench:bundle
  * shows it).
  */
 function unreachedViemFeatures(): Plugin {
   const replaced: Record<string, readonly string[]> = {
-    "viem/_esm/actions/public/call.js": ["../../utils/ccip.js"],
+    "viem/_esm/actions/public/call.js": ["../../utils/ccip.js", "../../constants/contracts.js"],
+    "viem/_esm/actions/public/multicall.js": ["../../constants/contracts.js"],
     "viem/_esm/utils/signature/recoverPublicKey.js": ["@noble/curves/secp256k1"],
     "viem/_esm/actions/wallet/sendTransaction.js": ["./prepareTransactionRequest.js", "./sendRawTransaction.js"],
   };
@@ -104,16 +105,119 @@ function browserScript(entry: string, fileName: string, aliases: typeof preactCo
 /** Where the script tag's widget chunks go, beside the first script; the receiver serves them from there too. */
 const chunksDir = "chunks";
 
+/** A module of the first script and the names of its exports the first script keeps (and so can hand over). */
+type HandedOver = { id: string; names: string[] };
+
+/** The files of one or more Vite builds' output. */
+const outputFiles = (result: Awaited<ReturnType<typeof build>>) =>
+  (Array.isArray(result) ? result : [result]).flatMap((output) => (output as Rolldown.RolldownOutput).output);
+
 /**
- * The script tag: the widget (src/tag/widget.tsx) built first as ES module chunks named by their content hash, then
- * the first script (src/tag/paywall.ts), which a classic `<script async>` runs and which imports the widget's entry
- * chunk by the name this build gives it (`__MICRO_RAIDEN_WIDGET_CHUNK__`, relative to the script's own URL). The
- * chunks join the first script's output, so one build (in memory or on disk) has every file the tag can load.
+ * The modules of the first script the widget chunk may take from it (src/tag/handOver.ts): every module whose code
+ * the first script keeps, with the exports it keeps, read from a build of the first script in memory. Not the hand-over
+ * modules themselves (the chunk needs its own `handedOver` to take the rest).
+ */
+async function firstScriptModules(aliases: typeof preactCompat): Promise<HandedOver[]> {
+  const tag = browserScript(widget("src/tag/paywall.ts"), "paywall.js", aliases);
+  const result = await build({
+    ...tag,
+    configFile: false,
+    logLevel: "warn",
+    define: { ...tag.define, __MICRO_RAIDEN_WIDGET_CHUNK__: JSON.stringify("") },
+    build: { ...tag.build, write: false, sourcemap: false },
+  });
+  const script = outputFiles(result).find((file) => file.type === "chunk" && file.isEntry) as Rolldown.OutputChunk;
+  const own = [widget("src/tag/handOver.ts"), widget("src/tag/handedOverModules.ts")];
+  return Object.entries(script.modules)
+    .filter(([id, module]) => module.renderedExports.length > 0 && !id.startsWith("\0") && !own.includes(id))
+    .map(([id, module]) => ({ id, names: [...module.renderedExports].sort() }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * In the first script's build: src/tag/handedOverModules.ts becomes the list of the modules in `handedOver`, each an
+ * object of the exports the widget chunk takes from it (in that order: the chunk asks for them by number).
+ */
+function handOverFirstScriptModules(handedOver: HandedOver[]): Plugin {
+  const list = widget("src/tag/handedOverModules.ts");
+  return {
+    name: "micro-raiden:hand-over-first-script-modules",
+    load(id) {
+      if (id !== list) return null;
+      const imports = handedOver.map(
+        ({ id, names }, index) =>
+          `import { ${names.map((name) => `${name} as m${index}_${name}`).join(", ")} } from ${JSON.stringify(id)};`,
+      );
+      const modules = handedOver.map(
+        ({ names }, index) => `{ ${names.map((name) => `${name}: m${index}_${name}`).join(", ")} }`,
+      );
+      return `${imports.join("\n")}\nexport const handedOverModules = [${modules.join(", ")}];\n`;
+    },
+  };
+}
+
+/**
+ * In the widget chunk's build: an import of a module the first script hands over takes the names it keeps from the
+ * first script's instance, and only the rest from the chunk's own copy (an `export *` the named exports shadow), so
+ * the chunk carries none of the code the first script already brought. A module with state of its own must not be
+ * split between the two instances (each half would keep its own state): one that is, and holds a top-level `let` or
+ * `var`, stops the build unless it is listed here with the reason it is safe.
+ */
+function takeFirstScriptModules(handedOver: HandedOver[]): Plugin {
+  const byId = new Map(handedOver.map((module, index) => [module.id, { ...module, index }]));
+  const prefix = "\0micro-raiden-handed-over:";
+  const splitSafely: Record<string, string> = {
+    // Its one `let` caches the last snapshot it parsed, keyed by the stored text: each instance reads localStorage.
+    [widget("src/components/statusSnapshotStore.ts")]: "a cache keyed by the stored text",
+  };
+  return {
+    name: "micro-raiden:take-first-script-modules",
+    // Before Vite's own resolution, which would otherwise answer first for most imports.
+    enforce: "pre",
+    async resolveId(source, importer, options) {
+      if (importer?.startsWith(prefix)) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved && byId.has(resolved.id) ? `${prefix}${resolved.id}` : resolved;
+    },
+    load(id) {
+      if (!id.startsWith(prefix)) return null;
+      const module = byId.get(id.slice(prefix.length));
+      if (!module) return null;
+      return [
+        `import { handedOver as __microRaidenHandedOver } from ${JSON.stringify(widget("src/tag/handOver.ts"))};`,
+        `export const { ${module.names.join(", ")} } = __microRaidenHandedOver(import.meta.url, ${module.index});`,
+        `export * from ${JSON.stringify(module.id)};`,
+      ].join("\n");
+    },
+    generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type !== "chunk") continue;
+        for (const [id, rendered] of Object.entries(file.modules)) {
+          if (!byId.has(id) || rendered.renderedLength === 0 || splitSafely[id]) continue;
+          if (/^(let|var) /m.test(this.getModuleInfo(id)?.code ?? "")) {
+            this.error(
+              `${id} keeps state in a top-level variable and is split between the first script and the chunk (${rendered.renderedExports.join(", ")} come from its copy).`,
+            );
+          }
+        }
+      }
+    },
+  };
+}
+
+/**
+ * The script tag: the modules the first script keeps (src/tag/paywall.ts, built in memory), then the widget
+ * (src/tag/widget.tsx) built as ES module chunks named by their content hash that take those modules from the first
+ * script, then the first script itself, which a classic `<script async>` runs, which hands them over and imports the
+ * widget's entry chunk by the name this build gives it (`__MICRO_RAIDEN_WIDGET_CHUNK__`, relative to the script's own
+ * URL). The chunks join the first script's output, so one build (in memory or on disk) has every file the tag can load.
  */
 async function scriptTag(aliases: typeof preactCompat): Promise<UserConfig> {
+  const handedOver = await firstScriptModules(aliases);
   const chunk = browserScript(widget("src/tag/widget.tsx"), "", aliases);
   const result = await build({
     ...chunk,
+    plugins: [...(chunk.plugins ?? []), takeFirstScriptModules(handedOver)],
     configFile: false,
     logLevel: "warn",
     build: {
@@ -134,15 +238,13 @@ async function scriptTag(aliases: typeof preactCompat): Promise<UserConfig> {
       },
     },
   });
-  const files = (Array.isArray(result) ? result : [result]).flatMap(
-    (output) => (output as Rolldown.RolldownOutput).output,
-  );
+  const files = outputFiles(result);
   const entry = files.find((file) => file.type === "chunk" && file.isEntry);
   if (!entry) throw new Error("vite.config.ts: the widget chunk build produced no entry chunk.");
   const tag = browserScript(widget("src/tag/paywall.ts"), "paywall.js", aliases);
   return {
     ...tag,
-    plugins: [...(tag.plugins ?? []), emitWidgetChunks(files)],
+    plugins: [...(tag.plugins ?? []), handOverFirstScriptModules(handedOver), emitWidgetChunks(files)],
     define: { ...tag.define, __MICRO_RAIDEN_WIDGET_CHUNK__: JSON.stringify(`./${entry.fileName}`) },
   };
 }

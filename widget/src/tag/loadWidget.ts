@@ -2,6 +2,8 @@
 // build names by its content (vite.config.ts, mode "paywall") and puts in `chunks/` beside the script. The first script
 // draws the price and the Connect step from the page alone; this loads when the reader acts, or when the browser is
 // idle, or at once where nothing can be drawn without it.
+import { handedOverModules } from "./handedOverModules.ts";
+import { handOver } from "./handOver.ts";
 import type * as Widget from "./widget.tsx";
 
 export type { Widget };
@@ -20,9 +22,9 @@ let loading: Promise<typeof Widget> | undefined;
 
 /** The widget chunk, imported once (a failed import is tried again on the next call). */
 export function loadWidget(): Promise<typeof Widget> {
-  loading ??= (
-    import(/* @vite-ignore */ new URL(__MICRO_RAIDEN_WIDGET_CHUNK__, scriptUrl).href) as Promise<typeof Widget>
-  ).catch((error: unknown) => {
+  const chunkUrl = new URL(__MICRO_RAIDEN_WIDGET_CHUNK__, scriptUrl).href;
+  handOver(chunkUrl, handedOverModules);
+  loading ??= (import(/* @vite-ignore */ chunkUrl) as Promise<typeof Widget>).catch((error: unknown) => {
     loading = undefined;
     throw error;
   });

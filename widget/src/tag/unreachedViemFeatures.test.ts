@@ -1,8 +1,11 @@
-import { offchainLookupSignature as viemSignature } from "viem";
+import { encodeDeployData, type Hex, offchainLookupSignature as viemSignature } from "viem";
 import { describe, expect, it } from "vitest";
 import * as standIns from "./unreachedViemFeatures.ts";
 import {
   defaultParameters,
+  deploylessCallViaBytecodeBytecode,
+  deploylessCallViaFactoryBytecode,
+  multicall3Bytecode,
   offchainLookup,
   offchainLookupSignature,
   prepareTransactionRequest,
@@ -32,9 +35,21 @@ describe("the script tag's stand-ins for viem's unreached features", () => {
     expect(() => defaultParameters.length).toThrow(reached);
   });
 
+  it("refuses where a deployless call first uses its bytecode: encoding the deploy data", () => {
+    // viem's call: `encodeDeployData({ abi, bytecode: deploylessCallViaBytecodeBytecode, args: [code, data] })`, and
+    // the same for the factory's bytecode and multicall3's (a deployless multicall is a call with `code`); nothing is
+    // sent before that.
+    const abi = [
+      { type: "constructor", stateMutability: "nonpayable", inputs: [{ type: "bytes" }, { type: "bytes" }] },
+    ];
+    for (const bytecode of [deploylessCallViaBytecodeBytecode, deploylessCallViaFactoryBytecode, multicall3Bytecode]) {
+      expect(() => encodeDeployData({ abi, bytecode: bytecode as Hex, args: ["0x01", "0x02"] })).toThrow(reached);
+    }
+  });
+
   it("has no stand-in that passes quietly: every export but the selector throws when called or used", async () => {
     const exports = Object.entries(standIns).filter(([name]) => name !== "offchainLookupSignature");
-    expect(exports.length).toBeGreaterThanOrEqual(5);
+    expect(exports.length).toBeGreaterThanOrEqual(8);
     for (const [name, standIn] of exports) {
       if (typeof standIn === "function") {
         await expect(

@@ -1,11 +1,16 @@
 // Stand-ins for viem modules the script tag never reaches: vite.config.ts (`unreachedViemFeatures`) puts this module
 // in their place for the one import that brings each into the tag, and nowhere else. The bundler cannot tell these
 // paths are dead; we can, and each stand-in throws, saying what was reached, if that ever stops being true (a value
-// too: one passing for an empty list would let a reached path run on). Together they are 18 kB gzip of the tag.
+// too: one passing for an empty list would let a reached path run on). Together they are 21 kB gzip of the tag.
 //
 // - `utils/ccip.js`, which `call` imports lazily on every reverted read, to tell a CCIP-Read (EIP-3668) offchain
 //   lookup apart. No contract the tag reads (the channel manager, a deposit token) answers with one, so the tag keeps
 //   the selector that `call` compares and drops the lookup, its gateway requests and ENS batch code.
+// - `constants/contracts.js`, imported by `call` and `multicall`: the bytecode (13 kB of hex, which compresses
+//   badly) of deployless calls (`call` with `code`, or `factory` and `factoryData`, as ERC-6492 verification uses) and
+//   of deployless multicall (`batch.multicall.deployless`, or `multicall` with `deployless: true`). The tag calls
+//   deployed contracts only and its clients set no such batch option; `call` and `multicall` use a constant only on
+//   those paths, where the stand-in throws as soon as the bytecode is read.
 // - `@noble/curves/secp256k1`, which `recoverPublicKey` imports lazily for `sendTransaction` to recover an EIP-7702
 //   authorization's address when a transaction has no `to`. Every transaction the tag sends names its contract. The
 //   tag signs with @noble/secp256k1 (the web-client's protocol/secp256k1), so @noble/curves stays out entirely.
@@ -32,6 +37,11 @@ function refusing<T extends object>(target: T, what: string): T {
 export async function offchainLookup(): Promise<never> {
   unreached("viem's CCIP-Read (EIP-3668) offchain lookup (offchainLookup)");
 }
+
+/** Throw on any use (concatenating, measuring or encoding the bytecode): the tag makes no deployless call. */
+export const deploylessCallViaBytecodeBytecode: unknown = refusing({}, "viem's deployless call bytecode");
+export const deploylessCallViaFactoryBytecode: unknown = refusing({}, "viem's deployless factory call bytecode");
+export const multicall3Bytecode: unknown = refusing({}, "viem's deployless multicall bytecode");
 
 /** Throws on any use. */
 export const secp256k1: unknown = refusing({}, "@noble/curves' secp256k1");
