@@ -24,10 +24,17 @@ parentPort?.on("message", (batch: Batch | "close") => {
   try {
     db.exec("BEGIN IMMEDIATE");
     try {
-      for (const [sender, openBlock, balance, signature, request, at] of batch.proofs) {
-        recordEarnings(sender, BigInt(openBlock), BigInt(balance), request, at);
-        upsert.run(sender, BigInt(openBlock), balance, signature, request, at);
-      }
+      const proofs = batch.proofs.map(([sender, openBlock, balance, signature, request, committedAt]) => ({
+        sender,
+        openBlock: BigInt(openBlock),
+        balance: BigInt(balance),
+        signature,
+        request,
+        committedAt,
+      }));
+      recordEarnings(proofs, (p) => {
+        upsert.run(p.sender, p.openBlock, p.balance.toString(), p.signature, p.request, p.committedAt);
+      });
       db.exec("COMMIT");
     } catch (error) {
       db.exec("ROLLBACK");

@@ -47,6 +47,46 @@ describe("sqliteStore", () => {
     }
   });
 
+  it("counts a batch the worker thread writes as one proof at a time, a channel's two rises in it included", async () => {
+    const path = await tempPath();
+    const store = sqliteStore(path);
+    const writer = workerProofWriter(path);
+    const sender = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    const signature = `0x${"11".repeat(64)}1b` as const;
+    const proof = (openBlock: bigint, balance: bigint, request: string) => ({
+      sender,
+      openBlock,
+      balance,
+      signature,
+      request,
+      committedAt: 7,
+    });
+    try {
+      await writer.write([proof(5n, 3n, "GET /a")]);
+      await writer.write([
+        proof(5n, 3n, "GET /a"),
+        proof(5n, 10n, "GET /a"),
+        proof(6n, 2n, "GET /b"),
+        proof(5n, 12n, ""),
+      ]);
+      assert.deepEqual(store.loadEarnings(0), [
+        { hourStart: 0, resource: "", amount: 2n, payments: 1 },
+        { hourStart: 0, resource: "/a", amount: 10n, payments: 2 },
+        { hourStart: 0, resource: "/b", amount: 2n, payments: 1 },
+      ]);
+      assert.deepEqual(
+        store.loadProofs().map((p) => [p.openBlock, p.balance]),
+        [
+          [5n, 12n],
+          [6n, 2n],
+        ],
+      );
+    } finally {
+      await writer.close();
+      store.close();
+    }
+  });
+
   it("refuses a database written by a newer schema", async () => {
     const path = await tempPath();
     sqliteStore(path).close();

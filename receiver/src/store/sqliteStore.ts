@@ -178,10 +178,9 @@ export function sqliteStore(path: string): ProofStore & RateEvents {
     saveProofs(proofs) {
       if (proofs.length === 0) return;
       transaction(() => {
-        for (const p of proofs) {
-          recordEarnings(p.sender, p.openBlock, p.balance, p.request, p.committedAt);
+        recordEarnings(proofs, (p) => {
           upsertProof.run(p.sender, p.openBlock, p.balance.toString(), p.signature, p.request, p.committedAt);
-        }
+        });
       });
     },
     loadProofs() {

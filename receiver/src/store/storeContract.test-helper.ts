@@ -194,6 +194,34 @@ export function describeStoreContract(name: string, freshPlace: () => Promise<St
         assert.deepEqual(await store.loadEarnings(at(2 * hour)), []);
       }));
 
+    it("counts a batch of proofs as it counts them one by one", () =>
+      withStore(async (store) => {
+        const hour = 3_600_000;
+        const at = (n: number) => 400_000 * hour + n;
+        const big = 2n ** 70n;
+        const proof = (openBlock: bigint, balance: bigint, request: string, committedAt: number) => ({
+          sender,
+          openBlock,
+          balance,
+          signature,
+          request,
+          committedAt,
+        });
+        await store.saveProofs([proof(5n, big, "GET /a", at(1))]);
+        await store.saveProofs([
+          proof(5n, big, "GET /a", at(2)), // stored already: earns nothing
+          proof(6n, 4n, "GET /a?x=1", at(3)),
+          proof(7n, 6n, "GET /b", at(4)),
+          proof(8n, big, "GET /a", at(hour + 5)), // the next hour
+          proof(9n, 1n, "GET /a", at(6)),
+        ]);
+        assert.deepEqual(await store.loadEarnings(at(0)), [
+          { hourStart: at(0), resource: "/a", amount: big + 5n, payments: 3 },
+          { hourStart: at(0), resource: "/b", amount: 6n, payments: 1 },
+          { hourStart: at(hour), resource: "/a", amount: big, payments: 1 },
+        ]);
+      }));
+
     it("records a challenge and its later outcome", () =>
       withStore(async (store) => {
         await store.saveChallenge({
