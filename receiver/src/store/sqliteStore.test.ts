@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { describe, it } from "node:test";
 import { workerProofWriter } from "./proofWriter.ts";
+import type { ProofRecord } from "./records.ts";
 import { sqliteStore } from "./sqliteStore.ts";
 import { describeStoreContract } from "./storeContract.test-helper.ts";
 
@@ -53,7 +54,7 @@ describe("sqliteStore", () => {
     const writer = workerProofWriter(path);
     const sender = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
     const signature = `0x${"11".repeat(64)}1b` as const;
-    const proof = (openBlock: bigint, balance: bigint, request: string) => ({
+    const proof = (openBlock: bigint, balance: bigint, request: string): ProofRecord => ({
       sender,
       openBlock,
       balance,

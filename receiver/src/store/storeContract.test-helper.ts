@@ -199,7 +199,7 @@ export function describeStoreContract(name: string, freshPlace: () => Promise<St
         const hour = 3_600_000;
         const at = (n: number) => 400_000 * hour + n;
         const big = 2n ** 70n;
-        const proof = (openBlock: bigint, balance: bigint, request: string, committedAt: number) => ({
+        const proof = (openBlock: bigint, balance: bigint, request: string, committedAt: number): ProofRecord => ({
           sender,
           openBlock,
           balance,
