@@ -10,27 +10,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { apiPaths, decodeReceiverStats } from "@micro-raiden/web-client/protocol";
-import { createPublicClient, custom, encodeAbiParameters, numberToHex, parseEther, toHex } from "viem";
+import { toHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { receiverApp } from "../src/http/receiverApp.ts";
 import { createReceiverCore } from "../src/receiver/createReceiverCore.ts";
 import { receiverFromCore } from "../src/receiver/receiverFromCore.ts";
 import { sqliteStore } from "../src/store/sqliteStore.ts";
-import { benchDeployment, fillChannels } from "./fillChannels.ts";
+import { benchDeployment, benchPublicClient, fillChannels } from "./fillChannels.ts";
 
 const sizes = (process.env.CHANNELS ?? "1000,10000,100000").split(",").map(Number);
 const deployment = benchDeployment;
 
-/** A public client whose only answer is the token balance, like the app tests' fake: /stats makes one eth_call. */
-const publicClient = createPublicClient({
-  transport: custom({
-    async request({ method }: { method: string }) {
-      if (method === "eth_chainId") return numberToHex(deployment.chainId);
-      if (method === "eth_call") return encodeAbiParameters([{ type: "uint256" }], [parseEther("42")]);
-      throw new Error(`fake RPC: unexpected ${method}`);
-    },
-  }),
-});
+const publicClient = benchPublicClient;
 
 /** Mean time per call of `run`, in ms, over `calls` calls after `warmup` unmeasured ones. */
 async function perCall(calls: number, warmup: number, run: (i: number) => unknown): Promise<number> {
@@ -78,7 +69,7 @@ async function measure(channels: number): Promise<Row> {
       let open = 0;
       let closing = 0;
       const senders = new Set<string>();
-      for (const channel of core.book.values()) {
+      for (const channel of core.book.select({})) {
         const state = core.status(channel);
         if (state === "settled") continue;
         if (state === "open") {

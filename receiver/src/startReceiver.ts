@@ -63,6 +63,11 @@ export type StartReceiverOptions = {
   /** How long a retried request whose answer was cut off may be served again for free, in ms (default 60 000). */
   repeatWindowMs?: number | undefined;
   /**
+   * Channels kept in memory at most (default 10 000, the least recently used go first): the others are read from the
+   * store when a request names them, so a start reads no channel and memory stays flat as channels pile up.
+   */
+  maxChannels?: number | undefined;
+  /**
    * How long a paid request may hold its channel, in ms (default 30 000): a handler or upstream that takes longer is
    * answered 504 and not charged, and a payment or the reader's close never waits longer behind another request.
    */
@@ -150,6 +155,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
     confirmations: options.confirmations,
     gatewayPath: options.gatewayPath,
     repeatWindowMs: options.repeatWindowMs,
+    maxChannels: options.maxChannels,
     requestTimeoutMs: options.requestTimeoutMs,
     verifierThreads: options.verifierThreads ?? defaultVerifierThreads(),
     proofWriter,

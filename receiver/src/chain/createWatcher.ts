@@ -195,7 +195,7 @@ export function createWatcher(options: WatcherOptions) {
       const fork = await forkPoint();
       log("warn", `chain reorganized below block ${last.number}: rolling back to block ${fork}`);
       store.rollbackTo(fork);
-      receiver.book.rebuild(store);
+      receiver.book.clear();
       // Challenges sent in the dropped blocks are gone with them: send again where still needed.
       challenges.clear();
       credit = undefined;
@@ -220,7 +220,7 @@ export function createWatcher(options: WatcherOptions) {
    * it reverted or has not been mined after 20 polls.
    */
   async function challengeStaleCloses(head: bigint) {
-    for (const channel of receiver.book.values()) {
+    for (const channel of receiver.book.select({ closePending: true })) {
       const request = channel.closeRequest;
       if (!request || channel.settled || !channel.signature) continue;
       if (request.balance >= channel.balance || head > request.settleBlock) continue;

@@ -1,7 +1,7 @@
 import postgres from "postgres";
 import type { ReceiverCore } from "../receiver/createReceiverCore.ts";
-import { address, amount, eventFromRow, hex, integer, proofFromRow } from "../store/postgresRows.ts";
-import type { BlockRecord, ChainEvent, ClosingAgreementRecord, ProofRecord } from "../store/records.ts";
+import { eventFromRow, hex, integer, proofFromRow } from "../store/postgresRows.ts";
+import type { BlockRecord, ChainEvent, ProofRecord } from "../store/records.ts";
 
 /** What the leader announces after each chain step it stored; and what a receiver asks of it (read the chain now). */
 export const chainChannel = "micro_raiden_chain";
@@ -20,8 +20,10 @@ export type DatabaseFollowerOptions = {
 /**
  * Keeps a receiver's channel book up to date from the shared database instead of the chain: the channel events and
  * the block cursor the leader stores (opens, top-ups, withdrawals, closes; a reorganization, which rewrites the
- * stored blocks, rebuilds the book), and the proofs every receiver commits (so each book, and `/stats`, shows the
- * payments taken by the others). Reads on the leader's notification (LISTEN) and every `pollIntervalMs`.
+ * stored blocks, drops the book's channels), and the proofs every receiver commits (so each book shows the payments
+ * taken by the others). Only the channels the book holds in memory take what is read; the others are read whole from
+ * the database when asked for, so joining reads no channel. Reads on the leader's notification (LISTEN) and every
+ * `pollIntervalMs`.
  *
  * Proofs are followed by the transaction that wrote them (`written_by`, a trigger's `pg_current_xact_id()`): each read
  * takes the rows written by transactions not yet finished at the previous read's snapshot, so a row committed late
@@ -38,7 +40,7 @@ export function followDatabase(options: DatabaseFollowerOptions) {
   });
   /** Whether this receiver reads chain events from the database (a follower) or the watcher writes them (leader). */
   let followChain = true;
-  /** The last stored block the book reflects; undefined: rebuild from everything stored. */
+  /** The last stored block the book reflects; undefined: none yet (the book holds nothing from before). */
   let known: BlockRecord | undefined;
   /** Proof rows written by transactions from this one on may not have been read yet. */
   let proofsFrom: bigint | undefined;
@@ -47,12 +49,10 @@ export function followDatabase(options: DatabaseFollowerOptions) {
 
   type Tx = postgres.TransactionSql<{ bigint: bigint }>;
 
+  /** Proofs written since the last read (called after a first one). */
   async function readProofs(tx: Tx): Promise<ProofRecord[]> {
-    const rows =
-      proofsFrom === undefined
-        ? await tx`SELECT sender, open_block, balance, signature, request, committed_at FROM proofs`
-        : await tx`SELECT sender, open_block, balance, signature, request, committed_at FROM proofs
-            WHERE written_by >= ${proofsFrom.toString()}::xid8`;
+    const rows = await tx`SELECT sender, open_block, balance, signature, request, committed_at FROM proofs
+      WHERE written_by >= ${(proofsFrom ?? 0n).toString()}::xid8`;
     return rows.map(proofFromRow);
   }
 
@@ -74,22 +74,10 @@ export function followDatabase(options: DatabaseFollowerOptions) {
       };
       const reorganized = proofsFrom !== undefined && followChain && !(await stillOnChain(tx, known, last));
       if (proofsFrom === undefined || reorganized) {
-        // First read, a change of role, or the stored chain changed under what the book holds: read everything.
-        const proofs = await readProofs(tx);
-        const agreements = (await tx`SELECT sender, open_block, balance FROM closing_agreements`).map(
-          (row): ClosingAgreementRecord => ({
-            sender: address(row, "sender"),
-            openBlock: integer(row, "open_block"),
-            balance: amount(row, "balance"),
-          }),
-        );
-        const events = (await tx`SELECT * FROM events ORDER BY block_number, log_index`).map(eventFromRow);
+        // First read, a change of role, or the stored chain changed under what the book holds: the book forgets its
+        // channels and reads each again from the database when it is asked for (nothing is read in advance).
         if (reorganized) log("warn", `the stored chain changed below block ${known?.number}: channels read again`);
-        core.book.rebuild({
-          loadProofs: () => proofs,
-          loadClosingAgreements: () => agreements,
-          loadEvents: () => events,
-        });
+        core.book.clear();
       } else {
         if (followChain && last && known && last.number > known.number) {
           const events: ChainEvent[] = (
@@ -98,11 +86,9 @@ export function followDatabase(options: DatabaseFollowerOptions) {
           ).map(eventFromRow);
           for (const event of events) core.book.apply(event);
         }
-        for (const proof of await readProofs(tx)) {
-          // Only a higher balance: the same proof again must not reset what the book knows of its delivery.
-          const channel = core.book.get(proof.sender, proof.openBlock);
-          if (!channel || proof.balance > channel.balance) core.book.recordProof(proof);
-        }
+        // Only a higher balance, only for channels in memory: the same proof again must not reset what the book knows
+        // of its delivery.
+        for (const proof of await readProofs(tx)) core.book.learnProof(proof);
       }
       proofsFrom = from;
       known = last;
@@ -151,7 +137,7 @@ export function followDatabase(options: DatabaseFollowerOptions) {
 
   let listening: Promise<unknown> | undefined;
   return {
-    /** Reads the database once (the book is then built), then keeps reading. */
+    /** Reads the database's cursor once (the book then follows it), then keeps reading. */
     async start() {
       await refresh();
       listening = Promise.all([
@@ -170,13 +156,13 @@ export function followDatabase(options: DatabaseFollowerOptions) {
     },
     /**
      * Follow the chain's events through the database (a follower), or leave them to this receiver's watcher (the
-     * leader). Switching to following rebuilds the book from the database.
+     * leader). Switching to following drops the book's channels (they are read again from the database).
      */
     followChain(follow: boolean) {
       followChain = follow;
     },
     refresh,
-    /** Reads everything stored again and rebuilds the book from it (a change of role). */
+    /** Drops the book's channels and follows the database from now on (a change of role). */
     rebuild(): Promise<void> {
       proofsFrom = undefined;
       return refresh();

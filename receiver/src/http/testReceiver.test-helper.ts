@@ -136,6 +136,8 @@ export type TestReceiverOptions = {
   /** The receiver's key (default: a fresh one); pass the first one's to restart a receiver on its store. */
   account?: LocalAccount;
   repeatWindowMs?: number;
+  /** Channels the book keeps in memory at most (default the receiver's). */
+  maxChannels?: number;
   /** How long a paid request may hold its channel (default the receiver's, 30 s). */
   requestTimeoutMs?: number;
   now?: () => number;
@@ -156,6 +158,7 @@ export function createTestReceiver(options: TestReceiverOptions = {}) {
     confirmations: options.confirmations,
     reorderWindowMs: options.reorderWindowMs,
     repeatWindowMs: options.repeatWindowMs,
+    maxChannels: options.maxChannels,
     requestTimeoutMs: options.requestTimeoutMs,
     now: options.now,
   });

@@ -1,6 +1,6 @@
-import type { Address, Hex } from "viem";
+import { type Address, getAddress, type Hex } from "viem";
 import type { ProofStore } from "../store/ProofStore.ts";
-import type { ChainEvent, ProofRecord } from "../store/records.ts";
+import type { ChainEvent, ChannelFilter, ChannelTotals, ProofRecord, StoredChannel } from "../store/records.ts";
 
 /**
  * The latest accepted payment of a channel: its proof, the request it paid for, and whether its response went out.
@@ -36,7 +36,7 @@ export type ChannelView = {
   /** The latest accepted balance and its proof (zero and undefined before the first payment). */
   balance: bigint;
   signature: Hex | undefined;
-  /** The latest accepted payment, shared with the book's proof index (it survives a rebuild). */
+  /** The latest accepted payment (one object while it may be repeated, whether the channel stays in memory or not). */
   latest: LatestPayment | undefined;
   /** A closing signature was handed out, or the operator is closing it: no more payments. */
   closing: boolean;
@@ -44,144 +44,151 @@ export type ChannelView = {
 
 export type ChannelStatus = "pending" | "open" | "closing" | "settled";
 
-/** The receiver's totals, named as in the protocol's `ReceiverStats` (which adds the token balance and addresses). */
-export type BookTotals = {
-  /** Confirmed deposits of open channels. */
-  depositSum: bigint;
-  openChannels: number;
-  /** Channels whose sender asked for an uncooperative close (challenge period running). */
-  pendingChannels: number;
-  /** Paid and not yet withdrawn, over channels not settled. */
-  balanceSum: bigint;
-  /** Senders with at least one confirmed open channel. */
-  uniqueSenders: number;
-};
+/** The receiver's totals, as the store adds them up (`ProofStore.channelTotals`). */
+export type BookTotals = ChannelTotals;
 
 export function channelKey(sender: Address, openBlock: bigint): string {
   return `${sender.toLowerCase()}:${openBlock}`;
 }
 
-/** A deposit (or a channel's creation) still short of its confirmations: the totals leave it out until then. */
-type Unconfirmed = { key: string; sender: string; block: bigint; amount: bigint; creates: boolean };
+/** Default of `maxChannels`: a few thousand readers paying at once, a few MB. */
+export const defaultMaxChannels = 10_000;
+
+export type ChannelBookOptions = {
+  /** Where a channel not in memory is read from. */
+  store: Pick<ProofStore, "loadChannels">;
+  /** Channels kept in memory at most (the least recently used go first); default 10 000. */
+  maxChannels?: number | undefined;
+  /** Channels that must stay in memory whatever the bound: a request holds them (their view is in use). */
+  pinned?: ((key: string) => boolean) | undefined;
+  /** How long a payment may be repeated for free (the receiver's `repeatWindowMs`): its delivery marks live that long. */
+  repeatWindowMs?: number | undefined;
+  now?: (() => number) | undefined;
+};
+
+/** A channel in memory, with the last stored event its view reflects (an event at or before it is not applied twice). */
+type Entry = { view: ChannelView; block: bigint; logIndex: number };
 
 /**
- * The channels of one receiver, rebuilt from chain events and stored proofs, kept in memory for the hot path.
- * It also keeps the totals `/stats` reports up to date with every change, so reading them never walks the
- * channels: `totals()` costs O(deposits still waiting for confirmation), whatever the number of channels.
+ * The channels of one receiver: a bounded cache over its store. A channel is read from the store (its events, proof
+ * and closing mark, through indexes) the first time it is asked for and kept, the least recently used going first
+ * beyond `maxChannels`, so a receiver starts at once and its memory stays flat however many channels are stored.
+ * What changes reaches the channels in memory (events the watcher or the database follower applies, accepted proofs);
+ * the store already holds it for the others.
+ *
+ * A payment's delivery marks (`LatestPayment.delivered`, `secondDeliveryUsed`) live in memory (with SQLite): each
+ * payment young enough to be repeated keeps its one `LatestPayment` object, whether its channel stays in memory or
+ * is read again, so evicting a channel never grants a second free delivery.
  */
 export class ChannelBook {
-  readonly #channels = new Map<string, ChannelView>();
-  /**
-   * Every accepted proof by channel key, also for channels the chain does not show (any more): a reorg may drop a
-   * channel and re-include it with the same identity, and its accepted balance must come back with it.
-   */
-  readonly #proofs = new Map<string, LatestPayment>();
-  /** Channels that take no more payments: closing signature handed out, or the operator closing (kept across rebuilds). */
-  readonly #closing = new Set<string>();
+  readonly #store: Pick<ProofStore, "loadChannels">;
+  readonly #max: number;
+  readonly #pinned: (key: string) => boolean;
+  readonly #repeatWindowMs: number;
+  readonly #now: () => number;
+  /** In least recently used order (a use moves an entry to the end). */
+  readonly #channels = new Map<string, Entry>();
+  /** Payments that may still be repeated, by channel, oldest commit first (roughly: a later one moves to the end). */
+  readonly #recent = new Map<string, LatestPayment>();
   /**
    * Channels whose sender got a closing signature in this process: their mark is never taken back, whatever the
    * operator's close does. Memory is enough: after a restart nothing is taken back (the operator's close that could
    * fail died with the process, and a later one finds the channel closing already).
    */
   readonly #signed = new Set<string>();
+  #version = 0;
 
-  // Totals over channels the chain shows as open (no close requested, not settled), confirmed or not; the
-  // unconfirmed part is subtracted when read.
-  #openCount = 0;
-  #depositSum = 0n;
-  #openBySender = new Map<string, number>();
-  #closingCount = 0;
-  #balanceSum = 0n;
-  #unconfirmed: Unconfirmed[] = [];
+  constructor(options: ChannelBookOptions) {
+    this.#store = options.store;
+    this.#max = options.maxChannels ?? defaultMaxChannels;
+    if (!Number.isSafeInteger(this.#max) || this.#max < 1) throw new Error("maxChannels must be a whole number ≥ 1.");
+    this.#pinned = options.pinned ?? (() => false);
+    this.#repeatWindowMs = options.repeatWindowMs ?? 60_000;
+    this.#now = options.now ?? Date.now;
+  }
 
+  /** The channel, read from the store unless in memory; undefined when the store knows no such channel. */
   get(sender: Address, openBlock: bigint): ChannelView | undefined {
-    return this.#channels.get(channelKey(sender, openBlock));
+    const key = channelKey(sender, openBlock);
+    const entry = this.#channels.get(key);
+    if (entry) {
+      this.#channels.delete(key);
+      this.#channels.set(key, entry);
+      return entry.view;
+    }
+    const [stored] = this.#store.loadChannels({ sender: getAddress(sender), openBlock });
+    if (!stored) return undefined;
+    const loaded = this.#entryOf(stored);
+    this.#channels.set(key, loaded);
+    this.#evict();
+    return loaded.view;
   }
 
-  /** Every channel the book knows, in the order they were opened. */
-  values(): IterableIterator<ChannelView> {
-    return this.#channels.values();
+  /** The channel if it is in memory, without reading the store or counting as a use. */
+  peek(sender: Address, openBlock: bigint): ChannelView | undefined {
+    return this.#channels.get(channelKey(sender, openBlock))?.view;
   }
 
+  /**
+   * The channels `filter` selects, as the store holds them (those in memory as they are there); the ones read are not
+   * kept, so a listing of every channel passes through memory without filling the cache.
+   */
+  select(filter: ChannelFilter): ChannelView[] {
+    return this.#store
+      .loadChannels(filter)
+      .map(
+        (stored) => this.#channels.get(channelKey(stored.sender, stored.openBlock))?.view ?? this.#entryOf(stored).view,
+      );
+  }
+
+  /** Channels in memory now. */
   get size(): number {
     return this.#channels.size;
   }
 
-  /** Rebuilds every channel from the store: events, proofs and closing agreements (after a start or a reorg). */
-  rebuild(store: Pick<ProofStore, "loadEvents" | "loadProofs" | "loadClosingAgreements">): void {
-    this.#channels.clear();
-    this.#openCount = 0;
-    this.#depositSum = 0n;
-    this.#openBySender.clear();
-    this.#closingCount = 0;
-    this.#balanceSum = 0n;
-    this.#unconfirmed = [];
-    for (const proof of store.loadProofs()) this.recordProof(proof);
-    for (const agreement of store.loadClosingAgreements()) this.markClosing(agreement.sender, agreement.openBlock);
-    for (const event of store.loadEvents()) this.apply(event);
+  /** Counts every change the book sees (its own channels' or not): the receiver's /stats are read again after one. */
+  get version(): number {
+    return this.#version;
   }
 
-  /** Applies one event in chain order. */
+  /**
+   * Forgets every channel in memory, in use or not: the stored chain changed under them (a reorg), or this receiver
+   * starts following the database anew. They are read again when asked for (a request holding one sees it replaced,
+   * as after any change of its channel; its payments' objects stay, see `recordProof`).
+   */
+  clear(): void {
+    this.#version++;
+    this.#channels.clear();
+  }
+
+  /** Applies one event in chain order, after the store got it: to the channel if in memory (others read it later). */
   apply(event: ChainEvent): void {
+    this.#version++;
     const key = channelKey(event.sender, event.openBlock);
-    let channel = this.#channels.get(key);
-    if (event.name === "ChannelCreated") {
-      if (channel) this.#leave(channel);
-      const latest = this.#proofs.get(key);
-      const deposit = event.amounts.deposit ?? 0n;
-      channel = {
-        sender: event.sender,
-        openBlock: event.openBlock,
-        deposits: [{ block: event.blockNumber, amount: deposit }],
-        signer: event.signer,
-        withdrawn: 0n,
-        closeRequest: undefined,
-        settled: false,
-        balance: latest?.balance ?? 0n,
-        signature: latest?.signature,
-        latest,
-        closing: this.#closing.has(key),
-      };
-      this.#channels.set(key, channel);
-      this.#enter(channel);
-      const sender = event.sender.toLowerCase();
-      this.#unconfirmed.push({ key, sender, block: event.blockNumber, amount: deposit, creates: true });
+    const entry = this.#channels.get(key);
+    if (!entry) return;
+    if (event.blockNumber < entry.block || (event.blockNumber === entry.block && event.logIndex <= entry.logIndex)) {
       return;
     }
-    if (!channel) return;
-    switch (event.name) {
-      case "ChannelToppedUp": {
-        const added = event.amounts.added ?? 0n;
-        channel.deposits.push({ block: event.blockNumber, amount: added });
-        if (this.#chainOpen(channel)) {
-          this.#depositSum += added;
-          this.#unconfirmed.push({ key, sender: "", block: event.blockNumber, amount: added, creates: false });
-        }
-        break;
-      }
-      case "ChannelWithdrawn":
-        this.recordWithdrawn(channel, event.amounts.withdrawn ?? channel.withdrawn);
-        break;
-      case "ChannelCloseRequested":
-        this.#leave(channel);
-        channel.closeRequest = {
-          balance: event.amounts.balance ?? 0n,
-          settleBlock: event.settleBlock ?? 0n,
-          block: event.blockNumber,
-        };
-        this.#enter(channel);
-        break;
-      case "ChannelSettled":
-        this.markSettled(channel);
-        break;
-    }
+    if (event.name === "ChannelCreated") {
+      // The same channel again (a reorganization re-included it): a new view, its payment kept.
+      const { latest, closing } = entry.view;
+      entry.view = { ...newView(event), balance: latest?.balance ?? 0n, signature: latest?.signature, latest, closing };
+    } else applyEvent(entry.view, event);
+    entry.block = event.blockNumber;
+    entry.logIndex = event.logIndex;
   }
 
-  /** Records an accepted (and stored) proof; a lower balance than the one known never replaces it. */
-  recordProof(proof: ProofRecord): void {
+  /**
+   * Records an accepted (and stored) proof and returns its payment; a lower balance than the one known never
+   * replaces it (then the known payment is returned).
+   */
+  recordProof(proof: ProofRecord): LatestPayment {
+    this.#version++;
     const key = channelKey(proof.sender, proof.openBlock);
-    const known = this.#proofs.get(key);
-    if (known && known.balance > proof.balance) return;
+    const view = this.#channels.get(key)?.view;
+    const known = view?.latest ?? this.#young(key);
+    if (known && known.balance > proof.balance) return known;
     const latest: LatestPayment = {
       balance: proof.balance,
       signature: proof.signature,
@@ -190,36 +197,44 @@ export class ChannelBook {
       delivered: false,
       secondDeliveryUsed: false,
     };
-    this.#proofs.set(key, latest);
-    const channel = this.#channels.get(key);
-    if (channel) {
-      if (!channel.settled) this.#balanceSum += proof.balance - channel.balance;
-      channel.balance = proof.balance;
-      channel.signature = proof.signature;
-      channel.latest = latest;
+    this.#remember(key, latest);
+    if (view) {
+      view.balance = proof.balance;
+      view.signature = proof.signature;
+      view.latest = latest;
     }
+    return latest;
+  }
+
+  /**
+   * A proof another receiver committed (read from the shared database): the channel in memory takes it if it is
+   * higher than the balance it knows; a channel not in memory reads it when asked for.
+   */
+  learnProof(proof: ProofRecord): void {
+    this.#version++;
+    const view = this.peek(proof.sender, proof.openBlock);
+    if (view && proof.balance > view.balance) this.recordProof(proof);
   }
 
   /** What the receiver has withdrawn from a channel (from the chain, or from its own withdraw transaction). */
   recordWithdrawn(channel: ChannelView, withdrawn: bigint): void {
-    if (withdrawn <= channel.withdrawn) return;
-    if (!channel.settled) this.#balanceSum -= withdrawn - channel.withdrawn;
-    channel.withdrawn = withdrawn;
+    this.#version++;
+    if (withdrawn > channel.withdrawn) channel.withdrawn = withdrawn;
   }
 
   /** The channel was paid out on chain (settled, or closed cooperatively). */
   markSettled(channel: ChannelView): void {
-    if (channel.settled) return;
-    this.#leave(channel);
+    this.#version++;
     channel.settled = true;
   }
 
-  /** Marks a channel as closing (the operator closes it, or its sender gets a closing signature): no more payments. */
+  /**
+   * Marks a channel as closing (the operator closes it, or its sender gets a closing signature): no more payments.
+   * The mark is stored first; this tells the channel in memory.
+   */
   markClosing(sender: Address, openBlock: bigint): void {
-    const key = channelKey(sender, openBlock);
-    this.#closing.add(key);
-    const channel = this.#channels.get(key);
-    if (channel) channel.closing = true;
+    const view = this.peek(sender, openBlock);
+    if (view) view.closing = true;
   }
 
   /** Marks a channel as closing for good: its sender got (or is about to get) a closing signature. */
@@ -233,88 +248,113 @@ export class ChannelBook {
    * sender got a closing signature meanwhile (it can still close at that balance, so no payment may follow).
    */
   clearClosing(sender: Address, openBlock: bigint): boolean {
-    const key = channelKey(sender, openBlock);
-    if (this.#signed.has(key)) return false;
-    this.#closing.delete(key);
-    const channel = this.#channels.get(key);
-    if (channel) channel.closing = false;
+    if (this.#signed.has(channelKey(sender, openBlock))) return false;
+    const view = this.peek(sender, openBlock);
+    if (view) view.closing = false;
     return true;
   }
 
-  /**
-   * Forgets what waits for confirmation at or below `block`: it counts fully from now on. Called as the head moves
-   * on; the head only moves back after a `rebuild`, which starts the waiting list over.
-   */
-  confirmUpTo(block: bigint): void {
-    let confirmed = 0;
-    while (confirmed < this.#unconfirmed.length && (this.#unconfirmed[confirmed]?.block ?? 0n) <= block) confirmed++;
-    if (confirmed > 0) this.#unconfirmed.splice(0, confirmed);
-  }
-
-  /**
-   * The totals with only deposits and channels confirmed at `confirmedBlock` counted. Reading them forgets nothing:
-   * after a reorg the book is rebuilt while the head is still the old one, and /stats read in that moment must not
-   * make deposits count as confirmed that the new, shorter chain has not confirmed (only `confirmUpTo` forgets).
-   */
-  totals(confirmedBlock: bigint): BookTotals {
-    let depositSum = this.#depositSum;
-    let openChannels = this.#openCount;
-    const pendingBySender = new Map<string, number>();
-    for (const entry of this.#unconfirmed) {
-      if (entry.block <= confirmedBlock) continue;
-      const channel = this.#channels.get(entry.key);
-      if (!channel || !this.#chainOpen(channel)) continue;
-      depositSum -= entry.amount;
-      if (entry.creates) {
-        openChannels--;
-        pendingBySender.set(entry.sender, (pendingBySender.get(entry.sender) ?? 0) + 1);
+  #entryOf(stored: StoredChannel): Entry {
+    const [created, ...rest] = stored.events;
+    if (!created) throw new Error("A stored channel without its ChannelCreated event.");
+    const view = newView(created);
+    for (const event of rest) applyEvent(view, event);
+    const last = stored.events.at(-1) ?? created;
+    view.closing = stored.closing;
+    const { proof } = stored;
+    if (proof) {
+      const key = channelKey(stored.sender, stored.openBlock);
+      // The payment's one object while it may be repeated: its marks were set on it, perhaps before an eviction.
+      const young = this.#young(key);
+      let latest: LatestPayment;
+      if (young && young.balance === proof.balance && young.signature === proof.signature) latest = young;
+      else {
+        latest = {
+          balance: proof.balance,
+          signature: proof.signature,
+          request: proof.request,
+          committedAt: proof.committedAt,
+          delivered: proof.delivered ?? false,
+          secondDeliveryUsed: proof.secondDeliveryUsed ?? false,
+        };
+        if (young && young.balance < proof.balance) this.#recent.delete(key);
       }
+      view.balance = latest.balance;
+      view.signature = latest.signature;
+      view.latest = latest;
     }
-    let uniqueSenders = this.#openBySender.size;
-    for (const [sender, pending] of pendingBySender) {
-      if ((this.#openBySender.get(sender) ?? 0) <= pending) uniqueSenders--;
-    }
-    return {
-      depositSum,
-      openChannels,
-      pendingChannels: this.#closingCount,
-      balanceSum: this.#balanceSum,
-      uniqueSenders,
-    };
+    return { view, block: last.blockNumber, logIndex: last.logIndex };
   }
 
-  #chainOpen(channel: ChannelView): boolean {
-    return !channel.settled && channel.closeRequest === undefined;
+  /** Drops the least recently used channels beyond the bound, never one in use. */
+  #evict(): void {
+    if (this.#channels.size <= this.#max) return;
+    for (const key of this.#channels.keys()) {
+      if (this.#channels.size <= this.#max) break;
+      if (!this.#pinned(key)) this.#channels.delete(key);
+    }
   }
 
-  /** Adds a channel to the totals of its current state. */
-  #enter(channel: ChannelView): void {
-    if (channel.settled) return;
-    this.#balanceSum += channel.balance - channel.withdrawn;
-    if (channel.closeRequest) {
-      this.#closingCount++;
-      return;
+  /** The channel's payment that may still be repeated, if any. */
+  #young(key: string): LatestPayment | undefined {
+    const latest = this.#recent.get(key);
+    if (latest && this.#now() - latest.committedAt > this.#repeatWindowMs) {
+      this.#recent.delete(key);
+      return undefined;
     }
-    this.#openCount++;
-    for (const d of channel.deposits) this.#depositSum += d.amount;
-    const sender = channel.sender.toLowerCase();
-    this.#openBySender.set(sender, (this.#openBySender.get(sender) ?? 0) + 1);
+    return latest;
   }
 
-  /** Takes a channel out of the totals of its current state. */
-  #leave(channel: ChannelView): void {
-    if (channel.settled) return;
-    this.#balanceSum -= channel.balance - channel.withdrawn;
-    if (channel.closeRequest) {
-      this.#closingCount--;
-      return;
+  /** Keeps a payment's object while it may be repeated; forgets the oldest ones past that. */
+  #remember(key: string, latest: LatestPayment): void {
+    this.#recent.delete(key);
+    this.#recent.set(key, latest);
+    const oldest = this.#now() - this.#repeatWindowMs;
+    for (const [k, payment] of this.#recent) {
+      if (payment.committedAt >= oldest) break;
+      this.#recent.delete(k);
     }
-    this.#openCount--;
-    for (const d of channel.deposits) this.#depositSum -= d.amount;
-    const sender = channel.sender.toLowerCase();
-    const left = (this.#openBySender.get(sender) ?? 1) - 1;
-    if (left === 0) this.#openBySender.delete(sender);
-    else this.#openBySender.set(sender, left);
+  }
+}
+
+/** A channel as its ChannelCreated event makes it, before any payment. */
+function newView(event: ChainEvent): ChannelView {
+  return {
+    sender: event.sender,
+    openBlock: event.openBlock,
+    deposits: [{ block: event.blockNumber, amount: event.amounts.deposit ?? 0n }],
+    signer: event.signer,
+    withdrawn: 0n,
+    closeRequest: undefined,
+    settled: false,
+    balance: 0n,
+    signature: undefined,
+    latest: undefined,
+    closing: false,
+  };
+}
+
+/** Applies one event after the channel's creation, in chain order. */
+function applyEvent(channel: ChannelView, event: ChainEvent): void {
+  switch (event.name) {
+    case "ChannelToppedUp":
+      channel.deposits.push({ block: event.blockNumber, amount: event.amounts.added ?? 0n });
+      break;
+    case "ChannelWithdrawn": {
+      const withdrawn = event.amounts.withdrawn ?? channel.withdrawn;
+      if (withdrawn > channel.withdrawn) channel.withdrawn = withdrawn;
+      break;
+    }
+    case "ChannelCloseRequested":
+      channel.closeRequest = {
+        balance: event.amounts.balance ?? 0n,
+        settleBlock: event.settleBlock ?? 0n,
+        block: event.blockNumber,
+      };
+      break;
+    case "ChannelSettled":
+      channel.settled = true;
+      break;
   }
 }
 

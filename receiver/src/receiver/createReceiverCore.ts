@@ -20,6 +20,7 @@ import type { ProofWriter } from "../store/proofWriter.ts";
 import type { ProofRecord } from "../store/records.ts";
 import type { SharedPayments, StoredChannelState } from "../store/SharedPayments.ts";
 import {
+  type BookTotals,
   blocksToConfirmation,
   ChannelBook,
   type ChannelView,
@@ -61,6 +62,11 @@ export type ReceiverCoreOptions = {
    * wait longer behind another request is refused instead, so nothing hangs on a stuck request.
    */
   requestTimeoutMs?: number | undefined;
+  /**
+   * Channels the book keeps in memory at most (default 10 000): the others are read from the store when a payment
+   * names them, so memory stays flat and a start reads no channel.
+   */
+  maxChannels?: number | undefined;
   /** The clock, in ms since the epoch (for tests). */
   now?: (() => number) | undefined;
   /**
@@ -195,8 +201,14 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
   const receiver = account.address;
   const domain = { chainId: deployment.chainId, contract: deployment.channelManager };
   const { shared } = options;
-  const book = new ChannelBook();
-  book.rebuild(store);
+  // A channel a request holds stays in memory: the request works on its view.
+  const book = new ChannelBook({
+    store,
+    maxChannels: options.maxChannels,
+    pinned: (key) => held.has(key),
+    repeatWindowMs,
+    now,
+  });
   const verifier = createProofVerifier({
     chainId: deployment.chainId,
     contract: deployment.channelManager,
@@ -247,6 +259,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     if (state.closing) book.markClosing(sender, openBlock);
   }
   let head = store.lastBlock()?.number ?? 0n;
+  let totals: { version: number; confirmedBlock: bigint; value: BookTotals } | undefined;
   let catchUp: CatchUp | undefined;
 
   // One holder per channel at a time; `changed` wakes payments waiting for a predecessor.
@@ -617,8 +630,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
               throw error;
             }
             if (result.committed) {
-              book.recordProof(proof);
-              committed = channel.latest;
+              committed = book.recordProof(proof);
               return undefined;
             }
             return await lostCommit(channel, proof, result);
@@ -665,7 +677,8 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
       };
     }
     try {
-      // Read under the hold: a reorg rebuild or a payment may have replaced or moved the channel meanwhile.
+      // Read under the hold: a reorg (which drops the book's channels) or a payment may have replaced or moved the
+      // channel meanwhile.
       const channel = book.get(parameters.sender, parameters.openBlock);
       if (!channel || channel.settled)
         return { ok: false, status: 404, code: "not_found", message: "No such channel." };
@@ -838,19 +851,24 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     head: () => head,
     setHead(block: bigint) {
       head = block;
-      book.confirmUpTo(head - BigInt(confirmations) + 1n);
     },
     /** Lets the watcher be asked to sync when a payment names an unknown channel. */
     setCatchUp(fn: CatchUp) {
       catchUp = fn;
     },
-    /** The `/stats` totals, kept up to date as channels change (never a walk over all channels). */
-    totals: () => book.totals(head - BigInt(confirmations) + 1n),
+    /** The `/stats` totals, added up by the store; read again only after the book saw a change or the head moved. */
+    totals(): BookTotals {
+      const confirmedBlock = head - BigInt(confirmations) + 1n;
+      if (totals?.version !== book.version || totals.confirmedBlock !== confirmedBlock) {
+        totals = { version: book.version, confirmedBlock, value: store.channelTotals(confirmedBlock) };
+      }
+      return totals.value;
+    },
 
     /** Open channels owing at least `threshold` (and something) beyond what was withdrawn, with their proofs. */
     withdrawable(threshold: bigint): ChannelProof[] {
       const owing: ChannelProof[] = [];
-      for (const channel of book.values()) {
+      for (const channel of book.select({ paid: true })) {
         const owed = channel.balance - channel.withdrawn;
         if (status(channel) !== "open" || !channel.signature || owed <= 0n || owed < threshold) continue;
         owing.push({
@@ -869,7 +887,8 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     },
     /** Open or closing channels with a payment: what the operator's close-all closes. */
     closable(): { sender: Address; openBlock: bigint }[] {
-      return [...book.values()]
+      return book
+        .select({ paid: true })
         .filter((c) => c.signature && (status(c) === "open" || status(c) === "closing"))
         .map((c) => ({ sender: c.sender, openBlock: c.openBlock }));
     },

@@ -67,10 +67,8 @@ export function receiverFromCore(
       return channel && info(channel);
     },
     listChannels(filter = {}) {
-      const sender = filter.sender?.toLowerCase();
       const found: ChannelInfo[] = [];
-      for (const channel of core.book.values()) {
-        if (sender !== undefined && channel.sender.toLowerCase() !== sender) continue;
+      for (const channel of core.book.select({ sender: filter.sender })) {
         const described = info(channel);
         if (filter.states && !filter.states.includes(described.state)) continue;
         found.push(described);

@@ -2,9 +2,12 @@ import type {
   BlockRecord,
   ChainEvent,
   ChallengeRecord,
+  ChannelFilter,
+  ChannelTotals,
   ClosingAgreementRecord,
   EarningsRecord,
   ProofRecord,
+  StoredChannel,
 } from "./records.ts";
 
 /**
@@ -26,6 +29,17 @@ export interface ProofStore {
   /** Forgets every block and event above `number` (a reorg replaced them). */
   rollbackTo(number: bigint): void;
   loadEvents(): ChainEvent[];
+
+  /**
+   * The channels `filter` selects, each with its events, proof and closing mark, read through indexes: one channel
+   * costs a few index lookups however many are stored (the receiver's channel book reads a channel on a miss).
+   */
+  loadChannels(filter: ChannelFilter): StoredChannel[];
+  /**
+   * The /stats totals over every stored channel, counting only channels and deposits in blocks at or below
+   * `confirmedBlock` as confirmed (aggregated by the database, never by reading every channel into memory).
+   */
+  channelTotals(confirmedBlock: bigint): ChannelTotals;
 
   /** Records a closing signature handed out (durably, before it is sent). */
   saveClosingAgreement(agreement: ClosingAgreementRecord): void;

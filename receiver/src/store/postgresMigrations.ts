@@ -172,6 +172,10 @@ export const postgresMigrations: readonly string[] = [
      END $$;
    CREATE TRIGGER proofs_earnings AFTER INSERT OR UPDATE OF balance ON proofs
      FOR EACH ROW EXECUTE FUNCTION proofs_earnings();`,
+  // The channel book reads one channel at a time (its events by channel) and selects channels by event (close
+  // requests pending): both through indexes, however many channels are stored.
+  `CREATE INDEX events_by_channel ON events (sender, open_block, block_number, log_index);
+   CREATE INDEX events_by_name ON events (name, sender, open_block);`,
 ];
 
 /** Any number, the same in every receiver: the advisory lock receivers take to migrate one at a time. */

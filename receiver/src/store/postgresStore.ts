@@ -7,7 +7,7 @@ import { channelLockSpace, migratePostgres, rateLockSpace } from "./postgresMigr
 import { address, amount, eventFromRow, flag, hex, integer, optionalText, proofFromRow, text } from "./postgresRows.ts";
 import type { ProofCommit, ProofCommitResult } from "./proofCommit.ts";
 import type { RateEvents, RateSlot } from "./RateEvents.ts";
-import type { ProofRecord } from "./records.ts";
+import type { ChannelFilter, ProofRecord, StoredChannel } from "./records.ts";
 import type { SharedPayments, StoredChannelState } from "./SharedPayments.ts";
 
 /**
@@ -244,6 +244,69 @@ export async function postgresStore(url: string, options: PostgresStoreOptions =
       const rows = await sql`SELECT * FROM events ORDER BY block_number, log_index`;
       return rows.map(eventFromRow);
     },
+    async loadChannels(filter) {
+      const chosen = channelKeys(sql, filter);
+      const join = sql`ON t.sender = chosen.sender AND t.open_block = chosen.open_block`;
+      const channels = new Map<string, StoredChannel>();
+      const key = (sender: Address, openBlock: bigint) => `${sender}:${openBlock}`;
+      const events = await sql`WITH chosen AS (${chosen}) SELECT t.* FROM chosen JOIN events t ${join}
+        ORDER BY chosen.created_block, chosen.created_index, t.block_number, t.log_index`;
+      for (const event of events.map(eventFromRow)) {
+        const k = key(event.sender, event.openBlock);
+        let channel = channels.get(k);
+        if (!channel) {
+          channel = { sender: event.sender, openBlock: event.openBlock, events: [], proof: undefined, closing: false };
+          channels.set(k, channel);
+        }
+        channel.events.push(event);
+      }
+      if (channels.size === 0) return [];
+      const proofs = await sql`WITH chosen AS (${chosen}) SELECT t.* FROM chosen JOIN proofs t ${join}`;
+      for (const row of proofs) {
+        const proof = proofFromRow(row);
+        const channel = channels.get(key(proof.sender, proof.openBlock));
+        if (channel) {
+          const delivery = { delivered: flag(row, "delivered"), secondDeliveryUsed: flag(row, "second_delivery_used") };
+          channel.proof = { ...proof, ...delivery };
+        }
+      }
+      const closing = await sql`WITH chosen AS (${chosen})
+        SELECT t.sender, t.open_block FROM chosen JOIN closing_agreements t ${join}`;
+      for (const row of closing) {
+        const channel = channels.get(key(address(row, "sender"), integer(row, "open_block")));
+        if (channel) channel.closing = true;
+      }
+      return [...channels.values()];
+    },
+    async channelTotals(confirmedBlock) {
+      const [row] = await sql`WITH channels AS (
+          SELECT sender, open_block, max(block_number) FILTER (WHERE name = 'ChannelCreated') AS created,
+            bool_or(name = 'ChannelCloseRequested') AS close_requested, bool_or(name = 'ChannelSettled') AS settled
+          FROM events GROUP BY sender, open_block),
+        live AS (SELECT * FROM channels WHERE created IS NOT NULL AND NOT settled),
+        open AS (SELECT * FROM live WHERE NOT close_requested AND created <= ${confirmedBlock})
+        SELECT (SELECT count(*) FROM open) AS open_channels,
+          (SELECT count(DISTINCT lower(sender)) FROM open) AS unique_senders,
+          (SELECT count(*) FROM live WHERE close_requested) AS pending_channels,
+          (SELECT coalesce(sum((e.amounts->>(CASE e.name WHEN 'ChannelCreated' THEN 'deposit' ELSE 'added' END))::numeric), 0)
+            FROM open JOIN events e USING (sender, open_block)
+            WHERE e.name IN ('ChannelCreated', 'ChannelToppedUp') AND e.block_number <= ${confirmedBlock})::text
+            AS deposit_sum,
+          (SELECT coalesce(sum(p.balance), 0) FROM live JOIN proofs p USING (sender, open_block))::text AS balance_sum,
+          (SELECT coalesce(sum(w), 0) FROM (SELECT DISTINCT ON (e.sender, e.open_block)
+              (e.amounts->>'withdrawn')::numeric AS w
+            FROM live JOIN events e USING (sender, open_block)
+            WHERE e.name = 'ChannelWithdrawn' AND e.amounts->>'withdrawn' IS NOT NULL
+            ORDER BY e.sender, e.open_block, e.block_number DESC, e.log_index DESC) latest)::text AS withdrawn_sum`;
+      if (!row) throw new Error("Corrupt proof store: the totals query answered nothing.");
+      return {
+        depositSum: amount(row, "deposit_sum"),
+        openChannels: Number(integer(row, "open_channels")),
+        pendingChannels: Number(integer(row, "pending_channels")),
+        balanceSum: amount(row, "balance_sum") - amount(row, "withdrawn_sum"),
+        uniqueSenders: Number(integer(row, "unique_senders")),
+      };
+    },
     async saveClosingAgreement(agreement) {
       await sql`INSERT INTO closing_agreements (sender, open_block, balance)
         VALUES (${getAddress(agreement.sender)}, ${agreement.openBlock}, ${agreement.balance.toString()})
@@ -301,6 +364,22 @@ export async function postgresStore(url: string, options: PostgresStoreOptions =
  */
 async function lockChannel(tx: Tx, sender: Address, openBlock: bigint): Promise<void> {
   await tx`SELECT pg_advisory_xact_lock(${channelLockSpace}, hashtext(${`${sender}:${openBlock}`}))`;
+}
+
+/** Which channels a filter selects: rows (sender, open_block) of their ChannelCreated events. */
+function channelKeys(sql: Sql, filter: ChannelFilter) {
+  const same = sql`x.sender = c.sender AND x.open_block = c.open_block`;
+  const none = sql``;
+  return sql`SELECT c.sender, c.open_block, c.block_number AS created_block, c.log_index AS created_index FROM events c WHERE c.name = 'ChannelCreated'
+    ${filter.sender === undefined ? none : sql`AND c.sender = ${getAddress(filter.sender)}`}
+    ${filter.openBlock === undefined ? none : sql`AND c.open_block = ${filter.openBlock}`}
+    ${
+      filter.closePending
+        ? sql`AND EXISTS (SELECT 1 FROM events x WHERE x.name = 'ChannelCloseRequested' AND ${same})
+            AND NOT EXISTS (SELECT 1 FROM events x WHERE x.name = 'ChannelSettled' AND ${same})`
+        : none
+    }
+    ${filter.paid ? sql`AND EXISTS (SELECT 1 FROM proofs x WHERE ${same})` : none}`;
 }
 
 function rateLockName(slot: RateSlot): string {

@@ -72,3 +72,38 @@ export type EarningsRecord = {
   amount: bigint;
   payments: number;
 };
+
+/** A channel as the store holds it: its events in chain order, its latest accepted proof, its closing mark. */
+export type StoredChannel = {
+  sender: Address;
+  openBlock: bigint;
+  /** From its ChannelCreated on (a channel without one is not returned). */
+  events: ChainEvent[];
+  /** With what the database knows of its delivery, where it keeps that (PostgreSQL). */
+  proof: (ProofRecord & { delivered?: boolean; secondDeliveryUsed?: boolean }) | undefined;
+  closing: boolean;
+};
+
+/** Which channels `loadChannels` reads; every field given must hold (none: every channel). */
+export type ChannelFilter = {
+  /** Exactly this channel (with `openBlock`). */
+  sender?: Address | undefined;
+  openBlock?: bigint | undefined;
+  /** Its sender asked for an uncooperative close and it is not settled yet. */
+  closePending?: boolean | undefined;
+  /** It has an accepted proof. */
+  paid?: boolean | undefined;
+};
+
+/** The receiver's totals over every channel, named as in the protocol's `ReceiverStats`. */
+export type ChannelTotals = {
+  /** Confirmed deposits of open channels. */
+  depositSum: bigint;
+  openChannels: number;
+  /** Channels whose sender asked for an uncooperative close (challenge period running). */
+  pendingChannels: number;
+  /** Paid and not yet withdrawn, over channels not settled. */
+  balanceSum: bigint;
+  /** Senders with at least one confirmed open channel. */
+  uniqueSenders: number;
+};

@@ -1,10 +1,16 @@
 import { chmodSync, closeSync, openSync } from "node:fs";
-import type { DatabaseSync } from "node:sqlite";
-import { getAddress, type Hex, isHex } from "viem";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { type Address, getAddress, type Hex, isHex } from "viem";
 import { assertNodeVersion } from "./assertNodeVersion.ts";
 import type { ProofStore } from "./ProofStore.ts";
 import type { RateEvents } from "./RateEvents.ts";
-import { type ChainEvent, isChannelEventName } from "./records.ts";
+import {
+  type ChainEvent,
+  type ChannelFilter,
+  isChannelEventName,
+  type ProofRecord,
+  type StoredChannel,
+} from "./records.ts";
 import { loadSqliteEarnings, sqliteEarningsRecorder } from "./sqliteEarnings.ts";
 import { upsertProofSql } from "./upsertProofSql.ts";
 
@@ -69,6 +75,10 @@ const migrations: string[] = [
      payments INTEGER NOT NULL,
      PRIMARY KEY (hour, resource)
    ) STRICT;`,
+  // The channel book reads one channel at a time (its events by channel) and selects channels by event (close
+  // requests pending): both through indexes, however many channels are stored.
+  `CREATE INDEX events_by_channel ON events (sender, open_block, block_number, log_index);
+   CREATE INDEX events_by_name ON events (name, sender, open_block);`,
 ];
 
 // Rows come back typed as SQLite values; these turn them into our types and fail loudly on anything unexpected
@@ -92,6 +102,76 @@ function decimal(row: Record<string, unknown>, column: string): bigint {
   const value = text(row, column);
   if (!/^(0|[1-9][0-9]*)$/.test(value)) throw new Error(`Corrupt proof store: ${column} is not a decimal amount.`);
   return BigInt(value);
+}
+
+function proofFromRow(row: Record<string, unknown>): ProofRecord {
+  return {
+    sender: getAddress(text(row, "sender")),
+    openBlock: integer(row, "open_block"),
+    balance: decimal(row, "balance"),
+    signature: hex(row, "signature"),
+    request: text(row, "request"),
+    committedAt: Number(integer(row, "committed_at")),
+  };
+}
+
+function eventFromRow(row: Record<string, unknown>): ChainEvent {
+  const name = text(row, "name");
+  if (!isChannelEventName(name)) throw new Error(`Corrupt proof store: unknown event ${name}.`);
+  const parsed: unknown = JSON.parse(text(row, "amounts"));
+  if (typeof parsed !== "object" || parsed === null) throw new Error("Corrupt proof store: amounts.");
+  const amounts: Record<string, bigint> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (typeof value !== "string" || !/^(0|[1-9][0-9]*)$/.test(value)) {
+      throw new Error(`Corrupt proof store: amount ${key}.`);
+    }
+    amounts[key] = BigInt(value);
+  }
+  const signer = row.signer;
+  const settleBlock = row.settle_block;
+  return {
+    blockNumber: integer(row, "block_number"),
+    logIndex: Number(integer(row, "log_index")),
+    blockHash: hex(row, "block_hash"),
+    transactionHash: hex(row, "transaction_hash"),
+    name,
+    sender: getAddress(text(row, "sender")),
+    openBlock: integer(row, "open_block"),
+    amounts,
+    signer: typeof signer === "string" ? getAddress(signer) : undefined,
+    settleBlock: typeof settleBlock === "bigint" ? settleBlock : undefined,
+  };
+}
+
+/**
+ * Sums decimal amounts (TEXT) exactly in SQL: SQLite's integers are 64-bit, so each amount is cut into 12-digit
+ * limbs summed apart (a limb sum stays below 2^63 for up to 9 million rows); `limbsTotal` puts them together.
+ */
+function limbSums(expression: string): string {
+  const limbs = Array.from(
+    { length: 7 },
+    (_, k) => `coalesce(sum(CAST(substr(${expression}, ${-12 * (k + 1)}, 12) AS INTEGER)), 0)`,
+  );
+  return limbs.join(" || ',' || ");
+}
+function limbsTotal(row: Record<string, unknown>, column: string): bigint {
+  return text(row, column)
+    .split(",")
+    .reduce((sum, limb, k) => sum + BigInt(limb) * 10n ** (12n * BigInt(k)), 0n);
+}
+
+/** Which channels a filter selects: rows (sender, open_block) of their ChannelCreated events. */
+function channelKeysSql(filter: ChannelFilter): string {
+  const where = ["c.name = 'ChannelCreated'"];
+  const same = "x.sender = c.sender AND x.open_block = c.open_block";
+  if (filter.sender !== undefined) where.push("c.sender = :sender");
+  if (filter.openBlock !== undefined) where.push("c.open_block = :openBlock");
+  if (filter.closePending) {
+    where.push(`EXISTS (SELECT 1 FROM events x WHERE x.name = 'ChannelCloseRequested' AND ${same})`);
+    where.push(`NOT EXISTS (SELECT 1 FROM events x WHERE x.name = 'ChannelSettled' AND ${same})`);
+  }
+  if (filter.paid) where.push(`EXISTS (SELECT 1 FROM proofs x WHERE ${same})`);
+  return `SELECT c.sender, c.open_block, c.block_number AS created_block, c.log_index AS created_index FROM events c WHERE ${where.join(" AND ")}`;
 }
 
 /**
@@ -163,6 +243,49 @@ export function sqliteStore(path: string): ProofStore & RateEvents {
   const insertRateEvent = db.prepare("INSERT INTO rate_events (scope, key, at) VALUES (?, ?, ?) RETURNING id");
   const deleteRateEvent = db.prepare("DELETE FROM rate_events WHERE id = ?");
 
+  // One set of statements per shape of filter (a handful), prepared once.
+  const channelStatementsByShape = new Map<string, Record<"events" | "proofs" | "closing", StatementSync>>();
+  function channelStatements(filter: ChannelFilter) {
+    const shape = [filter.sender, filter.openBlock, filter.closePending, filter.paid].map((f) => !!f).join();
+    let statements = channelStatementsByShape.get(shape);
+    if (!statements) {
+      const chosen = `WITH chosen AS (${channelKeysSql(filter)})`;
+      const join = "ON t.sender = chosen.sender AND t.open_block = chosen.open_block";
+      statements = {
+        events: db.prepare(
+          `${chosen} SELECT t.* FROM chosen JOIN events t ${join} ORDER BY chosen.created_block, chosen.created_index, t.block_number, t.log_index`,
+        ),
+        proofs: db.prepare(`${chosen} SELECT t.* FROM chosen JOIN proofs t ${join}`),
+        closing: db.prepare(`${chosen} SELECT t.sender, t.open_block FROM chosen JOIN closing_agreements t ${join}`),
+      };
+      channelStatementsByShape.set(shape, statements);
+    }
+    return statements;
+  }
+  // Channels by their events (created when, close requested, settled), then the totals over them in one statement.
+  const totalsStatement = db.prepare(
+    `WITH channels AS MATERIALIZED (
+       SELECT sender, open_block, max(CASE WHEN name = 'ChannelCreated' THEN block_number END) AS created,
+         max(name = 'ChannelCloseRequested') AS close_requested, max(name = 'ChannelSettled') AS settled
+       FROM events GROUP BY sender, open_block),
+     live AS MATERIALIZED (SELECT * FROM channels WHERE created IS NOT NULL AND settled = 0),
+     open AS (SELECT * FROM live WHERE close_requested = 0 AND created <= :confirmed),
+     deposits AS (SELECT json_extract(e.amounts, CASE e.name WHEN 'ChannelCreated' THEN '$.deposit' ELSE '$.added' END) AS a
+       FROM open JOIN events e ON e.sender = open.sender AND e.open_block = open.open_block
+       WHERE e.name IN ('ChannelCreated', 'ChannelToppedUp') AND e.block_number <= :confirmed),
+     balances AS (SELECT p.balance AS a FROM live JOIN proofs p ON p.sender = live.sender AND p.open_block = live.open_block),
+     withdrawals AS (SELECT a FROM (SELECT json_extract(e.amounts, '$.withdrawn') AS a, row_number() OVER (
+         PARTITION BY e.sender, e.open_block ORDER BY e.block_number DESC, e.log_index DESC) AS n
+       FROM live JOIN events e ON e.sender = live.sender AND e.open_block = live.open_block
+       WHERE e.name = 'ChannelWithdrawn' AND json_extract(e.amounts, '$.withdrawn') IS NOT NULL) WHERE n = 1)
+     SELECT (SELECT count(*) FROM open) AS open_channels,
+       (SELECT count(DISTINCT lower(sender)) FROM open) AS unique_senders,
+       (SELECT count(*) FROM live WHERE close_requested = 1) AS pending_channels,
+       (SELECT ${limbSums("a")} FROM deposits) AS deposit_limbs,
+       (SELECT ${limbSums("a")} FROM balances) AS balance_limbs,
+       (SELECT ${limbSums("a")} FROM withdrawals) AS withdrawn_limbs`,
+  );
+
   function transaction(work: () => void) {
     db.exec("BEGIN IMMEDIATE");
     try {
@@ -187,14 +310,7 @@ export function sqliteStore(path: string): ProofStore & RateEvents {
       return db
         .prepare("SELECT sender, open_block, balance, signature, request, committed_at FROM proofs")
         .all()
-        .map((row) => ({
-          sender: getAddress(text(row, "sender")),
-          openBlock: integer(row, "open_block"),
-          balance: decimal(row, "balance"),
-          signature: hex(row, "signature"),
-          request: text(row, "request"),
-          committedAt: Number(integer(row, "committed_at")),
-        }));
+        .map(proofFromRow);
     },
     lastBlock() {
       const row = db.prepare("SELECT number, hash FROM blocks ORDER BY number DESC LIMIT 1").get();
@@ -248,36 +364,46 @@ export function sqliteStore(path: string): ProofStore & RateEvents {
       });
     },
     loadEvents() {
-      return db
-        .prepare("SELECT * FROM events ORDER BY block_number, log_index")
-        .all()
-        .map((row): ChainEvent => {
-          const name = text(row, "name");
-          if (!isChannelEventName(name)) throw new Error(`Corrupt proof store: unknown event ${name}.`);
-          const parsed: unknown = JSON.parse(text(row, "amounts"));
-          if (typeof parsed !== "object" || parsed === null) throw new Error("Corrupt proof store: amounts.");
-          const amounts: Record<string, bigint> = {};
-          for (const [key, value] of Object.entries(parsed)) {
-            if (typeof value !== "string" || !/^(0|[1-9][0-9]*)$/.test(value)) {
-              throw new Error(`Corrupt proof store: amount ${key}.`);
-            }
-            amounts[key] = BigInt(value);
-          }
-          const signer = row.signer;
-          const settleBlock = row.settle_block;
-          return {
-            blockNumber: integer(row, "block_number"),
-            logIndex: Number(integer(row, "log_index")),
-            blockHash: hex(row, "block_hash"),
-            transactionHash: hex(row, "transaction_hash"),
-            name,
-            sender: getAddress(text(row, "sender")),
-            openBlock: integer(row, "open_block"),
-            amounts,
-            signer: typeof signer === "string" ? getAddress(signer) : undefined,
-            settleBlock: typeof settleBlock === "bigint" ? settleBlock : undefined,
-          };
-        });
+      return db.prepare("SELECT * FROM events ORDER BY block_number, log_index").all().map(eventFromRow);
+    },
+    loadChannels(filter) {
+      const parameters: Record<string, string | bigint> = {};
+      if (filter.sender !== undefined) parameters.sender = getAddress(filter.sender);
+      if (filter.openBlock !== undefined) parameters.openBlock = filter.openBlock;
+      const statements = channelStatements(filter);
+      const channels = new Map<string, StoredChannel>();
+      const key = (sender: Address, openBlock: bigint) => `${sender}:${openBlock}`;
+      for (const row of statements.events.all(parameters)) {
+        const event = eventFromRow(row);
+        const k = key(event.sender, event.openBlock);
+        let channel = channels.get(k);
+        if (!channel) {
+          channel = { sender: event.sender, openBlock: event.openBlock, events: [], proof: undefined, closing: false };
+          channels.set(k, channel);
+        }
+        channel.events.push(event);
+      }
+      if (channels.size === 0) return [];
+      for (const row of statements.proofs.all(parameters)) {
+        const proof = proofFromRow(row);
+        const channel = channels.get(key(proof.sender, proof.openBlock));
+        if (channel) channel.proof = proof;
+      }
+      for (const row of statements.closing.all(parameters)) {
+        const channel = channels.get(key(getAddress(text(row, "sender")), integer(row, "open_block")));
+        if (channel) channel.closing = true;
+      }
+      return [...channels.values()];
+    },
+    channelTotals(confirmedBlock) {
+      const row = totalsStatement.get({ confirmed: confirmedBlock }) ?? {};
+      return {
+        depositSum: limbsTotal(row, "deposit_limbs"),
+        openChannels: Number(integer(row, "open_channels")),
+        pendingChannels: Number(integer(row, "pending_channels")),
+        balanceSum: limbsTotal(row, "balance_limbs") - limbsTotal(row, "withdrawn_limbs"),
+        uniqueSenders: Number(integer(row, "unique_senders")),
+      };
     },
     saveClosingAgreement(agreement) {
       db.prepare(

@@ -222,6 +222,83 @@ export function describeStoreContract(name: string, freshPlace: () => Promise<St
         ]);
       }));
 
+    it("reads channels by filter (through indexes) and adds up the totals exactly, confirmed deposits only", () =>
+      withStore(async (store) => {
+        const event = (owner: string, openBlock: bigint, block: bigint, logIndex: number, rest: Partial<ChainEvent>) =>
+          ({
+            ...created(openBlock),
+            sender: owner as ChainEvent["sender"],
+            blockNumber: block,
+            blockHash: hash(Number(block)),
+            logIndex,
+            ...rest,
+          }) satisfies ChainEvent;
+        const a = event(sender, 3n, 3n, 0, { amounts: { deposit: 2n ** 95n } });
+        const aTopUp = event(sender, 3n, 10n, 1, { name: "ChannelToppedUp", amounts: { added: 2n ** 94n } });
+        const aWithdrawn = event(sender, 3n, 11n, 0, {
+          name: "ChannelWithdrawn",
+          amounts: { amount: 5n, withdrawn: 5n },
+        });
+        const b = event(other, 4n, 4n, 0, { amounts: { deposit: 7n } });
+        const bClose = event(other, 4n, 12n, 0, {
+          name: "ChannelCloseRequested",
+          amounts: { balance: 1n },
+          settleBlock: 600n,
+        });
+        const c = event(sender, 5n, 5n, 0, { amounts: { deposit: 100n } });
+        const cSettled = event(sender, 5n, 13n, 0, { name: "ChannelSettled", amounts: { balance: 50n } });
+        const d = event(other, 20n, 20n, 0, { amounts: { deposit: 2n ** 80n } });
+        const all = [a, b, c, aTopUp, aWithdrawn, bClose, cSettled, d];
+        await store.appendBlocks(
+          all.map((e) => ({ number: e.blockNumber, hash: e.blockHash })),
+          all,
+        );
+        const pay = (owner: string, openBlock: bigint, balance: bigint) =>
+          store.saveProofs([
+            { sender: owner as ChainEvent["sender"], openBlock, balance, signature, request: "GET /a", committedAt: 1 },
+          ]);
+        await pay(sender, 3n, 2n ** 70n);
+        await pay(other, 4n, 3n);
+        await pay(sender, 5n, 50n);
+        await store.saveClosingAgreement({ sender: other, openBlock: 4n, balance: 3n });
+
+        const keys = async (filter: Parameters<AnyProofStore["loadChannels"]>[0]) =>
+          (await store.loadChannels(filter)).map((channel) => `${channel.sender}:${channel.openBlock}`);
+        // In the order the channels were opened.
+        assert.deepEqual(await keys({}), [`${sender}:3`, `${other}:4`, `${sender}:5`, `${other}:20`]);
+        const [one] = await store.loadChannels({ sender: sender.toLowerCase() as ChainEvent["sender"], openBlock: 3n });
+        assert.deepEqual(one?.events, [a, aTopUp, aWithdrawn]);
+        assert.deepEqual([one?.proof?.balance, one?.proof?.signature, one?.closing], [2n ** 70n, signature, false]);
+        assert.deepEqual(await keys({ sender: other }), [`${other}:4`, `${other}:20`]);
+        assert.deepEqual(await keys({ closePending: true }), [`${other}:4`]);
+        assert.equal((await store.loadChannels({ closePending: true }))[0]?.closing, true);
+        assert.deepEqual(await keys({ paid: true }), [`${sender}:3`, `${other}:4`, `${sender}:5`]);
+        assert.deepEqual(await keys({ sender, openBlock: 99n }), []);
+
+        // Block 15 confirmed: d is not yet; a's top-up is. b is closing (pending), c settled.
+        assert.deepEqual(await store.channelTotals(15n), {
+          depositSum: 2n ** 95n + 2n ** 94n,
+          openChannels: 1,
+          pendingChannels: 1,
+          balanceSum: 2n ** 70n - 5n + 3n,
+          uniqueSenders: 1,
+        });
+        assert.deepEqual(await store.channelTotals(9n), {
+          depositSum: 2n ** 95n,
+          openChannels: 1,
+          pendingChannels: 1,
+          balanceSum: 2n ** 70n - 5n + 3n,
+          uniqueSenders: 1,
+        });
+        assert.deepEqual(await store.channelTotals(20n), {
+          depositSum: 2n ** 95n + 2n ** 94n + 2n ** 80n,
+          openChannels: 2,
+          pendingChannels: 1,
+          balanceSum: 2n ** 70n - 5n + 3n,
+          uniqueSenders: 2,
+        });
+      }));
+
     it("records a challenge and its later outcome", () =>
       withStore(async (store) => {
         await store.saveChallenge({

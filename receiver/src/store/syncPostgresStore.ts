@@ -76,6 +76,9 @@ export async function syncPostgresStore(
     appendBlocks: (blocks, events) => void call("appendBlocks", [blocks, events]),
     rollbackTo: (number) => void call("rollbackTo", [number]),
     loadEvents: () => call("loadEvents", []) as ReturnType<ProofStore["loadEvents"]>,
+    loadChannels: (filter) => call("loadChannels", [filter]) as ReturnType<ProofStore["loadChannels"]>,
+    channelTotals: (confirmedBlock) =>
+      call("channelTotals", [confirmedBlock]) as ReturnType<ProofStore["channelTotals"]>,
     saveClosingAgreement: (agreement) => void call("saveClosingAgreement", [agreement]),
     deleteClosingAgreement: (sender, openBlock) => void call("deleteClosingAgreement", [sender, openBlock]),
     loadClosingAgreements: () => call("loadClosingAgreements", []) as ReturnType<ProofStore["loadClosingAgreements"]>,
