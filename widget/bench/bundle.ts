@@ -33,7 +33,7 @@ async function buildInMemory(
 
 /** What a host app already has (or gets from npm beside the widget): left out of the ESM figures. */
 const external = (id: string) =>
-  /^(react|react-dom|wagmi|viem|@tanstack|@wagmi|@micro-raiden\/web-client|dompurify)(\/|$)/.test(id);
+  /^(react|react-dom|wagmi|viem|@tanstack|@wagmi|@micro-raiden\/web-client)(\/|$)/.test(id);
 
 /** A built ESM entry of dist/: its modules as emitted (what npm ships) and minified into one chunk. */
 async function esmEntry(entry: string): Promise<{ emitted: Size; minified: Size }> {

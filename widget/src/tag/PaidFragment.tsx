@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { ChannelStatus, type Messages, Paywall } from "../index.ts";
 import { useWidgetContext } from "../provider/WidgetContext.ts";
 import { fragmentContent, isWholeDocument } from "./fragmentContent.ts";
+import { sanitizeFragment } from "./sanitizeFragment.ts";
 
 export type PaidFragmentProps = {
   /** The paid resource on the receiver (another origin that lists this site in its CORS origins). */
@@ -85,20 +86,11 @@ function SanitizedHtml({ html, baseUrl }: { html: string; baseUrl: string }) {
   useEffect(() => {
     const container = ref.current;
     if (!container) return;
-    container.replaceChildren();
-    let current = true;
-    // The sanitizer (DOMPurify) is a chunk of its own: only a page with a paid fragment loads it.
-    import("./sanitizeFragment.ts").then(({ sanitizeFragment }) => {
-      if (!current) return;
-      // The content site's page: the document of the shadow root's host (or of the container, outside one).
-      const root = container.getRootNode();
-      const page = root instanceof ShadowRoot ? root.host.ownerDocument : container.ownerDocument;
-      const nodes = sanitizeFragment(html, baseUrl);
-      container.replaceChildren(fragmentContent(nodes, { wholeDocument: isWholeDocument(html), page }));
-    });
-    return () => {
-      current = false;
-    };
+    // The content site's page: the document of the shadow root's host (or of the container, outside one).
+    const root = container.getRootNode();
+    const page = root instanceof ShadowRoot ? root.host.ownerDocument : container.ownerDocument;
+    const nodes = sanitizeFragment(html, baseUrl);
+    container.replaceChildren(fragmentContent(nodes, { wholeDocument: isWholeDocument(html), page }));
   }, [html, baseUrl]);
   return <div ref={ref} className="micro-raiden-fragment" />;
 }

@@ -30,6 +30,15 @@ const hostile = `
   <a id="relative" href="/articles/8">next article</a>
   <img id="image" src="images/figure.png" alt="figure">
   <a id="new-window" href="https://elsewhere.example/" target="_blank">source</a>
+  <svg><a id="svg-link" href="javascript:(window.pwned ??= []).push('svg-link')"><text>svg text</text></a></svg>
+  <template><img src="x" onerror="(window.pwned ??= []).push('template')"></template>
+  <noscript><p id="noscript">no script</p><img src="x" onerror="(window.pwned ??= []).push('noscript')"></noscript>
+  <a id="data-link" href="data:text/html,<script>alert(1)</script>">data</a>
+  <img id="data-image" src="data:image/svg+xml,<svg onload=alert(1)>" srcset="evil.png 2x" alt="data">
+  <p><font color="red" id="unwrapped">kept as text</font><!-- a comment --></p>
+  <details open><summary>Summary</summary>details</details>
+  <textarea><img src=x onerror="(window.pwned ??= []).push('textarea')"></textarea>
+  <table><tr><td colspan="2" onclick="(window.pwned ??= []).push('td')">cell</td></tr></table>
 `;
 
 afterEach(() => {
@@ -63,7 +72,9 @@ describe("sanitizeFragment", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(window.pwned).toBeUndefined();
     expect(
-      container.querySelector("script, iframe, object, embed, form, input, button, base, svg, math, style"),
+      container.querySelector(
+        "script, iframe, object, embed, form, input, button, base, svg, math, style, template, noscript, textarea, font",
+      ),
     ).toBeNull();
     for (const element of container.querySelectorAll("*")) {
       for (const attribute of element.attributes) {
@@ -72,6 +83,31 @@ describe("sanitizeFragment", () => {
         expect(attribute.value.replace(/\s/g, "").toLowerCase()).not.toContain("javascript:");
       }
     }
+  });
+
+  it("keeps what is text for a reader, without the markup it is not allowed", () => {
+    const container = render(hostile);
+    expect(container.querySelector("p")?.parentElement).toBe(container);
+    expect(container.textContent).toContain("kept as text");
+    expect(container.querySelector("details")?.hasAttribute("open")).toBe(true);
+    expect(container.querySelector("details summary")?.textContent).toBe("Summary");
+    expect(container.querySelector("td")?.getAttribute("colspan")).toBe("2");
+    // What comes from where nothing is read (SVG, a template, a fallback, a form control) is not shown either.
+    expect(container.textContent).not.toContain("svg text");
+    expect(container.querySelector("#noscript")).toBeNull();
+  });
+
+  it("keeps no URL but http(s) and mailto, and no srcset it could not resolve", () => {
+    const container = render(hostile);
+    expect(container.querySelector("#data-link")?.hasAttribute("href")).toBe(false);
+    expect(container.querySelector("#data-image")?.hasAttribute("src")).toBe(false);
+    expect(container.querySelector("#data-image")?.hasAttribute("srcset")).toBe(false);
+    expect(container.querySelector("#svg-link")).toBeNull();
+  });
+
+  it("copies nodes into this page's document: the parsed one is never inserted", () => {
+    const nodes = sanitizeFragment(hostile, receiver);
+    for (const element of nodes.querySelectorAll("*")) expect(element.ownerDocument).toBe(document);
   });
 
   it("points relative links and images at the receiver, not at the content site", () => {
