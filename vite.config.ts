@@ -29,6 +29,8 @@ const preactCompat = [
     find: /^use-sync-external-store\/shim\/with-selector(\.js)?$/,
     replacement: widget("src/tag/useSyncExternalStoreWithSelector.ts"),
   },
+  // wagmi's connection emitter imports this CommonJS package, which brought the bundler's CommonJS runtime along.
+  { find: /^eventemitter3$/, replacement: widget("src/tag/eventEmitter.ts") },
 ];
 
 /**
