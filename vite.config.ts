@@ -162,8 +162,8 @@ function handOverFirstScriptModules(handedOver: HandedOver[]): Plugin {
  * In the widget chunk's build: an import of a module the first script hands over takes the names it keeps from the
  * first script's instance, and only the rest from the chunk's own copy (an `export *` the named exports shadow), so
  * the chunk carries none of the code the first script already brought. A module with state of its own must not be
- * split between the two instances (each half would keep its own state): one that is, and holds a top-level `let` or
- * `var`, stops the build unless it is listed here with the reason it is safe.
+ * split between the two instances (each half would keep its own state): one that is, and holds a top-level `let`,
+ * `var` or `const … = new …` (a Map, a cache), stops the build unless it is listed here with the reason it is safe.
  */
 function takeFirstScriptModules(handedOver: HandedOver[]): Plugin {
   const byId = new Map(handedOver.map((module, index) => [module.id, { ...module, index }]));
@@ -171,6 +171,8 @@ function takeFirstScriptModules(handedOver: HandedOver[]): Plugin {
   const splitSafely: Record<string, string> = {
     // Its one `let` caches the last snapshot it parsed, keyed by the stored text: each instance reads localStorage.
     [widget("src/components/statusSnapshotStore.ts")]: "a cache keyed by the stored text",
+    // A bounded cache of addresses it checksummed: each instance fills its own.
+    [fileURLToPath(new URL("./web-client/src/protocol/wire.ts", import.meta.url))]: "a cache of checksummed addresses",
   };
   return {
     name: "micro-raiden:take-first-script-modules",
@@ -196,7 +198,7 @@ function takeFirstScriptModules(handedOver: HandedOver[]): Plugin {
         if (file.type !== "chunk") continue;
         for (const [id, rendered] of Object.entries(file.modules)) {
           if (!byId.has(id) || rendered.renderedLength === 0 || splitSafely[id]) continue;
-          if (/^(let|var) /m.test(this.getModuleInfo(id)?.code ?? "")) {
+          if (/^(?:let|var) |^const [\w$]+ = new /m.test(this.getModuleInfo(id)?.code ?? "")) {
             this.error(
               `${id} keeps state in a top-level variable and is split between the first script and the chunk (${rendered.renderedExports.join(", ")} come from its copy).`,
             );
