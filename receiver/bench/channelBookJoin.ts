@@ -24,11 +24,11 @@ const deployment = benchDeployment;
 
 // Milliseconds since this process started (performance's time origin): module loading counts.
 const started = performance.now();
-const { store, proofWriter, shared } = await openReceiverStore(
+const { store, proofWriter, shared, readTotals } = await openReceiverStore(
   kind === "sqlite" ? { dbPath: location } : { databaseUrl: location },
 );
 const opened = performance.now();
-const core = createReceiverCore({ store, account: benchReceiver, deployment, proofWriter, shared });
+const core = createReceiverCore({ store, account: benchReceiver, deployment, proofWriter, shared, readTotals });
 const follower = kind === "postgres" ? followDatabase({ url: location, core, log: () => {} }) : undefined;
 await follower?.start();
 const joined = performance.now();

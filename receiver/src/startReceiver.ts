@@ -126,7 +126,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
   const token = await readTokenInfo(publicClient, options.deployment.token);
   // Read before anything is opened: what the sponsor offer names (one signature on a token with EIP-3009).
   const sponsorKinds = options.sponsor ? await sponsoredOpenKindsOf(publicClient, options.deployment.token) : [];
-  const { store, proofWriter, shared, rateEvents } = await openReceiverStore(options);
+  const { store, proofWriter, shared, rateEvents, readTotals } = await openReceiverStore(options);
   let exact: ReceiverExact | undefined;
   try {
     // Receivers sharing a database send transactions only from their leader: there `exact` needs a facilitator.
@@ -160,6 +160,7 @@ export async function startReceiver(options: StartReceiverOptions): Promise<Rece
     verifierThreads: options.verifierThreads ?? defaultVerifierThreads(),
     proofWriter,
     shared,
+    readTotals,
     log: options.log,
   });
   await core.verifierReady;

@@ -52,6 +52,11 @@ export type ReceiverCoreOptions = {
    */
   shared?: SharedPayments | undefined;
   /**
+   * Adds up the /stats totals off the thread answering requests (SQLite's `sqliteTotalsReader`); default: the store,
+   * on this thread. With `shared` the database adds them up.
+   */
+  readTotals?: ((confirmedBlock: bigint) => Promise<BookTotals>) | undefined;
+  /**
    * How long after its commit a payment's request may be served once more for free when the client retries it
    * with the same proof (its answer was cut off), in ms. Default 60 000.
    */
@@ -259,7 +264,11 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     if (state.closing) book.markClosing(sender, openBlock);
   }
   let head = store.lastBlock()?.number ?? 0n;
-  let totals: { version: number; confirmedBlock: bigint; value: BookTotals } | undefined;
+  /** The last /stats totals asked for: read again once the book saw a change, one read at a time. */
+  let totalsRead: { version: number; confirmedBlock: bigint; value: Promise<BookTotals>; done: boolean } | undefined;
+  const readTotals =
+    options.readTotals ??
+    (shared ? (block: bigint) => shared.channelTotals(block) : async (block: bigint) => store.channelTotals(block));
   let catchUp: CatchUp | undefined;
 
   // One holder per channel at a time; `changed` wakes payments waiting for a predecessor.
@@ -856,13 +865,26 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     setCatchUp(fn: CatchUp) {
       catchUp = fn;
     },
-    /** The `/stats` totals, added up by the store; read again only after the book saw a change or the head moved. */
-    totals(): BookTotals {
+    /**
+     * The `/stats` totals, added up by the store over every channel. Read again only after the book saw a change or
+     * the head moved; while a read runs, callers share it (a burst of /stats costs one read).
+     */
+    totals(): Promise<BookTotals> {
       const confirmedBlock = head - BigInt(confirmations) + 1n;
-      if (totals?.version !== book.version || totals.confirmedBlock !== confirmedBlock) {
-        totals = { version: book.version, confirmedBlock, value: store.channelTotals(confirmedBlock) };
-      }
-      return totals.value;
+      const last = totalsRead;
+      const current = last?.version === book.version && last.confirmedBlock === confirmedBlock;
+      if (last && (!last.done || current)) return last.value;
+      const read = { version: book.version, confirmedBlock, value: readTotals(confirmedBlock), done: false };
+      read.value.then(
+        () => {
+          read.done = true;
+        },
+        () => {
+          if (totalsRead === read) totalsRead = undefined;
+        },
+      );
+      totalsRead = read;
+      return read.value;
     },
 
     /** Open channels owing at least `threshold` (and something) beyond what was withdrawn, with their proofs. */

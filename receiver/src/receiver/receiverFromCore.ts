@@ -87,7 +87,7 @@ export function receiverFromCore(
         args: [core.address],
       });
       return {
-        ...core.totals(),
+        ...(await core.totals()),
         liquidBalance,
         token: core.deployment.token,
         contract: core.deployment.channelManager,

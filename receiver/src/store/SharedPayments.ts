@@ -1,6 +1,6 @@
 import type { Address, Hex } from "viem";
 import type { ProofCommit, ProofCommitResult } from "./proofCommit.ts";
-import type { ClosingAgreementRecord, ProofRecord } from "./records.ts";
+import type { ChannelTotals, ClosingAgreementRecord, ProofRecord } from "./records.ts";
 
 /** A channel's stored proof with what every receiver knows of its delivery (kept beside it in the database). */
 export type StoredPayment = ProofRecord & {
@@ -55,6 +55,8 @@ export type SharedPayments = {
    * live, for `request`, and the delivery was still free.
    */
   redeemTicket(ticketHash: string, request: string, now: number): Promise<boolean>;
+  /** The /stats totals over every channel (`ProofStore.channelTotals`), added up by the database. */
+  channelTotals(confirmedBlock: bigint): Promise<ChannelTotals>;
   /** The highest block the chain actor stored (its cursor), or undefined before the first; a readiness check. */
   storedHead(): Promise<bigint | undefined>;
 };

@@ -4,6 +4,7 @@ import { type ProofWriter, workerProofWriter } from "./proofWriter.ts";
 import type { RateEvents } from "./RateEvents.ts";
 import type { SharedPayments } from "./SharedPayments.ts";
 import { sqliteStore } from "./sqliteStore.ts";
+import { sqliteTotalsReader, type TotalsReader } from "./sqliteTotalsReader.ts";
 import { syncPostgresStore } from "./syncPostgresStore.ts";
 
 /** Where a receiver keeps its state: exactly one of a SQLite file or a PostgreSQL database. */
@@ -20,14 +21,23 @@ export async function openReceiverStore(location: ReceiverStoreLocation): Promis
   proofWriter: ProofWriter;
   rateEvents: RateEvents;
   shared?: SharedPayments | undefined;
+  /** Adds up the /stats totals off the HTTP thread (SQLite; a shared database adds them up through `shared`). */
+  readTotals?: TotalsReader["read"] | undefined;
 }> {
   const { dbPath, databaseUrl } = location;
   if ((dbPath === undefined) === (databaseUrl === undefined)) {
     throw new Error("Give the receiver either dbPath (SQLite) or databaseUrl (PostgreSQL), not both or neither.");
   }
   if (dbPath !== undefined) {
-    const store = sqliteStore(dbPath); // creates the schema before the writer's connection opens
-    return { store, proofWriter: workerProofWriter(dbPath), rateEvents: store };
+    const store = sqliteStore(dbPath); // creates the schema before the writer's and the reader's connections open
+    const writer = workerProofWriter(dbPath);
+    const totals = sqliteTotalsReader(dbPath);
+    // Closing the writer closes the reader beside it: both are the store's threads.
+    const close = async () => {
+      await totals.close();
+      await writer.close();
+    };
+    return { store, proofWriter: { write: writer.write, close }, rateEvents: store, readTotals: totals.read };
   }
   if (!/^postgres(ql)?:\/\//.test(databaseUrl ?? "")) {
     // Not the URL itself: it may hold a password.

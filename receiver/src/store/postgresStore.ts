@@ -370,15 +370,16 @@ async function lockChannel(tx: Tx, sender: Address, openBlock: bigint): Promise<
 function channelKeys(sql: Sql, filter: ChannelFilter) {
   const same = sql`x.sender = c.sender AND x.open_block = c.open_block`;
   const none = sql``;
-  return sql`SELECT c.sender, c.open_block, c.block_number AS created_block, c.log_index AS created_index FROM events c WHERE c.name = 'ChannelCreated'
+  // Pending closes are looked for from the close requests (few), not from every channel (the watcher asks each step).
+  const from = filter.closePending
+    ? sql`(SELECT DISTINCT sender, open_block FROM events WHERE name = 'ChannelCloseRequested') r
+        JOIN events c ON c.sender = r.sender AND c.open_block = r.open_block`
+    : sql`events c`;
+  return sql`SELECT c.sender, c.open_block, c.block_number AS created_block, c.log_index AS created_index
+    FROM ${from} WHERE c.name = 'ChannelCreated'
     ${filter.sender === undefined ? none : sql`AND c.sender = ${getAddress(filter.sender)}`}
     ${filter.openBlock === undefined ? none : sql`AND c.open_block = ${filter.openBlock}`}
-    ${
-      filter.closePending
-        ? sql`AND EXISTS (SELECT 1 FROM events x WHERE x.name = 'ChannelCloseRequested' AND ${same})
-            AND NOT EXISTS (SELECT 1 FROM events x WHERE x.name = 'ChannelSettled' AND ${same})`
-        : none
-    }
+    ${filter.closePending ? sql`AND NOT EXISTS (SELECT 1 FROM events x WHERE x.name = 'ChannelSettled' AND ${same})` : none}
     ${filter.paid ? sql`AND EXISTS (SELECT 1 FROM proofs x WHERE ${same})` : none}`;
 }
 

@@ -166,12 +166,16 @@ function channelKeysSql(filter: ChannelFilter): string {
   const same = "x.sender = c.sender AND x.open_block = c.open_block";
   if (filter.sender !== undefined) where.push("c.sender = :sender");
   if (filter.openBlock !== undefined) where.push("c.open_block = :openBlock");
-  if (filter.closePending) {
-    where.push(`EXISTS (SELECT 1 FROM events x WHERE x.name = 'ChannelCloseRequested' AND ${same})`);
+  if (filter.closePending)
     where.push(`NOT EXISTS (SELECT 1 FROM events x WHERE x.name = 'ChannelSettled' AND ${same})`);
-  }
   if (filter.paid) where.push(`EXISTS (SELECT 1 FROM proofs x WHERE ${same})`);
-  return `SELECT c.sender, c.open_block, c.block_number AS created_block, c.log_index AS created_index FROM events c WHERE ${where.join(" AND ")}`;
+  // Pending closes are looked for from the close requests (few), not from every channel (the watcher asks each step).
+  const from = filter.closePending
+    ? `(SELECT DISTINCT sender, open_block FROM events WHERE name = 'ChannelCloseRequested') r
+       CROSS JOIN events c ON c.sender = r.sender AND c.open_block = r.open_block`
+    : "events c";
+  return `SELECT c.sender, c.open_block, c.block_number AS created_block, c.log_index AS created_index
+    FROM ${from} WHERE ${where.join(" AND ")}`;
 }
 
 /**
