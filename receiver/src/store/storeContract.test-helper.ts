@@ -274,6 +274,10 @@ export function describeStoreContract(name: string, freshPlace: () => Promise<St
         assert.equal((await store.loadChannels({ closePending: true }))[0]?.closing, true);
         assert.deepEqual(await keys({ paid: true }), [`${sender}:3`, `${other}:4`, `${sender}:5`]);
         assert.deepEqual(await keys({ sender, openBlock: 99n }), []);
+        // Open block 0 is a filter, not its absence (anyone can ask for it: a 0 must not change what later asks get).
+        assert.deepEqual(await keys({ sender, openBlock: 0n }), []);
+        assert.deepEqual(await keys({ sender }), [`${sender}:3`, `${sender}:5`]);
+        assert.deepEqual(await keys({ sender, openBlock: 0n }), []);
 
         // Block 15 confirmed: d is not yet; a's top-up is. b is closing (pending), c settled.
         assert.deepEqual(await store.channelTotals(15n), {
