@@ -250,8 +250,13 @@ export function sqliteStore(path: string): ProofStore & RateEvents {
   // One set of statements per shape of filter (a handful), prepared once.
   const channelStatementsByShape = new Map<string, Record<"events" | "proofs" | "closing", StatementSync>>();
   function channelStatements(filter: ChannelFilter) {
-    // Present or not, as channelKeysSql tests them: an open block of 0 is a filter (its own statement), not its absence.
-    const shape = [filter.sender !== undefined, filter.openBlock !== undefined, !!filter.closePending, !!filter.paid].join();
+    // Present or not, as channelKeysSql tests them: an open block of 0 is a filter (its own statement), not none.
+    const shape = [
+      filter.sender !== undefined,
+      filter.openBlock !== undefined,
+      !!filter.closePending,
+      !!filter.paid,
+    ].join();
     let statements = channelStatementsByShape.get(shape);
     if (!statements) {
       const chosen = `WITH chosen AS (${channelKeysSql(filter)})`;
