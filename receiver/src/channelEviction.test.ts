@@ -31,12 +31,12 @@ async function expectRefused(response: Response, held: bigint) {
 describe("SQLite: a channel evicted from the book", () => {
   const price = articles[0].price;
 
-  it("keeps its one free repeat used, charges once, and pays on from its stored balance", async () => {
+  /** A receiver whose book holds one channel, channel a, and `evictA`: a payment on b, read in full, takes its place. */
+  function bookOfOne() {
     const t = createTestReceiver({ maxChannels: 1 });
     const a = t.openChannel();
     const b = t.openChannel();
     let bBalance = 0n;
-    /** A payment on b, read in full: b takes the book's one place. */
     const evictA = async () => {
       bBalance += price;
       const paid = await t.signAndPay("/articles/1", b, bBalance);
@@ -44,6 +44,11 @@ describe("SQLite: a channel evicted from the book", () => {
       await paid.text();
       assert.equal(t.core.book.peek(a.sender.address, a.openBlock), undefined, "a left memory");
     };
+    return { t, a, evictA };
+  }
+
+  it("keeps its one free repeat used, charges once, and pays on from its stored balance", async () => {
+    const { t, a, evictA } = bookOfOne();
     const payment = await t.sign(a, price);
     // The answer is cut off (its body never read): the client may repeat it once.
     assert.equal((await t.pay("/articles/1", payment)).status, 200);
@@ -61,15 +66,7 @@ describe("SQLite: a channel evicted from the book", () => {
   });
 
   it("delivers a payment asking for a navigation ticket at most twice across evictions", async () => {
-    const t = createTestReceiver({ maxChannels: 1 });
-    const a = t.openChannel();
-    const b = t.openChannel();
-    let bBalance = 0n;
-    const evictA = async () => {
-      bBalance += price;
-      await (await t.signAndPay("/articles/1", b, bBalance)).text();
-      assert.equal(t.core.book.peek(a.sender.address, a.openBlock), undefined, "a left memory");
-    };
+    const { t, a, evictA } = bookOfOne();
     const payment = await t.sign(a, price);
     const ask = { [headerNames.navigationTicket]: "1" };
     const first = await t.pay("/articles/1", payment, ask);

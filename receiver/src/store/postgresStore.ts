@@ -7,8 +7,9 @@ import { channelLockSpace, migratePostgres, rateLockSpace } from "./postgresMigr
 import { address, amount, eventFromRow, flag, hex, integer, optionalText, proofFromRow, text } from "./postgresRows.ts";
 import type { ProofCommit, ProofCommitResult } from "./proofCommit.ts";
 import type { RateEvents, RateSlot } from "./RateEvents.ts";
-import type { ChannelFilter, ProofRecord, StoredChannel } from "./records.ts";
+import type { ChannelFilter, ProofRecord } from "./records.ts";
 import type { SharedPayments, StoredChannelState } from "./SharedPayments.ts";
+import { storedChannels } from "./storedChannels.ts";
 
 /**
  * The receiver's state in PostgreSQL, shared by every receiver that connects to the same database. `commitProofs`
@@ -247,36 +248,22 @@ export async function postgresStore(url: string, options: PostgresStoreOptions =
     async loadChannels(filter) {
       const chosen = channelKeys(sql, filter);
       const join = sql`ON t.sender = chosen.sender AND t.open_block = chosen.open_block`;
-      const channels = new Map<string, StoredChannel>();
-      const key = (sender: Address, openBlock: bigint) => `${sender}:${openBlock}`;
       const events = await sql`WITH chosen AS (${chosen}) SELECT t.* FROM chosen JOIN events t ${join}
         ORDER BY chosen.created_block, chosen.created_index, t.block_number, t.log_index`;
-      for (const event of events.map(eventFromRow)) {
-        const k = key(event.sender, event.openBlock);
-        let channel = channels.get(k);
-        if (!channel) {
-          channel = { sender: event.sender, openBlock: event.openBlock, events: [], proof: undefined, closing: false };
-          channels.set(k, channel);
-        }
-        channel.events.push(event);
-      }
-      if (channels.size === 0) return [];
+      if (events.length === 0) return [];
       const proofs = await sql`WITH chosen AS (${chosen}) SELECT t.* FROM chosen JOIN proofs t ${join}`;
-      for (const row of proofs) {
-        const proof = proofFromRow(row);
-        const channel = channels.get(key(proof.sender, proof.openBlock));
-        if (channel) {
-          const delivery = { delivered: flag(row, "delivered"), secondDeliveryUsed: flag(row, "second_delivery_used") };
-          channel.proof = { ...proof, ...delivery };
-        }
-      }
       const closing = await sql`WITH chosen AS (${chosen})
         SELECT t.sender, t.open_block FROM chosen JOIN closing_agreements t ${join}`;
-      for (const row of closing) {
-        const channel = channels.get(key(address(row, "sender"), integer(row, "open_block")));
-        if (channel) channel.closing = true;
-      }
-      return [...channels.values()];
+      return storedChannels(
+        events.map(eventFromRow),
+        () =>
+          proofs.map((row) => ({
+            ...proofFromRow(row),
+            delivered: flag(row, "delivered"),
+            secondDeliveryUsed: flag(row, "second_delivery_used"),
+          })),
+        () => closing.map((row) => ({ sender: address(row, "sender"), openBlock: integer(row, "open_block") })),
+      );
     },
     async channelTotals(confirmedBlock) {
       const [row] = await sql`WITH channels AS (

@@ -1,17 +1,12 @@
 import { chmodSync, closeSync, openSync } from "node:fs";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { type Address, getAddress, type Hex, isHex } from "viem";
+import { getAddress, type Hex, isHex } from "viem";
 import { assertNodeVersion } from "./assertNodeVersion.ts";
 import type { ProofStore } from "./ProofStore.ts";
 import type { RateEvents } from "./RateEvents.ts";
-import {
-  type ChainEvent,
-  type ChannelFilter,
-  isChannelEventName,
-  type ProofRecord,
-  type StoredChannel,
-} from "./records.ts";
+import { type ChainEvent, type ChannelFilter, isChannelEventName, type ProofRecord } from "./records.ts";
 import { loadSqliteEarnings, sqliteEarningsRecorder } from "./sqliteEarnings.ts";
+import { storedChannels } from "./storedChannels.ts";
 import { upsertProofSql } from "./upsertProofSql.ts";
 
 /**
@@ -381,29 +376,14 @@ export function sqliteStore(path: string): ProofStore & RateEvents {
       if (filter.sender !== undefined) parameters.sender = getAddress(filter.sender);
       if (filter.openBlock !== undefined) parameters.openBlock = filter.openBlock;
       const statements = channelStatements(filter);
-      const channels = new Map<string, StoredChannel>();
-      const key = (sender: Address, openBlock: bigint) => `${sender}:${openBlock}`;
-      for (const row of statements.events.all(parameters)) {
-        const event = eventFromRow(row);
-        const k = key(event.sender, event.openBlock);
-        let channel = channels.get(k);
-        if (!channel) {
-          channel = { sender: event.sender, openBlock: event.openBlock, events: [], proof: undefined, closing: false };
-          channels.set(k, channel);
-        }
-        channel.events.push(event);
-      }
-      if (channels.size === 0) return [];
-      for (const row of statements.proofs.all(parameters)) {
-        const proof = proofFromRow(row);
-        const channel = channels.get(key(proof.sender, proof.openBlock));
-        if (channel) channel.proof = proof;
-      }
-      for (const row of statements.closing.all(parameters)) {
-        const channel = channels.get(key(getAddress(text(row, "sender")), integer(row, "open_block")));
-        if (channel) channel.closing = true;
-      }
-      return [...channels.values()];
+      return storedChannels(
+        statements.events.all(parameters).map(eventFromRow),
+        () => statements.proofs.all(parameters).map(proofFromRow),
+        () =>
+          statements.closing
+            .all(parameters)
+            .map((row) => ({ sender: getAddress(text(row, "sender")), openBlock: integer(row, "open_block") })),
+      );
     },
     channelTotals(confirmedBlock) {
       const row = totalsStatement.get({ confirmed: confirmedBlock }) ?? {};
