@@ -9,7 +9,7 @@ export const syncChannel = "micro_raiden_sync";
 
 export type DatabaseFollowerOptions = {
   url: string;
-  core: ReceiverCore;
+  core: Pick<ReceiverCore, "book" | "setHead">;
   /** How often the database is read without a notification, in ms (default 1000). */
   pollIntervalMs?: number | undefined;
   /** Called when another receiver asks the chain to be read now (acted on by the leader only). */
@@ -47,6 +47,16 @@ export function followDatabase(options: DatabaseFollowerOptions) {
   let closed = false;
   const waiting = new Set<() => void>();
 
+  /**
+   * Moves the block the book reflects: channels it reads on a miss stop there too while it follows the chain (later
+   * stored blocks come with the next read, after the check that they still stand on `known`).
+   */
+  function reached(block: BlockRecord | undefined) {
+    known = block;
+    core.book.readThrough(followChain ? (block?.number ?? -1n) : undefined);
+    if (followChain && block) core.setHead(block.number);
+  }
+
   type Tx = postgres.TransactionSql<{ bigint: bigint }>;
 
   /** Proofs written since the last read (called after a first one). */
@@ -78,6 +88,7 @@ export function followDatabase(options: DatabaseFollowerOptions) {
         // channels and reads each again from the database when it is asked for (nothing is read in advance).
         if (reorganized) log("warn", `the stored chain changed below block ${known?.number}: channels read again`);
         core.book.clear();
+        reached(last);
       } else {
         if (followChain && last && known && last.number > known.number) {
           const events: ChainEvent[] = (
@@ -86,13 +97,13 @@ export function followDatabase(options: DatabaseFollowerOptions) {
           ).map(eventFromRow);
           for (const event of events) core.book.apply(event);
         }
+        // At once (no read between): a channel read on a miss from now on reflects the events just applied.
+        reached(last);
         // Only a higher balance, only for channels in memory: the same proof again must not reset what the book knows
         // of its delivery.
         for (const proof of await readProofs(tx)) core.book.learnProof(proof);
       }
       proofsFrom = from;
-      known = last;
-      if (followChain && last) core.setHead(last.number);
     });
   }
 
@@ -160,6 +171,7 @@ export function followDatabase(options: DatabaseFollowerOptions) {
      */
     followChain(follow: boolean) {
       followChain = follow;
+      reached(known);
     },
     refresh,
     /** Drops the book's channels and follows the database from now on (a change of role). */

@@ -97,6 +97,8 @@ export class ChannelBook {
    */
   readonly #signed = new Set<string>();
   #version = 0;
+  /** The last stored block a channel read from the store may reflect (a follower's); undefined: every stored block. */
+  #through: bigint | undefined;
 
   constructor(options: ChannelBookOptions) {
     this.#store = options.store;
@@ -117,8 +119,8 @@ export class ChannelBook {
       return entry.view;
     }
     const [stored] = this.#store.loadChannels({ sender: getAddress(sender), openBlock });
-    if (!stored) return undefined;
-    const loaded = this.#entryOf(stored);
+    const loaded = stored && this.#entryOf(stored);
+    if (!loaded) return undefined;
     this.#channels.set(key, loaded);
     this.#evict();
     return loaded.view;
@@ -134,11 +136,22 @@ export class ChannelBook {
    * kept, so a listing of every channel passes through memory without filling the cache.
    */
   select(filter: ChannelFilter): ChannelView[] {
-    return this.#store
-      .loadChannels(filter)
-      .map(
-        (stored) => this.#channels.get(channelKey(stored.sender, stored.openBlock))?.view ?? this.#entryOf(stored).view,
-      );
+    const views: ChannelView[] = [];
+    for (const stored of this.#store.loadChannels(filter)) {
+      const view = this.#channels.get(channelKey(stored.sender, stored.openBlock))?.view ?? this.#entryOf(stored)?.view;
+      if (view) views.push(view);
+    }
+    return views;
+  }
+
+  /**
+   * Channels read from the store from now on reflect its events up to `block` only (undefined: all of them). A
+   * receiver following the database sets the block its last read reached: the database may already hold later blocks
+   * that a reorganization will replace, which that receiver notices only at the block it reached, so a channel read
+   * on a miss must not take them (its next read applies them, in order, once it checked the chain they are on).
+   */
+  readThrough(block: bigint | undefined): void {
+    this.#through = block;
   }
 
   /** Channels in memory now. */
@@ -254,12 +267,15 @@ export class ChannelBook {
     return true;
   }
 
-  #entryOf(stored: StoredChannel): Entry {
-    const [created, ...rest] = stored.events;
-    if (!created) throw new Error("A stored channel without its ChannelCreated event.");
+  /** The channel as `stored` describes it, up to `readThrough`'s block; undefined if it was opened after that. */
+  #entryOf(stored: StoredChannel): Entry | undefined {
+    const through = this.#through;
+    const events = through === undefined ? stored.events : stored.events.filter((e) => e.blockNumber <= through);
+    const [created, ...rest] = events;
+    if (!created) return undefined;
     const view = newView(created);
     for (const event of rest) applyEvent(view, event);
-    const last = stored.events.at(-1) ?? created;
+    const last = events.at(-1) ?? created;
     view.closing = stored.closing;
     const { proof } = stored;
     if (proof) {
