@@ -890,7 +890,8 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     /** Open channels owing at least `threshold` (and something) beyond what was withdrawn, with their proofs. */
     withdrawable(threshold: bigint): ChannelProof[] {
       const owing: ChannelProof[] = [];
-      for (const channel of book.select({ paid: true })) {
+      // The store picks the channels (a receiver keeps every channel ever paid; most are settled or withdrawn).
+      for (const channel of book.select({ paid: true, unsettled: true, owing: true })) {
         const owed = channel.balance - channel.withdrawn;
         if (status(channel) !== "open" || !channel.signature || owed <= 0n || owed < threshold) continue;
         owing.push({
@@ -910,7 +911,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     /** Open or closing channels with a payment: what the operator's close-all closes. */
     closable(): { sender: Address; openBlock: bigint }[] {
       return book
-        .select({ paid: true })
+        .select({ paid: true, unsettled: true })
         .filter((c) => c.signature && (status(c) === "open" || status(c) === "closing"))
         .map((c) => ({ sender: c.sender, openBlock: c.openBlock }));
     },

@@ -68,7 +68,9 @@ export function receiverFromCore(
     },
     listChannels(filter = {}) {
       const found: ChannelInfo[] = [];
-      for (const channel of core.book.select({ sender: filter.sender })) {
+      // Settled channels (most, over time) are left in the store unless asked for.
+      const unsettled = filter.states !== undefined && !filter.states.includes("settled");
+      for (const channel of core.book.select({ sender: filter.sender, unsettled })) {
         const described = info(channel);
         if (filter.states && !filter.states.includes(described.state)) continue;
         found.push(described);

@@ -367,7 +367,17 @@ function channelKeys(sql: Sql, filter: ChannelFilter) {
     ${filter.sender === undefined ? none : sql`AND c.sender = ${getAddress(filter.sender)}`}
     ${filter.openBlock === undefined ? none : sql`AND c.open_block = ${filter.openBlock}`}
     ${filter.closePending ? sql`AND NOT EXISTS (SELECT 1 FROM events x WHERE x.name = 'ChannelSettled' AND ${same})` : none}
-    ${filter.paid ? sql`AND EXISTS (SELECT 1 FROM proofs x WHERE ${same})` : none}`;
+    ${filter.paid ? sql`AND EXISTS (SELECT 1 FROM proofs x WHERE ${same})` : none}
+    ${filter.unsettled ? sql`AND NOT EXISTS (SELECT 1 FROM events x WHERE x.name = 'ChannelSettled' AND ${same})` : none}
+    ${
+      filter.owing
+        ? sql`AND EXISTS (SELECT 1 FROM proofs x WHERE ${same} AND x.balance > coalesce((
+        SELECT (w.amounts->>'withdrawn')::numeric FROM events w
+        WHERE w.name = 'ChannelWithdrawn' AND w.sender = c.sender AND w.open_block = c.open_block
+          AND w.amounts->>'withdrawn' IS NOT NULL
+        ORDER BY w.block_number DESC, w.log_index DESC LIMIT 1), 0))`
+        : none
+    }`;
 }
 
 function rateLockName(slot: RateSlot): string {

@@ -93,6 +93,10 @@ export type ChannelFilter = {
   closePending?: boolean | undefined;
   /** It has an accepted proof. */
   paid?: boolean | undefined;
+  /** It was not paid out on chain (no ChannelSettled). */
+  unsettled?: boolean | undefined;
+  /** Its accepted proof's balance is above what was withdrawn from it (something to withdraw). */
+  owing?: boolean | undefined;
 };
 
 /** The receiver's totals over every channel, named as in the protocol's `ReceiverStats`. */

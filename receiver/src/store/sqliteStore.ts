@@ -164,6 +164,16 @@ function channelKeysSql(filter: ChannelFilter): string {
   if (filter.closePending)
     where.push(`NOT EXISTS (SELECT 1 FROM events x WHERE x.name = 'ChannelSettled' AND ${same})`);
   if (filter.paid) where.push(`EXISTS (SELECT 1 FROM proofs x WHERE ${same})`);
+  if (filter.unsettled) where.push(`NOT EXISTS (SELECT 1 FROM events x WHERE x.name = 'ChannelSettled' AND ${same})`);
+  if (filter.owing) {
+    // Amounts are decimal TEXT: padded to one width (a uint256 has 78 digits), text order is number order.
+    const withdrawn = `(SELECT json_extract(w.amounts, '$.withdrawn') FROM events w
+      WHERE w.name = 'ChannelWithdrawn' AND w.sender = c.sender AND w.open_block = c.open_block
+        AND json_extract(w.amounts, '$.withdrawn') IS NOT NULL
+      ORDER BY w.block_number DESC, w.log_index DESC LIMIT 1)`;
+    where.push(`EXISTS (SELECT 1 FROM proofs x WHERE ${same}
+      AND printf('%80s', x.balance) > printf('%80s', coalesce(${withdrawn}, '0')))`);
+  }
   // Pending closes are looked for from the close requests (few), not from every channel (the watcher asks each step).
   const from = filter.closePending
     ? `(SELECT DISTINCT sender, open_block FROM events WHERE name = 'ChannelCloseRequested') r
@@ -251,6 +261,8 @@ export function sqliteStore(path: string): ProofStore & RateEvents {
       filter.openBlock !== undefined,
       !!filter.closePending,
       !!filter.paid,
+      !!filter.unsettled,
+      !!filter.owing,
     ].join();
     let statements = channelStatementsByShape.get(shape);
     if (!statements) {

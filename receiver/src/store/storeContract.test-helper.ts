@@ -301,6 +301,23 @@ export function describeStoreContract(name: string, freshPlace: () => Promise<St
           balanceSum: 2n ** 70n - 5n + 3n,
           uniqueSenders: 2,
         });
+
+        // What the operator's withdraw and close-all read: not settled; owing more than was withdrawn.
+        assert.deepEqual(await keys({ unsettled: true }), [`${sender}:3`, `${other}:4`, `${other}:20`]);
+        assert.deepEqual(await keys({ paid: true, unsettled: true }), [`${sender}:3`, `${other}:4`]);
+        assert.deepEqual(await keys({ owing: true }), [`${sender}:3`, `${other}:4`, `${sender}:5`]);
+        const withdrawn = (owner: string, openBlock: bigint, block: bigint, total: bigint) =>
+          event(owner, openBlock, block, 0, { name: "ChannelWithdrawn", amounts: { amount: total, withdrawn: total } });
+        // a withdrawn in full; d paid 10 and 9 withdrawn (10 is above 9 although "10" < "9" as text).
+        const more = [withdrawn(sender, 3n, 16n, 2n ** 70n), withdrawn(other, 20n, 21n, 9n)];
+        await store.appendBlocks(
+          more.map((e) => ({ number: e.blockNumber, hash: e.blockHash })),
+          more,
+        );
+        await pay(other, 20n, 10n);
+        assert.deepEqual(await keys({ paid: true, unsettled: true, owing: true }), [`${other}:4`, `${other}:20`]);
+        await pay(other, 4n, 2n ** 71n);
+        assert.deepEqual(await keys({ sender: other, owing: true }), [`${other}:4`, `${other}:20`]);
       }));
 
     it("records a challenge and its later outcome", () =>
