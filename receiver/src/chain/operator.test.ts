@@ -32,8 +32,8 @@ describe("operator withdraw in batches", () => {
       batchSize,
     });
 
-  /** Pays `balance` on a channel through the receiver's payment path. */
-  async function pay(receiver: ReceiverCore, sender: HDAccount, openBlock: bigint, balance: bigint) {
+  /** Pays up to `balance` on a channel through the receiver's payment path: a payment of `price` (all of it unless given). */
+  async function pay(receiver: ReceiverCore, sender: HDAccount, openBlock: bigint, balance: bigint, price = balance) {
     const result = await receiver.acceptPayment(
       {
         contract: fx.deployment.channelManager,
@@ -43,7 +43,7 @@ describe("operator withdraw in batches", () => {
         balance,
         signature: await fx.signProof(sender, openBlock, balance),
       },
-      balance,
+      price,
       "GET /paid",
     );
     assert.equal(result.kind, "accepted");
@@ -98,6 +98,40 @@ describe("operator withdraw in batches", () => {
     assert.equal((await fx.tokenBalance(fx.receiverAccount.address)) - tokensBefore, 15n * TOKENS);
     assert.deepEqual(await operator(2).withdraw(1n), [], "everything is withdrawn, nothing is sent again");
     assert.equal((await nonce()) - before, 3);
+  });
+
+  it("does not offer again what it withdrew or closed when the channels left memory before the watcher read it", async () => {
+    // One channel in memory: recording each result reads the channel and evicts the one before.
+    await h.close();
+    h = fx.startReceiver({ dbPath: fx.newDbPath(), maxChannels: 1 });
+    const channels = await fiveChannels();
+    const nonce = () => fx.publicClient.getTransactionCount({ address: fx.receiverAccount.address });
+    const withdrawn = await operator(2).withdraw(1n);
+    assert.deepEqual(
+      withdrawn.map((r) => [r.error, r.skipped]),
+      channels.map(() => [undefined, undefined]),
+    );
+    // The watcher has not read the ChannelWithdrawn events yet.
+    assert.deepEqual(h.receiver.withdrawable(1n), []);
+    const before = await nonce();
+    assert.deepEqual(await operator(2).withdraw(1n), [], "nothing sent again");
+
+    // Paid on, then closed: none is offered to close again before the watcher reads their ChannelSettled events.
+    for (const channel of channels) {
+      channel.balance += TOKENS;
+      await pay(h.receiver, channel.sender, channel.openBlock, channel.balance, TOKENS);
+    }
+    const closed = await operator(2).closeAll();
+    assert.deepEqual(
+      closed.map((r) => r.error),
+      channels.map(() => undefined),
+    );
+    assert.deepEqual(h.receiver.closable(), []);
+    assert.deepEqual(h.receiver.withdrawable(0n), []);
+    assert.equal((await nonce()) - before, channels.length, "one close each, no withdrawal");
+    // Once the watcher read them, the store says the same.
+    await h.watcher.syncOnce();
+    assert.deepEqual(h.receiver.closable(), []);
   });
 
   it("a batch that fails records nothing, and the next run withdraws it all", async () => {

@@ -185,6 +185,7 @@ export async function startWatcherChain() {
     confirmations?: number;
     maxBlockRange?: bigint;
     requestTimeoutMs?: number;
+    maxChannels?: number;
   }): WatcherHarness {
     const store = sqliteStore(options.dbPath);
     const receiver = createReceiverCore({
@@ -193,6 +194,7 @@ export async function startWatcherChain() {
       deployment,
       confirmations: options.confirmations ?? 1,
       requestTimeoutMs: options.requestTimeoutMs,
+      maxChannels: options.maxChannels,
     });
     const logs: LogEntry[] = [];
     const watcher = createWatcher({

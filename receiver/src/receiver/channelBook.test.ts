@@ -199,10 +199,10 @@ function runHistory(seed: number, confirmations: number, steps: number) {
       const view = channel && book.get(channel.sender, channel.openBlock);
       if (!channel || !view) continue;
       if (random.chance(0.7)) {
-        book.recordWithdrawn(view, view.balance);
+        book.recordWithdrawn(channel.sender, channel.openBlock, view.balance);
         check(`operator withdrew ${key(channel)} up to ${view.balance}`);
       } else {
-        book.markSettled(view);
+        book.markSettled(channel.sender, channel.openBlock);
         check(`operator closed ${key(channel)}`);
       }
     } else if (roll < 86) {

@@ -96,6 +96,12 @@ export class ChannelBook {
    * fail died with the process, and a later one finds the channel closing already).
    */
   readonly #signed = new Set<string>();
+  /**
+   * What this receiver's own transactions did to channels (withdrawn to, paid out) before its store holds their events
+   * (the watcher reads them at its next poll): kept whether the channel stays in memory or not, so one evicted and read
+   * again meanwhile is not offered to withdraw or close again. Dropped when the event comes (or a reorg's `clear`).
+   */
+  readonly #ownTransactions = new Map<string, { withdrawn: bigint; settled: boolean }>();
   #version = 0;
   /** The last stored block a channel read from the store may reflect (a follower's); undefined: every stored block. */
   #through: bigint | undefined;
@@ -172,12 +178,20 @@ export class ChannelBook {
   clear(): void {
     this.#version++;
     this.#channels.clear();
+    this.#ownTransactions.clear();
   }
 
   /** Applies one event in chain order, after the store got it: to the channel if in memory (others read it later). */
   apply(event: ChainEvent): void {
     this.#version++;
     const key = channelKey(event.sender, event.openBlock);
+    const own = this.#ownTransactions.get(key);
+    if (
+      own &&
+      (event.name === "ChannelSettled" || (!own.settled && (event.amounts.withdrawn ?? -1n) >= own.withdrawn))
+    ) {
+      this.#ownTransactions.delete(key);
+    }
     const entry = this.#channels.get(key);
     if (!entry) return;
     if (event.blockNumber < entry.block || (event.blockNumber === entry.block && event.logIndex <= entry.logIndex)) {
@@ -229,16 +243,28 @@ export class ChannelBook {
     if (view && proof.balance > view.balance) this.recordProof(proof);
   }
 
-  /** What the receiver has withdrawn from a channel (from the chain, or from its own withdraw transaction). */
-  recordWithdrawn(channel: ChannelView, withdrawn: bigint): void {
-    this.#version++;
-    if (withdrawn > channel.withdrawn) channel.withdrawn = withdrawn;
+  /** What the receiver's own withdraw transaction took from a channel, before the watcher stores its event. */
+  recordWithdrawn(sender: Address, openBlock: bigint, withdrawn: bigint): void {
+    this.#ownTransaction(sender, openBlock, (own) => {
+      if (withdrawn > own.withdrawn) own.withdrawn = withdrawn;
+    });
   }
 
-  /** The channel was paid out on chain (settled, or closed cooperatively). */
-  markSettled(channel: ChannelView): void {
+  /** The receiver's own transaction paid the channel out (closed it cooperatively), before the watcher stores it. */
+  markSettled(sender: Address, openBlock: bigint): void {
+    this.#ownTransaction(sender, openBlock, (own) => {
+      own.settled = true;
+    });
+  }
+
+  #ownTransaction(sender: Address, openBlock: bigint, change: (own: { withdrawn: bigint; settled: boolean }) => void) {
     this.#version++;
-    channel.settled = true;
+    const key = channelKey(sender, openBlock);
+    const own = this.#ownTransactions.get(key) ?? { withdrawn: 0n, settled: false };
+    change(own);
+    this.#ownTransactions.set(key, own);
+    const view = this.peek(sender, openBlock);
+    if (view) withOwnTransaction(view, own);
   }
 
   /**
@@ -277,9 +303,12 @@ export class ChannelBook {
     for (const event of rest) applyEvent(view, event);
     const last = events.at(-1) ?? created;
     view.closing = stored.closing;
+    const key = channelKey(stored.sender, stored.openBlock);
+    const own = this.#ownTransactions.get(key);
+    if (own && view.withdrawn >= own.withdrawn && (view.settled || !own.settled)) this.#ownTransactions.delete(key);
+    else if (own) withOwnTransaction(view, own);
     const { proof } = stored;
     if (proof) {
-      const key = channelKey(stored.sender, stored.openBlock);
       // The payment's one object while it may be repeated: its marks were set on it, perhaps before an eviction.
       const young = this.#young(key);
       let latest: LatestPayment;
@@ -348,6 +377,12 @@ function newView(event: ChainEvent): ChannelView {
     latest: undefined,
     closing: false,
   };
+}
+
+/** A channel as the receiver's own transactions left it, whether the store holds their events yet or not. */
+function withOwnTransaction(view: ChannelView, own: { withdrawn: bigint; settled: boolean }): void {
+  if (own.withdrawn > view.withdrawn) view.withdrawn = own.withdrawn;
+  if (own.settled) view.settled = true;
 }
 
 /** Applies one event after the channel's creation, in chain order. */

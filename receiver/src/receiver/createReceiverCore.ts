@@ -905,8 +905,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     },
     /** Records the receiver's own withdrawal at once (the watcher sees its event only at the next poll). */
     recordWithdrawal(sender: Address, openBlock: bigint, balance: bigint) {
-      const channel = book.get(sender, openBlock);
-      if (channel) book.recordWithdrawn(channel, balance);
+      book.recordWithdrawn(sender, openBlock, balance);
     },
     /** Open or closing channels with a payment: what the operator's close-all closes. */
     closable(): { sender: Address; openBlock: bigint }[] {
@@ -966,8 +965,7 @@ export function createReceiverCore(options: ReceiverCoreOptions) {
     },
     /** Records that the operator's close went through (the watcher confirms it with the event later). */
     recordSettled(sender: Address, openBlock: bigint) {
-      const channel = book.get(sender, openBlock);
-      if (channel) book.markSettled(channel);
+      book.markSettled(sender, openBlock);
     },
     /** Resolves once the signature checks' worker threads (`verifierThreads`) have loaded. */
     verifierReady: verifier.ready,
