@@ -29,6 +29,11 @@ const PER_SENDER = Number(process.env.PER_SENDER ?? 300);
 // Free and paid load alternate in rounds (each sender's proofs continue from round to round), and the figures are
 // the rounds' medians: the machine's other work then weighs on both alike.
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
+// Then free and paid once more at a fixed rate (RATE requests per second over all senders, AT_RATE requests each):
+// the latency a reader meets when the receiver is not saturated, which the closed rounds above cannot show (there the
+// senders queue behind each other, and the load generator shares the machine's cores).
+const RATE = Number(process.env.RATE ?? 1000);
+const AT_RATE = Number(process.env.AT_RATE ?? 60);
 const price = parseEther("0.0001"); // /echodyn/x: one character
 
 const chain = await startTestChain();
@@ -41,7 +46,7 @@ const paid = await paidPlan({
   chain,
   receiver: receiver.address,
   senders: SENDERS,
-  perSender: PER_SENDER,
+  perSender: PER_SENDER + AT_RATE,
   price,
   path: "/echodyn/x",
 });
@@ -52,6 +57,12 @@ for (let round = 0; round < ROUNDS; round++) {
   await writeFile(join(dir, `paid-${round}.json`), JSON.stringify({ senders: part }));
   await writeFile(join(dir, `free-${round}.json`), JSON.stringify({ senders: free }));
 }
+const atRate = paid.map((plan) => plan.slice(PER_SENDER));
+await writeFile(join(dir, "paid-rate.json"), JSON.stringify({ senders: atRate }));
+await writeFile(
+  join(dir, "free-rate.json"),
+  JSON.stringify({ senders: atRate.map((plan) => plan.map(() => ({ path: "/free", headers: {} }))) }),
+);
 
 const { child: server, url } = await spawnDemoServer({
   dir,
@@ -85,12 +96,13 @@ type Result = {
   /** Receiver CPU per request in ms, undefined where /proc is not there. */
   cpuMs?: number | undefined;
 };
-async function load(file: string): Promise<Result> {
+async function load(file: string, rate?: number): Promise<Result> {
   const cpuBefore = await receiverCpuMs();
   const { stdout } = await promisify(execFile)(process.execPath, [
     fileURLToPath(new URL("./load.ts", import.meta.url)),
     join(dir, file),
     url,
+    ...(rate === undefined ? [] : [String(rate)]),
   ]);
   const cpuAfter = await receiverCpuMs();
   const result: Result = JSON.parse(stdout);
@@ -104,6 +116,7 @@ for (let round = 0; round < ROUNDS; round++) {
   const free = await load(`free-${round}.json`);
   rounds.push({ free, paid: await load(`paid-${round}.json`) });
 }
+const fixedRate = { free: await load("free-rate.json", RATE), paid: await load("paid-rate.json", RATE) };
 server.kill("SIGTERM");
 await chain.close();
 await rm(dir, { recursive: true });
@@ -117,6 +130,8 @@ for (const [i, { free, paid }] of rounds.entries()) {
   console.log(row(`free  GET /free (round ${i + 1})`, free));
   console.log(row(`paid  GET /echodyn/x (round ${i + 1})`, paid));
 }
+console.log(row(`free  GET /free (${RATE}/s)`, fixedRate.free));
+console.log(row(`paid  GET /echodyn/x (${RATE}/s)`, fixedRate.paid));
 const median = (values: number[]) => {
   const sorted = values.toSorted((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -133,9 +148,12 @@ if (rounds.every((r) => r.paid.cpuMs !== undefined && r.free.cpuMs !== undefined
   );
 }
 console.log(
-  `${SENDERS} concurrent senders, ${PER_SENDER} sequential requests each in ${ROUNDS} rounds; SQLite WAL, synchronous=FULL; signature checks on ${process.env.VERIFIER_THREADS ? `${process.env.VERIFIER_THREADS} worker thread(s)` : "the default threads (--verifier-threads)"}.`,
+  `at a fixed ${RATE} requests/s (open loop, latency from each request's scheduled time): paid p50 ${fixedRate.paid.p50.toFixed(2)} ms, p99 ${fixedRate.paid.p99.toFixed(2)} ms; free p50 ${fixedRate.free.p50.toFixed(2)} ms, p99 ${fixedRate.free.p99.toFixed(2)} ms`,
 );
-if (rounds.some(({ paid }) => (paid.statuses["200"] ?? 0) !== paid.requests)) {
+console.log(
+  `${SENDERS} concurrent senders, ${PER_SENDER} sequential requests each in ${ROUNDS} rounds, then ${AT_RATE} each at ${RATE}/s; SQLite WAL, synchronous=FULL; signature checks on ${process.env.VERIFIER_THREADS ? `${process.env.VERIFIER_THREADS} worker thread(s)` : "the default threads (--verifier-threads)"}.`,
+);
+if ([...rounds, fixedRate].some(({ paid }) => (paid.statuses["200"] ?? 0) !== paid.requests)) {
   console.log("WARNING: not every paid request was accepted.");
   process.exitCode = 1;
 }
