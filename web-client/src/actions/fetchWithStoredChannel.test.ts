@@ -48,6 +48,26 @@ describe("fetchWithStoredChannel with a payment client (no chain)", () => {
     assert.equal(receiver.channel(channel.sender, channel.openBlock)?.balance, 2n * price);
   });
 
+  it("chooses the channel under the lock: parallel payments that drain one channel go on to the next", async () => {
+    const client = paymentClient();
+    // The newest channel has room for one payment; an older one for many.
+    const newest = await storeChannel(client, { openBlock: 90n, deposit: price });
+    const older = await storeChannel(client, { openBlock: 80n });
+    const receiver = fakeReceiver();
+    receiver.addChannel(newest);
+    receiver.addChannel(older);
+    server.use(receiver.handler);
+
+    const answers = await Promise.all([1, 2].map(() => fetchWithStoredChannel(client, { input: url })));
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      [200, 200],
+      "the second payment did not fail on the channel the first one drained",
+    );
+    assert.equal(await storedBalance(client, newest), price);
+    assert.equal(await storedBalance(client, older), price);
+  });
+
   it("signs with the account in wallet mode, and refuses a channel on another chain", async () => {
     const client = paymentClient({ signing: "wallet" });
     const channel = await storeChannel(client, { sessionKey: undefined });

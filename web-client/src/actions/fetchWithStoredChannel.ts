@@ -32,7 +32,7 @@ import {
 } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { channelDomain, channelMessage } from "../storage/channelMessage.ts";
-import { type PayErrorType, pay } from "./pay.ts";
+import { type PayErrorType, pay, payChosenChannel } from "./pay.ts";
 import { receiverLockName } from "./receiverLockName.ts";
 
 export type FetchWithStoredChannelParameters = {
@@ -143,18 +143,30 @@ export async function payOnPaymentRequired(
     if (maxPrice !== undefined && requirements.price > maxPrice && !approved) {
       throw new PriceExceedsPolicyError({ price: requirements.price, maxPrice, url: request.url });
     }
-    const channel = await channelFor(client, requirements, request.url, response, recovery);
-
-    response = await pay(client, {
-      channel,
+    const sendPayment = async (payment: Payment) => {
+      const answer = await sendPaid(client, request, payment, parameters);
+      return { accepted: answer.ok && acknowledges(answer, payment), result: answer };
+    };
+    const payment = {
       amount: requirements.price,
       waitUntil: parameters.waitUntil,
       approvedPrice: parameters.approvedPrice,
-      send: async (payment) => {
-        const answer = await sendPaid(client, request, payment, parameters);
-        return { accepted: answer.ok && acknowledges(answer, payment), result: answer };
+      send: sendPayment,
+    };
+    // The stored channels are read once, under the receiver's lock, and the payment made on the one chosen there;
+    // only when none can pay is a channel opened (outside the lock: it waits for the wallet and the chain).
+    const paid = await payChosenChannel(client, {
+      ...payment,
+      receiver: {
+        chainId: requirements.chainId,
+        contract: requirements.contract,
+        sender: connectedAddress(client),
+        receiver: requirements.receiver,
       },
+      choose: (channels) => usableChannel(channels, requirements).usable,
     });
+    const channel = paid.channel ?? (await openFor(paid.channels, requirements, request.url, response, recovery));
+    response = paid.channel ? paid.result : await pay(client, { ...payment, channel });
     if (response.status !== 402) return response;
 
     decoded = decodePaymentRequired(response.headers);
@@ -184,31 +196,32 @@ export async function payOnPaymentRequired(
   }
 }
 
+/** The sender's open channels to the receiver in its token, newest first, and the first that can cover the price. */
+function usableChannel(
+  channels: StoredChannel[],
+  requirements: PaymentRequirements,
+): { open: StoredChannel[]; usable: StoredChannel | undefined } {
+  const open = channels
+    .filter((c) => c.state === "open" && c.token.toLowerCase() === requirements.token.toLowerCase())
+    .sort((a, b) => (a.openBlock < b.openBlock ? 1 : -1));
+  return { open, usable: open.find((c) => c.deposit - c.balance >= requirements.price) };
+}
+
 /**
- * The newest stored open channel to the receiver that can cover the price; else the one `recovery` opens, else
- * InsufficientDepositError (an open channel ran dry: a top-up only the caller can decide on) or ChannelRequiredError.
+ * When no stored channel can pay: the one `recovery` opens, else InsufficientDepositError (an open channel ran dry: a
+ * top-up only the caller can decide on) or ChannelRequiredError.
  */
-async function channelFor(
-  client: PaymentClient,
+async function openFor(
+  channels: StoredChannel[],
   requirements: PaymentRequirements,
   url: string,
   response: Response,
   recovery: ChainRecovery,
 ): Promise<StoredChannel> {
-  const channels = await client.storage.list({
-    chainId: requirements.chainId,
-    contract: requirements.contract,
-    sender: connectedAddress(client),
-    receiver: requirements.receiver,
-  });
-  const open = channels
-    .filter((c) => c.state === "open" && c.token.toLowerCase() === requirements.token.toLowerCase())
-    .sort((a, b) => (a.openBlock < b.openBlock ? 1 : -1));
-  const usable = open.find((c) => c.deposit - c.balance >= requirements.price);
-  if (usable) return usable;
   const opened = await recovery.openChannel?.(requirements, url, response);
   if (opened) return opened;
-  if (open[0]) throw new InsufficientDepositError({ channel: open[0], price: requirements.price });
+  const [newest] = usableChannel(channels, requirements).open;
+  if (newest) throw new InsufficientDepositError({ channel: newest, price: requirements.price });
   throw new ChannelRequiredError({ requirements, url });
 }
 

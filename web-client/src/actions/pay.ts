@@ -82,13 +82,56 @@ export type PayErrorType =
  * });
  */
 export async function pay<T>(client: PaymentClient, parameters: PayParameters<T>): Promise<PayReturnType<T>> {
+  const key = channelStorageKey(parameters.channel);
+  const stored = (channels: StoredChannel[]) => channels.find((channel) => channelStorageKey(channel) === key);
+  const paid = await payChosenChannel(client, {
+    ...parameters,
+    receiver: parameters.channel,
+    choose: (channels) => {
+      const channel = stored(channels);
+      return channel?.state === "open" ? channel : undefined;
+    },
+  });
+  if (!paid.channel)
+    throw new ChannelNotOpenError({ channel: parameters.channel, state: stored(paid.channels)?.state });
+  return paid.result;
+}
+
+/** `pay`'s parameters with the channel left to choose (`payChosenChannel`). */
+export type PayChosenChannelParameters<T> = Omit<PayParameters<T>, "channel"> & {
+  /** The sender's channels to this receiver are read (once, under the lock) and given to `choose`. */
+  receiver: Omit<ChannelKey, "openBlock">;
+  /**
+   * Picks the open channel to pay on among the sender's channels to the receiver as stored now; undefined when none
+   * can pay (nothing is signed then). May throw.
+   */
+  choose: (channels: StoredChannel[]) => StoredChannel | undefined;
+};
+
+/**
+ * `pay` on the channel `choose` picks, from a single read of the sender's channels to the receiver under the lock:
+ * choosing before taking the lock would read them twice (a Service Worker's IndexedDB read is milliseconds on a
+ * navigation the reader waits for). Resolves with the paid channel and `send`'s result, or with the channels read
+ * when `choose` found none to pay on.
+ */
+export async function payChosenChannel<T>(
+  client: PaymentClient,
+  parameters: PayChosenChannelParameters<T>,
+): Promise<{ channel: StoredChannel; result: T } | { channel: undefined; channels: StoredChannel[] }> {
   const { amount, send, waitUntil } = parameters;
-  const key = parameters.channel;
-  let answer: (result: T) => void = () => {};
-  const answered = waitUntil && new Promise<T>((resolve) => (answer = resolve));
-  const paid = client.lock(receiverLockName(key), async () => {
-    let channel = await client.storage.get(key);
-    if (channel?.state !== "open") throw new ChannelNotOpenError({ channel: key, state: channel?.state });
+  const filter = {
+    chainId: parameters.receiver.chainId,
+    contract: parameters.receiver.contract,
+    sender: parameters.receiver.sender,
+    receiver: parameters.receiver.receiver,
+  };
+  let answer: (paid: { channel: StoredChannel; result: T }) => void = () => {};
+  const answered = waitUntil && new Promise<{ channel: StoredChannel; result: T }>((resolve) => (answer = resolve));
+  const paid = client.lock(receiverLockName(filter), async () => {
+    const toReceiver = await client.storage.list(filter);
+    let channel = parameters.choose(toReceiver);
+    if (!channel) return { channel: undefined, channels: toReceiver };
+    if (channel.state !== "open") throw new ChannelNotOpenError({ channel, state: channel.state });
     if (channel.deposit - channel.balance < amount) throw new InsufficientDepositError({ channel, price: amount });
     const now = Date.now();
     const automatic = client.signing === "session" && channel.sessionKey !== undefined;
@@ -109,15 +152,9 @@ export async function pay<T>(client: PaymentClient, parameters: PayParameters<T>
 
     const budget = client.policy.budgetPerReceiver;
     if (budget !== undefined) {
-      const toReceiver = await client.storage.list({
-        chainId: key.chainId,
-        contract: key.contract,
-        sender: key.sender,
-        receiver: key.receiver,
-      });
       const spent = toReceiver.reduce((sum, c) => sum + c.balance, 0n);
       if (spent + amount > budget) {
-        throw new BudgetExceededError({ receiver: key.receiver, budget, spent, price: amount });
+        throw new BudgetExceededError({ receiver: filter.receiver, budget, spent, price: amount });
       }
     }
 
@@ -135,6 +172,7 @@ export async function pay<T>(client: PaymentClient, parameters: PayParameters<T>
       ...(automatic && channel.signerDelegation ? { delegation: channel.signerDelegation } : {}),
     };
     const outcome = await send(payment, channel);
+    const done = { channel, result: outcome.result };
     if (outcome.accepted) {
       const recording = client.storage.put({
         ...channel,
@@ -144,12 +182,12 @@ export async function pay<T>(client: PaymentClient, parameters: PayParameters<T>
       });
       if (waitUntil) {
         waitUntil(recording);
-        answer(outcome.result);
+        answer(done);
       }
       await recording;
       if (channel.deposit - balance >= amount) signAhead(client, { ...channel, balance }, balance + amount);
     }
-    return outcome.result;
+    return done;
   });
   // A failed recording after the answer went out rejects `paid` too: the race has settled by then.
   return answered ? Promise.race([answered, paid]) : paid;
