@@ -2,7 +2,8 @@
 // an EIP-1193 provider announced through EIP-6963 (and optionally as window.ethereum), no accounts until
 // `eth_requestAccounts`, `eth_signTypedData_v4` taking [address, JSON string], `wallet_switchEthereumChain` with
 // 4902 for an unknown chain, `wallet_addEthereumChain`, 4001 when the reader rejects, and transactions signed with a
-// viem local account and sent to the chain's node. It counts every prompt by method and can reject the next ones.
+// viem local account and sent to the chain's node. It counts every prompt by method and can reject the next ones, and
+// does what a reader does in the wallet's own window: switch accounts, disconnect the site, connect it again.
 import {
   type Chain,
   createWalletClient,
@@ -50,6 +51,10 @@ export type TestWallet = {
   addChain(chain: Chain): void;
   /** Announces the wallet through EIP-6963 now and whenever a page asks (`eip6963:requestProvider`). */
   announce(target?: Window): () => void;
+  /** The reader picks another account in the wallet (`accountsChanged` when the site is connected). */
+  switchAccount(account: LocalAccount): void;
+  /** The reader disconnects the site in the wallet (`accountsChanged` with no account), or connects it again. */
+  setSiteConnected(connected: boolean): void;
 };
 
 type Listener = (...args: unknown[]) => void;
@@ -72,7 +77,7 @@ class ProviderRpcError extends Error {
  * const stop = wallet.announce();
  */
 export function createTestWallet(parameters: CreateTestWalletParameters): TestWallet {
-  const { account } = parameters;
+  let { account } = parameters;
   const known = new Map(parameters.chains.map((chain) => [chain.id, chain]));
   let chainId = parameters.chainId ?? parameters.chains[0]?.id ?? 1;
   let connected = parameters.connected ?? false;
@@ -207,7 +212,9 @@ export function createTestWallet(parameters: CreateTestWalletParameters): TestWa
 
   return {
     provider: provider as unknown as EIP1193Provider,
-    account,
+    get account() {
+      return account;
+    },
     prompts,
     rejectNext(method, times = 1) {
       rejections.set(method, (rejections.get(method) ?? 0) + times);
@@ -215,6 +222,15 @@ export function createTestWallet(parameters: CreateTestWalletParameters): TestWa
     chainId: () => chainId,
     addChain(chain) {
       known.set(chain.id, chain);
+    },
+    switchAccount(next) {
+      account = next;
+      if (connected) emit("accountsChanged", [account.address]);
+    },
+    setSiteConnected(next) {
+      if (next === connected) return;
+      connected = next;
+      emit("accountsChanged", connected ? [account.address] : []);
     },
     announce(target = window) {
       const detail = Object.freeze({

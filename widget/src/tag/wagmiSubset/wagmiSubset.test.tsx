@@ -1,0 +1,264 @@
+// The script tag's wagmi subset against wagmi itself, in real Chromium with the MetaMask-like test wallet and the test
+// chain: every scenario runs on both and must come out the same, for what the widget relies on (the wallets to
+// choose, connecting, reconnecting on the next page, following the wallet's chain and account, rejections, reads).
+import { demoTokenAbi } from "@micro-raiden/web-client/protocol";
+import * as tanstack from "@tanstack/react-query";
+import { act, renderHook, waitFor } from "@testing-library/react";
+import type { ReactNode } from "react";
+import { type Address, http, numberToHex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { afterEach, describe, expect, it } from "vitest";
+import * as wagmi from "wagmi";
+import { createWidgetConfig } from "../../provider/createWidgetConfig.ts";
+import { createTestWallet } from "../../testing/createTestWallet.ts";
+import { reader } from "../../testing/readers.ts";
+import { publicTestClient, testChain, testDeployment, tokenBalance } from "../../testing/testEnvironment.ts";
+import * as querySubset from "../querySubset/index.ts";
+import * as subset from "./index.ts";
+
+/** What a scenario sees of the connection, the same for both libraries. */
+type Wallet = {
+  address: Address | undefined;
+  chainId: number | undefined;
+  status: string;
+  /** The connectors' ids, in the config's order. */
+  wallets: string[];
+  connect(id: string): void;
+  connecting: boolean;
+  error: Error | null;
+};
+
+type Reads = { balance: bigint | undefined; details: string[] | undefined; head: bigint | undefined };
+
+type WagmiLibrary = {
+  /** A new config as the widget makes its own (the page loads again), its providers around `children`. */
+  setup(): (props: { children: ReactNode }) => ReactNode;
+  useWallet(): Wallet;
+  useReads(reader: Address, noToken: Address): Reads;
+};
+
+const detailsOf = (reads: readonly ({ status: "success"; result: unknown } | { status: "failure" })[] | undefined) =>
+  reads?.map((read) => (read.status === "success" ? String(read.result) : "failure"));
+
+const token = () => ({ address: testDeployment().token, abi: demoTokenAbi, chainId: testChain().id }) as const;
+
+const libraries: [string, WagmiLibrary][] = [
+  [
+    "wagmi",
+    {
+      setup() {
+        const config = createWidgetConfig([testChain()]);
+        const client = new tanstack.QueryClient();
+        return ({ children }) => (
+          <wagmi.WagmiProvider config={config}>
+            <tanstack.QueryClientProvider client={client}>{children}</tanstack.QueryClientProvider>
+          </wagmi.WagmiProvider>
+        );
+      },
+      useWallet() {
+        const { address, chainId, status } = wagmi.useConnection();
+        const connectors = wagmi.useConnectors();
+        const { mutate, isPending, error } = wagmi.useConnect();
+        return {
+          address,
+          chainId,
+          status,
+          wallets: connectors.map((connector) => connector.id),
+          connect(id) {
+            const connector = connectors.find((c) => c.id === id);
+            if (connector) mutate({ connector });
+          },
+          connecting: isPending,
+          error,
+        };
+      },
+      useReads(owner, noToken) {
+        const balance = wagmi.useReadContract({ ...token(), functionName: "balanceOf", args: [owner] });
+        const details = wagmi.useReadContracts({
+          contracts: [
+            { ...token(), functionName: "symbol" },
+            { ...token(), functionName: "decimals" },
+            { ...token(), address: noToken, functionName: "symbol" },
+          ],
+        });
+        const head = wagmi.useBlockNumber({ chainId: testChain().id });
+        return { balance: balance.data, details: detailsOf(details.data), head: head.data };
+      },
+    },
+  ],
+  [
+    "the script tag's subset",
+    {
+      setup() {
+        const chain = testChain();
+        const config = subset.createConfig({
+          chains: [chain],
+          connectors: [subset.injected()],
+          multiInjectedProviderDiscovery: true,
+          transports: { [chain.id]: http() },
+        });
+        const client = new querySubset.QueryClient();
+        return ({ children }) => (
+          <subset.WagmiProvider config={config}>
+            <querySubset.QueryClientProvider client={client}>{children}</querySubset.QueryClientProvider>
+          </subset.WagmiProvider>
+        );
+      },
+      useWallet() {
+        const { address, chainId, status } = subset.useConnection();
+        const connectors = subset.useConnectors();
+        const { mutate, isPending, error } = subset.useConnect();
+        return {
+          address,
+          chainId,
+          status,
+          wallets: connectors.map((connector) => connector.id),
+          connect(id) {
+            const connector = connectors.find((c) => c.id === id);
+            if (connector) mutate({ connector });
+          },
+          connecting: isPending,
+          error,
+        };
+      },
+      useReads(owner, noToken) {
+        const balance = subset.useReadContract({ ...token(), functionName: "balanceOf", args: [owner] });
+        const details = subset.useReadContracts({
+          contracts: [
+            { ...token(), functionName: "symbol" },
+            { ...token(), functionName: "decimals" },
+            { ...token(), address: noToken, functionName: "symbol" },
+          ],
+        });
+        const head = subset.useBlockNumber({ chainId: testChain().id });
+        return { balance: balance.data, details: detailsOf(details.data), head: head.data };
+      },
+    },
+  ],
+];
+
+const testWalletId = "org.micro-raiden.test-wallet";
+
+// wagmi's marks (the wallet connected last, a disconnected wallet) are per origin: each scenario starts without any.
+afterEach(() => localStorage.clear());
+
+describe.each(libraries)("%s", (_, library) => {
+  /** Renders the library's connection for a page of its own; `statuses` is every status it showed, in order. */
+  function page() {
+    const statuses: string[] = [];
+    const rendered = renderHook(
+      () => {
+        const wallet = library.useWallet();
+        if (statuses.at(-1) !== wallet.status) statuses.push(wallet.status);
+        return wallet;
+      },
+      { wrapper: library.setup() },
+    );
+    return { ...rendered, statuses };
+  }
+
+  it("lists an announced wallet after the generic injected one, connects it with one prompt, and reconnects it on the next page without one", async () => {
+    const wallet = await reader();
+    const first = page();
+    await waitFor(() => expect(first.result.current.status).toBe("disconnected"));
+    expect(first.result.current.wallets).toEqual(["injected", testWalletId]);
+    act(() => first.result.current.connect(testWalletId));
+    await waitFor(() => expect(first.result.current.status).toBe("connected"));
+    expect(first.result.current.address).toBe(wallet.account.address);
+    expect(first.result.current.chainId).toBe(testChain().id);
+    expect(first.statuses).toEqual(["connecting", "disconnected", "connecting", "connected"]);
+    first.unmount();
+
+    const next = page();
+    await waitFor(() => expect(next.result.current.status).toBe("connected"));
+    expect(next.result.current.address).toBe(wallet.account.address);
+    expect(next.statuses).toEqual(["connecting", "connected"]);
+    expect(wallet.prompts.eth_requestAccounts).toBe(1);
+    next.unmount();
+
+    // A React app of the same origin disconnected it (wagmi's mark): the next page does not reconnect it.
+    localStorage.setItem(`wagmi.${testWalletId}.disconnected`, "true");
+    const after = page();
+    await waitFor(() => expect(after.result.current.status).toBe("disconnected"));
+    expect(after.statuses).toEqual(["connecting", "disconnected"]);
+  });
+
+  it("follows the wallet: another chain, another account, the site disconnected and connected again in the wallet", async () => {
+    const wallet = await reader();
+    const { result } = page();
+    await waitFor(() => expect(result.current.status).toBe("disconnected"));
+    act(() => result.current.connect(testWalletId));
+    await waitFor(() => expect(result.current.status).toBe("connected"));
+
+    const other = { ...testChain(), id: testChain().id + 1, name: "Another chain" };
+    wallet.addChain(other);
+    await act(() =>
+      wallet.provider.request({ method: "wallet_switchEthereumChain", params: [{ chainId: numberToHex(other.id) }] }),
+    );
+    await waitFor(() => expect(result.current.chainId).toBe(other.id));
+
+    const second = privateKeyToAccount(generatePrivateKey());
+    act(() => wallet.switchAccount(second));
+    await waitFor(() => expect(result.current.address).toBe(second.address));
+
+    act(() => wallet.setSiteConnected(false));
+    await waitFor(() => expect(result.current.status).toBe("disconnected"));
+    expect(result.current.address).toBeUndefined();
+    act(() => wallet.setSiteConnected(true));
+    await waitFor(() => expect(result.current.status).toBe("connected"));
+    expect(result.current.address).toBe(second.address);
+    expect(result.current.chainId).toBe(other.id);
+  });
+
+  it("says so when the reader rejects the prompt, and stays disconnected", async () => {
+    const wallet = await reader();
+    const { result } = page();
+    await waitFor(() => expect(result.current.status).toBe("disconnected"));
+    wallet.rejectNext("eth_requestAccounts");
+    act(() => result.current.connect(testWalletId));
+    await waitFor(() => expect(result.current.error?.name).toBe("UserRejectedRequestError"));
+    expect(result.current.connecting).toBe(false);
+    expect(result.current.status).toBe("disconnected");
+  });
+
+  it("connects a wallet that is only window.ethereum as 'injected', and reconnects it on the next page only once it was connected", async () => {
+    // The site was allowed before, but not through wagmi's generic injected connector.
+    const wallet = createTestWallet({
+      account: privateKeyToAccount(generatePrivateKey()),
+      chains: [testChain()],
+      connected: true,
+    });
+    Reflect.set(window, "ethereum", wallet.provider);
+    const first = page();
+    await waitFor(() => expect(first.result.current.status).toBe("disconnected"));
+    expect(first.result.current.wallets).toEqual(["injected"]);
+    act(() => first.result.current.connect("injected"));
+    await waitFor(() => expect(first.result.current.status).toBe("connected"));
+    expect(first.result.current.address).toBe(wallet.account.address);
+    first.unmount();
+
+    const next = page();
+    await waitFor(() => expect(next.result.current.status).toBe("connected"));
+    expect(next.statuses).toEqual(["connecting", "connected"]);
+  });
+
+  it("adds a wallet that announces itself after the page started", async () => {
+    const { result } = page();
+    await waitFor(() => expect(result.current.status).toBe("disconnected"));
+    expect(result.current.wallets).toEqual(["injected"]);
+    await act(() => reader());
+    await waitFor(() => expect(result.current.wallets).toEqual(["injected", testWalletId]));
+  });
+
+  it("reads a contract, several at once (one failing alone), and the block number over the config's transport", async () => {
+    const wallet = await reader();
+    const head = await publicTestClient().getBlockNumber();
+    const balance = await tokenBalance(wallet.account.address);
+    const { result } = renderHook(() => library.useReads(wallet.account.address, testDeployment().channelManager), {
+      wrapper: library.setup(),
+    });
+    await waitFor(() => expect(result.current.balance).toBe(balance));
+    await waitFor(() => expect(result.current.details).toEqual(["TKN", "18", "failure"]));
+    await waitFor(() => expect(result.current.head).toBeGreaterThanOrEqual(head));
+  });
+});
