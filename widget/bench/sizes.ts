@@ -33,7 +33,7 @@ export const kb = (bytes: number): string => `${(bytes / 1000).toFixed(1)} kB`;
  * when the reader acts or the browser is idle; the worker is fetched again whenever the browser checks it for updates.
  * All the tag can load is held at the issue's 100 kB: it was 136 kB before the widget chunk took the modules the first
  * script carries from it, deployless bytecode became a stand-in and DOMPurify gave way to an allow-list copy (109.1
- * kB), and 92 kB once the tag's build swapped wagmi and TanStack Query for the subsets in src/tag/wagmiSubset and
+ * kB), and 92.5 kB once the tag's build swapped wagmi and TanStack Query for the subsets in src/tag/wagmiSubset and
  * src/tag/querySubset (the README says what they leave out). The worker's 25 kB became 26 when it
  * learnt to check a proof a second origin's delegated key signed (the sender's delegation recovered beside the proof)
  * and to send a payment again after a 503 store_unavailable: 26.4 kB with them, 25.0 kB after trimming what it carried

@@ -149,8 +149,8 @@ export class Query<TData = unknown, TError = Error> {
       (error: TError) => {
         if (id !== this.#fetchId) return this.#fetching;
         this.#fetching = undefined;
-        // As TanStack: the data read before stays, beside the error.
-        this.#set({ error, status: "error", fetchStatus: "idle", isInvalidated: false });
+        // As TanStack: the data read before stays, beside the error, and an invalidated query stays stale.
+        this.#set({ error, status: "error", fetchStatus: "idle" });
         return undefined;
       },
     );

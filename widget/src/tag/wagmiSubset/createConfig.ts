@@ -47,9 +47,13 @@ export class ConnectorAlreadyConnectedError extends Error {
   }
 }
 
+/** An EIP-6963 announcement: any script on the page may send one, so every field is checked. */
 type AnnounceEvent = Event & {
-  detail?: { info?: { uuid?: string; name?: string; icon?: string; rdns?: string }; provider?: EIP1193Provider };
+  detail?: { info?: { name?: unknown; icon?: unknown; rdns?: unknown }; provider?: unknown };
 };
+
+const isProvider = (value: unknown): value is EIP1193Provider =>
+  typeof Reflect.get(Object(value), "request") === "function" && typeof Reflect.get(Object(value), "on") === "function";
 
 let uids = 0;
 
@@ -112,8 +116,10 @@ export function createConfig(parameters: CreateConfigParameters): Config {
   if (typeof window !== "undefined" && parameters.multiInjectedProviderDiscovery !== false) {
     window.addEventListener("eip6963:announceProvider", (event: AnnounceEvent) => {
       const { info, provider } = event.detail ?? {};
-      if (!info?.rdns || !info.name || !provider || connectors.some((x) => x.id === info.rdns)) return;
-      const target = { id: info.rdns, name: info.name, icon: info.icon, provider };
+      const { rdns, name, icon } = info ?? {};
+      if (typeof rdns !== "string" || !rdns || typeof name !== "string" || !isProvider(provider)) return;
+      if (connectors.some((x) => x.id === rdns)) return;
+      const target = { id: rdns, name, icon: typeof icon === "string" ? icon : undefined, provider };
       connectors = [...connectors, setup(injected({ target }))];
       setState(() => ({}));
     });

@@ -44,7 +44,27 @@ export class ProviderNotFoundError extends Error {
   }
 }
 
-type RpcErrorLike = Error & { code?: number };
+/** A wallet's list of accounts, checked (an EIP-1193 answer is wire input): checksummed, or an error. */
+function accountsOf(answer: unknown): Address[] {
+  if (!Array.isArray(answer)) throw new Error("The wallet answered with no list of accounts.");
+  return answer.map((account) => getAddress(String(account)));
+}
+
+/** A chain id as wallets send it (hex or decimal), or undefined when it is none. */
+function chainIdOf(answer: unknown): number | undefined {
+  const id = Number(answer);
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
+const codeOf = (error: unknown): unknown => Reflect.get(Object(error), "code");
+
+/** A wallet's refusal as viem's error for its EIP-1193 code (4001: the reader said no; -32002: a prompt is open). */
+function walletError(caught: unknown): unknown {
+  const cause = caught instanceof Error ? caught : new Error(String(caught));
+  if (codeOf(caught) === UserRejectedRequestError.code) return new UserRejectedRequestError(cause);
+  if (codeOf(caught) === ResourceUnavailableRpcError.code) return new ResourceUnavailableRpcError(cause);
+  return caught;
+}
 
 /**
  * wagmi's `injected` connector: `window.ethereum` (id "injected", connected again on a later page only when it was
@@ -62,41 +82,48 @@ export function injected(parameters: { target?: InjectedTarget | undefined } = {
       if (!found) throw new ProviderNotFoundError();
       return found;
     };
-    const getAccounts = async () =>
-      ((await (await provider()).request({ method: "eth_accounts" })) as string[]).map((x) => getAddress(x));
-    const getChainId = async () => Number(await (await provider()).request({ method: "eth_chainId" }));
-
-    const onConnect = async (info: { chainId: string | number }) => {
-      const accounts = await getAccounts();
-      if (accounts.length > 0) context.connect({ accounts, chainId: Number(info.chainId) });
+    const getAccounts = async () => accountsOf(await (await provider()).request({ method: "eth_accounts" }));
+    const getChainId = async () => {
+      const chainId = chainIdOf(await (await provider()).request({ method: "eth_chainId" }));
+      if (chainId === undefined) throw new Error("The wallet answered with no chain id.");
+      return chainId;
     };
-    const onDisconnect = async (error?: RpcErrorLike) => {
+
+    const onConnect = async (chainId: number | undefined) => {
+      const accounts = await getAccounts();
+      if (accounts.length > 0 && chainId !== undefined) context.connect({ accounts, chainId });
+    };
+    const onDisconnect = async (error?: unknown) => {
       if (!context.connected()) return;
       // MetaMask's 1013: it is reconnecting to its node, the site stays connected.
-      if (error?.code === 1013 && (await getAccounts()).length > 0) return;
+      if (codeOf(error) === 1013 && (await getAccounts()).length > 0) return;
       context.disconnect();
     };
-    const onAccountsChanged = async (accounts: string[]) => {
+    const onAccountsChanged = async (answer: unknown) => {
+      const accounts = accountsOf(answer);
       if (accounts.length === 0) await onDisconnect();
       else if (!context.connected()) {
         // Connected in the wallet's own window while the page was not.
-        await onConnect({ chainId: await getChainId() });
+        await onConnect(await getChainId());
         storage.removeItem(`${id}.disconnected`);
-      } else context.change({ accounts: accounts.map((x) => getAddress(x)) });
+      } else context.change({ accounts });
     };
     let listening = false;
     const listen = async () => {
       const found = await getProvider();
       if (!found || listening) return;
       listening = true;
-      found.on("accountsChanged", (accounts) => void onAccountsChanged(accounts));
-      found.on("chainChanged", (chainId) => {
-        if (context.connected()) context.change({ chainId: Number(chainId) });
+      // A wallet's event that makes no sense changes nothing.
+      const ignore = () => {};
+      found.on("accountsChanged", (accounts) => void onAccountsChanged(accounts).catch(ignore));
+      found.on("chainChanged", (chain) => {
+        const chainId = chainIdOf(chain);
+        if (context.connected() && chainId !== undefined) context.change({ chainId });
       });
       found.on("connect", (info) => {
-        if (!context.connected()) void onConnect(info);
+        if (!context.connected()) void onConnect(chainIdOf(info.chainId)).catch(ignore);
       });
-      found.on("disconnect", (error) => void onDisconnect(error));
+      found.on("disconnect", (error) => void onDisconnect(error).catch(ignore));
     };
     // A wallet that announced itself is followed at once; the generic one only once connected (as wagmi: otherwise
     // it would answer for the announced wallet behind the same window.ethereum).
@@ -116,32 +143,28 @@ export function injected(parameters: { target?: InjectedTarget | undefined } = {
         else {
           // As wagmi: MetaMask then lets the reader choose the accounts again; wallets without it are asked below.
           try {
-            const permissions = (await wallet.request({
+            const permissions: unknown = await wallet.request({
               method: "wallet_requestPermissions",
               params: [{ eth_accounts: {} }],
-            })) as { caveats?: { value?: string[] }[] }[];
-            if (permissions[0]?.caveats?.[0]?.value?.length) accounts = await getAccounts();
+            });
+            const caveats: unknown = Array.isArray(permissions) ? Reflect.get(Object(permissions[0]), "caveats") : [];
+            const permitted: unknown = Array.isArray(caveats) ? Reflect.get(Object(caveats[0]), "value") : [];
+            if (Array.isArray(permitted) && permitted.length > 0) accounts = await getAccounts();
           } catch (caught) {
-            const error = caught as RpcErrorLike;
-            if (error.code === UserRejectedRequestError.code) throw new UserRejectedRequestError(error);
-            if (error.code === ResourceUnavailableRpcError.code) throw error;
+            // Only a refusal or a prompt already open stops here: wallets without the method are asked below.
+            if (walletError(caught) !== caught) throw walletError(caught);
           }
         }
         try {
-          if (accounts.length === 0 && !isReconnecting) {
-            const requested = (await wallet.request({ method: "eth_requestAccounts" })) as string[];
-            accounts = requested.map((x) => getAddress(x));
-          }
+          if (accounts.length === 0 && !isReconnecting)
+            accounts = accountsOf(await wallet.request({ method: "eth_requestAccounts" }));
           await listen();
           const chainId = await getChainId();
           storage.removeItem(`${id}.disconnected`);
           if (!target) storage.setItem("injected.connected", true);
           return { accounts, chainId };
         } catch (caught) {
-          const error = caught as RpcErrorLike;
-          if (error.code === UserRejectedRequestError.code) throw new UserRejectedRequestError(error);
-          if (error.code === ResourceUnavailableRpcError.code) throw new ResourceUnavailableRpcError(error);
-          throw error;
+          throw walletError(caught);
         }
       },
       async isAuthorized() {

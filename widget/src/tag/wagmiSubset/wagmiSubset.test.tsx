@@ -42,6 +42,58 @@ const detailsOf = (reads: readonly ({ status: "success"; result: unknown } | { s
 
 const token = () => ({ address: testDeployment().token, abi: demoTokenAbi, chainId: testChain().id }) as const;
 
+/** The hooks a library's scenarios use, as one shape for both (each library's own connectors go to its own connect). */
+type Library<C extends { id: string }> = {
+  useConnection(): { address: Address | undefined; chainId: number | undefined; status: string };
+  useConnectors(): readonly C[];
+  useConnect(): { mutate(variables: { connector: C }): void; isPending: boolean; error: Error | null };
+  useReadContract(parameters: ReturnType<typeof token> & { functionName: "balanceOf"; args: readonly [Address] }): {
+    data: bigint | undefined;
+  };
+  useReadContracts(parameters: {
+    contracts: readonly [
+      ReturnType<typeof token> & { functionName: "symbol" },
+      ReturnType<typeof token> & { functionName: "decimals" },
+      ReturnType<typeof token> & { functionName: "symbol" },
+    ];
+  }): { data: Parameters<typeof detailsOf>[0] };
+  useBlockNumber(parameters: { chainId: number }): { data: bigint | undefined };
+};
+
+function hooksOf<C extends { id: string }>(library: Library<C>): Pick<WagmiLibrary, "useWallet" | "useReads"> {
+  return {
+    useWallet() {
+      const { address, chainId, status } = library.useConnection();
+      const connectors = library.useConnectors();
+      const { mutate, isPending, error } = library.useConnect();
+      return {
+        address,
+        chainId,
+        status,
+        wallets: connectors.map((connector) => connector.id),
+        connect(id) {
+          const connector = connectors.find((c) => c.id === id);
+          if (connector) mutate({ connector });
+        },
+        connecting: isPending,
+        error,
+      };
+    },
+    useReads(owner, noToken) {
+      const balance = library.useReadContract({ ...token(), functionName: "balanceOf", args: [owner] });
+      const details = library.useReadContracts({
+        contracts: [
+          { ...token(), functionName: "symbol" },
+          { ...token(), functionName: "decimals" },
+          { ...token(), address: noToken, functionName: "symbol" },
+        ],
+      });
+      const head = library.useBlockNumber({ chainId: testChain().id });
+      return { balance: balance.data, details: detailsOf(details.data), head: head.data };
+    },
+  };
+}
+
 const libraries: [string, WagmiLibrary][] = [
   [
     "wagmi",
@@ -55,35 +107,7 @@ const libraries: [string, WagmiLibrary][] = [
           </wagmi.WagmiProvider>
         );
       },
-      useWallet() {
-        const { address, chainId, status } = wagmi.useConnection();
-        const connectors = wagmi.useConnectors();
-        const { mutate, isPending, error } = wagmi.useConnect();
-        return {
-          address,
-          chainId,
-          status,
-          wallets: connectors.map((connector) => connector.id),
-          connect(id) {
-            const connector = connectors.find((c) => c.id === id);
-            if (connector) mutate({ connector });
-          },
-          connecting: isPending,
-          error,
-        };
-      },
-      useReads(owner, noToken) {
-        const balance = wagmi.useReadContract({ ...token(), functionName: "balanceOf", args: [owner] });
-        const details = wagmi.useReadContracts({
-          contracts: [
-            { ...token(), functionName: "symbol" },
-            { ...token(), functionName: "decimals" },
-            { ...token(), address: noToken, functionName: "symbol" },
-          ],
-        });
-        const head = wagmi.useBlockNumber({ chainId: testChain().id });
-        return { balance: balance.data, details: detailsOf(details.data), head: head.data };
-      },
+      ...hooksOf<wagmi.Connector>(wagmi),
     },
   ],
   [
@@ -104,35 +128,7 @@ const libraries: [string, WagmiLibrary][] = [
           </subset.WagmiProvider>
         );
       },
-      useWallet() {
-        const { address, chainId, status } = subset.useConnection();
-        const connectors = subset.useConnectors();
-        const { mutate, isPending, error } = subset.useConnect();
-        return {
-          address,
-          chainId,
-          status,
-          wallets: connectors.map((connector) => connector.id),
-          connect(id) {
-            const connector = connectors.find((c) => c.id === id);
-            if (connector) mutate({ connector });
-          },
-          connecting: isPending,
-          error,
-        };
-      },
-      useReads(owner, noToken) {
-        const balance = subset.useReadContract({ ...token(), functionName: "balanceOf", args: [owner] });
-        const details = subset.useReadContracts({
-          contracts: [
-            { ...token(), functionName: "symbol" },
-            { ...token(), functionName: "decimals" },
-            { ...token(), address: noToken, functionName: "symbol" },
-          ],
-        });
-        const head = subset.useBlockNumber({ chainId: testChain().id });
-        return { balance: balance.data, details: detailsOf(details.data), head: head.data };
-      },
+      ...hooksOf<subset.Connector>(subset),
     },
   ],
 ];
