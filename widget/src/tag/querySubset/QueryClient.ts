@@ -60,6 +60,8 @@ export class Query<TData = unknown, TError = Error> {
   #fetching: Promise<TData | undefined> | undefined;
   /** Which fetch is the current one: a fetch that a newer one replaced drops its result. */
   #fetchId = 0;
+  /** As TanStack's `cancelRetry`: the last reader left, so a failing fetch stops at the failure it is on. */
+  #retryCancelled = false;
   #gc: ReturnType<typeof setTimeout> | undefined;
 
   options: QueryOptions<TData>;
@@ -88,7 +90,9 @@ export class Query<TData = unknown, TError = Error> {
     this.observers.add(observer);
     return () => {
       this.observers.delete(observer);
-      if (this.observers.size === 0) this.#gc = setTimeout(this.#remove, gcTime);
+      if (this.observers.size > 0) return;
+      this.#retryCancelled = true;
+      this.#gc = setTimeout(this.#remove, gcTime);
     };
   }
 
@@ -112,17 +116,22 @@ export class Query<TData = unknown, TError = Error> {
    * the change; the older fetch's result is dropped.
    */
   fetch(cancelRefetch = false): Promise<TData | undefined> {
+    // Whoever fetches wants the answer: retries go on (a reader that came back joins a fetch whose retries stopped).
+    this.#retryCancelled = false;
     if (this.#fetching && !(cancelRefetch && this.state.data !== undefined)) return this.#fetching;
     const id = ++this.#fetchId;
     const { queryFn, retry = 3 } = this.options;
     const retries = retry === true ? Number.POSITIVE_INFINITY : retry === false ? 0 : retry;
+    // No more calls to the RPC for a fetch a newer one replaced, nor for one no reader waits for any more.
+    const stopped = () => id !== this.#fetchId || this.#retryCancelled;
     const attempt = async (failures: number): Promise<TData> => {
       try {
         if (!queryFn) throw new Error(`Missing queryFn: '${this.hash}'`);
         return await queryFn();
       } catch (error) {
-        if (failures >= retries || id !== this.#fetchId) throw error;
+        if (failures >= retries || stopped()) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** failures, 30_000)));
+        if (stopped()) throw error;
         return attempt(failures + 1);
       }
     };

@@ -196,6 +196,48 @@ describe.each(libraries)("%s", (_, library) => {
     expect(calls).toEqual({ default: 4, once: 3 });
   });
 
+  it("calls the RPC no more for a failing fetch that an invalidation replaced, nor once its last reader is gone", async () => {
+    const client = library.setup();
+    const calls = { replaced: 0, left: 0 };
+    let down = false;
+    const channel = async () => {
+      calls.replaced += 1;
+      if (down) throw new Error("RPC down");
+      return `deposit ${calls.replaced}`;
+    };
+    const { result } = renderHook(() => read(library.useQuery({ queryKey: ["replaced"], queryFn: channel })), {
+      wrapper: ({ children }) => client.wrap(children),
+    });
+    await waitFor(() => expect(result.current.data).toBe("deposit 1"));
+    // A poll fails and waits to retry; the RPC is back and a top-up's invalidation reads the channel anew.
+    down = true;
+    void result.current.refetch();
+    await waitFor(() => expect(calls.replaced).toBe(2));
+    down = false;
+    await act(() => client.invalidate(["replaced"]));
+    await waitFor(() => expect(result.current.data).toBe("deposit 3"));
+    // Past the replaced fetch's first retry (one second after its failure).
+    await pause(1500);
+    expect(calls.replaced).toBe(3);
+
+    const reader = renderHook(
+      () =>
+        library.useQuery({
+          queryKey: ["left"],
+          queryFn: async () => {
+            calls.left += 1;
+            throw new Error("RPC down");
+          },
+        }),
+      { wrapper: ({ children }) => client.wrap(children) },
+    );
+    await waitFor(() => expect(calls.left).toBe(1));
+    reader.unmount();
+    // Past the second and third attempts (one, then two seconds after the first failure).
+    await pause(3500);
+    expect(calls.left).toBe(1);
+  });
+
   it("refetches every refetchInterval until its function says false", async () => {
     const client = library.setup();
     let reads = 0;
