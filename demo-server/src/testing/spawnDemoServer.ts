@@ -60,16 +60,22 @@ export async function spawnDemoServer(parameters: {
   );
   const exited = new Promise((resolve) => child.once("exit", resolve));
   return new Promise((resolve, reject) => {
+    // The output's last 64 kB, for the error should the receiver exit: a receiver under load logs for as long as
+    // it runs, and neither keeping all of it nor searching all of it again on every chunk would do.
     let output = "";
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-      if (url) resolve({ child, url, exited });
+    let listening = false;
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-65_536);
     };
-    child.stdout?.on("data", collect);
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
+    child.stdout?.on("data", (chunk: Buffer) => {
+      keep(chunk);
+      const url = listening ? undefined : /listening on (http:\/\/\S+)/.exec(output)?.[1];
+      if (url) {
+        listening = true;
+        resolve({ child, url, exited });
+      }
     });
+    child.stderr?.on("data", keep);
     void exited.then((code) => reject(new Error(`receiver exited (${String(code)}): ${output}`)));
   });
 }
