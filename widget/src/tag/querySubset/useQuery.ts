@@ -52,13 +52,16 @@ export function useQuery<TData, TError = Error>(
   }, [query, enabled]);
   const { refetchInterval } = options;
   const interval = typeof refetchInterval === "function" ? refetchInterval(query) : refetchInterval;
+  // As TanStack, every change of the query (a fetch starts, an answer comes back) starts the interval over: the next
+  // poll comes an interval after the last answer, so a slow RPC is not asked again the moment it answers.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `state` starts the interval over (above).
   useEffect(() => {
     if (!enabled || !interval) return;
     const timer = setInterval(() => {
       if (document.visibilityState !== "hidden") void query.fetch();
     }, interval);
     return () => clearInterval(timer);
-  }, [query, enabled, interval]);
+  }, [query, enabled, interval, state]);
   return useMemo(
     () => ({
       data: state.data,
