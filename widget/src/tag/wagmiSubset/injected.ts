@@ -120,8 +120,8 @@ export function injected(parameters: { target?: InjectedTarget | undefined } = {
         const chainId = chainIdOf(chain);
         if (context.connected() && chainId !== undefined) context.change({ chainId });
       });
-      found.on("connect", (info) => {
-        if (!context.connected()) void onConnect(chainIdOf(info.chainId)).catch(ignore);
+      found.on("connect", (info: unknown) => {
+        if (!context.connected()) void onConnect(chainIdOf(Reflect.get(Object(info), "chainId"))).catch(ignore);
       });
       found.on("disconnect", (error) => void onDisconnect(error).catch(ignore));
     };

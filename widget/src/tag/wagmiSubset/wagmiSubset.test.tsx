@@ -5,7 +5,7 @@ import { demoTokenAbi } from "@micro-raiden/web-client/protocol";
 import * as tanstack from "@tanstack/react-query";
 import { act, renderHook, waitFor } from "@testing-library/react";
 import type { ReactNode } from "react";
-import { type Address, http, numberToHex } from "viem";
+import { type Address, type EIP1193Provider, http, numberToHex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterEach, describe, expect, it } from "vitest";
 import * as wagmi from "wagmi";
@@ -256,5 +256,76 @@ describe.each(libraries)("%s", (_, library) => {
     await waitFor(() => expect(result.current.balance).toBe(balance));
     await waitFor(() => expect(result.current.details).toEqual(["TKN", "18", "failure"]));
     await waitFor(() => expect(result.current.head).toBeGreaterThanOrEqual(head));
+  });
+});
+
+/** A wallet whose events carry whatever it likes, sent as eventemitter3 does (a listener that throws stops the rest). */
+function bareWallet() {
+  const listeners = new Map<string, ((value?: unknown) => void)[]>();
+  const provider = {
+    request: async ({ method }: { method: string }) => (method === "eth_chainId" ? numberToHex(testChain().id) : []),
+    on(event: string, listener: (value?: unknown) => void) {
+      listeners.set(event, [...(listeners.get(event) ?? []), listener]);
+      return provider;
+    },
+    removeListener(event: string, listener: (value?: unknown) => void) {
+      listeners.set(
+        event,
+        (listeners.get(event) ?? []).filter((x) => x !== listener),
+      );
+      return provider;
+    },
+    listening: (event: string) => listeners.get(event)?.length ?? 0,
+    emit(event: string, ...values: unknown[]) {
+      for (const listener of listeners.get(event) ?? []) listener(...values);
+    },
+  };
+  return provider;
+}
+
+const configs: [string, (target: { id: string; name: string; provider: EIP1193Provider }) => { status(): string }][] = [
+  [
+    "wagmi",
+    (target) => {
+      const config = wagmi.createConfig({
+        chains: [testChain()],
+        connectors: [wagmi.injected({ target })],
+        multiInjectedProviderDiscovery: false,
+        transports: { [testChain().id]: http() },
+      });
+      return { status: () => config.state.status };
+    },
+  ],
+  [
+    "the script tag's subset",
+    (target) => {
+      const config = subset.createConfig({
+        chains: [testChain()],
+        connectors: [subset.injected({ target })],
+        multiInjectedProviderDiscovery: false,
+        transports: { [testChain().id]: http() },
+      });
+      return { status: () => config.state.status };
+    },
+  ],
+];
+
+describe.each(configs)("%s", (_, createConfig) => {
+  it("takes a wallet's `connect` event that carries nothing without throwing into the wallet (its other listeners still hear it)", async () => {
+    const wallet = bareWallet();
+    const config = createConfig({
+      id: "org.example.bare",
+      name: "Bare",
+      provider: wallet as unknown as EIP1193Provider,
+    });
+    // The connector follows an announced wallet's events from the start (once it has its provider).
+    await waitFor(() => expect(wallet.listening("connect")).toBe(1));
+    let heard = 0;
+    wallet.on("connect", () => {
+      heard += 1;
+    });
+    for (const info of [undefined, null, "0x1"]) expect(() => wallet.emit("connect", info)).not.toThrow();
+    expect(heard).toBe(3);
+    expect(config.status()).toBe("disconnected");
   });
 });
