@@ -9,6 +9,7 @@ import {
   headerNames,
   isPriceRoute,
   MalformedHeaderError,
+  navigationPreload,
   type Payment,
   type PaymentRequirements,
   parseUint,
@@ -132,6 +133,19 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
     }
 
     if (!payment) {
+      // A payment worker that pays this route first sends the navigation paid itself: the unpaid copy the browser
+      // preloaded meanwhile gets a bodiless 402 instead of a paywall page nobody sees, with the requirements and the
+      // route (a worker that did not know the route yet pays first from them). Checked before the ticket, which is
+      // then left for the worker's own request. Anyone may send the mark: it only ever gets this answer, for a page
+      // that would have been a 402 anyway.
+      if (!exactPayment && headerNames.priceRoute in announced && paysFirst(c)) {
+        return c.body(null, 402, {
+          ...encodePaymentResponseHeaders({ requirements }),
+          ...announced,
+          [headerNames.preloadSkipped]: "1",
+          "cache-control": "no-store",
+        });
+      }
       // The fallback of paid navigation without a Service Worker: the page paid for this very request and the
       // reload that follows presents the one-time ticket it got (see navigationTickets).
       if (await tickets.redeem(c, requestKey(c))) {
@@ -360,6 +374,11 @@ function whenDelivered(c: Context, delivered: () => void) {
     cancel: (reason) => reader.cancel(reason),
   });
   c.res = new Response(tracked, c.res);
+}
+
+/** Whether the request is a navigation preload from a payment worker that pays announced routes first. */
+function paysFirst(c: Context): boolean {
+  return c.req.header(navigationPreload.header) === navigationPreload.paysFirst;
 }
 
 function prefersHtml(c: Context): boolean {

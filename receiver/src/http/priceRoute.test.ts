@@ -8,6 +8,7 @@ import {
   decodePaymentResponseHeaders,
   decodePriceRouteHeader,
   headerNames,
+  navigationPreload,
 } from "@micro-raiden/web-client/protocol";
 import { Hono } from "hono";
 import { paywall } from "./paywall.ts";
@@ -115,5 +116,52 @@ describe("paywall: a proof sent to a free page", () => {
     assert.equal(t.storedProof(channel), undefined);
     assert.equal(t.receiver.getChannel(channel.sender.address, channel.openBlock)?.balance, 0n);
     assert.equal((await t.signAndPay("/fixed/1", channel, price)).status, 200);
+  });
+});
+
+describe("paywall: the navigation preload of a payment worker that pays announced routes first", () => {
+  const t = createTestReceiver();
+  const html = { accept: "text/html,application/xhtml+xml" };
+  const preload = { ...html, [navigationPreload.header]: navigationPreload.paysFirst };
+
+  it("answers it under an announced route with a bodiless 402 marked as skipped, not the paywall page", async () => {
+    const skipped = await t.app.request("/fixed/1", { headers: preload });
+    assert.equal(skipped.status, 402);
+    assert.equal(skipped.headers.get(headerNames.preloadSkipped), "1");
+    assert.equal(skipped.headers.get("cache-control"), "no-store");
+    assert.equal(await skipped.text(), "", "no paywall page rendered");
+    // What a worker that did not know the route yet pays first from.
+    assert.equal(decodePriceRouteHeader(skipped.headers), "/fixed/:id");
+    assert.equal(decodePaymentResponseHeaders(skipped.headers).requirements.price, price);
+
+    // The same navigation unmarked, or marked with the browser's default value: the full paywall page.
+    for (const headers of [html, { ...html, [navigationPreload.header]: navigationPreload.browserDefault }]) {
+      const full = await t.app.request("/fixed/1", { headers });
+      assert.equal(full.status, 402);
+      assert.equal(full.headers.get(headerNames.preloadSkipped), null);
+      assert.match(await full.text(), /micro-raiden-paywall/);
+    }
+  });
+
+  it("answers it normally for a free page and for a paid page under no announced route", async () => {
+    const free = await t.app.request("/free", { headers: preload });
+    assert.equal(free.status, 200);
+    assert.equal(await free.text(), "free");
+    // A price computed per request: no route announced, so the paywall page as ever.
+    const unannounced = await t.app.request("/articles/1", { headers: preload });
+    assert.equal(unannounced.status, 402);
+    assert.equal(unannounced.headers.get(headerNames.preloadSkipped), null);
+    assert.match(await unannounced.text(), /micro-raiden-paywall/);
+  });
+
+  it("charges and records nothing for the mark, and a paid request carrying it is paid as ever", async () => {
+    const channel = t.openChannel();
+    assert.equal((await t.app.request("/fixed/1", { headers: preload })).status, 402);
+    assert.equal(t.storedProof(channel), undefined);
+    assert.equal(t.receiver.getChannel(channel.sender.address, channel.openBlock)?.balance, 0n);
+    const paid = await t.pay("/fixed/1", await t.sign(channel, price), preload);
+    assert.equal(paid.status, 200);
+    assert.equal(paid.headers.get(headerNames.preloadSkipped), null);
+    assert.equal(t.storedProof(channel)?.balance, price, "charged once, the price");
   });
 });

@@ -27,6 +27,10 @@ export const headerNames = {
   // On a 402 or a paid answer whose price holds for every path of a route (`/articles/:id`; codec in priceRoute.ts):
   // a client with a channel may then pay such a path with its first request instead of waiting for its 402.
   priceRoute: "RDN-Price-Route",
+  // Response only: "1" on the bodiless 402 a receiver gives a navigation preload that says its payment worker pays
+  // announced routes first (`navigationPreload.paysFirst`): the worker sends that navigation paid itself, so the
+  // paywall page the preload would get is not rendered. The worker never shows this answer; it asks again.
+  preloadSkipped: "RDN-Preload-Skipped",
   // Request only: the channel and the new cumulative balance (with `contractAddress`, `receiverAddress`,
   // `senderAddress` and `balanceSignature` above).
   openBlock: "RDN-Open-Block",
@@ -48,6 +52,18 @@ export const headerNames = {
   paymentRequired: "PAYMENT-REQUIRED",
   paymentSignature: "PAYMENT-SIGNATURE",
   paymentResponse: "PAYMENT-RESPONSE",
+} as const;
+
+/**
+ * The browser's navigation preload header (Service Workers) and the value the widget's payment worker gives it
+ * (`registration.navigationPreload.setHeaderValue`) while it holds a grant: "I pay pages under an announced price
+ * route with my first request". The browser's default value is "true". A receiver answers such an unpaid preload
+ * under a route it announces with a bodiless 402 marked `RDN-Preload-Skipped` instead of its paywall page.
+ */
+export const navigationPreload = {
+  header: "Service-Worker-Navigation-Preload",
+  paysFirst: "rdn-pays-first",
+  browserDefault: "true",
 } as const;
 
 export type HeaderName = (typeof headerNames)[keyof typeof headerNames];

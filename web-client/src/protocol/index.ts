@@ -50,7 +50,7 @@ export {
   type RequestErrorCode,
   requestErrorCodes,
 } from "./errorCodes.ts";
-export { type HeaderName, headerNames, maxHeaderValueLength } from "./headers.ts";
+export { type HeaderName, headerNames, maxHeaderValueLength, navigationPreload } from "./headers.ts";
 export { type ChannelManagerCodeInspection, inspectChannelManagerCode } from "./inspectChannelManagerCode.ts";
 export { MalformedAttributeError, type MalformedAttributeErrorType } from "./MalformedAttributeError.ts";
 export { MalformedBodyError, type MalformedBodyErrorType } from "./MalformedBodyError.ts";

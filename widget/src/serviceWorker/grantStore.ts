@@ -52,6 +52,10 @@ export function grantStore(factory: IDBFactory = indexedDB) {
       }
       return grant;
     },
+    /** Whether the reader granted any receiver (the worker then pays announced routes first). */
+    async any(): Promise<boolean> {
+      return (await transact("readonly", (store) => store.count())) > 0;
+    },
     async clear(): Promise<void> {
       found.clear();
       await transact("readwrite", (store) => store.clear());

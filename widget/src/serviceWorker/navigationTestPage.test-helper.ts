@@ -2,8 +2,9 @@
 // the shared MetaMask-like test wallet, a channel client over it on the pages' IndexedDB storage, and the
 // navigation module, as `window.navigationTest`. Navigating replaces the page, so outcomes go to sessionStorage.
 import { createChannelClient, indexedDbStorage, parseStoredChannel, reconnect } from "@micro-raiden/web-client";
-import { defineChain, type Hex } from "viem";
+import { type Address, defineChain, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { askPaymentWorker } from "../navigation/askPaymentWorker.ts";
 import { navigatePaid, registerPaymentWorker, revokePaymentWorker } from "../navigation/index.ts";
 import { createTestWallet } from "../testing/createTestWallet.ts";
 
@@ -68,4 +69,28 @@ async function payAndNavigate(options: NavigationTestOptions): Promise<void> {
   }
 }
 
-Object.assign(window, { navigationTest: { payAndNavigate, registerPaymentWorker, revokePaymentWorker } });
+/**
+ * Registers the payment worker and grants it payments to `receiver` (another site's receiver, as a reader of both
+ * would): the worker then holds a grant, but none for this page's receiver. Whether the worker took it.
+ */
+async function grantOtherReceiver(grant: { chainId: number; contract: Address; receiver: Address; sender: Address }) {
+  const worker = (await registerPaymentWorker())?.active;
+  if (!worker) return false;
+  return (await askPaymentWorker(worker, { type: "grant", grant: { ...grant, policy: {} } }))?.ok === true;
+}
+
+/** The value the browser sends in this origin's navigation preloads (`Service-Worker-Navigation-Preload`). */
+async function preloadHeaderValue(): Promise<string | undefined> {
+  const registration = await navigator.serviceWorker.ready;
+  return (await registration.navigationPreload.getState()).headerValue;
+}
+
+Object.assign(window, {
+  navigationTest: {
+    payAndNavigate,
+    registerPaymentWorker,
+    revokePaymentWorker,
+    grantOtherReceiver,
+    preloadHeaderValue,
+  },
+});

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
+import { headerNames, navigationPreload } from "@micro-raiden/web-client/protocol";
 import type { BrowserContext, Page } from "playwright";
 import { articlePrice, type NavigationTestSite, startNavigationTestSite } from "./navigationTestSite.test-helper.ts";
 
@@ -13,6 +14,30 @@ before(async () => {
   site = await startNavigationTestSite();
 });
 after(() => site?.close());
+
+/** The value the page's origin sends in its navigation preloads (the worker sets it). */
+const preloadHeaderValue = (page: Page) =>
+  page.evaluate(() => {
+    const test = Reflect.get(window, "navigationTest") as { preloadHeaderValue(): Promise<string | undefined> };
+    return test.preloadHeaderValue();
+  });
+
+/**
+ * The navigation preloads the browser sent for pages of `prefix`, as the receiver answered them: the value the
+ * worker gave the preload header, the status, whether it was the skipped answer, and its content type (none: no body).
+ */
+function preloads(context: BrowserContext, prefix: string) {
+  const seen: { path: string; value: string; status: number; skipped: boolean; type: string | undefined }[] = [];
+  context.on("response", (response) => {
+    const request = response.request();
+    const { pathname } = new URL(request.url());
+    const value = request.headers()[navigationPreload.header.toLowerCase()];
+    if (!pathname.startsWith(prefix) || value === undefined || response.fromServiceWorker()) return;
+    const skipped = response.headers()[headerNames.preloadSkipped.toLowerCase()] === "1";
+    seen.push({ path: pathname, value, status: response.status(), skipped, type: response.headers()["content-type"] });
+  });
+  return seen;
+}
 
 describe("paid navigation with the Service Worker (session key)", () => {
   it("loads the paid article as a real document, then follows links paid with no prompt, charging each once", async () => {
@@ -106,11 +131,13 @@ describe("paid navigation: what is not charged twice", () => {
       // Revoked (the reader disconnected): the worker forgets the pages it kept, and a reload shows the paywall.
       await page.goto(`${site.url}/`);
       await page.waitForFunction(() => "navigationTest" in window);
+      assert.equal(await preloadHeaderValue(page), navigationPreload.paysFirst, "a grant held: it pays first");
       const revoked = await page.evaluate(() => {
         const test = Reflect.get(window, "navigationTest") as { revokePaymentWorker(): Promise<boolean> };
         return test.revokePaymentWorker();
       });
       assert.equal(revoked, true);
+      assert.equal(await preloadHeaderValue(page), "true", "no grant: the browser's default value again");
       await page.goto(`${site.url}/articles/35`);
       const afterRevoke = page.waitForResponse(`${site.url}/articles/35`);
       await page.reload();
@@ -347,12 +374,82 @@ describe("paid navigation: paying first, at the price the receiver announced for
       assert.deepEqual(seen, [{ path: "/shifting/free", paid: true, first: true, status: 200 }]);
       assert.equal(site.charged(reader.channel), 3n * articlePrice);
 
-      // The announcement was dropped: the next page of the route goes the usual way, and pays its price once.
+      // The announcement was dropped: the next page of the route is not paid on it. The receiver skips its preload
+      // (the worker holds a grant) with the route's price as announced now, which the worker pays first, once.
       seen.length = 0;
       await page.goto(`${site.url}/shifting/2`);
       await page.locator("#paid-content[data-article='shifting-2']").waitFor();
-      assert.deepEqual(seen, [{ path: "/shifting/2", paid: true, first: false, status: 200 }]);
+      assert.deepEqual(seen, [{ path: "/shifting/2", paid: true, first: true, status: 200 }]);
       assert.equal(site.charged(reader.channel), 4n * articlePrice);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("paid navigation: the navigation preload beside a page paid first", () => {
+  it("tells the receiver it pays first: the page's preload gets a bodiless 402, the page itself is paid", async () => {
+    const reader = await site.newReader();
+    const context = await site.newContext();
+    try {
+      const seen = preloads(context, "/articles/");
+      const page = await context.newPage();
+      await site.startNavigation(page, reader, { from: "/articles/600" });
+      await page.locator("#paid-content[data-article='600']").waitFor();
+      seen.length = 0;
+      for (const id of [601, 602]) {
+        await page.click("#next");
+        await page.locator(`#paid-content[data-article='${id}']`).waitFor();
+      }
+      assert.deepEqual(
+        seen,
+        [601, 602].map((id) => ({
+          path: `/articles/${id}`,
+          value: navigationPreload.paysFirst,
+          status: 402,
+          skipped: true,
+          type: undefined,
+        })),
+        "no paywall page rendered for a preload",
+      );
+      assert.equal(site.charged(reader.channel), 3n * articlePrice, "each page charged once");
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("shows the full paywall page, never the skipped answer, where it holds no grant for the receiver", async () => {
+    const context = await site.newContext();
+    try {
+      const seen = preloads(context, "/articles/");
+      const page = await context.newPage();
+      await page.goto(`${site.url}/`);
+      await page.waitForFunction(() => "navigationTest" in window);
+      const other = {
+        chainId: site.chain.deployment.chainId,
+        contract: site.chain.deployment.channelManager,
+        receiver: "0x000000000000000000000000000000000000dEaD",
+        sender: "0x000000000000000000000000000000000000bEEF",
+      } as const;
+      const granted = await page.evaluate((grant) => {
+        const test = Reflect.get(window, "navigationTest") as { grantOtherReceiver(g: unknown): Promise<boolean> };
+        return test.grantOtherReceiver(grant);
+      }, other);
+      assert.equal(granted, true);
+      assert.equal(await preloadHeaderValue(page), navigationPreload.paysFirst);
+      await page.reload(); // Now under the worker.
+
+      // The first page teaches the worker the route; the second is under a route it knows, with no grant for it.
+      for (const id of [610, 611]) {
+        const response = await page.goto(`${site.url}/articles/${id}`);
+        assert.equal(response?.status(), 402);
+        await page.locator("#micro-raiden-paywall").waitFor();
+      }
+      assert.deepEqual(
+        seen.map(({ path, skipped }) => ({ path, skipped })),
+        [610, 611].map((id) => ({ path: `/articles/${id}`, skipped: true })),
+        "the receiver skipped both preloads: the worker asked again",
+      );
     } finally {
       await context.close();
     }

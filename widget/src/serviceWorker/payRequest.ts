@@ -25,7 +25,9 @@ export type PayRequestParameters = {
   fetch: typeof globalThis.fetch;
   /**
    * The browser's answer to the navigation it already sent while the worker started (navigation preload), used as
-   * the unpaid answer instead of sending the request again.
+   * the unpaid answer instead of sending the request again. Unless the receiver skipped it (a bodiless 402 marked
+   * RDN-Preload-Skipped, as this worker said it pays announced routes first): that is never an answer to show, and
+   * the request is sent again.
    */
   preloaded?: Promise<Response | undefined> | undefined;
   /** The paid pages the worker keeps, so a reload within their max-age is not paid again. */
@@ -74,13 +76,23 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
   const original = request.clone();
   // A wallet-signed voucher is for the price the reader saw on the paywall: it is presented after the 402, as ever.
   const voucher = parameters.takeVoucher(request.url);
-  const route = !voucher && request.method === "GET" ? await parameters.routes?.find(request.url) : undefined;
-  const paidFirst = route ? await payFirst(original, route, parameters) : "untried";
+  const payable = !voucher && request.method === "GET";
+  const route = payable ? await parameters.routes?.find(request.url) : undefined;
+  let paidFirst = route ? await payFirst(original, route, parameters) : "untried";
+  let preloaded = paidFirst === "untried" ? await parameters.preloaded : undefined;
+  if (preloaded && skippedPreload(preloaded)) {
+    // Never an answer to show. The receiver skipped it for a route it announces (its headers say which): news to
+    // the worker, the page may be paid first now; otherwise it is sent again, unpaid.
+    const skipped = preloaded;
+    preloaded = undefined;
+    await skipped.body?.cancel();
+    const learned = !route && payable ? await learnRoute(request.url, skipped, parameters) : undefined;
+    if (learned) paidFirst = await payFirst(original, learned, parameters);
+  }
   if (paidFirst instanceof Response) return paidFirst;
   // A refused first payment went to the network in place of the preloaded answer, which is dropped: ask again.
   if (paidFirst === "refused") parameters.preloaded?.then((response) => response?.body?.cancel()).catch(() => {});
-  const first =
-    (paidFirst === "untried" ? await parameters.preloaded : undefined) ?? (await parameters.fetch(original.clone()));
+  const first = preloaded ?? (await parameters.fetch(original.clone()));
   await parameters.routes?.learn(first).catch(() => {});
   if (first.status !== 402) return first;
 
@@ -191,6 +203,17 @@ async function payFirst(
   const keeping = parameters.kept?.keep(original, paid).catch(() => {});
   if (keeping) waitUntil?.(keeping);
   return paid;
+}
+
+/** Whether the receiver skipped a navigation preload (see {@link PayRequestParameters.preloaded}). */
+function skippedPreload(response: Response): boolean {
+  return response.status === 402 && response.headers.has(headerNames.preloadSkipped);
+}
+
+/** The route `answer` announces for `url`, learned (undefined when it announces none that matches). */
+async function learnRoute(url: string, answer: Response, parameters: PayRequestParameters) {
+  await parameters.routes?.learn(answer).catch(() => {});
+  return parameters.routes?.find(url);
 }
 
 /**

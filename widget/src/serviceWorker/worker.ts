@@ -4,6 +4,7 @@
 // the next paid article loads it paid: no prompt, no paywall flash. See the widget README, "Paid navigation".
 /// <reference lib="webworker" />
 import { defaultLock, indexedDbStorage } from "@micro-raiden/web-client";
+import { navigationPreload } from "@micro-raiden/web-client/protocol";
 import { grantStore } from "./grantStore.ts";
 import { keptPages } from "./keptPages.ts";
 import { carriesPayment, marksAutoPay, payRequest } from "./payRequest.ts";
@@ -46,8 +47,21 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   // Navigation preload: the browser sends a navigation while the worker is still starting, so a free page (or the
   // unpaid first try of a paid one) costs no worker start-up time.
-  event.waitUntil(Promise.all([self.clients.claim(), self.registration.navigationPreload?.enable()]));
+  event.waitUntil(
+    Promise.all([self.clients.claim(), self.registration.navigationPreload?.enable().then(announcePayingFirst)]),
+  );
 });
+
+/**
+ * Tells the receiver, on every navigation preload, whether this worker pays announced routes first: while it holds a
+ * grant it sends such a navigation paid itself, and the receiver answers the unpaid preload with a bodiless 402
+ * instead of rendering a paywall page for nothing. Without a grant, the browser's default value. Kept in the
+ * registration (it outlives the worker), so set where the grants change and again on activate.
+ */
+async function announcePayingFirst() {
+  const value = (await grants.any()) ? navigationPreload.paysFirst : navigationPreload.browserDefault;
+  await self.registration.navigationPreload?.setHeaderValue(value);
+}
 
 self.addEventListener("fetch", (event) => {
   const { request } = event;
@@ -88,9 +102,13 @@ self.addEventListener("message", (event) => {
         const message = decodeWorkerRequest(event.data);
         if (!message) return;
         // Pages kept for one grant are not served under another (another sender, budget or price limit).
-        if (message.type === "grant" && (await grants.put(message.grant))) await kept.clear();
+        if (message.type === "grant") {
+          if (await grants.put(message.grant)) await kept.clear();
+          await announcePayingFirst();
+        }
         if (message.type === "revoke") {
           await grants.clear();
+          await announcePayingFirst();
           await routes.clear();
           vouchers.clear();
           await kept.clear();
