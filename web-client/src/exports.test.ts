@@ -168,6 +168,7 @@ it("the protocol entry exports exactly the protocol", async () => {
     "maxHeaderValueLength",
     "maxPriceRouteLength",
     "maxUint64",
+    "navigationPreload",
     "openAuthorizationTypedData",
     "openAuthorizationTypes",
     "openByReceiveAuthorizationTypedData",
