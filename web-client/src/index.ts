@@ -80,6 +80,14 @@ export {
   type PayReturnType,
   pay,
 } from "./actions/pay.ts";
+export {
+  type PreparePaymentErrorType,
+  type PreparePaymentParameters,
+  type PreparePaymentReturnType,
+  preparePayment,
+  type RecordPreparedPaymentParameters,
+  recordPreparedPayment,
+} from "./actions/preparePayment.ts";
 export { receiverLockName } from "./actions/receiverLockName.ts";
 export { type ReconnectErrorType, type ReconnectReturnType, reconnect } from "./actions/reconnect.ts";
 export {

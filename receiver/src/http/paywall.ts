@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import {
   decodePaymentHeaders,
+  decodePreloadPaymentHeader,
   encodeErrorBody,
   encodePaymentRequiredBody,
   encodePaymentResponseHeaders,
@@ -14,6 +15,7 @@ import {
   type PaymentRequirements,
   parseUint,
   paymentFailureMessages,
+  paysFirstPreload,
 } from "@micro-raiden/web-client/protocol";
 import type { Context, MiddlewareHandler } from "hono";
 import { formatUnits } from "viem";
@@ -132,20 +134,27 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
       throw error;
     }
 
+    // A payment worker that pays this route first sends the navigation paid itself: the unpaid copy the browser
+    // preloaded meanwhile gets a bodiless 402 instead of a paywall page nobody sees, with the requirements and the
+    // route (a worker that did not know the route yet pays first from them). Anyone may send the mark: it only ever
+    // gets this answer, for a page that would have been a 402 anyway.
+    const skipped = () =>
+      c.body(null, 402, {
+        ...encodePaymentResponseHeaders({ requirements }),
+        ...announced,
+        [headerNames.preloadSkipped]: "1",
+        "cache-control": "no-store",
+      });
+    // The worker's preload may carry the payment itself (see preloadPaymentFor): then the preload is the paid request.
+    let preloaded = false;
+    if (!payment && !exactPayment && headerNames.priceRoute in announced && paysFirst(c)) {
+      payment = preloadPaymentFor(c, price);
+      // Checked before the ticket, which is then left for the worker's own request.
+      if (!payment) return skipped();
+      preloaded = true;
+    }
+
     if (!payment) {
-      // A payment worker that pays this route first sends the navigation paid itself: the unpaid copy the browser
-      // preloaded meanwhile gets a bodiless 402 instead of a paywall page nobody sees, with the requirements and the
-      // route (a worker that did not know the route yet pays first from them). Checked before the ticket, which is
-      // then left for the worker's own request. Anyone may send the mark: it only ever gets this answer, for a page
-      // that would have been a 402 anyway.
-      if (!exactPayment && headerNames.priceRoute in announced && paysFirst(c)) {
-        return c.body(null, 402, {
-          ...encodePaymentResponseHeaders({ requirements }),
-          ...announced,
-          [headerNames.preloadSkipped]: "1",
-          "cache-control": "no-store",
-        });
-      }
       // The fallback of paid navigation without a Service Worker: the page paid for this very request and the
       // reload that follows presents the one-time ticket it got (see navigationTickets).
       if (await tickets.redeem(c, requestKey(c))) {
@@ -179,10 +188,10 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
       return c.json(encodePaymentRequiredBody({ price, message }), 402, headers);
     }
 
-    let paidPrice: bigint | undefined;
+    let paidPrice: bigint | undefined = preloaded ? price : undefined;
     try {
-      const stated = c.req.header(headerNames.price);
-      paidPrice = stated === undefined ? undefined : parseUint(headerNames.price, stated);
+      const stated = preloaded ? undefined : c.req.header(headerNames.price);
+      if (stated !== undefined) paidPrice = parseUint(headerNames.price, stated);
     } catch (error) {
       if (!(error instanceof MalformedHeaderError)) throw error;
       return c.json(
@@ -192,6 +201,9 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
       );
     }
     const outcome = await receiver.acceptPayment(payment, price, requestKey(c), paidPrice);
+    // A payment the preload carried that is not taken (already used, stale, refused): the worker, which is waiting
+    // for this answer, pays the usual way. Never a paywall page nobody sees.
+    if (preloaded && outcome.kind !== "accepted") return skipped();
     if (outcome.kind === "bad_request") {
       return c.json(
         encodeErrorBody(outcome.code, outcome.message),
@@ -233,7 +245,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
     if (refused) {
       // Nothing charged, so the handler's answer must not go out: another receiver took this balance (402 with the
       // channel's balance now, to pay again on), or the database is out of reach (503).
-      c.res = refusal(c, refused, requirements, { ...offer(), ...announced });
+      c.res = preloaded ? skipped() : refusal(c, refused, requirements, { ...offer(), ...announced });
       return;
     }
     const paidHeaders = { ...encodePaymentResponseHeaders({ requirements, echo: outcome.echo }), ...announced };
@@ -378,7 +390,31 @@ function whenDelivered(c: Context, delivered: () => void) {
 
 /** Whether the request is a navigation preload from a payment worker that pays announced routes first. */
 function paysFirst(c: Context): boolean {
-  return c.req.header(navigationPreload.header) === navigationPreload.paysFirst;
+  return paysFirstPreload(c.req.header(navigationPreload.header));
+}
+
+/**
+ * The payment a payment worker put in its navigation preload header for its reader's next click on a page of this
+ * price (`rdn-pays-first; price=…; rdn-…=…`, codec in the protocol's preloadPayment.ts), when it can pay for this
+ * request: undefined when there is none, it is malformed, it is for another price (the worker pays such a page the
+ * usual way: a wrong guess costs a round trip, never money), or the request is a reload (the reader's browser or
+ * worker may hold the page paid already: its worker decides).
+ */
+function preloadPaymentFor(c: Context, price: bigint): Payment | undefined {
+  if (reloads(c)) return undefined;
+  try {
+    const preloaded = decodePreloadPaymentHeader(c.req.header(navigationPreload.header));
+    return preloaded?.price === price ? preloaded.payment : undefined;
+  } catch (error) {
+    if (error instanceof MalformedHeaderError) return undefined;
+    throw error;
+  }
+}
+
+/** Whether a navigation is a reload: browsers ask their caches to revalidate (`max-age=0`) or not to be used. */
+function reloads(c: Context): boolean {
+  const cacheControl = c.req.header("cache-control")?.toLowerCase() ?? "";
+  return /(^|[\s,])(max-age=0|no-cache)([\s,]|$)/.test(cacheControl) || c.req.header("pragma") === "no-cache";
 }
 
 function prefersHtml(c: Context): boolean {

@@ -7,12 +7,14 @@ import {
   decodeErrorBody,
   decodePaymentResponseHeaders,
   decodePriceRouteHeader,
+  encodePreloadPaymentHeader,
   headerNames,
   navigationPreload,
+  type Payment,
 } from "@micro-raiden/web-client/protocol";
 import { Hono } from "hono";
 import { paywall } from "./paywall.ts";
-import { createTestReceiver, decodeFailure, articlePrice as price } from "./testReceiver.test-helper.ts";
+import { createTestReceiver, decodeFailure, articlePrice as price, token } from "./testReceiver.test-helper.ts";
 
 describe("paywall: the price a route announces (RDN-Price-Route)", () => {
   const t = createTestReceiver();
@@ -163,5 +165,84 @@ describe("paywall: the navigation preload of a payment worker that pays announce
     assert.equal(paid.status, 200);
     assert.equal(paid.headers.get(headerNames.preloadSkipped), null);
     assert.equal(t.storedProof(channel)?.balance, price, "charged once, the price");
+  });
+});
+
+describe("paywall: a navigation preload that carries the worker's payment for the next page", () => {
+  const t = createTestReceiver();
+  const html = { accept: "text/html,application/xhtml+xml" };
+  const carrying = (payment: Payment, paid = price) => ({
+    ...html,
+    [navigationPreload.header]: encodePreloadPaymentHeader({ payment, price: paid }),
+  });
+  const balanceOf = (channel: ReturnType<typeof t.openChannel>) =>
+    t.receiver.getChannel(channel.sender.address, channel.openBlock)?.balance;
+
+  it("is the paid request: the page is served paid, charged once, with the new balance echoed", async () => {
+    const channel = t.openChannel();
+    const payment = await t.sign(channel, price);
+    const paid = await t.app.request("/fixed/1", { headers: carrying(payment) });
+    assert.equal(paid.status, 200);
+    assert.equal(paid.headers.get(headerNames.preloadSkipped), null);
+    assert.deepEqual(decodePaymentResponseHeaders(paid.headers).echo, {
+      sender: channel.sender.address,
+      balance: price,
+      signature: payment.signature,
+    });
+    assert.match(paid.headers.get("cache-control") ?? "", /private, max-age=/);
+    assert.equal(t.storedProof(channel)?.balance, price);
+
+    // The same header again, on another page (two tabs, or a header not updated yet): taken already, so skipped and
+    // charged nothing; the worker pays that page the usual way.
+    const again = await t.app.request("/fixed/2", { headers: carrying(payment) });
+    assert.equal(again.status, 402);
+    assert.equal(again.headers.get(headerNames.preloadSkipped), "1");
+    assert.equal(await again.text(), "");
+    assert.equal(balanceOf(channel), price);
+  });
+
+  it("is skipped, charging nothing, for another price, a reload, or a proof for another channel or contract", async () => {
+    const channel = t.openChannel();
+    const refusedOnes = [
+      carrying(await t.sign(channel, 2n * price), 2n * price), // the page costs `price`: a wrong guess
+      { ...carrying(await t.sign(channel, price)), "cache-control": "max-age=0" }, // a reload
+      { ...carrying(await t.sign(channel, price)), "cache-control": "no-cache", pragma: "no-cache" },
+      carrying(await t.sign(channel, price, { signed: { openBlock: channel.openBlock + 1n } })),
+      carrying(await t.sign(channel, price, { signed: { domain: { contract: token } } })),
+      carrying(await t.sign(channel, price, { signed: { domain: { chainId: 1 } } })),
+      { ...html, [navigationPreload.header]: `${navigationPreload.paysFirst}; price=${price}; rdn-balance=1` },
+    ];
+    for (const headers of refusedOnes) {
+      const skipped = await t.app.request("/fixed/1", { headers });
+      assert.equal(skipped.status, 402, JSON.stringify(headers));
+      assert.equal(skipped.headers.get(headerNames.preloadSkipped), "1");
+      assert.equal(await skipped.text(), "", "no paywall page rendered");
+    }
+    assert.equal(t.storedProof(channel), undefined);
+    assert.equal(balanceOf(channel), 0n);
+    // The channel pays as ever afterwards.
+    assert.equal((await t.signAndPay("/fixed/1", channel, price)).status, 200);
+  });
+
+  it("charges nothing on a free page or a paid page under no announced route", async () => {
+    const channel = t.openChannel();
+    const headers = carrying(await t.sign(channel, price));
+    const free = await t.app.request("/free", { headers });
+    assert.equal(free.status, 200);
+    assert.equal(free.headers.get(headerNames.senderBalance), null);
+    const unannounced = await t.app.request("/articles/1", { headers });
+    assert.equal(unannounced.status, 402);
+    assert.match(await unannounced.text(), /micro-raiden-paywall/);
+    assert.equal(t.storedProof(channel), undefined);
+    assert.equal(balanceOf(channel), 0n);
+  });
+
+  it("is served again, not charged again, when the worker sends the same payment for the same page", async () => {
+    const channel = t.openChannel();
+    const payment = await t.sign(channel, price);
+    assert.equal((await t.app.request("/fixed/1", { headers: carrying(payment) })).status, 200);
+    const repeat = await t.pay("/fixed/1", payment, html);
+    assert.equal(repeat.status, 200);
+    assert.equal(balanceOf(channel), price);
   });
 });

@@ -197,7 +197,7 @@ export async function payOnPaymentRequired(
 }
 
 /** The sender's open channels to the receiver in its token, newest first, and the first that can cover the price. */
-function usableChannel(
+export function usableChannel(
   channels: StoredChannel[],
   requirements: PaymentRequirements,
 ): { open: StoredChannel[]; usable: StoredChannel | undefined } {

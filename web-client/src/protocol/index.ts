@@ -105,6 +105,13 @@ export {
 } from "./paywallSite.ts";
 export { type PermitMessage, permitTypedData, permitTypes } from "./permitTypedData.ts";
 export {
+  decodePreloadPaymentHeader,
+  encodePreloadPaymentHeader,
+  maxPreloadHeaderLength,
+  type PreloadPayment,
+  paysFirstPreload,
+} from "./preloadPayment.ts";
+export {
   decodePriceRouteHeader,
   encodePriceRouteHeader,
   isPriceRoute,
