@@ -79,18 +79,11 @@ async function grantOtherReceiver(grant: { chainId: number; contract: Address; r
   return (await askPaymentWorker(worker, { type: "grant", grant: { ...grant, policy: {} } }))?.ok === true;
 }
 
-/** The value the browser sends in this origin's navigation preloads (`Service-Worker-Navigation-Preload`). */
-async function preloadHeaderValue(): Promise<string | undefined> {
-  const registration = await navigator.serviceWorker.ready;
-  return (await registration.navigationPreload.getState()).headerValue;
-}
-
 Object.assign(window, {
   navigationTest: {
     payAndNavigate,
     registerPaymentWorker,
     revokePaymentWorker,
     grantOtherReceiver,
-    preloadHeaderValue,
   },
 });

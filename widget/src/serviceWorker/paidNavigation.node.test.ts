@@ -5,7 +5,12 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
-import { headerNames, navigationPreload } from "@micro-raiden/web-client/protocol";
+import {
+  decodePreloadPaymentHeader,
+  headerNames,
+  navigationPreload,
+  paysFirstPreload,
+} from "@micro-raiden/web-client/protocol";
 import type { BrowserContext, Page } from "playwright";
 import { articlePrice, type NavigationTestSite, startNavigationTestSite } from "./navigationTestSite.test-helper.ts";
 
@@ -15,12 +20,22 @@ before(async () => {
 });
 after(() => site?.close());
 
-/** The value the page's origin sends in its navigation preloads (the worker sets it). */
+/** The value the page's origin sends in its navigation preloads (the worker sets it). Any page of the origin. */
 const preloadHeaderValue = (page: Page) =>
-  page.evaluate(() => {
-    const test = Reflect.get(window, "navigationTest") as { preloadHeaderValue(): Promise<string | undefined> };
-    return test.preloadHeaderValue();
-  });
+  page.evaluate(async () => (await (await navigator.serviceWorker.ready).navigationPreload.getState()).headerValue);
+
+/**
+ * Waits until the worker put the payment for the channel's next page in its preload header (it does so right after
+ * each payment): the balance it carries, `balance`. A reader's next click comes seconds later; a test's, at once.
+ */
+async function nextPaymentCarried(page: Page, balance: bigint) {
+  for (let waited = 0; ; waited += 50) {
+    const carried = decodePreloadPaymentHeader(await preloadHeaderValue(page));
+    if (carried?.payment.balance === balance) return carried;
+    if (waited > 10_000) throw new Error(`the preload header never carried the payment for ${balance}`);
+    await page.waitForTimeout(50);
+  }
+}
 
 /**
  * The navigation preloads the browser sent for pages of `prefix`, as the receiver answered them: the value the
@@ -131,7 +146,9 @@ describe("paid navigation: what is not charged twice", () => {
       // Revoked (the reader disconnected): the worker forgets the pages it kept, and a reload shows the paywall.
       await page.goto(`${site.url}/`);
       await page.waitForFunction(() => "navigationTest" in window);
-      assert.equal(await preloadHeaderValue(page), navigationPreload.paysFirst, "a grant held: it pays first");
+      const value = await preloadHeaderValue(page);
+      assert.ok(paysFirstPreload(value), "a grant held: it pays first");
+      assert.equal(decodePreloadPaymentHeader(value)?.payment.balance, 2n * articlePrice, "the next page's payment");
       const revoked = await page.evaluate(() => {
         const test = Reflect.get(window, "navigationTest") as { revokePaymentWorker(): Promise<boolean> };
         return test.revokePaymentWorker();
@@ -297,6 +314,32 @@ describe("paid navigation: what the worker pays without asking", () => {
       await context.close();
     }
   });
+
+  it("keeps to the channel's payments a minute with the next page's payment in the preload", async () => {
+    const reader = await site.newReader({ autoPay: { maxPrice: articlePrice, perMinute: 3 } });
+    const context = await site.newContext();
+    try {
+      const page = await context.newPage();
+      await site.startNavigation(page, reader, { from: "/articles/700" });
+      await page.locator("#paid-content[data-article='700']").waitFor();
+      for (const id of [701, 702]) {
+        await nextPaymentCarried(page, BigInt(id - 699) * articlePrice);
+        await page.click("#next");
+        await page.locator(`#paid-content[data-article='${id}']`).waitFor();
+      }
+      assert.equal(site.charged(reader.channel), 3n * articlePrice);
+      // The minute's third payment made: no fourth is prepared, and the next page shows the paywall.
+      for (let tries = 0; tries < 100 && (await preloadHeaderValue(page)) !== navigationPreload.paysFirst; tries++) {
+        await page.waitForTimeout(50);
+      }
+      assert.equal(await preloadHeaderValue(page), navigationPreload.paysFirst, "the mark, no payment");
+      await page.click("#next");
+      await page.locator("#micro-raiden-paywall").waitFor();
+      assert.equal(site.charged(reader.channel), 3n * articlePrice, "three payments in the minute, no more");
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 describe("paid navigation: paying first, at the price the receiver announced for the route", () => {
@@ -332,16 +375,20 @@ describe("paid navigation: paying first, at the price the receiver announced for
       await site.startNavigation(page, reader, { from: "/articles/500" });
       await page.locator("#paid-content[data-article='500']").waitFor();
       seen.length = 0;
-      for (const id of [501, 502, 503]) {
-        await page.click("#next");
-        await page.locator(`#paid-content[data-article='${id}']`).waitFor();
-      }
+      // The payment for the next page is not ready yet (the preload header carries none): the worker pays first.
+      await nextPaymentCarried(page, 2n * articlePrice);
+      // (As the worker would before it put one there; the worker still believes it did: the preload's answer tells.)
+      await page.evaluate(async (mark) => {
+        await (await navigator.serviceWorker.ready).navigationPreload.setHeaderValue(mark);
+      }, navigationPreload.paysFirst);
+      await page.click("#next");
+      await page.locator("#paid-content[data-article='501']").waitFor();
       assert.deepEqual(
         seen,
-        [501, 502, 503].map((id) => ({ path: `/articles/${id}`, paid: true, first: true, status: 200 })),
-        "each page: one paid request, answered 200",
+        [{ path: "/articles/501", paid: true, first: true, status: 200 }],
+        "one paid request, answered 200",
       );
-      assert.equal(site.charged(reader.channel), 4n * articlePrice, "each page charged once");
+      assert.equal(site.charged(reader.channel), 2n * articlePrice, "each page charged once");
     } finally {
       await context.close();
     }
@@ -357,29 +404,32 @@ describe("paid navigation: paying first, at the price the receiver announced for
       await page.locator("#paid-content[data-article='shifting-1']").waitFor();
       assert.equal(site.charged(reader.channel), articlePrice);
 
-      // Priced twice the route's announced price: the first payment is refused with the right price, then paid.
+      // Priced twice the route's announced price: the payment the preload carries is not taken (the receiver answers
+      // it with its paywall's 402 and the right price), which the worker then pays.
       seen.length = 0;
+      await nextPaymentCarried(page, 2n * articlePrice);
       await page.goto(`${site.url}/shifting/dear`);
       await page.locator("#paid-content[data-article='shifting-dear']").waitFor();
-      assert.deepEqual(seen, [
-        { path: "/shifting/dear", paid: true, first: true, status: 402 },
-        { path: "/shifting/dear", paid: true, first: false, status: 200 },
-      ]);
+      assert.deepEqual(seen, [{ path: "/shifting/dear", paid: true, first: false, status: 200 }]);
       assert.equal(site.charged(reader.channel), 3n * articlePrice, "charged its own price, once");
 
-      // Free: the proof goes unused and nothing is recorded, in the receiver or the reader's channel.
+      // Free: the payment the preload carries goes unused and nothing is recorded, in the receiver or the reader's
+      // channel; the preload's answer is the page, and the worker sends nothing.
       seen.length = 0;
+      const carried = await nextPaymentCarried(page, 4n * articlePrice);
       await page.goto(`${site.url}/shifting/free`);
       await page.locator("#paid-content[data-article='shifting-free']").waitFor();
-      assert.deepEqual(seen, [{ path: "/shifting/free", paid: true, first: true, status: 200 }]);
+      assert.deepEqual(seen, []);
       assert.equal(site.charged(reader.channel), 3n * articlePrice);
 
-      // The announcement was dropped: the next page of the route is not paid on it. The receiver skips its preload
-      // (the worker holds a grant) with the route's price as announced now, which the worker pays first, once.
-      seen.length = 0;
+      // The same payment then pays the next page of the route, with the preload: once.
+      assert.deepEqual(decodePreloadPaymentHeader(await preloadHeaderValue(page)), carried, "still the next payment");
       await page.goto(`${site.url}/shifting/2`);
       await page.locator("#paid-content[data-article='shifting-2']").waitFor();
-      assert.deepEqual(seen, [{ path: "/shifting/2", paid: true, first: true, status: 200 }]);
+      assert.deepEqual(seen, []);
+      assert.equal(site.charged(reader.channel), 4n * articlePrice);
+      // The worker's own paid request, the usual way, never comes: the page was paid once, by the preload.
+      await nextPaymentCarried(page, 5n * articlePrice);
       assert.equal(site.charged(reader.channel), 4n * articlePrice);
     } finally {
       await context.close();
@@ -388,31 +438,58 @@ describe("paid navigation: paying first, at the price the receiver announced for
 });
 
 describe("paid navigation: the navigation preload beside a page paid first", () => {
-  it("tells the receiver it pays first: the page's preload gets a bodiless 402, the page itself is paid", async () => {
+  it("puts the next page's payment in the preload: the browser's preload is the paid request, the worker sends none", async () => {
     const reader = await site.newReader();
     const context = await site.newContext();
     try {
       const seen = preloads(context, "/articles/");
+      // What reached the network for these pages other than the browser's preloads: the worker's own requests.
+      const sent: string[] = [];
+      context.on("response", (response) => {
+        const headers = response.request().headers();
+        const { pathname } = new URL(response.url());
+        if (!pathname.startsWith("/articles/") || response.fromServiceWorker()) return;
+        if (!(navigationPreload.header.toLowerCase() in headers)) sent.push(pathname);
+      });
       const page = await context.newPage();
       await site.startNavigation(page, reader, { from: "/articles/600" });
       await page.locator("#paid-content[data-article='600']").waitFor();
       seen.length = 0;
-      for (const id of [601, 602]) {
+      sent.length = 0;
+      const carriedBalances: bigint[] = [];
+      for (const id of [601, 602, 603]) {
+        const carried = await nextPaymentCarried(page, BigInt(id - 599) * articlePrice);
+        carriedBalances.push(carried.payment.balance);
         await page.click("#next");
         await page.locator(`#paid-content[data-article='${id}']`).waitFor();
+        assert.equal(await page.evaluate(() => document.body.dataset.scriptRan), "yes", "the real page");
       }
       assert.deepEqual(
-        seen,
-        [601, 602].map((id) => ({
-          path: `/articles/${id}`,
-          value: navigationPreload.paysFirst,
-          status: 402,
-          skipped: true,
-          type: undefined,
+        seen.map(({ path, value, status, skipped, type }) => ({
+          path,
+          paid: paysFirstPreload(value),
+          status,
+          skipped,
+          type,
         })),
-        "no paywall page rendered for a preload",
+        [601, 602, 603].map((id) => ({
+          path: `/articles/${id}`,
+          paid: true,
+          status: 200,
+          skipped: false,
+          type: "text/html; charset=UTF-8",
+        })),
+        "each page: its preload, paid, is the page",
       );
-      assert.equal(site.charged(reader.channel), 3n * articlePrice, "each page charged once");
+      assert.deepEqual(
+        seen.map(({ value }) => decodePreloadPaymentHeader(value)?.payment.balance),
+        carriedBalances,
+        "each preload carried the channel's next balance",
+      );
+      assert.deepEqual(sent, [], "the worker sent no request of its own");
+      assert.equal(site.charged(reader.channel), 4n * articlePrice, "each page charged once");
+      // The worker recorded each: the next payment is the one after the third page.
+      await nextPaymentCarried(page, 5n * articlePrice);
     } finally {
       await context.close();
     }

@@ -4,14 +4,20 @@ import {
   fetchWithStoredChannel,
   PaymentOutcomeUnknownError,
   PaymentRefusedError,
+  preparePayment,
+  recordPreparedPayment,
 } from "@micro-raiden/web-client";
 import {
   decodePaymentResponseHeaders,
   encodePaymentResponseHeaders,
   headerNames,
+  navigationPreload,
+  type Payment,
   type PaymentRequirements,
+  type PreloadPayment,
 } from "@micro-raiden/web-client/protocol";
 import type { KeptPages } from "./keptPages.ts";
+import type { PreloadHeader } from "./preloadHeader.ts";
 import type { PriceRoute, PriceRoutes } from "./priceRoutes.ts";
 import { workerClient } from "./workerClient.ts";
 import type { NavigationVoucher, PaymentGrant } from "./workerMessages.ts";
@@ -47,6 +53,11 @@ export type PayRequestParameters = {
   /** The pages' channel storage and lock (one of each for the worker's life, so its database stays open). */
   storage?: ChannelStorage | undefined;
   lock?: ChannelLock | undefined;
+  /**
+   * The worker's navigation preload header: the payment it carries (the preload's answer is then the paid page, or
+   * says the payment was not taken), and where the payment for the next page of a route is put after each payment.
+   */
+  preloadHeader?: PreloadHeader | undefined;
 };
 
 /**
@@ -77,8 +88,16 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
   // A wallet-signed voucher is for the price the reader saw on the paywall: it is presented after the 402, as ever.
   const voucher = parameters.takeVoucher(request.url);
   const payable = !voucher && request.method === "GET";
+  // The preload carried the payment for the next page: its answer comes first. Paid with it, that is the page (even
+  // over a voucher: the page is paid, once); anything else is what the preload would have answered without it.
+  const carried = parameters.preloaded && (await parameters.preloadHeader?.carried());
+  const answered = carried ? await parameters.preloaded : undefined;
+  if (carried && answered && takes(answered, carried.payment))
+    return paidByPreload(original, answered, carried, parameters);
   const route = payable ? await parameters.routes?.find(request.url) : undefined;
-  let paidFirst = route ? await payFirst(original, route, parameters) : "untried";
+  // A preload answered otherwise than skipped (a free page, a full 402) is the first answer: no paying first.
+  const paysFirst = route && (!answered || skippedPreload(answered));
+  let paidFirst = paysFirst ? await payFirst(original, route, parameters) : "untried";
   let preloaded = paidFirst === "untried" ? await parameters.preloaded : undefined;
   if (preloaded && skippedPreload(preloaded)) {
     // Never an answer to show. The receiver skipped it for a route it announces (its headers say which): news to
@@ -140,6 +159,7 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
       // the reader nothing now (only a later reload would be paid), so it does not fail the paid answer.
       const keeping = parameters.kept?.keep(original, paid).catch(() => {});
       if (keeping) waitUntil?.(keeping);
+      if (grant && paid.ok) prepareNext(original.url, grant, parameters);
       return paid;
     } catch (error) {
       // A channel opened moments ago that the receiver has not seen confirmed yet (it reads the chain every
@@ -202,7 +222,72 @@ async function payFirst(
   }
   const keeping = parameters.kept?.keep(original, paid).catch(() => {});
   if (keeping) waitUntil?.(keeping);
+  if (paid.ok) prepareNext(original.url, grant, parameters);
   return paid;
+}
+
+/**
+ * The answer to a navigation whose preload carried the payment and the receiver took it: the paid page. Its payment
+ * is recorded (under the lock the next payment waits for), the page kept, and the next page's payment prepared,
+ * after the answer went out.
+ */
+function paidByPreload(
+  original: Request,
+  answer: Response,
+  carried: PreloadPayment,
+  parameters: PayRequestParameters,
+): Response {
+  const { storage, lock, waitUntil } = parameters;
+  const settling = (async () => {
+    await parameters.routes?.learn(answer).catch(() => {});
+    const { requirements } = decodePaymentResponseHeaders(answer.headers);
+    const grant = await parameters.findGrant(requirements);
+    // Revoked meanwhile: not recorded here; the channel's next payment takes it from the receiver's echo.
+    if (!grant) return;
+    const client = workerClient({ grant, fetch: parameters.fetch, storage, lock });
+    await recordPreparedPayment(client, { chainId: grant.chainId, payment: carried.payment, amount: carried.price });
+    prepareNext(original.url, grant, parameters);
+  })().catch(() => {});
+  waitUntil?.(settling);
+  const keeping = parameters.kept?.keep(original, answer).catch(() => {});
+  if (keeping) waitUntil?.(keeping);
+  return answer;
+}
+
+/** Whether `answer` is paid with `payment`: it echoes that very balance for that sender. */
+function takes(answer: Response, payment: Payment): boolean {
+  try {
+    const { echo } = decodePaymentResponseHeaders(answer.headers);
+    return answer.ok && echo?.sender === payment.sender && echo.balance === payment.balance;
+  } catch {
+    return false;
+  }
+}
+
+/** How long after a payment the next one is prepared: first the page that payment answered gets the processor. */
+const prepareDelayMs = 50;
+
+/**
+ * Puts the payment for the next page of `url`'s route (at the price the receiver announced for it) in the
+ * navigation preload header, once this payment is recorded: the reader's next click on such a page is then paid by
+ * the browser's preload, before the worker has even started. `preparePayment` makes the checks a payment makes
+ * (the channel's price and rate limits, the budget, the deposit); where one fails, or the receiver announced no
+ * route, the header keeps only the pays-first mark, and the next page is paid the usual way.
+ */
+function prepareNext(url: string, grant: PaymentGrant, parameters: PayRequestParameters): void {
+  const { preloadHeader, routes, storage, lock, waitUntil } = parameters;
+  if (!preloadHeader || !routes) return;
+  const preparing = (async () => {
+    await new Promise((resolve) => setTimeout(resolve, prepareDelayMs));
+    const route = await routes.find(url);
+    const client = workerClient({ grant, fetch: parameters.fetch, storage, lock });
+    const payment =
+      route && (await preparePayment(client, { requirements: route.requirements }).catch(() => undefined));
+    await preloadHeader.set(
+      payment && route ? { payment, price: route.requirements.price } : navigationPreload.paysFirst,
+    );
+  })().catch(() => {});
+  waitUntil?.(preparing);
 }
 
 /** Whether the receiver skipped a navigation preload (see {@link PayRequestParameters.preloaded}). */

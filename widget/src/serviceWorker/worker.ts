@@ -8,6 +8,7 @@ import { navigationPreload } from "@micro-raiden/web-client/protocol";
 import { grantStore } from "./grantStore.ts";
 import { keptPages } from "./keptPages.ts";
 import { carriesPayment, marksAutoPay, payRequest } from "./payRequest.ts";
+import { preloadHeader } from "./preloadHeader.ts";
 import { priceRoutes } from "./priceRoutes.ts";
 import {
   decodeWorkerRequest,
@@ -21,6 +22,7 @@ declare const self: ServiceWorkerGlobalScope;
 const grants = grantStore();
 const kept = keptPages(self.caches);
 const routes = priceRoutes();
+const preload = preloadHeader(self.registration.navigationPreload);
 // The pages' channel storage and lock, for the worker's life: its database connection is opened once, not per payment.
 const storage = indexedDbStorage();
 const lock = defaultLock();
@@ -56,11 +58,11 @@ self.addEventListener("activate", (event) => {
  * Tells the receiver, on every navigation preload, whether this worker pays announced routes first: while it holds a
  * grant it sends such a navigation paid itself, and the receiver answers the unpaid preload with a bodiless 402
  * instead of rendering a paywall page for nothing. Without a grant, the browser's default value. Kept in the
- * registration (it outlives the worker), so set where the grants change and again on activate.
+ * registration (it outlives the worker), so set where the grants change and again on activate. Either way without a
+ * payment: the next one is prepared after the next page paid (see payRequest's prepareNext).
  */
 async function announcePayingFirst() {
-  const value = (await grants.any()) ? navigationPreload.paysFirst : navigationPreload.browserDefault;
-  await self.registration.navigationPreload?.setHeaderValue(value);
+  await preload.set((await grants.any()) ? navigationPreload.paysFirst : navigationPreload.browserDefault);
 }
 
 self.addEventListener("fetch", (event) => {
@@ -77,6 +79,7 @@ self.addEventListener("fetch", (event) => {
       waitUntil: (task) => event.waitUntil(task),
       storage,
       lock,
+      preloadHeader: preload,
     }),
   );
 });
