@@ -58,7 +58,8 @@ export const headerNames = {
  * The browser's navigation preload header (Service Workers) and the value the widget's payment worker gives it
  * (`registration.navigationPreload.setHeaderValue`) while it holds a grant: "I pay pages under an announced price
  * route with my first request". The browser's default value is "true". A receiver answers such an unpaid preload
- * under a route it announces with a bodiless 402 marked `RDN-Preload-Skipped` instead of its paywall page.
+ * under a route it announces with a bodiless 402 marked `RDN-Preload-Skipped` instead of its paywall page. The value
+ * may also carry the payment for the reader's next page (preloadPayment.ts): the preload is then the paid request.
  */
 export const navigationPreload = {
   header: "Service-Worker-Navigation-Preload",
