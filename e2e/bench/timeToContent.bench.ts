@@ -6,6 +6,8 @@
 //   new URL, so neither side profits from a cache or a drift of the machine's load.
 // - The first visit: the 402 page, connect, one-transaction deposit, the paid article — wall-clock seconds.
 // Prints figures; asserts only that each navigation delivered the article (never on a timing).
+
+import { decodePreloadPaymentHeader, navigationPreload } from "@micro-raiden/web-client/protocol";
 import type { Page } from "@playwright/test";
 import { expect, test } from "../harness/fixtures.ts";
 import { freeMagazinePath, magazinePath, magazinePrice } from "../harness/magazineRoutes.ts";
@@ -53,6 +55,14 @@ test("time to content: paid vs free, and the first visit", async ({ newReader, w
   const firstVisit = (performance.now() - started) / 1000;
   const promptsAfterOpen = wallet.promptCount();
 
+  // How each measured paid page was paid: by its navigation preload carrying the worker's payment (no request of the
+  // worker's own), or by the worker (the preload skipped).
+  const paidByPreload = new Set<string>();
+  page.context().on("response", (response) => {
+    const carried = response.request().headers()[navigationPreload.header.toLowerCase()];
+    if (response.status() === 200 && decodePreloadPaymentHeader(carried))
+      paidByPreload.add(new URL(response.url()).pathname);
+  });
   const paid: number[] = [];
   const free: number[] = [];
   const paidFirstByte: number[] = [];
@@ -73,6 +83,8 @@ test("time to content: paid vs free, and the first visit", async ({ newReader, w
     BigInt(1 + warmUp + rounds) * magazinePrice,
   );
 
+  const measuredIds = Array.from({ length: rounds }, (_, round) => 2 + warmUp + round);
+  const preloadPaid = measuredIds.filter((id) => paidByPreload.has(magazinePath(id))).length;
   const paidMedian = median(paid);
   const freeMedian = median(free);
   console.log(
@@ -83,6 +95,7 @@ test("time to content: paid vs free, and the first visit", async ({ newReader, w
       `  free (same article)                 ${ms(freeMedian)}   (min ${ms(Math.min(...free))}, max ${ms(Math.max(...free))})`,
       `  ratio paid / free                   ${(paidMedian / freeMedian).toFixed(2)}   (target ≤ 1.1)`,
       `  first byte, paid / free             ${ms(median(paidFirstByte))} / ${ms(median(freeFirstByte))}   (what paying adds: the rest is the same page)`,
+      `  paid by their navigation preload    ${preloadPaid} of ${rounds}   (the rest: by the worker's own request)`,
       `first visit (402 page → connect → one-transaction deposit → article): ${firstVisit.toFixed(2)} s`,
       "",
     ].join("\n"),
