@@ -689,3 +689,83 @@ describe("paid navigation in wallet mode", () => {
     }
   });
 });
+
+describe("paid navigation: the next page's payment in the preload header, against what changes meanwhile", () => {
+  /** Revokes the payment worker from `page` (a page that loaded the test script). */
+  const revoke = (page: Page) =>
+    page.evaluate(() => {
+      const test = Reflect.get(window, "navigationTest") as { revokePaymentWorker(): Promise<boolean> };
+      return test.revokePaymentWorker();
+    });
+
+  it("revoked right after a payment, keeps no payment in the header and charges nothing more", async () => {
+    const reader = await site.newReader();
+    const context = await site.newContext();
+    try {
+      const page = await context.newPage();
+      await site.startNavigation(page, reader, { from: "/articles/900" });
+      await page.locator("#paid-content[data-article='900']").waitFor();
+      const control = await context.newPage();
+      await control.goto(`${site.url}/`);
+      await control.waitForFunction(() => "navigationTest" in window);
+      await nextPaymentCarried(page, 2n * articlePrice);
+      // Another tab works on the channel (a payment of its own): the worker records the page the preload paid, and
+      // prepares the next payment, once that tab is done.
+      const { chainId, contract, sender, receiver } = reader.channel;
+      const lockName = `micro-raiden:${[chainId, contract, sender, receiver, 0].join(":").toLowerCase()}`;
+      await control.evaluate(
+        (name) =>
+          new Promise<void>((held) => {
+            void navigator.locks.request(name, () => {
+              held();
+              return new Promise<void>((release) => Reflect.set(window, "releaseLock", release));
+            });
+          }),
+        lockName,
+      );
+      await page.click("#next");
+      await page.locator("#paid-content[data-article='901']").waitFor();
+      assert.equal(site.charged(reader.channel), 2n * articlePrice);
+      // The reader revokes (another tab's settings) as the page they just paid appears.
+      assert.equal(await revoke(control), true);
+      assert.equal(await preloadHeaderValue(control), "true");
+      // The next page shows the paywall (the worker learns the route's price from it).
+      await page.goto(`${site.url}/articles/902`);
+      await page.locator("#micro-raiden-paywall").waitFor();
+      await control.evaluate(() => (Reflect.get(window, "releaseLock") as () => void)());
+      // Whatever the worker was doing after that payment has finished by the time of the reader's next click.
+      await page.waitForTimeout(1000);
+      assert.equal(await preloadHeaderValue(control), "true", "no grant: the browser's default value, no payment");
+      await page.goto(`${site.url}/articles/903`);
+      await page.locator("#micro-raiden-paywall").waitFor();
+      assert.equal(site.charged(reader.channel), 2n * articlePrice, "nothing charged after the revoke");
+    } finally {
+      await context.close();
+    }
+  });
+
+  // Known defect, left open: the reload's 402 (no-store) drops the page from the browser's HTTP cache, so the link's
+  // preload reaches the receiver carrying the next page's payment, which it takes; the worker's kept copy is never
+  // asked. Before the preload carried payments, the worker answered such a navigation with its kept copy.
+  it("opens a kept page again by a link after reloading it, without paying again", {
+    todo: "the preload's payment is taken for a page the worker kept",
+  }, async () => {
+    const reader = await site.newReader();
+    const context = await site.newContext();
+    try {
+      const page = await context.newPage();
+      await site.startNavigation(page, reader, { from: "/articles/910" });
+      await page.locator("#paid-content[data-article='910']").waitFor();
+      await nextPaymentCarried(page, 2n * articlePrice);
+      await page.reload();
+      await page.locator("#paid-content[data-article='910']").waitFor();
+      assert.equal(site.charged(reader.channel), articlePrice, "a reload is not charged");
+      await page.goto(`${site.url}/`);
+      await page.goto(`${site.url}/articles/910`);
+      await page.locator("#paid-content[data-article='910']").waitFor();
+      assert.equal(site.charged(reader.channel), articlePrice, "a page the worker kept is not charged again");
+    } finally {
+      await context.close();
+    }
+  });
+});

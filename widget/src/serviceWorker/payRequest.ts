@@ -88,16 +88,18 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
   // A wallet-signed voucher is for the price the reader saw on the paywall: it is presented after the 402, as ever.
   const voucher = parameters.takeVoucher(request.url);
   const payable = !voucher && request.method === "GET";
+  // A grant revoked or replaced while this request is paid: no next payment is prepared under the old one.
+  const since = parameters.preloadHeader?.announcements() ?? 0;
   // The preload carried the payment for the next page: its answer comes first. Paid with it, that is the page (even
   // over a voucher: the page is paid, once); anything else is what the preload would have answered without it.
   const carried = parameters.preloaded && (await parameters.preloadHeader?.carried());
   const answered = carried ? await parameters.preloaded : undefined;
   if (carried && answered && takes(answered, carried.payment))
-    return paidByPreload(original, answered, carried, parameters);
+    return paidByPreload(original, answered, carried, parameters, since);
   const route = payable ? await parameters.routes?.find(request.url) : undefined;
   // A preload answered otherwise than skipped (a free page, a full 402) is the first answer: no paying first.
   const paysFirst = route && (!answered || skippedPreload(answered));
-  let paidFirst = paysFirst ? await payFirst(original, route, parameters) : "untried";
+  let paidFirst = paysFirst ? await payFirst(original, route, parameters, since) : "untried";
   let preloaded = paidFirst === "untried" ? await parameters.preloaded : undefined;
   if (preloaded && skippedPreload(preloaded)) {
     // Never an answer to show. The receiver skipped it for a route it announces (its headers say which): news to
@@ -106,7 +108,7 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
     preloaded = undefined;
     await skipped.body?.cancel();
     const learned = !route && payable ? await learnRoute(request.url, skipped, parameters) : undefined;
-    if (learned) paidFirst = await payFirst(original, learned, parameters);
+    if (learned) paidFirst = await payFirst(original, learned, parameters, since);
   }
   if (paidFirst instanceof Response) return paidFirst;
   // A refused first payment went to the network in place of the preloaded answer, which is dropped: ask again.
@@ -159,7 +161,7 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
       // the reader nothing now (only a later reload would be paid), so it does not fail the paid answer.
       const keeping = parameters.kept?.keep(original, paid).catch(() => {});
       if (keeping) waitUntil?.(keeping);
-      if (grant && paid.ok) prepareNext(original.url, grant, parameters);
+      if (grant && paid.ok) prepareNext(original.url, grant, parameters, since);
       return paid;
     } catch (error) {
       // A channel opened moments ago that the receiver has not seen confirmed yet (it reads the chain every
@@ -181,6 +183,7 @@ async function payFirst(
   original: Request,
   route: PriceRoute,
   parameters: PayRequestParameters,
+  since: number,
 ): Promise<Response | "untried" | "refused"> {
   const [kept, grant] = await Promise.all([parameters.kept?.find(original), parameters.findGrant(route.requirements)]);
   if (kept) return kept;
@@ -222,7 +225,7 @@ async function payFirst(
   }
   const keeping = parameters.kept?.keep(original, paid).catch(() => {});
   if (keeping) waitUntil?.(keeping);
-  if (paid.ok) prepareNext(original.url, grant, parameters);
+  if (paid.ok) prepareNext(original.url, grant, parameters, since);
   return paid;
 }
 
@@ -236,6 +239,7 @@ function paidByPreload(
   answer: Response,
   carried: PreloadPayment,
   parameters: PayRequestParameters,
+  since: number,
 ): Response {
   const { storage, lock, waitUntil } = parameters;
   const settling = (async () => {
@@ -246,7 +250,7 @@ function paidByPreload(
     if (!grant) return;
     const client = workerClient({ grant, fetch: parameters.fetch, storage, lock });
     await recordPreparedPayment(client, { chainId: grant.chainId, payment: carried.payment, amount: carried.price });
-    prepareNext(original.url, grant, parameters);
+    prepareNext(original.url, grant, parameters, since);
   })().catch(() => {});
   waitUntil?.(settling);
   const keeping = parameters.kept?.keep(original, answer).catch(() => {});
@@ -272,9 +276,10 @@ const prepareDelayMs = 50;
  * navigation preload header, once this payment is recorded: the reader's next click on such a page is then paid by
  * the browser's preload, before the worker has even started. `preparePayment` makes the checks a payment makes
  * (the channel's price and rate limits, the budget, the deposit); where one fails, or the receiver announced no
- * route, the header keeps only the pays-first mark, and the next page is paid the usual way.
+ * route, the header keeps only the pays-first mark, and the next page is paid the usual way. Nothing when the
+ * worker announced its grants again after the payment started at `since` (the reader revoked or replaced `grant`).
  */
-function prepareNext(url: string, grant: PaymentGrant, parameters: PayRequestParameters): void {
+function prepareNext(url: string, grant: PaymentGrant, parameters: PayRequestParameters, since: number): void {
   const { preloadHeader, routes, storage, lock, waitUntil } = parameters;
   if (!preloadHeader || !routes) return;
   const preparing = (async () => {
@@ -285,6 +290,7 @@ function prepareNext(url: string, grant: PaymentGrant, parameters: PayRequestPar
       route && (await preparePayment(client, { requirements: route.requirements }).catch(() => undefined));
     await preloadHeader.set(
       payment && route ? { payment, price: route.requirements.price } : navigationPreload.paysFirst,
+      since,
     );
   })().catch(() => {});
   waitUntil?.(preparing);

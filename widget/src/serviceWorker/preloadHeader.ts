@@ -30,13 +30,24 @@ export function preloadHeader(manager: NavigationPreloadManager | undefined) {
     : Promise.resolve(undefined);
   // Writes in the order they were asked for: the last one asked is the value that stays.
   let writing: Promise<void> = Promise.resolve();
+  // How many times the worker announced its grants (a revoke, a new grant, a new release): a payment prepared under
+  // a grant the reader revoked or replaced since must not take the header back from that announcement.
+  let announcements = 0;
   return {
     /**
      * The payment the browser's preloads carry, as far as the worker knows: a navigation that started just before a
      * change carries the value before it (the answer then says which payment it took).
      */
     carried: () => carried,
-    set(value: PreloadHeaderValue): Promise<void> {
+    /** The announcements made so far: a payment that starts now passes them to `set` as `since`. */
+    announcements: () => announcements,
+    /**
+     * Sets the header: as an announcement of the worker's grants (no `since`), or as the next payment of a payment
+     * that started at `since` announcements, unless the grants were announced again since then.
+     */
+    set(value: PreloadHeaderValue, since?: number): Promise<void> {
+      if (since === undefined) announcements++;
+      else if (since !== announcements) return writing;
       carried = Promise.resolve(typeof value === "string" ? undefined : value);
       const text = typeof value === "string" ? value : encodePreloadPaymentHeader(value);
       writing = writing.then(() => manager?.setHeaderValue(text)).catch(() => {});
