@@ -32,7 +32,7 @@ import {
 } from "../protocol/index.ts";
 import type { StoredChannel } from "../storage/ChannelStorage.ts";
 import { channelDomain, channelMessage } from "../storage/channelMessage.ts";
-import { type PayErrorType, pay, payChosenChannel } from "./pay.ts";
+import { type PayChosenChannelParameters, type PayErrorType, pay, payChosenChannel } from "./pay.ts";
 import { receiverLockName } from "./receiverLockName.ts";
 
 export type FetchWithStoredChannelParameters = {
@@ -155,16 +155,7 @@ export async function payOnPaymentRequired(
     };
     // The stored channels are read once, under the receiver's lock, and the payment made on the one chosen there;
     // only when none can pay is a channel opened (outside the lock: it waits for the wallet and the chain).
-    const paid = await payChosenChannel(client, {
-      ...payment,
-      receiver: {
-        chainId: requirements.chainId,
-        contract: requirements.contract,
-        sender: connectedAddress(client),
-        receiver: requirements.receiver,
-      },
-      choose: (channels) => usableChannel(channels, requirements).usable,
-    });
+    const paid = await payChosenChannel(client, { ...payment, ...storedChannelFor(client, requirements) });
     const channel = paid.channel ?? (await openFor(paid.channels, requirements, request.url, response, recovery));
     response = paid.channel ? paid.result : await pay(client, { ...payment, channel });
     if (response.status !== 402) return response;
@@ -196,8 +187,27 @@ export async function payOnPaymentRequired(
   }
 }
 
+/**
+ * Which of the client's stored channels pays `requirements` (`payChosenChannel`'s `receiver` and `choose`): the
+ * newest open one to the receiver, in its token, whose remaining deposit covers the price.
+ */
+export function storedChannelFor(
+  client: PaymentClient,
+  requirements: PaymentRequirements,
+): Pick<PayChosenChannelParameters<unknown>, "receiver" | "choose"> {
+  return {
+    receiver: {
+      chainId: requirements.chainId,
+      contract: requirements.contract,
+      sender: connectedAddress(client),
+      receiver: requirements.receiver,
+    },
+    choose: (channels) => usableChannel(channels, requirements).usable,
+  };
+}
+
 /** The sender's open channels to the receiver in its token, newest first, and the first that can cover the price. */
-export function usableChannel(
+function usableChannel(
   channels: StoredChannel[],
   requirements: PaymentRequirements,
 ): { open: StoredChannel[]; usable: StoredChannel | undefined } {

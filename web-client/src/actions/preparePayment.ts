@@ -1,9 +1,8 @@
-import { connectedAddress } from "../client/connectedAddress.ts";
 import type { PaymentClient } from "../client/PaymentClient.ts";
 import { PriceExceedsPolicyError } from "../errors/PriceExceedsPolicyError.ts";
 import type { Payment, PaymentRequirements } from "../protocol/index.ts";
 import { channelAutoPay, recentAutoPayments } from "./autoPay.ts";
-import { type FetchWithStoredChannelErrorType, usableChannel } from "./fetchWithStoredChannel.ts";
+import { type FetchWithStoredChannelErrorType, storedChannelFor } from "./fetchWithStoredChannel.ts";
 import { payChosenChannel } from "./pay.ts";
 import { receiverLockName } from "./receiverLockName.ts";
 
@@ -40,13 +39,7 @@ export async function preparePayment(
   }
   const prepared = await payChosenChannel(client, {
     amount: requirements.price,
-    receiver: {
-      chainId: requirements.chainId,
-      contract: requirements.contract,
-      sender: connectedAddress(client),
-      receiver: requirements.receiver,
-    },
-    choose: (channels) => usableChannel(channels, requirements).usable,
+    ...storedChannelFor(client, requirements),
     // Signed, never sent here: `payChosenChannel` records only what a receiver accepted.
     send: async (payment) => ({ accepted: false, result: payment }),
   });

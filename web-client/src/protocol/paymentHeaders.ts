@@ -160,7 +160,8 @@ export function encodePaymentHeaders(payment: Payment): Record<string, string> {
   return headers;
 }
 
-const paymentHeaderNames = [
+/** The headers every paid request carries (`RDN-Signer-Delegation` and `RDN-Price` may come beside them). */
+export const paymentHeaderNames = [
   headerNames.contractAddress,
   headerNames.receiverAddress,
   headerNames.senderAddress,

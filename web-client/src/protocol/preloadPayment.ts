@@ -1,6 +1,6 @@
 import { headerNames, navigationPreload } from "./headers.ts";
 import { MalformedHeaderError } from "./MalformedHeaderError.ts";
-import { decodePaymentHeaders, encodePaymentHeaders, type Payment } from "./paymentHeaders.ts";
+import { decodePaymentHeaders, encodePaymentHeaders, type Payment, paymentHeaderNames } from "./paymentHeaders.ts";
 import { parseUint } from "./wire.ts";
 
 /**
@@ -64,14 +64,5 @@ export function decodePreloadPaymentHeader(value: string | null | undefined): Pr
 }
 
 const allowedFields = new Set(
-  [
-    "price",
-    headerNames.contractAddress,
-    headerNames.receiverAddress,
-    headerNames.senderAddress,
-    headerNames.openBlock,
-    headerNames.balance,
-    headerNames.balanceSignature,
-    headerNames.signerDelegation,
-  ].map((name) => name.toLowerCase()),
+  ["price", ...paymentHeaderNames, headerNames.signerDelegation].map((name) => name.toLowerCase()),
 );
