@@ -69,6 +69,47 @@ describe("paid navigation: Cache-Control", () => {
     assert.equal(overridden.headers.get("cache-control"), "private, max-age=42", "a shared cache never gets it");
   });
 
+  it("answers a reload of a copy paid within the max-age 304, charging nothing; an older or forged one as ever", async () => {
+    const channel = t.openChannel();
+    const paid = await t.signAndPay("/articles/1", channel, article1.price);
+    assert.equal(paid.status, 200);
+    const paidAt = paid.headers.get("last-modified");
+    assert.ok(paidAt && Math.abs(Date.parse(paidAt) - Date.now()) < 5_000, "Last-Modified: when it was paid");
+    const balance = () => t.receiver.getChannel(channel.sender.address, channel.openBlock)?.balance;
+
+    // The browser's reload: its copy's Last-Modified as If-Modified-Since, no payment.
+    const reload = await t.app.request("/articles/1", {
+      headers: { ...html, "cache-control": "max-age=0", "if-modified-since": paidAt },
+    });
+    assert.equal(reload.status, 304);
+    assert.equal(await reload.text(), "");
+    const left = Number(/private, max-age=(\d+)/.exec(reload.headers.get("cache-control") ?? "")?.[1]);
+    assert.ok(left > 290 && left <= 300, "only what is left of the max-age");
+    assert.equal(balance(), article1.price, "nothing charged");
+
+    // A copy older than the max-age, a date in the future or no date at all: a 402 as ever.
+    const old = new Date(Date.now() - 301_000).toUTCString();
+    const future = new Date(Date.now() + 60_000).toUTCString();
+    for (const since of [old, future, "yesterday"]) {
+      const response = await t.app.request("/articles/1", { headers: { ...html, "if-modified-since": since } });
+      assert.equal(response.status, 402, since);
+    }
+    // A payment is a payment: taken and answered, whatever the request revalidates.
+    const paidAgain = await t.pay("/articles/1", await t.sign(channel, 2n * article1.price), {
+      "if-modified-since": paidAt,
+    });
+    assert.equal(paidAgain.status, 200);
+    assert.equal(balance(), 2n * article1.price);
+  });
+
+  it("never answers 304 where paid pages may not be kept (paid max-age 0)", async () => {
+    const app = receiverApp({ receiver: t.receiver, paidMaxAge: 0, routes: testRoutes });
+    const response = await app.request("/articles/1", {
+      headers: { ...html, "if-modified-since": new Date().toUTCString() },
+    });
+    assert.equal(response.status, 402);
+  });
+
   it("refuses a max-age that is not a whole number of seconds", () => {
     for (const paidMaxAge of [-1, 1.5, Number.NaN]) {
       assert.throws(() => receiverApp({ receiver: t.receiver, paidMaxAge, routes: testRoutes }), /paidMaxAge/);

@@ -134,6 +134,12 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
       throw error;
     }
 
+    // A reload of a page paid moments ago: the browser's own copy stands (and is not dropped from its cache, as a 402
+    // would drop it; a payment worker's preload that carries a payment does not pay for it again).
+    const revalidates = !payment && !exactPayment && (c.req.method === "GET" || c.req.method === "HEAD");
+    const fresh = revalidates ? paidCopyFreshFor(c, paidMaxAge) : undefined;
+    if (fresh !== undefined) return c.body(null, 304, { "cache-control": `private, max-age=${fresh}` });
+
     // A payment worker that pays this route first sends the navigation paid itself: the unpaid copy the browser
     // preloaded meanwhile gets a bodiless 402 instead of a paywall page nobody sees, with the requirements and the
     // route (a worker that did not know the route yet pays first from them). Anyone may send the mark: it only ever
@@ -160,7 +166,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
       if (await tickets.redeem(c, requestKey(c))) {
         setPaidRequirements(c, requirements, options.receiver.site);
         await next();
-        if (c.res.ok) setPaidCacheControl(c.res.headers, paidCacheControl);
+        if (c.res.ok) setPaidCaching(c.res.headers, paidCacheControl);
         return;
       }
       const headers = {
@@ -252,7 +258,7 @@ export function paywall(options: PaywallOptions): MiddlewareHandler {
     for (const [name, value] of Object.entries(paidHeaders)) {
       c.res.headers.set(name, value);
     }
-    setPaidCacheControl(c.res.headers, paidCacheControl);
+    setPaidCaching(c.res.headers, paidCacheControl);
     // The reload a ticket pays for is the payment's second delivery: a repeat had it already, and gets no ticket.
     if (c.req.header(headerNames.navigationTicket) !== undefined && !outcome.repeat) {
       await tickets.issue(c, requestKey(c), {
@@ -346,11 +352,30 @@ export function finishesWithin(work: Promise<void>, ms: number): Promise<boolean
 
 /**
  * Paid content is for the reader who paid: `private` keeps it out of shared caches whatever the handler said; a
- * handler's `no-store` (stricter) is kept.
+ * handler's `no-store` (stricter) is kept. `Last-Modified` is when it was paid (the handler's own is replaced): the
+ * reader's browser revalidates its copy with it on a reload, and gets a 304 while the copy is within the paid max-age
+ * (see paidCopyFreshFor), so a reload neither pays again nor loses the copy.
  */
-export function setPaidCacheControl(headers: Headers, value: string) {
+export function setPaidCaching(headers: Headers, value: string) {
   if (/(^|[\s,])no-store([\s,]|$)/i.test(headers.get("cache-control") ?? "")) return;
   headers.set("cache-control", value);
+  headers.set("last-modified", new Date().toUTCString());
+}
+
+/**
+ * The seconds of freshness left to the reader's copy of this page when an unpaid request revalidates one paid less
+ * than `paidMaxAge` seconds ago (its `If-Modified-Since` is the paid answer's Last-Modified: when it was paid), which
+ * a browser does on a reload; undefined otherwise. Such a request is answered 304 Not Modified, with no body and no
+ * charge: the browser shows the copy it holds and keeps it, as it would have without asking within that max-age. A
+ * client that holds no copy gets nothing from it.
+ */
+function paidCopyFreshFor(c: Context, paidMaxAge: number): number | undefined {
+  const since = c.req.header("if-modified-since");
+  if (since === undefined || paidMaxAge <= 0) return undefined;
+  const paidAt = Date.parse(since);
+  if (Number.isNaN(paidAt)) return undefined;
+  const age = Math.floor((Date.now() - paidAt) / 1000);
+  return age >= 0 && age < paidMaxAge ? paidMaxAge - age : undefined;
 }
 
 /** `METHOD /path?query`: what a payment paid for, so a retry with the same proof is recognized as the same request. */

@@ -17,7 +17,7 @@ import { getAddress } from "viem";
 import type { Receiver } from "../Receiver.ts";
 import type { ReceiverExact } from "../x402/ExactFacilitator.ts";
 import { setPaidRequirements } from "./paidRequirements.ts";
-import { finishesWithin, requestKey, setPaidCacheControl } from "./paywall.ts";
+import { finishesWithin, requestKey, setPaidCaching } from "./paywall.ts";
 
 /**
  * The PAYMENT-REQUIRED header (x402 v2) of a 402 from `receiver` for `requirements`: our channel scheme, `exact` when
@@ -153,6 +153,6 @@ export async function payExact(
     network: expected.network,
   });
   c.res.headers.set(headerNames.paymentResponse, response[headerNames.paymentResponse] ?? "");
-  setPaidCacheControl(c.res.headers, parameters.paidCacheControl);
+  setPaidCaching(c.res.headers, parameters.paidCacheControl);
   return;
 }

@@ -126,7 +126,7 @@ describe("paid navigation: what is not charged twice", () => {
     }
   });
 
-  it("reloads a paid article without paying again (the worker's kept copy), until the reader revokes the worker", async () => {
+  it("reloads a paid article without paying again, and pays nothing more once the reader revokes the worker", async () => {
     const reader = await site.newReader();
     const context = await site.newContext();
     try {
@@ -135,7 +135,7 @@ describe("paid navigation: what is not charged twice", () => {
       await page.locator("#paid-content[data-article='35']").waitFor();
       assert.equal(site.charged(reader.channel), articlePrice);
 
-      // A reload skips the browser's cache: the network answers 402, and the worker answers with the page it paid.
+      // A reload revalidates the browser's copy: the receiver answers 304 within the paid max-age, and it is shown.
       const reloaded = page.waitForResponse(`${site.url}/articles/35`);
       await page.reload();
       assert.equal((await reloaded).status(), 200);
@@ -143,7 +143,17 @@ describe("paid navigation: what is not charged twice", () => {
       assert.equal(await page.evaluate(() => document.body.dataset.scriptRan), "yes", "the real page again");
       assert.equal(site.charged(reader.channel), articlePrice, "a reload is charged once");
 
-      // Revoked (the reader disconnected): the worker forgets the pages it kept, and a reload shows the paywall.
+      // The browser's copy gone (its cache cleared, or evicted): the network answers a reload 402, and the worker
+      // answers with the page it kept.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Network.clearBrowserCache");
+      const fromWorker = page.waitForResponse(`${site.url}/articles/35`);
+      await page.reload();
+      assert.equal((await fromWorker).status(), 200);
+      await page.locator("#paid-content[data-article='35']").waitFor();
+      assert.equal(site.charged(reader.channel), articlePrice, "a reload is charged once");
+
+      // Revoked (the reader disconnected): the worker forgets the pages it kept, and pays nothing more.
       await page.goto(`${site.url}/`);
       await page.waitForFunction(() => "navigationTest" in window);
       const value = await preloadHeaderValue(page);
@@ -155,7 +165,9 @@ describe("paid navigation: what is not charged twice", () => {
       });
       assert.equal(revoked, true);
       assert.equal(await preloadHeaderValue(page), "true", "no grant: the browser's default value again");
+      // Without the browser's copy, a reload shows the paywall: the worker kept nothing for another reader.
       await page.goto(`${site.url}/articles/35`);
+      await cdp.send("Network.clearBrowserCache");
       const afterRevoke = page.waitForResponse(`${site.url}/articles/35`);
       await page.reload();
       assert.equal((await afterRevoke).status(), 402);
@@ -657,9 +669,15 @@ self.addEventListener("fetch", () => {});`);
         "the ticket is used up and cleared",
       );
 
-      // The ticket served one navigation: reloading does not read for free (the paywall offers to pay again).
+      // A reload within the paid max-age shows the browser's own copy (the receiver answers its revalidation 304).
       const reload = await page.reload();
-      assert.equal(reload?.status(), 402);
+      assert.equal(reload?.status(), 200);
+      await page.locator("#paid-content[data-article='100']").waitFor();
+      // The ticket served one navigation: without that copy, a reload does not read for free (the paywall offers to
+      // pay again).
+      await (await context.newCDPSession(page)).send("Network.clearBrowserCache");
+      const again = await page.reload();
+      assert.equal(again?.status(), 402);
       assert.equal(site.charged(reader.channel), articlePrice);
     } finally {
       await context.close();
@@ -744,13 +762,10 @@ describe("paid navigation: the next page's payment in the preload header, agains
     }
   });
 
-  // Known defect, left open: the reload's 402 (no-store) drops the page from the browser's HTTP cache, so a later
-  // navigation to it (back, or a link) sends its preload to the receiver carrying the next page's payment, which it
-  // takes; the worker's kept copy is never asked. Before the preload carried payments, the worker answered such a
-  // navigation with its kept copy.
-  it("goes back to a kept page after reloading it, and opens it again by a link, without paying again", {
-    todo: "the preload's payment is taken for a page the worker kept",
-  }, async () => {
+  // A reload's preload revalidates the browser's copy: a 402 (no-store) would drop it from the HTTP cache, and a later
+  // navigation to the page (back, or a link) would then send its preload to the receiver carrying the next page's
+  // payment. The receiver answers the revalidation of a copy paid within its max-age 304, and the copy stays.
+  it("goes back to a kept page after reloading it, and opens it again by a link, without paying again", async () => {
     const reader = await site.newReader();
     const context = await site.newContext();
     try {

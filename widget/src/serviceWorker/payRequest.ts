@@ -90,13 +90,15 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
   const payable = !voucher && request.method === "GET";
   // A grant revoked or replaced while this request is paid: no next payment is prepared under the old one.
   const since = parameters.preloadHeader?.announcements() ?? 0;
-  // The preload carried the payment for the next page: its answer comes first. Paid with it, that is the page (even
-  // over a voucher: the page is paid, once); anything else is what the preload would have answered without it.
+  // The preload may carry the payment for the next page: its answer comes first, whenever the worker believes it
+  // carries one or the page is under a route it would pay first (the belief may lag the header by a write: paying
+  // first beside a preload the receiver took would pay twice). Paid with the payment, that is the page (even over a
+  // voucher: the page is paid, once); anything else is what the preload would have answered without it.
   const carried = parameters.preloaded && (await parameters.preloadHeader?.carried());
-  const answered = carried ? await parameters.preloaded : undefined;
+  const route = payable ? await parameters.routes?.find(request.url) : undefined;
+  const answered = carried || route ? await parameters.preloaded : undefined;
   if (carried && answered && takes(answered, carried.payment))
     return paidByPreload(original, answered, carried, parameters, since);
-  const route = payable ? await parameters.routes?.find(request.url) : undefined;
   // A preload answered otherwise than skipped (a free page, a full 402) is the first answer: no paying first.
   const paysFirst = route && (!answered || skippedPreload(answered));
   let paidFirst = paysFirst ? await payFirst(original, route, parameters, since) : "untried";
@@ -258,11 +260,20 @@ function paidByPreload(
   return answer;
 }
 
-/** Whether `answer` is paid with `payment`: it echoes that very balance for that sender. */
+/**
+ * Whether `answer` is paid with `payment`: it echoes that very balance and proof for that sender (the proof names the
+ * channel; an echo of a delegated key's proof is the proof followed by the signer and its delegation).
+ */
 function takes(answer: Response, payment: Payment): boolean {
   try {
     const { echo } = decodePaymentResponseHeaders(answer.headers);
-    return answer.ok && echo?.sender === payment.sender && echo.balance === payment.balance;
+    const proof = echo?.signature?.slice(0, payment.signature.length).toLowerCase();
+    return (
+      answer.ok &&
+      echo?.sender === payment.sender &&
+      echo.balance === payment.balance &&
+      proof === payment.signature.toLowerCase()
+    );
   } catch {
     return false;
   }
