@@ -3,6 +3,7 @@
 // port) serving a small site of paid articles, the Service Worker built from its sources with the repo's Vite
 // config, the test page script, real Chromium, and readers with channels opened on chain.
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,6 +71,24 @@ const siteRoutes: NonNullable<ReceiverAppOptions["routes"]> = (app, context) => 
   app.get("/shifting/:id", context.paywall({ price: articlePrice }), (c) =>
     c.html(shifting(c.req.param("id"), `<a id="next" href="/shifting/${Number(c.req.param("id")) + 1}">Next</a>`)),
   );
+  // Paid pages whose first answer to a preload that carries a payment never arrives: the connection is cut where the
+  // answer would start, after the receiver took the payment (once per page: a flaky network, not a broken one).
+  const dropped = new Set<string>();
+  app.get("/dropping/:id", context.paywall({ price: articlePrice }), (c) => {
+    const carriesPayment = c.req.header("service-worker-navigation-preload")?.includes(";") ?? false;
+    const outgoing: unknown = Reflect.get(c.env ?? {}, "outgoing");
+    if (carriesPayment && outgoing instanceof ServerResponse && !dropped.has(c.req.path)) {
+      dropped.add(c.req.path);
+      outgoing.writeHead = () => {
+        outgoing.socket?.destroy();
+        return outgoing;
+      };
+    }
+    const id = c.req.param("id");
+    return c.html(
+      `<!doctype html><main id="paid-content" data-article="dropping-${id}"><a id="next" href="/dropping/${Number(id) + 1}">Next</a></main>`,
+    );
+  });
   // 402s asking for payment to someone the reader did not grant: another receiver, or a contract of its own.
   const foreign = (requirements: PaymentRequirements) => () =>
     new Response(`<!doctype html><title>Pay me</title><h1 id="foreign">Pay me</h1>`, {

@@ -762,6 +762,29 @@ describe("paid navigation: the next page's payment in the preload header, agains
     }
   });
 
+  it("charges a page once when the answer to its preload's payment is lost on the way (the same proof comes again)", async () => {
+    const reader = await site.newReader();
+    const context = await site.newContext();
+    try {
+      const page = await context.newPage();
+      await site.startNavigation(page, reader, { from: "/dropping/1" });
+      await page.locator("#paid-content[data-article='dropping-1']").waitFor();
+      await nextPaymentCarried(page, 2n * articlePrice);
+      // The receiver takes the payment the preload carries; its answer never reaches the browser, which sends the
+      // preload again (or the worker its own request): the same proof for the same page, served again free.
+      await page.click("#next");
+      await page.locator("#paid-content[data-article='dropping-2']").waitFor();
+      assert.equal(site.charged(reader.channel), 2n * articlePrice, "the page is charged once");
+      // And the channel goes on from there.
+      await nextPaymentCarried(page, 3n * articlePrice);
+      await page.click("#next");
+      await page.locator("#paid-content[data-article='dropping-3']").waitFor();
+      assert.equal(site.charged(reader.channel), 3n * articlePrice);
+    } finally {
+      await context.close();
+    }
+  });
+
   // A reload's preload revalidates the browser's copy: a 402 (no-store) would drop it from the HTTP cache, and a later
   // navigation to the page (back, or a link) would then send its preload to the receiver carrying the next page's
   // payment. The receiver answers the revalidation of a copy paid within its max-age 304, and the copy stays.

@@ -94,15 +94,19 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
   // carries one or the page is under a route it would pay first (the belief may lag the header by a write: paying
   // first beside a preload the receiver took would pay twice). Paid with the payment, that is the page (even over a
   // voucher: the page is paid, once); anything else is what the preload would have answered without it.
-  const carried = parameters.preloaded && (await parameters.preloadHeader?.carried());
+  // A preload that got no answer (its connection failed) is as none: the worker sends the request itself. Should the
+  // receiver have taken the payment it carried, the worker's own payment is the same proof for the same request,
+  // which the receiver serves again without charging it twice.
+  const preloadAnswer = parameters.preloaded?.catch(() => undefined);
+  const carried = preloadAnswer && (await parameters.preloadHeader?.carried());
   const route = payable ? await parameters.routes?.find(request.url) : undefined;
-  const answered = carried || route ? await parameters.preloaded : undefined;
+  const answered = carried || route ? await preloadAnswer : undefined;
   if (carried && answered && takes(answered, carried.payment))
     return paidByPreload(original, answered, carried, parameters, since);
   // A preload answered otherwise than skipped (a free page, a full 402) is the first answer: no paying first.
   const paysFirst = route && (!answered || skippedPreload(answered));
   let paidFirst = paysFirst ? await payFirst(original, route, parameters, since) : "untried";
-  let preloaded = paidFirst === "untried" ? await parameters.preloaded : undefined;
+  let preloaded = paidFirst === "untried" ? await preloadAnswer : undefined;
   if (preloaded && skippedPreload(preloaded)) {
     // Never an answer to show. The receiver skipped it for a route it announces (its headers say which): news to
     // the worker, the page may be paid first now; otherwise it is sent again, unpaid.
@@ -114,7 +118,7 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
   }
   if (paidFirst instanceof Response) return paidFirst;
   // A refused first payment went to the network in place of the preloaded answer, which is dropped: ask again.
-  if (paidFirst === "refused") parameters.preloaded?.then((response) => response?.body?.cancel()).catch(() => {});
+  if (paidFirst === "refused") preloadAnswer?.then((response) => response?.body?.cancel()).catch(() => {});
   const first = preloaded ?? (await parameters.fetch(original.clone()));
   await parameters.routes?.learn(first).catch(() => {});
   if (first.status !== 402) return first;
