@@ -5,8 +5,8 @@ import { magazinePath, magazinePrice } from "../harness/magazineRoutes.ts";
 import { connectAndOpen, expectArticle, openButton, readFirstArticle } from "../harness/paywall.ts";
 import { onlyChannel } from "../harness/receiverRecords.ts";
 
-// A reload skips the browser's private cache and the network answers 402: the payment worker answers with the
-// article it paid and kept (for the paid answer's max-age) instead of paying for it again.
+// A reload revalidates the browser's private copy, which the receiver answers 304 within the paid max-age (without
+// that copy the network answers 402, and the payment worker answers with the article it kept): not paid again.
 test("reloading a paid article does not charge it again", async ({ newReader, world }) => {
   const reader = await newReader();
   const { page } = reader;

@@ -67,7 +67,7 @@ export const defaultPaidMaxAge = 300;
 
 /**
  * Hono middleware that charges for what it guards. Without a payment it answers 402 with the requirements (an
- * HTML page for browsers, JSON for machines). With one, it verifies it and holds the channel, runs the handler,
+ * HTML page for browsers, JSON for machines), or 304 to a revalidation of a copy paid within `paidMaxAge`. With one, it verifies it and holds the channel, runs the handler,
  * and only if the handler succeeded commits the proof durably and then lets the paid response out, with the new
  * balance in RDN-Sender-Balance. A handler that fails charges nothing.
  *

@@ -68,9 +68,9 @@ export type PayRequestParameters = {
  * channel the receiver does not know, anything needing the wallet or the chain) the first 402 — the paywall page —
  * is the answer: never a blank page, and the page's paywall takes over.
  *
- * A reload skips the browser's HTTP cache, so the network answers 402 for a page paid seconds ago: when the worker
- * kept that page's paid answer (`kept`, within the receiver's `private, max-age`), the kept copy is the answer and
- * nothing is paid. A paid GET navigation's answer is kept before it is returned.
+ * A reload revalidates the browser's copy, which the receiver answers 304 within its paid max-age; without that copy
+ * (its cache cleared or evicted) the network answers 402 for a page paid seconds ago: when the worker kept that page's
+ * paid answer (`kept`, within the receiver's `private, max-age`), the kept copy is the answer and nothing is paid. A paid GET navigation's answer is kept before it is returned.
  *
  * Navigation requests cannot be rebuilt with their `navigate` mode; `fetchWithStoredChannel` copies them with new
  * headers, which the Fetch standard turns into `same-origin` mode while keeping the method, body, credentials and
