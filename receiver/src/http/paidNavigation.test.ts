@@ -102,6 +102,20 @@ describe("paid navigation: Cache-Control", () => {
     assert.equal(balance(), 2n * article1.price);
   });
 
+  it("keeps a copy no longer than the max-age from its payment, however often it is revalidated", async () => {
+    // The 304 replaces the copy's Cache-Control and Date in the browser, not its Last-Modified: a copy paid four
+    // minutes ago, revalidated now, is fresh for the minute left (checked in Chromium by hand: a link followed after
+    // that minute revalidates with the payment's Last-Modified again and gets the 402).
+    const paidAt = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000).toUTCString();
+    const revalidate = (since: string) =>
+      t.app.request("/articles/1", { headers: { ...html, "cache-control": "max-age=0", "if-modified-since": since } });
+    const later = await revalidate(paidAt(240));
+    assert.equal(later.status, 304);
+    const left = Number(/private, max-age=(\d+)/.exec(later.headers.get("cache-control") ?? "")?.[1]);
+    assert.ok(left > 0 && left <= 60, `only the minute left, not ${left}`);
+    assert.equal((await revalidate(paidAt(300))).status, 402, "at the max-age: paid again");
+  });
+
   it("never answers 304 where paid pages may not be kept (paid max-age 0)", async () => {
     const app = receiverApp({ receiver: t.receiver, paidMaxAge: 0, routes: testRoutes });
     const response = await app.request("/articles/1", {
