@@ -375,8 +375,13 @@ function paidCopyFreshFor(c: Context, paidMaxAge: number): number | undefined {
   const paidAt = Date.parse(since);
   if (Number.isNaN(paidAt)) return undefined;
   const age = Math.floor((Date.now() - paidAt) / 1000);
-  return age >= 0 && age < paidMaxAge ? paidMaxAge - age : undefined;
+  // A few seconds "ahead" is another receiver's clock (several share one database), not a forged date.
+  if (age < -maxClockSkewSeconds || age >= paidMaxAge) return undefined;
+  return paidMaxAge - Math.max(age, 0);
 }
+
+/** How far another receiver's clock may run ahead of this one's for a copy it stamped (see paidCopyFreshFor). */
+const maxClockSkewSeconds = 5;
 
 /** `METHOD /path?query`: what a payment paid for, so a retry with the same proof is recognized as the same request. */
 export function requestKey(c: Context): string {
