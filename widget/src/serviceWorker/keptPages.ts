@@ -3,8 +3,11 @@ const cacheName = "micro-raiden-paid-pages";
 /** Until when a kept copy may be served (epoch ms). Set by the worker on its copy, never sent to the page. */
 const keptUntilHeader = "micro-raiden-kept-until";
 
-/** How long after a paid answer went out its copy is written. */
-const keepDelayMs = 50;
+/**
+ * How long after a paid answer went out its copy is taken: the page has the processor, the network and the disk to
+ * itself meanwhile, and the browser's HTTP cache has the whole answer by then.
+ */
+const keepDelayMs = 500;
 
 /** The paid pages the worker keeps; see {@link keptPages}. */
 export type KeptPages = ReturnType<typeof keptPages>;
@@ -16,7 +19,7 @@ export type KeptPages = ReturnType<typeof keptPages>;
  * page paid a moment ago; the worker then serves the kept copy instead of paying for the same page again.
  * Cleared when the reader revokes the worker or grants it something else.
  */
-export function keptPages(storage: CacheStorage = caches) {
+export function keptPages(storage: CacheStorage = caches, network: typeof fetch = (input, init) => fetch(input, init)) {
   // Keeps still being written, by URL: the worker hands the paid answer to the page without waiting for its copy,
   // so a reload right after must wait for it here rather than miss it and pay again.
   const writing = new Map<string, Promise<unknown>>();
@@ -35,25 +38,25 @@ export function keptPages(storage: CacheStorage = caches) {
   }
   return {
     /**
-     * Keeps `response`, the paid answer to `request`, when it is a GET navigation's and the receiver allows it.
-     * Takes its copy at once, so `response` can be handed on before this resolves.
+     * Keeps the paid answer to `request` (a GET navigation's, when the receiver allows it), taken a moment later from
+     * the browser's HTTP cache, where the paid answer went: the answer itself goes to the page untouched (a copy
+     * made from it would make the worker relay the page's body itself).
      */
-    async keep(request: Request, response: Response): Promise<void> {
-      if (request.method !== "GET" || request.mode !== "navigate" || response.status !== 200) return;
-      const maxAge = privateMaxAge(response.headers.get("cache-control"));
-      if (!maxAge) return;
-      const headers = new Headers(response.headers);
-      headers.set(keptUntilHeader, String(Date.now() + maxAge * 1000));
-      const copy = new Response(response.clone().body, {
-        status: response.status,
-        statusText: response.statusText,
-        headers,
-      });
-      // Written once the page had the processor and the disk to itself for a moment (its copy waits in memory).
+    async keep(request: Request): Promise<void> {
+      if (request.method !== "GET" || request.mode !== "navigate") return;
       const written = new Promise((resolve) => setTimeout(resolve, keepDelayMs))
-        .then(() => storage.open(cacheName))
-        .then((cache) => cache.put(request.url, copy))
-        .then(async () => (await held)?.add(request.url));
+        .then(() => network(request.url, { cache: "only-if-cached", mode: "same-origin", credentials: "same-origin" }))
+        .then(async (answer) => {
+          const maxAge = answer.status === 200 ? privateMaxAge(answer.headers.get("cache-control")) : undefined;
+          if (!maxAge) return await answer.body?.cancel();
+          // Kept for what is left of the max-age since the receiver answered (its Date), never longer.
+          const answeredAt = Math.min(Date.parse(answer.headers.get("date") ?? "") || Date.now(), Date.now());
+          const headers = new Headers(answer.headers);
+          headers.set(keptUntilHeader, String(answeredAt + maxAge * 1000));
+          const copy = new Response(answer.body, { status: answer.status, statusText: answer.statusText, headers });
+          await (await storage.open(cacheName)).put(request.url, copy);
+          (await held)?.add(request.url);
+        });
       writing.set(request.url, written);
       try {
         await written;

@@ -35,7 +35,30 @@ export const deposit = parseUnits("0.02", 6);
  * The test site: paid articles (each a full document with an inline script and a link to the next), a page
  * costing more than a channel holds, and a free index page that loads the test script.
  */
+/** A request as the receiver got it (what reached the server, not what a cache answered) and its answer's status. */
+export type ReceivedRequest = {
+  path: string;
+  /** The navigation preload header's value, when it is the browser's preload. */
+  preload: string | undefined;
+  /** Whether it carried a payment, and whether that payment said which price it paid (RDN-Price). */
+  paid: boolean;
+  first: boolean;
+  status: number;
+};
+const receivedListeners = new Set<(request: ReceivedRequest) => void>();
+
 const siteRoutes: NonNullable<ReceiverAppOptions["routes"]> = (app, context) => {
+  app.use("*", async (c, next) => {
+    await next();
+    const received: ReceivedRequest = {
+      path: c.req.path,
+      preload: c.req.header("service-worker-navigation-preload"),
+      paid: c.req.header("rdn-balance-signature") !== undefined,
+      first: c.req.header("rdn-price") !== undefined,
+      status: c.res.status,
+    };
+    for (const listener of receivedListeners) listener(received);
+  });
   const script = context.paywallScript ? `<script src="${context.paywallScript}" async></script>` : "";
   app.get("/", (c) => c.html(`<!doctype html><title>Index</title><h1 id="index">Index</h1>${script}`));
   app.get("/articles/:id", context.paywall({ price: articlePrice, teaser: () => "<p>Teaser</p>" }), (c) => {
@@ -170,6 +193,11 @@ export async function startNavigationTestSite() {
     built,
     newReader,
     confirm,
+    /** Calls `listener` with every request the receiver answers from now on; returns how to stop. */
+    onRequest(listener: (request: ReceivedRequest) => void): () => void {
+      receivedListeners.add(listener);
+      return () => receivedListeners.delete(listener);
+    },
     /** What the receiver has stored as the channel's balance (what the reader was charged). */
     charged: (channel: StoredChannel) => server.receiver.getChannel(channel.sender, channel.openBlock)?.balance,
     /**

@@ -37,6 +37,19 @@ async function nextPaymentCarried(page: Page, balance: bigint) {
   }
 }
 
+/** Waits until the worker kept its copy of the paid page at `url` (it takes it a moment after the payment). */
+async function keptByWorker(page: Page, url: string) {
+  for (let waited = 0; ; waited += 50) {
+    const kept = await page.evaluate(
+      async (keptUrl) => (await (await caches.open("micro-raiden-paid-pages")).match(keptUrl)) !== undefined,
+      url,
+    );
+    if (kept) return;
+    if (waited > 10_000) throw new Error(`the worker never kept ${url}`);
+    await page.waitForTimeout(50);
+  }
+}
+
 /**
  * The navigation preloads the browser sent for pages of `prefix`, as the receiver answered them: the value the
  * worker gave the preload header, the status, whether it was the skipped answer, and its content type (none: no body).
@@ -145,6 +158,7 @@ describe("paid navigation: what is not charged twice", () => {
 
       // The browser's copy gone (its cache cleared, or evicted): the network answers a reload 402, and the worker
       // answers with the page it kept.
+      await keptByWorker(page, `${site.url}/articles/35`);
       const cdp = await context.newCDPSession(page);
       await cdp.send("Network.clearBrowserCache");
       const fromWorker = page.waitForResponse(`${site.url}/articles/35`);
@@ -358,23 +372,15 @@ describe("paid navigation: paying first, at the price the receiver announced for
   /**
    * The requests the worker sent to the network for pages of `prefix` (the browser's own preload, the unpaid first
    * try of the usual way, aside): whether each carried a payment, and whether that payment said which price it paid
-   * (RDN-Price: it was sent before any 402 for the page, at the route's announced price).
+   * (RDN-Price: it was sent before any 402 for the page, at the route's announced price), as the receiver got them
+   * (its reads of the browser's cache, for the copies of paid pages it keeps, reach no server).
    */
   function workerRequests(context: BrowserContext, prefix: string) {
     const seen: { path: string; paid: boolean; first: boolean; status: number }[] = [];
-    context.on("response", (response) => {
-      const request = response.request();
-      const { pathname } = new URL(request.url());
-      const headers = request.headers();
-      if (!pathname.startsWith(prefix) || response.fromServiceWorker()) return;
-      if ("service-worker-navigation-preload" in headers) return;
-      seen.push({
-        path: pathname,
-        paid: "rdn-balance-signature" in headers,
-        first: "rdn-price" in headers,
-        status: response.status(),
-      });
+    const stop = site.onRequest(({ path, preload, paid, first, status }) => {
+      if (path.startsWith(prefix) && preload === undefined) seen.push({ path, paid, first, status });
     });
+    context.on("close", stop);
     return seen;
   }
 
@@ -455,14 +461,13 @@ describe("paid navigation: the navigation preload beside a page paid first", () 
     const context = await site.newContext();
     try {
       const seen = preloads(context, "/articles/");
-      // What reached the network for these pages other than the browser's preloads: the worker's own requests.
+      // What reached the receiver for these pages other than the browser's preloads: the worker's own requests (not
+      // its reads of the browser's cache, for the copies it keeps).
       const sent: string[] = [];
-      context.on("response", (response) => {
-        const headers = response.request().headers();
-        const { pathname } = new URL(response.url());
-        if (!pathname.startsWith("/articles/") || response.fromServiceWorker()) return;
-        if (!(navigationPreload.header.toLowerCase() in headers)) sent.push(pathname);
+      const stop = site.onRequest(({ path, preload }) => {
+        if (path.startsWith("/articles/") && preload === undefined) sent.push(path);
       });
+      context.on("close", stop);
       const page = await context.newPage();
       await site.startNavigation(page, reader, { from: "/articles/600" });
       await page.locator("#paid-content[data-article='600']").waitFor();

@@ -165,7 +165,7 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
       const paid = await fetchWithStoredChannel(client, { input: original.clone(), retryCount: 1, waitUntil });
       // A reload finds the page even while it is still being kept (`find` waits for it). A failure to keep costs
       // the reader nothing now (only a later reload would be paid), so it does not fail the paid answer.
-      const keeping = parameters.kept?.keep(original, paid).catch(() => {});
+      const keeping = parameters.kept?.keep(original).catch(() => {});
       if (keeping) waitUntil?.(keeping);
       if (grant && paid.ok) prepareNext(original.url, grant, parameters, since);
       return paid;
@@ -229,7 +229,7 @@ async function payFirst(
     await parameters.routes?.forget(route.route).catch(() => {});
     return paid;
   }
-  const keeping = parameters.kept?.keep(original, paid).catch(() => {});
+  const keeping = parameters.kept?.keep(original).catch(() => {});
   if (keeping) waitUntil?.(keeping);
   if (paid.ok) prepareNext(original.url, grant, parameters, since);
   return paid;
@@ -259,7 +259,7 @@ function paidByPreload(
     prepareNext(original.url, grant, parameters, since);
   })().catch(() => {});
   waitUntil?.(settling);
-  const keeping = parameters.kept?.keep(original, answer).catch(() => {});
+  const keeping = parameters.kept?.keep(original).catch(() => {});
   if (keeping) waitUntil?.(keeping);
   return answer;
 }
