@@ -70,7 +70,8 @@ export type PayRequestParameters = {
  *
  * A reload revalidates the browser's copy, which the receiver answers 304 within its paid max-age; without that copy
  * (its cache cleared or evicted) the network answers 402 for a page paid seconds ago: when the worker kept that page's
- * paid answer (`kept`, within the receiver's `private, max-age`), the kept copy is the answer and nothing is paid. A paid GET navigation's answer is kept before it is returned.
+ * paid answer (`kept`, within the receiver's `private, max-age`), the kept copy is the answer and nothing is paid. A
+ * paid GET navigation's answer is kept a moment after it is returned (from the browser's cache).
  *
  * Navigation requests cannot be rebuilt with their `navigate` mode; `fetchWithStoredChannel` copies them with new
  * headers, which the Fetch standard turns into `same-origin` mode while keeping the method, body, credentials and
@@ -90,16 +91,16 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
   const payable = !voucher && request.method === "GET";
   // A grant revoked or replaced while this request is paid: no next payment is prepared under the old one.
   const since = parameters.preloadHeader?.announcements() ?? 0;
-  // The preload may carry the payment for the next page: its answer comes first, whenever the worker believes it
-  // carries one or the page is under a route it would pay first (the belief may lag the header by a write: paying
-  // first beside a preload the receiver took would pay twice). Paid with the payment, that is the page (even over a
-  // voucher: the page is paid, once); anything else is what the preload would have answered without it.
   // A preload that got no answer (its connection failed) is as none: the worker sends the request itself. Should the
   // receiver have taken the payment it carried, the worker's own payment is the same proof for the same request,
   // which the receiver serves again without charging it twice.
   const preloadAnswer = parameters.preloaded?.catch(() => undefined);
   const carried = preloadAnswer && (await parameters.preloadHeader?.carried());
   const route = payable ? await parameters.routes?.find(request.url) : undefined;
+  // The preload may carry the payment for the next page: its answer comes first, whenever the worker believes it
+  // carries one or the page is under a route it would pay first (the belief may lag the header by a write: paying
+  // first beside a preload the receiver took would pay twice). Paid with the payment, that is the page (even over a
+  // voucher: the page is paid, once); anything else is what the preload would have answered without it.
   const answered = carried || route ? await preloadAnswer : undefined;
   if (carried && answered && takes(answered, carried.payment))
     return paidByPreload(original, answered, carried, parameters, since);
