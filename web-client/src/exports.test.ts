@@ -135,6 +135,7 @@ it("the protocol entry exports exactly the protocol", async () => {
     "demoTokenAbi",
     "domainName",
     "domainVersion",
+    "echoesPayment",
     "eip3009TokenAbi",
     "encodeChannelDescription",
     "encodeCloseAllRequestBody",

@@ -20,7 +20,7 @@ import {
   balanceProofSignature,
   type ChannelEcho,
   decodePaymentRequired,
-  decodePaymentResponseHeaders,
+  echoesPayment,
   encodePaymentHeaders,
   hasErrorCode,
   type MalformedHeaderErrorType,
@@ -145,7 +145,7 @@ export async function payOnPaymentRequired(
     }
     const sendPayment = async (payment: Payment) => {
       const answer = await sendPaid(client, request, payment, parameters);
-      return { accepted: answer.ok && acknowledges(answer, payment), result: answer };
+      return { accepted: answer.ok && echoesPayment(answer.headers, payment), result: answer };
     };
     const payment = {
       amount: requirements.price,
@@ -306,19 +306,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     signal.addEventListener("abort", onAbort, { once: true });
   });
-}
-
-/**
- * Whether a 2xx really took this payment: the paywall's answer echoes the new balance for this sender. A 2xx from
- * anything else (a cache, a resource that became free, a redirect elsewhere) must not raise the recorded balance.
- */
-function acknowledges(response: Response, payment: Payment): boolean {
-  try {
-    const { echo } = decodePaymentResponseHeaders(response.headers);
-    return echo?.sender === payment.sender && echo.balance === payment.balance;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -76,6 +76,7 @@ export {
   type ChannelEcho,
   decodePaymentHeaders,
   decodePaymentResponseHeaders,
+  echoesPayment,
   encodePaymentHeaders,
   encodePaymentResponseHeaders,
   type HeaderReader,

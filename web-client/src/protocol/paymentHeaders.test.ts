@@ -7,6 +7,7 @@ import { MalformedHeaderError } from "./MalformedHeaderError.ts";
 import {
   decodePaymentHeaders,
   decodePaymentResponseHeaders,
+  echoesPayment,
   encodePaymentHeaders,
   encodePaymentResponseHeaders,
   type Payment,
@@ -198,5 +199,34 @@ describe("payment response headers", () => {
     const url = new Headers(encodePaymentResponseHeaders({ requirements }));
     url.set(headerNames.gatewayPath, "https://evil.example/api");
     assert.throws(() => decodePaymentResponseHeaders(url), malformed(headerNames.gatewayPath, /absolute path/));
+  });
+});
+
+describe("echoesPayment", () => {
+  const echoed = (echo: { sender: `0x${string}`; balance: bigint; signature: `0x${string}` | undefined }) =>
+    new Headers(encodePaymentResponseHeaders({ requirements, echo }));
+  const other = `0x${"11".repeat(32)}${"22".repeat(32)}1b` as const;
+
+  it("is true only for the payment itself: its sender, balance and proof (first in a delegated key's echo)", () => {
+    assert.equal(echoesPayment(echoed({ sender: payment.sender, balance: payment.balance, signature }), payment), true);
+    const delegated = packDelegatedSignature({ proof: signature, signer: requirements.receiver, delegation: other });
+    assert.equal(
+      echoesPayment(echoed({ sender: payment.sender, balance: payment.balance, signature: delegated }), payment),
+      true,
+    );
+    for (const echo of [
+      { sender: requirements.receiver, balance: payment.balance, signature },
+      { sender: payment.sender, balance: payment.balance + 1n, signature },
+      { sender: payment.sender, balance: payment.balance, signature: other },
+      { sender: payment.sender, balance: payment.balance, signature: undefined },
+    ]) {
+      assert.equal(
+        echoesPayment(echoed(echo), payment),
+        false,
+        JSON.stringify(echo, (_, v) => String(v)),
+      );
+    }
+    assert.equal(echoesPayment(new Headers(encodePaymentResponseHeaders({ requirements })), payment), false);
+    assert.equal(echoesPayment(new Headers({ [headerNames.senderBalance]: "x" }), payment), false, "malformed");
   });
 });

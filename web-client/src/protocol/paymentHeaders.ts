@@ -141,6 +141,28 @@ export function decodePaymentResponseHeaders(headers: HeaderReader): {
 }
 
 /**
+ * Whether a paid answer's headers echo `payment` itself: its sender, its balance and its proof (a proof a key
+ * delegated off-chain signed is echoed followed by the signer and its delegation). A 2xx that does not (a cache, a
+ * resource that became free, a redirect elsewhere, another payment) did not take it. False for malformed headers.
+ *
+ * @example
+ * import { echoesPayment } from "@micro-raiden/web-client/protocol";
+ * const paid = response.ok && echoesPayment(response.headers, payment);
+ */
+export function echoesPayment(headers: HeaderReader, payment: Payment): boolean {
+  let echo: ChannelEcho | undefined;
+  try {
+    ({ echo } = decodePaymentResponseHeaders(headers));
+  } catch {
+    return false;
+  }
+  const proof = echo?.signature?.slice(0, payment.signature.length).toLowerCase();
+  return (
+    echo?.sender === payment.sender && echo.balance === payment.balance && proof === payment.signature.toLowerCase()
+  );
+}
+
+/**
  * Headers of a paid request.
  *
  * @example

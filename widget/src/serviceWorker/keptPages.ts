@@ -19,7 +19,7 @@ export type KeptPages = ReturnType<typeof keptPages>;
  * page paid a moment ago; the worker then serves the kept copy instead of paying for the same page again.
  * Cleared when the reader revokes the worker or grants it something else.
  */
-export function keptPages(storage: CacheStorage = caches, network: typeof fetch = (input, init) => fetch(input, init)) {
+export function keptPages(storage: CacheStorage = caches) {
   // Keeps still being written, by URL: the worker hands the paid answer to the page without waiting for its copy,
   // so a reload right after must wait for it here rather than miss it and pay again.
   const writing = new Map<string, Promise<unknown>>();
@@ -45,7 +45,7 @@ export function keptPages(storage: CacheStorage = caches, network: typeof fetch 
     async keep(request: Request): Promise<void> {
       if (request.method !== "GET" || request.mode !== "navigate") return;
       const written = new Promise((resolve) => setTimeout(resolve, keepDelayMs))
-        .then(() => network(request.url, { cache: "only-if-cached", mode: "same-origin", credentials: "same-origin" }))
+        .then(() => fetch(request.url, { cache: "only-if-cached", mode: "same-origin", credentials: "same-origin" }))
         .then(async (answer) => {
           const maxAge = answer.status === 200 ? privateMaxAge(answer.headers.get("cache-control")) : undefined;
           if (!maxAge) return await answer.body?.cancel();

@@ -2,6 +2,7 @@ import {
   type ChannelLock,
   type ChannelStorage,
   fetchWithStoredChannel,
+  type PaymentClient,
   PaymentOutcomeUnknownError,
   PaymentRefusedError,
   preparePayment,
@@ -9,10 +10,10 @@ import {
 } from "@micro-raiden/web-client";
 import {
   decodePaymentResponseHeaders,
+  echoesPayment,
   encodePaymentResponseHeaders,
   headerNames,
   navigationPreload,
-  type Payment,
   type PaymentRequirements,
   type PreloadPayment,
 } from "@micro-raiden/web-client/protocol";
@@ -102,7 +103,7 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
   // first beside a preload the receiver took would pay twice). Paid with the payment, that is the page (even over a
   // voucher: the page is paid, once); anything else is what the preload would have answered without it.
   const answered = carried || route ? await preloadAnswer : undefined;
-  if (carried && answered && takes(answered, carried.payment))
+  if (carried && answered?.ok && echoesPayment(answered.headers, carried.payment))
     return paidByPreload(original, answered, carried, parameters, since);
   // A preload answered otherwise than skipped (a free page, a full 402) is the first answer: no paying first.
   const paysFirst = route && (!answered || skippedPreload(answered));
@@ -168,7 +169,7 @@ export async function payRequest(request: Request, parameters: PayRequestParamet
       // the reader nothing now (only a later reload would be paid), so it does not fail the paid answer.
       const keeping = parameters.kept?.keep(original).catch(() => {});
       if (keeping) waitUntil?.(keeping);
-      if (grant && paid.ok) prepareNext(original.url, grant, parameters, since);
+      if (grant && paid.ok) prepareNext(original.url, client, parameters, since);
       return paid;
     } catch (error) {
       // A channel opened moments ago that the receiver has not seen confirmed yet (it reads the chain every
@@ -232,7 +233,7 @@ async function payFirst(
   }
   const keeping = parameters.kept?.keep(original).catch(() => {});
   if (keeping) waitUntil?.(keeping);
-  if (paid.ok) prepareNext(original.url, grant, parameters, since);
+  if (paid.ok) prepareNext(original.url, client, parameters, since);
   return paid;
 }
 
@@ -257,31 +258,12 @@ function paidByPreload(
     if (!grant) return;
     const client = workerClient({ grant, fetch: parameters.fetch, storage, lock });
     await recordPreparedPayment(client, { chainId: grant.chainId, payment: carried.payment, amount: carried.price });
-    prepareNext(original.url, grant, parameters, since);
+    prepareNext(original.url, client, parameters, since);
   })().catch(() => {});
   waitUntil?.(settling);
   const keeping = parameters.kept?.keep(original).catch(() => {});
   if (keeping) waitUntil?.(keeping);
   return answer;
-}
-
-/**
- * Whether `answer` is paid with `payment`: it echoes that very balance and proof for that sender (the proof names the
- * channel; an echo of a delegated key's proof is the proof followed by the signer and its delegation).
- */
-function takes(answer: Response, payment: Payment): boolean {
-  try {
-    const { echo } = decodePaymentResponseHeaders(answer.headers);
-    const proof = echo?.signature?.slice(0, payment.signature.length).toLowerCase();
-    return (
-      answer.ok &&
-      echo?.sender === payment.sender &&
-      echo.balance === payment.balance &&
-      proof === payment.signature.toLowerCase()
-    );
-  } catch {
-    return false;
-  }
 }
 
 /** How long after a payment the next one is prepared: first the page that payment answered gets the processor. */
@@ -293,15 +275,15 @@ const prepareDelayMs = 50;
  * the browser's preload, before the worker has even started. `preparePayment` makes the checks a payment makes
  * (the channel's price and rate limits, the budget, the deposit); where one fails, or the receiver announced no
  * route, the header keeps only the pays-first mark, and the next page is paid the usual way. Nothing when the
- * worker announced its grants again after the payment started at `since` (the reader revoked or replaced `grant`).
+ * worker announced its grants again after the payment started at `since` (the reader revoked or replaced the grant
+ * `client`, the payment's own, pays under).
  */
-function prepareNext(url: string, grant: PaymentGrant, parameters: PayRequestParameters, since: number): void {
-  const { preloadHeader, routes, storage, lock, waitUntil } = parameters;
+function prepareNext(url: string, client: PaymentClient, parameters: PayRequestParameters, since: number): void {
+  const { preloadHeader, routes, waitUntil } = parameters;
   if (!preloadHeader || !routes) return;
   const preparing = (async () => {
     await new Promise((resolve) => setTimeout(resolve, prepareDelayMs));
     const route = await routes.find(url);
-    const client = workerClient({ grant, fetch: parameters.fetch, storage, lock });
     const payment =
       route && (await preparePayment(client, { requirements: route.requirements }).catch(() => undefined));
     await preloadHeader.set(
